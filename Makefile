@@ -1,0 +1,60 @@
+# 工会统计看板: set-up, run, test.  `make help` lists the targets.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/union.duckdb
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install system-deps run sample-db test lint score score-dev bench render-deps clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## Debian packages: chromium (browser tests, PNG export) and a CJK font
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	    chromium fonts-noto-cjk fontconfig; \
+	fi
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: system-deps $(BIN)/activate ## system packages + virtualenv with pinned requirements
+
+$(DB):
+	$(BIN)/python -m etl --db $(DB) ingest data/samples
+
+sample-db: install ## build data/union.duckdb from data/samples (if missing)
+	@$(MAKE) --no-print-directory $(DB)
+
+run: install sample-db ## install, build the sample database, start the dashboard
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install ## install everything and run lint + the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: ## ruff only
+	$(BIN)/ruff check .
+
+score: ## extraction score on the seeds
+	$(BIN)/python ../shared/eval/score.py --cmd "$(BIN)/python -m etl.extract --format jsonl"
+
+score-dev: ## extraction score on the development set, with misses
+	$(BIN)/python ../shared/eval/score.py --gold ../shared/eval/dev/gold.jsonl --docs ../shared/eval/dev/docs \
+	  --cmd "$(BIN)/python -m etl.extract --format jsonl" --misses
+
+bench: ## run every benchmark in bench/ (prints tables)
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+render-deps: ## LibreOffice + poppler, to check exported slides by eye (docs/)
+	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	  libreoffice-impress-nogui poppler-utils
+
+clean: ## remove the virtualenv and generated databases
+	rm -rf $(VENV) $(DB) $(DB).wal data/archive

@@ -1,0 +1,1 @@
+"""ETL for union work reports and tallies: read → normalize → extract → load."""

@@ -1,0 +1,43 @@
+"""The metric catalog: codes, units and meanings (etl/lexicon/metrics.csv).
+
+The file keeps the shared catalog's codes; rows may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEXICON = Path(__file__).parent / "lexicon"
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    category: str  # formation | membership | contracts | democracy | hardship | rights
+    name_zh: str
+    unit: str  # 家 人 户 元 % 起
+    kind: str  # stock | flow
+    meaning: str
+
+
+CATEGORY_ZH = {
+    "formation": "工会组建",
+    "membership": "会员发展",
+    "contracts": "集体合同",
+    "democracy": "民主管理",
+    "hardship": "困难帮扶",
+    "rights": "维权服务",
+}
+
+
+@cache
+def load_catalog() -> dict[str, Metric]:
+    """Metrics by code, in file order."""
+    with open(LEXICON / "metrics.csv", encoding="utf-8") as f:
+        return {
+            r["code"]: Metric(r["code"], r["category"], r["name_zh"], r["unit"], r["kind"], r["meaning"])
+            for r in csv.DictReader(f)
+        }

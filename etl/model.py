@@ -1,0 +1,81 @@
+"""The one fact shape, from extraction to the database.
+
+Every stage (report extraction, tally reading, loading, the dashboard's
+provenance view) passes these frozen records around, so a figure never loses
+where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Approximation markers, as the annotation conventions name them.
+APPROX_ABOUT = "about"  # 近, 约, 左右
+APPROX_AT_LEAST = "at_least"  # 余, 多, 超过, 以上, 逾
+APPROX_AT_MOST = "at_most"  # 不到, 不足
+
+PERIOD_H1 = "H1"
+PERIOD_FY = "FY"
+
+# Flags a fact or a document can carry; the review page lists them.
+FLAG_TEMPLATE = "template"  # document has placeholders (xx镇, X家, 20xx年)
+FLAG_UNKNOWN_YEAR = "unknown_year"
+FLAG_PLACEHOLDER_REGION = "placeholder_region"
+FLAG_DUPLICATE_DOC = "duplicate_document"
+FLAG_REDACTED = "redacted"  # X家 / XX人 / **: value is null
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure for one metric, region and period, with its provenance.
+
+    Report facts carry `start`/`end` offsets into the decoded original file
+    text (so ``original[start:end] == evidence``); tally facts carry `source`
+    (``Sheet1!D7``) instead.
+    """
+
+    doc: str  # base name of the source file
+    metric: str  # code from etl/lexicon/metrics.csv
+    value: float | None  # catalog unit: yuan for money, percent points for rates
+    unit: str  # catalog unit (家, 人, 户, 元, %, 起)
+    evidence: str
+    doc_id: str = ""  # "<file sha256[:16]>:<segment>"
+    segment: int = 0
+    approx: str | None = None
+    year: int | None = None
+    period: str | None = None
+    as_of: str | None = None  # ISO date, e.g. 2015-06-30
+    region: str | None = None
+    start: int | None = None
+    end: int | None = None
+    source: str | None = None  # "Sheet1!D7" for tallies
+    confidence: float = 1.0
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain dict for `--format jsonl` (flags as a list)."""
+        d = asdict(self)
+        d["flags"] = list(self.flags)
+        if isinstance(d["value"], float) and d["value"].is_integer():
+            d["value"] = int(d["value"])
+        return d
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report inside a file (a file may glue several together)."""
+
+    doc_id: str
+    file_sha: str
+    file_name: str
+    segment: int
+    start: int  # offsets of the segment in the decoded original
+    end: int
+    title: str
+    region: str | None  # reporting body, e.g. 银江镇
+    year: int | None
+    period: str | None
+    is_template: bool = False
+    fingerprint: tuple[int, ...] = ()  # minhash signature for near-duplicate search
+    flags: tuple[str, ...] = ()

@@ -1,0 +1,121 @@
+"""Normalise report text for matching while keeping a map back to the original.
+
+Matching runs on a cleaned, Simplified, half-width copy; evidence must be an
+exact slice of the original. Cleaning only deletes spans (pinyin ruby, web
+boilerplate, zero-width characters) or replaces one character by one
+(full-width → half-width, Traditional → Simplified), so the map from cleaned to
+original offsets is a step function kept as two short sorted arrays instead of
+one integer per character: normalising 50 MB stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from opencc import OpenCC
+
+LEXICON = Path(__file__).parent / "lexicon"
+
+# Full-width ASCII block and the ideographic space map to ASCII one for one.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_FULLWIDTH[0x00A0] = 0x20
+
+
+@cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+@cache
+def _removal_pattern() -> re.Pattern[str]:
+    """One alternation of every noise pattern in lexicon/noise.toml."""
+    with open(LEXICON / "noise.toml", "rb") as f:
+        spec = tomllib.load(f)
+    parts = [f"(?:{p})" for p in spec["remove"]["patterns"]]
+    return re.compile("|".join(parts), re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NormText:
+    """Cleaned text plus the map back to the original.
+
+    `breaks[k]` is a cleaned offset from which `shifts[k]` characters have
+    been deleted before it in the original.
+    """
+
+    original: str
+    text: str
+    breaks: tuple[int, ...]
+    shifts: tuple[int, ...]
+
+    def to_original(self, i: int) -> int:
+        """Original offset of cleaned offset `i` (a character position)."""
+        k = bisect_right(self.breaks, i) - 1
+        return i + (self.shifts[k] if k >= 0 else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of a cleaned [start, end) span (end exclusive)."""
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def evidence(self, start: int, end: int) -> tuple[str, int, int]:
+        """The original text of a cleaned span and its original offsets."""
+        s, e = self.span(start, end)
+        return self.original[s:e], s, e
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional → Simplified, one character for one (falls back per line)."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text[:20000]) and not text:
+        return text
+    cc = _t2s()
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.split("\n")
+    fixed = []
+    for line in lines:
+        conv = cc.convert(line)
+        if len(conv) != len(line):
+            conv = "".join(c if len(c := cc.convert(ch)) == 1 else ch for ch in line)
+        fixed.append(conv)
+    return "\n".join(fixed)
+
+
+def normalize(original: str) -> NormText:
+    """Clean `original` for matching; see the module docstring."""
+    pieces: list[str] = []
+    breaks: list[int] = []
+    shifts: list[int] = []
+    pos = 0  # in original
+    out_len = 0
+    removed = 0
+    for m in _removal_pattern().finditer(original):
+        s, e = m.span()
+        if e <= s:
+            continue
+        pieces.append(original[pos:s])
+        out_len += s - pos
+        # Long noise (boilerplate) leaves a line break so sentences stay apart.
+        keep = "\n" if e - s > 12 else ""
+        if keep:
+            pieces.append(keep)
+            out_len += 1
+            removed += e - s - 1
+        else:
+            removed += e - s
+        breaks.append(out_len)
+        shifts.append(removed)
+        pos = e
+    pieces.append(original[pos:])
+    text = "".join(pieces).translate(_FULLWIDTH)
+    text = _to_simplified(text)
+    return NormText(original, text, tuple(breaks), tuple(shifts))
