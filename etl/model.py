@@ -79,3 +79,39 @@ class Document:
     is_template: bool = False
     fingerprint: tuple[int, ...] = ()  # minhash signature for near-duplicate search
     flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input, said in Chinese for the person who sent it.
+
+    `where` names the place (``Sheet1!D7``, a file name, a line); errors block
+    a load, warnings do not.
+    """
+
+    severity: str  # 'error' | 'warning'
+    message: str  # Chinese, says what is wrong and what to do
+    where: str = ""
+    value: str | None = None
+    code: str = ""  # stable machine code, e.g. 'negative_count'
+
+
+@dataclass
+class ExtractedFile:
+    """Everything one input file yields: the ingest stage loads exactly this."""
+
+    path: str
+    name: str
+    sha256: str
+    data: bytes
+    kind: str  # 'report' | 'tally'
+    encoding: str | None = None
+    text: str | None = None  # decoded original (reports); fact offsets index into it
+    documents: list[Document] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks loading this file."""
+        return not any(p.severity == "error" for p in self.problems)

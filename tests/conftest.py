@@ -1,0 +1,53 @@
+"""Shared fixtures: paths, an empty on-disk database, the sample database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared (seeds, gold sets, scorer); skips the test when absent."""
+    if not (SHARED / "eval" / "metrics.csv").exists():
+        pytest.skip("../shared is not beside the project (seeds and gold sets unavailable)")
+    return SHARED
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> Path:
+    """Path of a fresh DuckDB file with the schema and catalog, on disk."""
+    from etl.db import connect
+
+    path = tmp_path / "union.duckdb"
+    with connect(path):
+        pass
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sample data (data/samples) ingested once into a temp database.
+
+    Tests that change data must copy it first (see `sample_db_copy`).
+    """
+    from etl.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("sample") / "union.duckdb"
+    archive = path.parent / "archive"
+    ingest_paths([ROOT / "data" / "samples"], db_path=path, archive_dir=archive)
+    return path
+
+
+@pytest.fixture
+def sample_db_copy(sample_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample database that a test may change."""
+    dst = tmp_path / "union.duckdb"
+    shutil.copy(sample_db, dst)
+    return dst
