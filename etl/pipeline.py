@@ -1,0 +1,145 @@
+"""Ingest: expand paths → archive bytes → extract → load, each stage callable alone.
+
+`ingest_paths` only chains the stages. Reading and extraction run before the
+database is opened for writing, so the write lock is held for the short
+write phase only, and a reader that blows up on one file becomes a Chinese
+problem on that file instead of a crash of the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from etl import db
+from etl.archive import DEFAULT_ARCHIVE, ArchiveError, archive_bytes, sha256_of
+from etl.load import FileOutcome, LoadSummary, load_files
+from etl.model import ExtractedFile, Problem
+
+log = logging.getLogger(__name__)
+
+# Files a folder may hold that are not inputs: notes, code, gold annotations.
+SKIP_SUFFIXES = (".md", ".py", ".jsonl", ".pyc", ".toml", ".json")
+SKIP_PREFIXES = ("README", "readme", "~$", ".")
+
+IngestSummary = LoadSummary  # what `ingest_paths` returns and the CLI prints
+
+
+def _skipped_in_folder(path: Path, root: Path) -> bool:
+    rel = path.relative_to(root)
+    if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+        return True
+    return path.name.startswith(SKIP_PREFIXES) or path.suffix.lower() in SKIP_SUFFIXES
+
+
+def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Files named directly, plus the input files under each folder (recursive, sorted by path).
+
+    A missing path is yielded as is, so the load reports it by name.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not _skipped_in_folder(p, path))
+        else:
+            yield path
+
+
+def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error", kind: str = "report"
+            ) -> ExtractedFile:
+    return ExtractedFile(path=str(path), name=path.name, sha256=sha256_of(data), data=data, kind=kind,
+                         problems=[Problem("error", message, path.name, None, code)])
+
+
+def _is_tally(path: Path) -> bool:
+    try:
+        from etl.read import is_tally
+    except ImportError:  # before etl/read.py exists: the documented tally extensions
+        return path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")
+    return is_tally(path)
+
+
+def extract_path(path: Path | str) -> ExtractedFile:
+    """Dispatch one file to its extractor; any reader failure becomes an error Problem (never raises)."""
+    path = Path(path)
+    tally = _is_tally(path)
+    kind = "tally" if tally else "report"
+    try:
+        if tally:
+            from etl.tally import extract_tally_file
+
+            return extract_tally_file(path)
+        from etl.extract import extract_report_file
+
+        return extract_report_file(path)
+    except Exception as exc:  # one bad file must not stop the batch
+        data = path.read_bytes() if path.is_file() else b""
+        # Our own readers' exceptions (ReadError, TallyReadError …) carry a Chinese message for the user.
+        known = type(exc).__module__.startswith("etl.")
+        if known:
+            message = str(exc)
+        else:
+            log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
+            message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
+        return _failed(path, message, data, "read_error" if known else "extract_crash", kind)
+
+
+def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str] | ExtractedFile:
+    """(bytes, sha256) after the bytes are safe in the archive, or a failed ExtractedFile saying why."""
+    if not path.exists():
+        return _failed(path, f"找不到文件或文件夹：{path}。请检查路径。", code="not_found")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(path, f"无法读取文件 {path}：{exc.strerror or exc}。", code="unreadable")
+    sha = sha256_of(data)
+    try:
+        archive_bytes(data, path.name, archive_dir, sha256=sha)
+    except ArchiveError as exc:
+        return _failed(path, str(exc), data, code="archive_failed")
+    return data, sha
+
+
+def _held_shas(db_path: Path | str, wait: float | None = None) -> dict[str, int]:
+    """sha256 → batch id of files in active batches, to skip extracting them (load re-checks under the lock)."""
+    if not Path(db_path).exists():
+        return {}
+    with db.connect(db_path, read_only=True, wait=wait) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not {"files", "batches"} <= tables:
+            return {}
+        return dict(con.execute(
+            "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
+            "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
+
+
+def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAULT_DB,
+                 archive_dir: Path | str = DEFAULT_ARCHIVE, user: str | None = None, note: str | None = None,
+                 wait: float | None = None) -> IngestSummary:
+    """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction."""
+    held = _held_shas(db_path, wait)
+    extracted: list[ExtractedFile] = []
+    order: list[ExtractedFile | FileOutcome] = []  # input order, for the summary
+    for path in expand_paths(paths):
+        got = read_and_archive(path, archive_dir)
+        if isinstance(got, ExtractedFile):
+            f = got
+        elif got[1] in held:  # already loaded: no need to parse it again
+            order.append(FileOutcome(path.name, got[1], "tally" if _is_tally(path) else "report", "skipped",
+                                     f"内容与批次 {held[got[1]]} 中已导入的文件相同，未重复导入。"))
+            continue
+        else:
+            f = extract_path(path)
+            if f.sha256 != got[1]:  # the file changed between our read and the extractor's
+                f = _failed(path, f"文件 {path.name} 在导入过程中被修改，请等它保存完再导入。", got[0], "changed")
+        extracted.append(f)
+        order.append(f)
+    summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait)
+    by_input = iter(summary.files)
+    summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
+    return summary
+
+
+__all__ = ["FileOutcome", "IngestSummary", "expand_paths", "extract_path", "ingest_paths", "read_and_archive"]
