@@ -1,0 +1,59 @@
+"""Read-only access for the dashboard: one short connection per query.
+
+The app must never hold the DuckDB file while a command-line ingest wants to
+write it (DuckDB locks per process, read-only included), so every query opens,
+reads and closes. etl.db.connect already retries briefly on lock errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.db import connect, db_version
+
+# How long a page waits for a writer (an ingest) before it shows "busy".
+READ_WAIT_SECONDS = float(os.environ.get("UNION_DB_READ_WAIT", "20"))
+
+
+def db_path() -> Path:
+    """The database the app reads: env UNION_DB, read at call time (tests switch it)."""
+    return Path(os.environ.get("UNION_DB", "data/union.duckdb"))
+
+
+@contextlib.contextmanager
+def reader(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one unit of work, closed at once."""
+    with connect(path or db_path(), read_only=True, wait=READ_WAIT_SECONDS) as con:
+        yield con
+
+
+def query_df(sql: str, params: Sequence[Any] | dict[str, Any] | None = None,
+             path: Path | str | None = None) -> pd.DataFrame:
+    """Run one parametrised query and return a DataFrame (connection closed before returning)."""
+    with reader(path) as con:
+        return con.execute(sql, params or []).df()
+
+
+def version(path: Path | str | None = None) -> tuple:
+    """Cache key that changes whenever the data does.
+
+    etl.db.db_version sees new batches and facts; the file's mtime and size
+    (and its WAL's) also catch in-place changes such as a review rejecting a fact.
+    """
+    p = Path(path or db_path())
+    stamps = []
+    for f in (p, Path(str(p) + ".wal")):
+        try:
+            st = f.stat()
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            stamps.append(None)
+    with reader(p) as con:
+        return (str(p), db_version(con), *stamps)

@@ -1,0 +1,333 @@
+"""Every SQL the dashboard runs: parametrised only, one DataFrame per call.
+
+User choices (regions, metrics, years, periods) always travel as bound
+parameters ($name), never as text pasted into SQL. The rules users rely on
+live here, once:
+
+- only facts with status 'active' in batches with status 'loaded' count;
+- facts flagged template / unknown_year / placeholder_region / duplicate_document,
+  or lacking a year, region or value, are left out of figures (and counted by
+  `excluded`, so pages can say how many and link to review);
+- one value per cell (region × metric × year × period): the most confident,
+  then the latest; a cell whose sources disagree is marked `conflict`;
+- a selected region shows its own reported figure, or else the sum of its
+  direct children (never for rates); rates are never added across regions;
+- H1 and FY stay separate rows; stocks are never summed over periods (see
+  `range_total` for flows); missing years come back as NaN rows, not zeros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.db import query_df
+
+SKIP_FLAGS = ["template", "unknown_year", "placeholder_region", "duplicate_document"]
+PERIODS = ("FY", "H1")
+PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
+REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
+
+PathLike = Path | str | None
+
+# Facts that count, restricted to the regions in the CTE `scope(region_id)`.
+_LIVE = """
+live AS (
+    SELECT f.id, f.region_id, f.metric, f.year, f.period, f.value, f.approx, f.confidence
+    FROM facts f
+    WHERE f.status = 'active'
+      AND f.batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
+      AND f.value IS NOT NULL AND f.year IS NOT NULL AND f.period IS NOT NULL
+      AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip_flags)
+      AND f.metric IN (SELECT unnest($metrics::VARCHAR[]))
+      AND f.year BETWEEN $y0 AND $y1
+      AND f.period IN (SELECT unnest($periods::VARCHAR[]))
+      AND f.region_id IN (SELECT region_id FROM scope)
+),
+cells AS (
+    SELECT region_id, metric, year, period,
+           arg_max(value, confidence * 1e12 + id) AS value,
+           arg_max(approx, confidence * 1e12 + id) IS NOT NULL AS approx,
+           max(value) - min(value) > $rel * abs(max(value)) AS conflict,
+           count(*) AS n_sources
+    FROM live GROUP BY ALL
+)
+"""
+
+_SEL = "sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS sel_id)"
+
+
+def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], regions: Sequence[int]) -> dict:
+    return {
+        "skip_flags": SKIP_FLAGS,
+        "metrics": list(metrics),
+        "y0": int(y0),
+        "y1": int(y1),
+        "periods": list(periods),
+        "regions": [int(r) for r in regions],
+        "rel": REL_CONFLICT,
+    }
+
+
+def regions(path: PathLike = None) -> pd.DataFrame:
+    """All regions in hierarchy order with their depth (0 = top)."""
+    return query_df(
+        """
+        WITH RECURSIVE tree(id, name, level, parent_id, depth, sort_key) AS (
+            SELECT id, name, level, parent_id, 0, [name] FROM regions
+            WHERE parent_id IS NULL OR parent_id NOT IN (SELECT id FROM regions)
+            UNION ALL
+            SELECT r.id, r.name, r.level, r.parent_id, t.depth + 1, list_append(t.sort_key, r.name)
+            FROM regions r JOIN tree t ON r.parent_id = t.id
+        )
+        SELECT id, name, level, parent_id, depth,
+               (SELECT count(*) FROM regions c WHERE c.parent_id = tree.id) AS n_children
+        FROM tree ORDER BY sort_key
+        """,
+        path=path,
+    )
+
+
+def metrics(path: PathLike = None) -> pd.DataFrame:
+    """The metric catalog as stored in the database."""
+    return query_df("SELECT code, category, name_zh, unit, kind FROM metrics ORDER BY category, code", path=path)
+
+
+def year_bounds(path: PathLike = None) -> tuple[int, int] | None:
+    """First and last year that has a countable fact, or None for an empty database."""
+    df = query_df(
+        "SELECT min(year) AS lo, max(year) AS hi FROM facts WHERE status = 'active' AND year IS NOT NULL "
+        "AND batch_id IN (SELECT id FROM batches WHERE status = 'loaded')",
+        path=path,
+    )
+    lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
+    return None if pd.isna(lo) else (int(lo), int(hi))
+
+
+def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
+          periods: Sequence[str] = PERIODS, path: PathLike = None) -> pd.DataFrame:
+    """One value per metric × year × period for the selection as a whole.
+
+    Each selected region gives its own figure, or its children's sum when it
+    reported none; the selection is then added up (rates only for a single
+    region). Missing years are NaN rows so lines break instead of dropping to 0.
+    """
+    sql = f"""
+    WITH {_SEL},
+    scope AS (
+        SELECT sel_id AS region_id, sel_id, true AS own FROM sel
+        UNION ALL
+        SELECT r.id, r.parent_id, false FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+    ),
+    {_LIVE},
+    per_sel AS (
+        SELECT s.sel_id, c.metric, c.year, c.period, m.unit,
+               CASE WHEN bool_or(s.own) THEN max(c.value) FILTER (WHERE s.own)
+                    WHEN m.unit <> '%' THEN sum(c.value) FILTER (WHERE NOT s.own) END AS value,
+               CASE WHEN bool_or(s.own) THEN bool_or(c.approx) FILTER (WHERE s.own)
+                    ELSE bool_or(c.approx) END AS approx,
+               CASE WHEN bool_or(s.own) THEN bool_or(c.conflict) FILTER (WHERE s.own)
+                    ELSE bool_or(c.conflict) END AS conflict,
+               NOT bool_or(s.own) AS from_children,
+               count(*) FILTER (WHERE NOT s.own) AS n_children
+        FROM cells c JOIN scope s USING (region_id) JOIN metrics m ON m.code = c.metric
+        GROUP BY s.sel_id, c.metric, c.year, c.period, m.unit
+    )
+    SELECT p.metric, p.year, p.period,
+           CASE WHEN p.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
+           bool_or(p.approx) AS approx, bool_or(p.conflict) AS conflict,
+           bool_or(p.from_children) AS from_children, count(*) AS n_regions, sum(p.n_children) AS n_children
+    FROM per_sel p WHERE p.value IS NOT NULL
+    GROUP BY p.metric, p.year, p.period, p.unit
+    """
+    df = query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
+    return _label(complete_years(df, metrics, y0, y1, periods, ["metric"]), path)
+
+
+def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
+              periods: Sequence[str] = PERIODS, path: PathLike = None) -> pd.DataFrame:
+    """Per-town cells: a selected region with children is replaced by its children."""
+    sql = f"""
+    WITH {_SEL},
+    scope AS (
+        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+        UNION
+        SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
+    ),
+    {_LIVE}
+    SELECT c.region_id, r.name AS region, c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
+    FROM cells c JOIN regions r ON r.id = c.region_id
+    ORDER BY r.name, c.metric, c.year, c.period
+    """
+    return _label(query_df(sql, _params(metrics, y0, y1, periods, regions), path=path), path)
+
+
+def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLike = None) -> pd.DataFrame:
+    """Every metric over time for one region's own reports (gaps as NaN)."""
+    sql = f"""
+    WITH scope AS (SELECT $region::INTEGER AS region_id),
+    {_LIVE}
+    SELECT metric, year, period, value, approx, conflict, n_sources FROM cells
+    """
+    params = _params(_catalog_codes(), y0, y1, PERIODS, [])
+    params.pop("regions")
+    params["region"] = int(region_id)
+    df = query_df(sql, params, path=path)
+    if df.empty:
+        return _label(df, path)
+    lo, hi = int(df["year"].min()), int(df["year"].max())
+    return _label(complete_years(df, sorted(df["metric"].unique()), lo, hi, PERIODS, ["metric"]), path)
+
+
+def region_files(region_id: int, path: PathLike = None) -> pd.DataFrame:
+    """The uploads (files and batches) that gave this region's facts."""
+    return query_df(
+        """
+        SELECT fl.name AS file, fl.kind, f.batch_id, b.created_at, b.status AS batch_status,
+               count(*) AS n_facts, count(*) FILTER (WHERE f.status = 'active') AS n_active,
+               min(f.year) AS first_year, max(f.year) AS last_year
+        FROM facts f
+        JOIN batches b ON b.id = f.batch_id
+        LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
+        WHERE f.region_id = $region
+        GROUP BY ALL ORDER BY b.created_at DESC, file
+        """,
+        {"region": int(region_id)},
+        path=path,
+    )
+
+
+def sources(region_id: int, metric: str, year: int, period: str, path: PathLike = None) -> pd.DataFrame:
+    """Every fact ever loaded for one cell (any status), with its file text for highlighting."""
+    return query_df(
+        """
+        SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence, f.flags,
+               f.evidence, f.start_offset, f.end_offset, f.source_cell, f.doc_id, f.batch_id,
+               b.status AS batch_status, b.created_at, fl.name AS file, fl.kind AS file_kind, fl.text,
+               d.title AS doc_title
+        FROM facts f
+        JOIN batches b ON b.id = f.batch_id
+        LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
+        LEFT JOIN documents d ON d.doc_id = f.doc_id AND d.batch_id = f.batch_id
+        WHERE f.region_id = $region AND f.metric = $metric AND f.year = $year AND f.period = $period
+        ORDER BY (f.status = 'active' AND b.status = 'loaded') DESC, f.confidence DESC, f.id DESC
+        """,
+        {"region": int(region_id), "metric": metric, "year": int(year), "period": period},
+        path=path,
+    )
+
+
+def excluded(metrics: Sequence[str], y0: int, y1: int, path: PathLike = None) -> pd.DataFrame:
+    """Active facts of these metrics that charts leave out, counted by reason."""
+    return query_df(
+        """
+        WITH x AS (
+            SELECT CASE
+                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'template') THEN '模板/占位文本'
+                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'duplicate_document') THEN '重复文档'
+                     WHEN year IS NULL OR list_contains(coalesce(flags, []::VARCHAR[]), 'unknown_year')
+                       THEN '年份不明'
+                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'placeholder_region')
+                       THEN '地区为占位符'
+                     WHEN period IS NULL THEN '期别不明'
+                   END AS reason
+            FROM facts
+            WHERE status = 'active' AND batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
+              AND metric IN (SELECT unnest($metrics::VARCHAR[]))
+              AND (year IS NULL OR year BETWEEN $y0 AND $y1)
+        )
+        SELECT reason, count(*) AS n FROM x WHERE reason IS NOT NULL GROUP BY reason ORDER BY n DESC
+        """,
+        {"metrics": list(metrics), "y0": int(y0), "y1": int(y1)},
+        path=path,
+    )
+
+
+def review_queue(min_confidence: float = 0.7, path: PathLike = None) -> pd.DataFrame:
+    """Active, unreviewed facts that need a person: low confidence, flags, or conflicting sources."""
+    return query_df(
+        """
+        WITH live AS (
+            SELECT f.* FROM facts f
+            WHERE f.status = 'active' AND f.batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
+        ),
+        disagree AS (  -- cells whose countable sources give different values
+            SELECT region_id, metric, year, period FROM live
+            WHERE value IS NOT NULL AND NOT list_has_any(coalesce(flags, []::VARCHAR[]), $skip_flags)
+            GROUP BY ALL HAVING max(value) - min(value) > $rel * abs(max(value))
+        ),
+        marked AS (
+            SELECT l.*, d.metric IS NOT NULL AS conflict FROM live l
+            LEFT JOIN disagree d ON d.region_id = l.region_id AND d.metric = l.metric AND d.year = l.year
+                 AND d.period = l.period
+        )
+        SELECT l.id, coalesce(r.name, l.region_raw) AS region, l.region_id, l.metric, m.name_zh AS metric_zh,
+               l.value, l.unit, l.approx, l.year, l.period, l.confidence, l.flags,
+               l.conflict,
+               l.evidence, l.source_cell, fl.name AS file
+        FROM marked l
+        LEFT JOIN regions r ON r.id = l.region_id
+        LEFT JOIN metrics m ON m.code = l.metric
+        LEFT JOIN files fl ON fl.sha256 = l.source_file AND fl.batch_id = l.batch_id
+        WHERE l.reviewed_by IS NULL
+          AND (l.confidence < $min_conf OR len(coalesce(l.flags, []::VARCHAR[])) > 0
+               OR l.conflict)
+        ORDER BY conflict DESC, l.confidence, l.id
+        """,
+        {"min_conf": float(min_confidence), "rel": REL_CONFLICT, "skip_flags": SKIP_FLAGS},
+        path=path,
+    )
+
+
+# ---------------------------------------------------------------- pandas helpers (no SQL)
+
+def complete_years(df: pd.DataFrame, metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str],
+                   keys: Sequence[str]) -> pd.DataFrame:
+    """Add NaN rows for every missing year so charts show gaps, never zeros."""
+    grid = pd.MultiIndex.from_product([list(metrics), range(int(y0), int(y1) + 1), list(periods)],
+                                      names=[*keys, "year", "period"]).to_frame(index=False)
+    out = grid.merge(df, on=[*keys, "year", "period"], how="left")
+    for col in ("approx", "conflict", "from_children"):
+        if col in out:
+            out[col] = out[col].astype("boolean").fillna(False).astype(bool)
+    return out
+
+
+def _catalog_codes() -> list[str]:
+    from etl.catalog import load_catalog
+
+    return list(load_catalog())
+
+
+def _label(df: pd.DataFrame, path: PathLike) -> pd.DataFrame:
+    """Attach the metric's Chinese name, unit and kind, and the period's Chinese label."""
+    from etl.catalog import load_catalog
+
+    cat = load_catalog()
+    out = df.copy()
+    if "metric" in out:
+        out["name_zh"] = out["metric"].map(lambda c: cat[c].name_zh if c in cat else c)
+        out["unit"] = out["metric"].map(lambda c: cat[c].unit if c in cat else "")
+        out["kind"] = out["metric"].map(lambda c: cat[c].kind if c in cat else "")
+    if "period" in out:
+        out["period_zh"] = out["period"].map(PERIOD_ZH)
+    return out
+
+
+def range_total(df: pd.DataFrame) -> pd.DataFrame:
+    """Per metric over the whole year range: flows add up FY values; stocks take the latest FY value.
+
+    H1 is part of FY, so only FY rows count; stocks are never summed.
+    """
+    fy = df[(df["period"] == "FY") & df["value"].notna()]
+    rows = []
+    for metric, g in fy.groupby("metric", sort=False):
+        kind = g["kind"].iloc[0]
+        if kind == "flow":
+            rows.append((metric, g["value"].sum(), f"{g['year'].min()}–{g['year'].max()}年累计", len(g)))
+        else:
+            last = g.sort_values("year").iloc[-1]
+            rows.append((metric, last["value"], f"{int(last['year'])}年末", len(g)))
+    return pd.DataFrame(rows, columns=["metric", "value", "basis", "n_years"])
