@@ -1,0 +1,83 @@
+"""Excel tallies (统计表): read → find tables → facts → check.
+
+`extract_tally_file(path)` is the contract the pipeline and
+`python -m etl.extract` use; `analyze(data, name)` returns the same plus the
+detected tables, for the upload page to show and correct.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.model import Document, ExtractedFile, Fact, Problem
+from etl.tally.layout import Table, find_tables
+from etl.tally.read import Book, TallyReadError, read_book
+
+__all__ = ["Analysis", "TallyReadError", "analyze", "extract_tally_file"]
+
+TALLY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+@dataclass
+class Analysis:
+    """Everything one tally yields, with the structure found in it."""
+
+    extracted: ExtractedFile
+    book: Book | None = None
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def facts(self) -> list[Fact]:
+        return self.extracted.facts
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.extracted.problems
+
+
+def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None = None,
+            engine: str | None = None, path: str | None = None) -> Analysis:
+    """Read, lay out, build facts and run the file checks. Never raises for bad input: problems say why."""
+    from etl.tally.facts import build
+    from etl.tally.validate import check_file
+
+    sha = hashlib.sha256(data).hexdigest()
+    ef = ExtractedFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
+    try:
+        book = read_book(data, name, engine=engine)
+    except TallyReadError as exc:
+        ef.problems.append(Problem("error", exc.message, name, code=exc.code))
+        return Analysis(ef)
+    ef.encoding = book.encoding
+    tables: list[Table] = []
+    facts: list[Fact] = []
+    for grid in book.grids:
+        doc_id = f"{sha[:16]}:{grid.index}"
+        sheet_tables = find_tables(grid, mapping)
+        for t in sheet_tables:
+            built = build(t, doc=name, doc_id=doc_id)
+            facts += built.facts
+            ef.problems += built.problems
+        if sheet_tables:
+            t0 = sheet_tables[0]
+            ef.documents.append(Document(doc_id=doc_id, file_sha=sha, file_name=name, segment=grid.index, start=0,
+                                         end=0, title=t0.title or grid.name, region=t0.region, year=t0.year,
+                                         period=t0.period))
+        tables += sheet_tables
+    if not tables:
+        ef.problems.append(Problem("error", "文件中没有找到统计表：没有一行表头包含“地区”“年度”"
+                                   "或指标名称（如“会员人数”）。"
+                                   "请使用模板（数据上传页可下载）或检查表头。", name, code="no_table"))
+    kept, problems = check_file(facts)
+    ef.facts = kept
+    ef.problems += problems
+    return Analysis(ef, book, tables)
+
+
+def extract_tally_file(path: str | Path, *, mapping: dict[str, dict[str, str]] | None = None,
+                       engine: str | None = None) -> ExtractedFile:
+    """One tally file → ExtractedFile (kind 'tally'); facts carry their cell as `source`."""
+    p = Path(path)
+    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p)).extracted

@@ -1,0 +1,158 @@
+"""Header text → what the column holds; cell text → number.
+
+Rules live in etl/lexicon/tally_headers.toml. Matching order, most specific
+first: a role word (地区, 年度 …) exactly, a metric synonym exactly, then the
+longest metric synonym contained in the header (so 新发展会员数(人) is
+members_new, never members_total).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from etl.tally.config import Unit, lexicon, norm
+
+ROLES = ("region", "year", "period", "metric", "value", "unit", "ignore")
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    role: str  # one of ROLES, 'figure' (a metric column) or 'unknown'
+    metric: str | None = None
+    unit: Unit | None = None  # from the header, e.g. (万元)
+    exact: bool = True
+
+
+def split_unit(text: str) -> tuple[str, Unit | None]:
+    """'帮扶金额(万元)' → ('帮扶金额', Unit('元', 10000)); '建会率%' → ('建会率', %)."""
+    lx = lexicon()
+    s = norm(text)
+    unit = None
+    m = lx.unit_re.search(s)
+    if m:
+        unit = lx.units[m.group(1) or m.group(2)]
+        s = (s[: m.start()] + s[m.end():]).strip()
+    elif s.endswith("%"):
+        unit, s = lx.units["%"], s[:-1]
+    return s, unit
+
+
+def guess_header(text: str) -> HeaderGuess:
+    """Classify one header text (parent and child already joined by the caller)."""
+    lx = lexicon()
+    name, unit = split_unit(text)
+    if not name:
+        return HeaderGuess("unknown", unit=unit)
+    for role, words in lx.roles.items():
+        if name in words:
+            return HeaderGuess(role, unit=unit)
+    for code, words in lx.metrics.items():
+        if name in words:
+            return HeaderGuess("figure", code, unit)
+    best: tuple[int, str] | None = None
+    for code, words in lx.metrics.items():
+        for w in words:  # longest first
+            if len(w) >= 2 and w in name and (best is None or len(w) > best[0]):
+                best = (len(w), code)
+                break
+    if best:
+        return HeaderGuess("figure", best[1], unit, exact=False)
+    return HeaderGuess("unknown", unit=unit)
+
+
+def unit_of(text: Any) -> Unit | None:
+    """A unit cell of the long layout ('万元', '人')."""
+    return lexicon().units.get(norm(text).strip("()"))
+
+
+def metric_of(text: Any) -> tuple[str | None, Unit | None]:
+    """A metric-name cell of the long layout ('帮扶金额(万元)')."""
+    g = guess_header(str(text))
+    return (g.metric if g.role == "figure" else None), g.unit
+
+
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_SEPARATORS = str.maketrans("", "", ",，'’ \u00a0\u3000_")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: float | None
+    error: str | None = None  # Chinese reason when the cell is not a number
+    percent_text: bool = False  # written as '92.3%'
+    scale: float = 1.0  # a trailing 万 in the cell
+
+
+def parse_number(v: Any) -> Parsed:
+    """A figure cell: numbers as numbers or text with separators, full-width digits, '%', '万'."""
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, bool):
+        return Parsed(None, "是逻辑值（TRUE/FALSE），不是数字")
+    if isinstance(v, int | float):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return Parsed(None, "不是有效数字")
+        return Parsed(float(v))
+    if isinstance(v, dt.date | dt.datetime | dt.time):
+        return Parsed(None, "是日期，不是数字（请检查单元格格式）")
+    s = norm(v)
+    if not s or s in lexicon().blank:
+        return Parsed(None)
+    if s.startswith("#"):
+        return Parsed(None, f"是 Excel 错误值 {s}，请修正公式")
+    s = s.translate(_SEPARATORS)
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    scale = 1.0
+    for word, unit in sorted(lexicon().units.items(), key=lambda kv: -len(kv[0])):
+        if word != "%" and s.endswith(word) and _NUM.match(s[: -len(word)] or "x"):
+            s, scale = s[: -len(word)], unit.scale
+            break
+    else:
+        if s.endswith("万") and _NUM.match(s[:-1] or "x"):
+            s, scale = s[:-1], 10000.0
+    if not _NUM.match(s):
+        return Parsed(None, "不是数字")
+    return Parsed(float(s), percent_text=percent, scale=scale)
+
+
+def parse_year(v: Any) -> int | None:
+    """2023, 2023.0, '2023年', '2023年度' → 2023."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return int(v) if float(v).is_integer() else None
+    if isinstance(v, dt.date):
+        return v.year
+    m = re.search(r"(19|20)\d{2}", norm(v))
+    return int(m.group(0)) if m else None
+
+
+def parse_period(v: Any) -> str | None:
+    """'上半年' / '1-6月' → 'H1'; '全年' → 'FY'."""
+    s = norm(v)
+    if not s:
+        return None
+    for code, words in lexicon().periods.items():
+        if s in words:
+            return code
+    for code, words in lexicon().periods.items():
+        if any(w in s for w in words if len(w) >= 2):
+            return code
+    return None
+
+
+def find_year_period(text: str) -> tuple[int | None, str | None]:
+    """Year and period named in a title such as '2023年上半年各镇(街道)工会组建情况统计表'."""
+    s = norm(text)
+    m = re.search(r"((?:19|20)\d{2})\s*年", s) or re.fullmatch(r"((?:19|20)\d{2})", s)
+    year = int(m.group(1)) if m else None
+    period = None
+    for code in ("H1", "FY"):
+        if any(w in s for w in lexicon().periods[code] if len(w) >= 2 and w != "年度"):
+            period = code
+            break
+    return year, period
