@@ -1,0 +1,133 @@
+"""Extraction throughput on one core: etl.extract against the naive keyword-proximity baseline.
+
+Builds a corpus of at least --mb MB of UTF-8 report text by repeating the shipped
+samples (data/samples/reports) into a temp dir, reads it back, then times
+`etl.extract.extract_report_text(text, name=...)` (normalisation, segmentation,
+extraction) and `bench/naive_extract.py` over the same texts in the same process,
+pinned to one CPU.  Speed alone says little, so the table also shows each
+method's F1 on the dev set and on the samples (../shared/eval/score.py).
+
+    .venv/bin/python bench/extract.py            # 50 MB
+    .venv/bin/python bench/extract.py --mb 5     # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from naive_extract import naive_extract, read_text  # noqa: E402
+
+SAMPLES = ROOT / "data" / "samples"
+DEV = ROOT.parent / "shared" / "eval" / "dev"
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+
+
+def build_corpus(mb: float, folder: Path) -> list[tuple[str, str]]:
+    """Repeat the sample reports into `folder` until they hold `mb` MB of UTF-8 text; return them read back."""
+    reports = sorted((SAMPLES / "reports").glob("*.txt"))
+    texts = [(p.name, read_text(p)) for p in reports]
+    target, size, i = mb * 1_000_000, 0, 0
+    while size < target:
+        name, text = texts[i % len(texts)]
+        data = text.encode("utf-8")
+        (folder / f"{i:06d}_{name}").write_bytes(data)
+        size += len(data)
+        i += 1
+    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(folder.iterdir())]
+
+
+def lead_extractor() -> Callable[[str, str], int] | None:
+    """The project's extractor, as a function returning the number of facts; None when it is not there yet."""
+    try:
+        from etl.extract import extract_report_text
+    except ImportError as e:
+        print(f"etl.extract.extract_report_text unavailable ({e}); timing the baseline only")
+        return None
+
+    def run(text: str, name: str) -> int:
+        _documents, facts = extract_report_text(text, name=name)
+        return len(facts)
+
+    return run
+
+
+def naive(text: str, name: str) -> int:
+    return len(naive_extract(text, name))
+
+
+def time_it(fn: Callable[[str, str], int], corpus: list[tuple[str, str]]) -> tuple[float, int]:
+    for name, text in corpus[:20]:  # warm up: imports, compiled patterns, converters
+        fn(text, name)
+    t0 = time.perf_counter()
+    n = sum(fn(text, name) for name, text in corpus)
+    return time.perf_counter() - t0, n
+
+
+def f1(gold: Path, docs: Path, pred_fn: Callable[[str, str], list[dict]] | None) -> float | None:
+    """F1 from the shared scorer: the project's CLI when pred_fn is None, else pred_fn's output via --pred."""
+    if not SCORER.exists() or not gold.exists():
+        return None
+    cmd = [sys.executable, str(SCORER), "--gold", str(gold), "--docs", str(docs), "--json"]
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
+        if pred_fn is not None:
+            for p in sorted(docs.glob("*.txt")):
+                for fact in pred_fn(read_text(p), p.name):
+                    fh.write(json.dumps(fact, ensure_ascii=False) + "\n")
+            cmd += ["--pred", fh.name]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    os.unlink(fh.name)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    return json.loads(lines[-1])["f1"] if proc.returncode == 0 and lines else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=50.0, help="corpus size in MB of UTF-8 text (default 50)")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the brief measures
+
+    with tempfile.TemporaryDirectory(prefix="bench_extract_") as tmp:
+        corpus = build_corpus(args.mb, Path(tmp))
+    mb = sum(len(t.encode("utf-8")) for _, t in corpus) / 1_000_000
+    print(f"corpus: {len(corpus)} reports, {mb:.1f} MB UTF-8 (samples repeated), one core\n")
+
+    methods: list[tuple[str, Callable[[str, str], int] | None, Callable | None]] = [
+        ("naive keyword+cn2an", naive, naive_extract),
+    ]
+    lead = lead_extractor()
+    if lead is not None:
+        methods.insert(0, ("etl.extract", lead, None))
+
+    rows = []
+    for label, fn, pred in methods:
+        secs, n = time_it(fn, corpus)
+        rows.append((label, secs, n, f1(DEV / "gold.jsonl", DEV / "docs", pred),
+                     f1(SAMPLES / "expected.jsonl", SAMPLES / "reports", pred)))
+    base = next(r for r in rows if r[0].startswith("naive"))
+    base_speed = mb / base[1]
+    head = f"{'method':<22}{'MB':>8}{'seconds':>10}{'MB/s':>9}{'facts':>10}{'ratio':>8}{'F1 dev':>9}{'F1 samples':>12}"
+    print(head)
+    print("-" * len(head))
+    for label, secs, n, f_dev, f_samples in rows:
+        def fmt(x: float | None) -> str:
+            return f"{x:.3f}" if x is not None else "n/a"
+        print(f"{label:<22}{mb:>8.1f}{secs:>10.2f}{mb / secs:>9.2f}{n:>10}{mb / secs / base_speed:>8.2f}"
+              f"{fmt(f_dev):>9}{fmt(f_samples):>12}")
+    print("\nratio = MB/s relative to the naive baseline; F1 from ../shared/eval/score.py")
+
+
+if __name__ == "__main__":
+    main()
