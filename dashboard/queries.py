@@ -143,7 +143,7 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     GROUP BY p.metric, p.year, p.period, p.unit
     """
     df = query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
-    return _label(complete_years(df, metrics, y0, y1, periods, ["metric"]), path)
+    return _label(complete_years(df, pd.DataFrame({"metric": list(metrics)}), y0, y1, periods), path)
 
 
 def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
@@ -161,7 +161,9 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     FROM cells c JOIN regions r ON r.id = c.region_id
     ORDER BY r.name, c.metric, c.year, c.period
     """
-    return _label(query_df(sql, _params(metrics, y0, y1, periods, regions), path=path), path)
+    df = query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
+    df = complete_years(df, df[["region_id", "region", "metric"]], y0, y1, periods)
+    return _label(df.sort_values(["region", "metric", "year", "period"], ignore_index=True), path)
 
 
 def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLike = None) -> pd.DataFrame:
@@ -178,7 +180,7 @@ def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLik
     if df.empty:
         return _label(df, path)
     lo, hi = int(df["year"].min()), int(df["year"].max())
-    return _label(complete_years(df, sorted(df["metric"].unique()), lo, hi, PERIODS, ["metric"]), path)
+    return _label(complete_years(df, df[["metric"]], lo, hi, PERIODS), path)
 
 
 def region_files(region_id: int, path: PathLike = None) -> pd.DataFrame:
@@ -283,12 +285,11 @@ def review_queue(min_confidence: float = 0.7, path: PathLike = None) -> pd.DataF
 
 # ---------------------------------------------------------------- pandas helpers (no SQL)
 
-def complete_years(df: pd.DataFrame, metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str],
-                   keys: Sequence[str]) -> pd.DataFrame:
-    """Add NaN rows for every missing year so charts show gaps, never zeros."""
-    grid = pd.MultiIndex.from_product([list(metrics), range(int(y0), int(y1) + 1), list(periods)],
-                                      names=[*keys, "year", "period"]).to_frame(index=False)
-    out = grid.merge(df, on=[*keys, "year", "period"], how="left")
+def complete_years(df: pd.DataFrame, keys: pd.DataFrame, y0: int, y1: int, periods: Sequence[str]) -> pd.DataFrame:
+    """Add NaN rows for every missing year of every key combination so charts show gaps, never zeros."""
+    frame = pd.MultiIndex.from_product([range(int(y0), int(y1) + 1), list(periods)], names=["year", "period"])
+    grid = keys.drop_duplicates().merge(frame.to_frame(index=False), how="cross")
+    out = grid.merge(df, on=[*keys.columns, "year", "period"], how="left")
     for col in ("approx", "conflict", "from_children"):
         if col in out:
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)

@@ -28,8 +28,10 @@ pio.templates[NAME] = go.layout.Template(
         hoverlabel={"font": {"family": FONT, "size": 15}},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""}},
         margin={"l": 60, "r": 30, "t": 70, "b": 50},
-        xaxis={"showgrid": False, "linecolor": "#888", "ticks": "outside", "automargin": True},
-        yaxis={"gridcolor": "#e5e5e5", "zeroline": False, "automargin": True, "rangemode": "tozero"},
+        # ",~r": 80,000 rather than plotly's default SI "80k", which Chinese readers do not use.
+        xaxis={"showgrid": False, "linecolor": "#888", "ticks": "outside", "automargin": True, "tickformat": ",~r"},
+        yaxis={"gridcolor": "#e5e5e5", "zeroline": False, "automargin": True, "rangemode": "tozero",
+               "tickformat": ",~r"},
         colorscale={"sequential": SEQUENTIAL},
     )
 )

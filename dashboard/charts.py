@@ -1,0 +1,194 @@
+"""Figures from DataFrames: each function takes a query result and returns a plotly Figure.
+
+No streamlit here: the PNG/PPTX export reuses these functions unchanged.
+Conventions every chart keeps: values shown in 万/亿 when large (axis title
+says so), hover text in full Chinese formatting, approximate values (近, 余)
+drawn hollow / hatched and labelled 约, missing years left as gaps, H1 and FY
+in separate panels, conflicting sources marked with a red ring.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import fmt, theme
+
+PERIOD_ORDER = ["全年", "上半年"]
+
+
+def _scaled(df: pd.DataFrame, unit: str) -> tuple[pd.Series, str]:
+    """Values divided for display, and the unit label for the axis (万人, 亿元, %)."""
+    div, big = fmt.scale_for(df["value"].abs().max(), unit)
+    return df["value"] / div, f"{big}{unit}"
+
+
+def _hover(df: pd.DataFrame) -> list[str]:
+    out = []
+    for _, r in df.iterrows():
+        text = fmt.number(r["value"], r.get("unit", ""), "about" if r.get("approx") else None)
+        if r.get("conflict"):
+            text += "（来源不一致，见数据来源页）"
+        if r.get("from_children"):
+            text += "（由下级汇总）"
+        out.append(text)
+    return out
+
+
+def empty(message: str = "所选范围内没有数据") -> go.Figure:
+    """A blank chart that says why it is blank (instead of an empty axis)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 20, "color": "#666"}, x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return theme.apply(fig, height=260)
+
+
+def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, height: int = 420) -> go.Figure:
+    """Lines over years, one colour per `series`, one panel per period (全年 / 上半年).
+
+    Rows with NaN values stay in so that lines break at missing years.
+    """
+    if df.empty or df["value"].notna().sum() == 0:
+        return empty()
+    unit = df["unit"].iloc[0]
+    periods = [p for p in PERIOD_ORDER if p in set(df.loc[df["value"].notna(), "period_zh"])]
+    fig = make_subplots(rows=1, cols=len(periods), shared_yaxes=True, subplot_titles=periods,
+                        horizontal_spacing=0.04)
+    values, unit_label = _scaled(df, unit)
+    df = df.assign(shown=values)
+    names = list(dict.fromkeys(df[series]))
+    for col, period in enumerate(periods, start=1):
+        part = df[df["period_zh"] == period].sort_values("year")
+        for i, name in enumerate(names):
+            g = part[part[series] == name]
+            color = theme.PALETTE[i % len(theme.PALETTE)]
+            approx = g["approx"].fillna(False).astype(bool) if "approx" in g else pd.Series(False, index=g.index)
+            fig.add_trace(go.Scatter(
+                x=g["year"], y=g["shown"], name=str(name), legendgroup=str(name), showlegend=col == 1,
+                mode="lines+markers", connectgaps=False, line={"color": color, "width": 3},
+                marker={"size": 9, "color": [("white" if a else color) for a in approx],
+                        "line": {"color": color, "width": 2}},
+                text=_hover(g), hovertemplate="%{x}年 " + str(name) + "：%{text}<extra></extra>",
+            ), row=1, col=col)
+            bad = g[g.get("conflict", pd.Series(False, index=g.index)).fillna(False).astype(bool)]
+            if not bad.empty:
+                fig.add_trace(go.Scatter(
+                    x=bad["year"], y=bad["shown"], mode="markers", name="来源不一致", legendgroup="conflict",
+                    showlegend=False, hoverinfo="skip",
+                    marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"color": theme.CONFLICT_COLOR, "width": 2}},
+                ), row=1, col=col)
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(title_text=unit_label, col=1)
+    if title:
+        fig.update_layout(title=title)
+    if len(names) == 1:
+        fig.update_layout(showlegend=False)
+    return theme.apply(fig, height)
+
+
+def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
+    """A tiny trend under a KPI card: FY values only, no axes."""
+    g = df[(df["period"] == "FY")].sort_values("year")
+    fig = go.Figure(go.Scatter(x=g["year"], y=g["value"], mode="lines+markers", connectgaps=False,
+                               line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 4},
+                               hovertemplate="%{x}年：%{y:,.4~g}<extra></extra>"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, rangemode="normal")
+    fig = theme.apply(fig, height)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
+    return fig
+
+
+def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None) -> go.Figure:
+    """Horizontal bars, best at the top, value labels, a dashed target line when one is set."""
+    df = df[df["value"].notna()].sort_values("value")
+    if df.empty:
+        return empty()
+    unit = df["unit"].iloc[0]
+    values, unit_label = _scaled(df, unit)
+    approx = df["approx"].fillna(False).astype(bool) if "approx" in df else pd.Series(False, index=df.index)
+    labels = [fmt.number(v, unit, "about" if a else None) for v, a in zip(df["value"], approx, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=values, y=df["region"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
+        marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},
+        hovertemplate="%{y}：%{text}<extra></extra>",
+    ))
+    if target is not None:
+        div, _ = fmt.scale_for(df["value"].abs().max(), unit)
+        fig.add_vline(x=target / div, line={"color": theme.TARGET_COLOR, "dash": "dash", "width": 2},
+                      annotation_text=f"目标 {fmt.number(target, unit)}", annotation_position="top")
+    fig.update_xaxes(title_text=unit_label, showgrid=True, gridcolor="#e5e5e5")
+    if title:
+        fig.update_layout(title=title)
+    return theme.apply(fig, max(300, 40 * len(df) + 120))
+
+
+def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Town × year grid of one metric; missing cells stay blank, each cell shows its value."""
+    df = df[df["value"].notna()]
+    if df.empty:
+        return empty()
+    unit = df["unit"].iloc[0]
+    grid = df.pivot_table(index="region", columns="year", values="value", aggfunc="first")
+    years = list(range(int(grid.columns.min()), int(grid.columns.max()) + 1))
+    grid = grid.reindex(columns=years)
+    grid = grid.loc[grid.mean(axis=1).sort_values().index]
+    text = grid.map(lambda v: fmt.number(v, unit, with_unit=False) if pd.notna(v) else "")
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(y) for y in years], y=grid.index, text=text.values, texttemplate="%{text}",
+        colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2,
+        colorbar={"title": {"text": unit}}, hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
+    ))
+    fig.update_yaxes(rangemode="normal")
+    if title:
+        fig.update_layout(title=title)
+    return theme.apply(fig, max(320, 38 * len(grid) + 140))
+
+
+def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Per-year bars stacked by town (flows such as aid money: the parts add up to the whole)."""
+    df = df[df["value"].notna()]
+    if df.empty:
+        return empty()
+    unit = df["unit"].iloc[0]
+    values, unit_label = _scaled(df, unit)
+    df = df.assign(shown=values)
+    fig = go.Figure()
+    for i, (region, g) in enumerate(df.groupby("region", sort=True)):
+        fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=region, marker_color=theme.PALETTE[i % 8],
+                             text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+                             textposition="none"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(title_text=unit_label)
+    if title:
+        fig.update_layout(title=title)
+    return theme.apply(fig, 460)
+
+
+def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -> go.Figure:
+    """One small line chart per town on a shared axis, so shapes compare at a glance."""
+    df = df[df["period"] == "FY"] if (df["period"] == "FY").any() else df
+    regions = sorted(df.loc[df["value"].notna(), "region"].unique())
+    if not regions:
+        return empty()
+    unit = df["unit"].iloc[0]
+    values, unit_label = _scaled(df, unit)
+    df = df.assign(shown=values)
+    rows = (len(regions) + wrap - 1) // wrap
+    fig = make_subplots(rows=rows, cols=wrap, shared_yaxes=True, subplot_titles=regions,
+                        vertical_spacing=0.12, horizontal_spacing=0.03)
+    for i, region in enumerate(regions):
+        g = df[df["region"] == region].sort_values("year")
+        fig.add_trace(go.Scatter(x=g["year"], y=g["shown"], mode="lines+markers", connectgaps=False,
+                                 line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 5},
+                                 text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+                                 showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
+    fig.update_xaxes(dtick=2, tickformat="d")
+    fig.update_yaxes(title_text=unit_label, col=1)
+    if title:
+        fig.update_layout(title=title)
+    return theme.apply(fig, 230 * rows + 90)

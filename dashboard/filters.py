@@ -1,0 +1,126 @@
+"""Shared sidebar filters (regions, years, H1/FY), kept in the URL so a view can be bookmarked.
+
+app.py draws them once per run, before the page, so every page sees the same
+choice; the URL carries `region=白沙镇,青石镇&years=2019-2024&period=FY`.
+On the first run of a session the URL sets the widgets; afterwards the
+widgets set the URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache
+
+PERIOD_CHOICES = {"全年": ("FY",), "上半年": ("H1",), "全年和上半年": ("FY", "H1")}
+PERIOD_URL = {"全年": "FY", "上半年": "H1", "全年和上半年": "FY,H1"}
+URL_KEYS = ("region", "years", "period")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose; region_ids are never both an area and one of its own towns."""
+
+    region_ids: tuple[int, ...]
+    region_names: tuple[str, ...]
+    year_from: int
+    year_to: int
+    periods: tuple[str, ...]
+    default_scope: bool  # nothing chosen: the top-level area(s)
+
+    @property
+    def label(self) -> str:
+        where = "、".join(self.region_names) if len(self.region_names) <= 3 else f"{len(self.region_names)}个地区"
+        half = "、".join({"FY": "全年", "H1": "上半年"}[p] for p in self.periods)
+        return f"{where} · {self.year_from}–{self.year_to}年 · {half}"
+
+
+def _drop_nested(ids: list[int], regions: pd.DataFrame) -> list[int]:
+    """Remove regions whose ancestor is also selected (their figures are already inside it)."""
+    parent = dict(zip(regions["id"], regions["parent_id"], strict=True))
+    chosen = set(ids)
+    out = []
+    for rid in ids:
+        p, nested = parent.get(rid), False
+        while p is not None and not pd.isna(p):
+            if p in chosen:
+                nested = True
+                break
+            p = parent.get(int(p))
+        if not nested:
+            out.append(rid)
+    return out
+
+
+def _init_from_url(names: list[str], lo: int, hi: int) -> None:
+    qp = st.query_params
+    st.session_state.flt_regions = [n for n in qp.get("region", "").split(",") if n in names]
+    y0, y1 = lo, hi
+    try:
+        a, b = (int(x) for x in qp.get("years", "").split("-"))
+        y0, y1 = max(lo, min(a, b)), min(hi, max(a, b))
+    except ValueError:
+        pass
+    st.session_state.flt_years = (y0, y1) if y0 <= y1 else (lo, hi)
+    by_url = {v: k for k, v in PERIOD_URL.items()}
+    st.session_state.flt_period = by_url.get(qp.get("period", "FY"), "全年")
+    st.session_state.flt_ready = True
+
+
+def sidebar() -> Filters:
+    """Draw the filters in the sidebar, sync the URL, remember the result for `current()`."""
+    regions = cache.get("regions")
+    bounds = cache.get("year_bounds") or (dt.date.today().year, dt.date.today().year)
+    lo, hi = bounds
+    names = list(regions["name"])
+    labels = {r.name: ("　" * int(r.depth)) + r.name for r in regions.itertuples()}
+    if "flt_ready" not in st.session_state:
+        _init_from_url(names, lo, hi)
+    with st.sidebar:
+        st.markdown("**筛选**")
+        st.multiselect("地区", names, key="flt_regions", format_func=labels.get,
+                       placeholder="全区（默认）", help="不选即看全区；选上级地区时不必再选其下属镇街。")
+        if lo < hi:
+            st.slider("年份", min_value=lo, max_value=hi, key="flt_years", format="%d年")
+        else:
+            st.session_state.flt_years = (lo, hi)
+            st.caption(f"年份：{lo}年")
+        st.radio("期别", list(PERIOD_CHOICES), key="flt_period", horizontal=True,
+                 help="上半年与全年的数字分开统计，不相加。")
+    y0, y1 = st.session_state.flt_years
+    chosen = [int(regions.loc[regions["name"] == n, "id"].iloc[0]) for n in st.session_state.flt_regions]
+    default = not chosen
+    if default:
+        chosen = [int(i) for i in regions.loc[regions["depth"] == 0, "id"]]
+    ids = _drop_nested(chosen, regions)
+    id_to_name = dict(zip(regions["id"], regions["name"], strict=True))
+    f = Filters(tuple(ids), tuple(id_to_name[i] for i in ids), int(y0), int(y1),
+                PERIOD_CHOICES[st.session_state.flt_period], default)
+    _write_url(f, lo, hi)
+    st.session_state.filters = f
+    return f
+
+
+def _write_url(f: Filters, lo: int, hi: int) -> None:
+    """Only the filter keys: other page-specific parameters in the URL are left alone."""
+    qp = st.query_params
+    wanted = {
+        "region": "" if f.default_scope else ",".join(f.region_names),
+        "years": "" if (f.year_from, f.year_to) == (lo, hi) else f"{f.year_from}-{f.year_to}",
+        "period": "" if f.periods == ("FY",) else ",".join(f.periods),
+    }
+    for key, value in wanted.items():
+        if value and qp.get(key) != value:
+            qp[key] = value
+        elif not value and key in qp:
+            del qp[key]
+
+
+def current() -> Filters:
+    """The filters app.py drew for this run (pages call this, never sidebar())."""
+    f = st.session_state.get("filters")
+    return f if f is not None else sidebar()

@@ -1,0 +1,30 @@
+"""Show a figure's evidence inside its document: the sentence highlighted in the original text."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+WINDOW = 160  # characters of context either side of the evidence
+
+
+def highlight(text: str | None, start: int | None, end: int | None, evidence: str | None = None,
+              window: int = WINDOW) -> str | None:
+    """HTML excerpt of `text` around [start, end) with the evidence in <mark>; None when offsets are unusable.
+
+    Offsets index the decoded original file text (Python string positions).
+    Everything from the file is HTML-escaped.
+    """
+    if text is None or start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None
+    start, end = int(start), int(end)
+    if not (0 <= start <= end <= len(text)):
+        return None
+    if evidence and text[start:end] != evidence:
+        return None
+    a, b = max(0, start - window), min(len(text), end + window)
+    before, hit, after = text[a:start], text[start:end], text[end:b]
+    body = (("…" if a > 0 else "") + html.escape(before) + "<mark>" + html.escape(hit) + "</mark>"
+            + html.escape(after) + ("…" if b < len(text) else ""))
+    return body.replace("\n", "<br>")

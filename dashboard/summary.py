@@ -1,0 +1,75 @@
+"""KPI figures and 'what changed most', computed from query results (pandas only, no SQL, no streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import fmt
+
+
+@dataclass(frozen=True)
+class Kpi:
+    metric: str
+    name_zh: str
+    unit: str
+    year: int | None
+    period: str
+    value: float | None
+    previous: float | None  # same period one year earlier (同比)
+    approx: bool
+    conflict: bool
+    history: tuple[float | None, ...]  # values over the year range, NaN for gaps
+
+    @property
+    def text(self) -> str:
+        return fmt.number(self.value, self.unit, "about" if self.approx else None)
+
+    @property
+    def delta(self) -> str | None:
+        return fmt.change(self.value, self.previous, self.unit)
+
+
+def kpis(trend: pd.DataFrame, metrics: list[str], period: str = "FY") -> list[Kpi]:
+    """Latest value of each metric for one period, with last year's for 同比."""
+    out = []
+    for code in metrics:
+        g = trend[(trend["metric"] == code) & (trend["period"] == period)].sort_values("year")
+        have = g[g["value"].notna()]
+        name = g["name_zh"].iloc[0] if len(g) else code
+        unit = g["unit"].iloc[0] if len(g) else ""
+        if have.empty:
+            out.append(Kpi(code, name, unit, None, period, None, None, False, False, tuple(g["value"])))
+            continue
+        last = have.iloc[-1]
+        prev = g[g["year"] == last["year"] - 1]["value"]
+        out.append(Kpi(code, name, unit, int(last["year"]), period, float(last["value"]),
+                       float(prev.iloc[0]) if len(prev) and pd.notna(prev.iloc[0]) else None,
+                       bool(last["approx"]), bool(last["conflict"]), tuple(g["value"])))
+    return out
+
+
+def biggest_changes(by_region: pd.DataFrame, period: str = "FY", n: int = 8) -> pd.DataFrame:
+    """Town × metric pairs whose latest value moved most against the year before (relative, rates in points)."""
+    d = by_region[(by_region["period"] == period) & by_region["value"].notna()]
+    if d.empty:
+        return pd.DataFrame(columns=["地区", "指标", "年份", "本期", "上年同期", "变化"])
+    last_year = int(d["year"].max())
+    cur = d[d["year"] == last_year]
+    prev = d[d["year"] == last_year - 1][["region", "metric", "value"]].rename(columns={"value": "prev"})
+    m = cur.merge(prev, on=["region", "metric"])
+    if m.empty:
+        return pd.DataFrame(columns=["地区", "指标", "年份", "本期", "上年同期", "变化"])
+    pct = m["unit"] == "%"
+    m["score"] = (m["value"] - m["prev"]).abs().where(pct, ((m["value"] - m["prev"]) / m["prev"].abs()).abs() * 100)
+    m = m.sort_values("score", ascending=False).head(n)
+    return pd.DataFrame({
+        "地区": m["region"],
+        "指标": m["name_zh"],
+        "年份": m["year"].astype(int),
+        "本期": [fmt.number(v, u, "about" if a else None) for v, u, a in zip(m["value"], m["unit"], m["approx"],
+                                                                         strict=True)],
+        "上年同期": [fmt.number(v, u) for v, u in zip(m["prev"], m["unit"], strict=True)],
+        "变化": [fmt.arrow(v, p, u) for v, p, u in zip(m["value"], m["prev"], m["unit"], strict=True)],
+    }).reset_index(drop=True)

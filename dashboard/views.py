@@ -1,0 +1,47 @@
+"""Small streamlit building blocks the pages share (so each page stays a few dozen lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import cache
+from dashboard.filters import Filters
+from dashboard.summary import Kpi
+
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def show(fig: go.Figure, key: str | None = None) -> None:
+    """Draw a figure with our own theme (theme=None keeps streamlit from restyling it)."""
+    st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key)
+
+
+def excluded_note(metrics: Sequence[str], f: Filters) -> int:
+    """Say how many facts the charts leave out and why, with a link to the review page."""
+    ex = cache.get("excluded", list(metrics), f.year_from, f.year_to)
+    total = int(ex["n"].sum()) if len(ex) else 0
+    if total:
+        reasons = "，".join(f"{r}{n}条" for r, n in zip(ex["reason"], ex["n"], strict=True))
+        st.caption(f"⚠️ 另有 {total} 条数据未计入图表（{reasons}），需人工核对。")
+        st.page_link("pages/review.py", label="去审核页处理", icon="📝")
+    return total
+
+
+def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
+    """KPI cards: latest value, 同比 change, a small FY trend line."""
+    cols = st.columns(columns)
+    for i, k in enumerate(items):
+        with cols[i % columns]:
+            label = k.name_zh + (f"（{k.year}年{'上半年' if k.period == 'H1' else ''}）" if k.year else "")
+            hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
+            st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
+                      border=True, chart_data=hist if len(hist) > 1 else None,
+                      help=("含约数；" if k.approx else "") + ("来源不一致，请到数据来源页核对。" if k.conflict else "")
+                      or None)
+
+
+def scope_caption(f: Filters) -> None:
+    st.caption(f"范围：{f.label}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。空缺年份显示为断点而非 0。")

@@ -1,0 +1,25 @@
+"""集体合同: enterprises under collective contracts, workers covered, wage bargaining."""
+
+import streamlit as st
+
+from dashboard import cache, charts, filters, views
+
+METRICS = ["cc_enterprises", "wage_cc_enterprises", "cc_workers_covered", "cc_coverage_rate"]
+
+st.title("集体合同")
+f = filters.current()
+views.scope_caption(f)
+trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+
+left, right = st.columns(2)
+with left:
+    views.show(charts.trend(trend[trend["metric"].isin(["cc_enterprises", "wage_cc_enterprises"])],
+                            title="签订集体合同 / 工资集体协商企业数"))
+with right:
+    views.show(charts.trend(trend[trend["metric"] == "cc_workers_covered"], title="集体合同覆盖职工数"))
+
+st.subheader("各镇（街道）对比")
+covered = towns[(towns["metric"] == "cc_workers_covered") & (towns["period"] == f.periods[0])]
+views.show(charts.small_multiples(covered, title="集体合同覆盖职工数"))
+views.excluded_note(METRICS, f)

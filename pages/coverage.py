@@ -1,0 +1,28 @@
+"""覆盖率: 建会率, 入会率, 集体合同建制率 by town: ranking against the target, town × year heat map."""
+
+import streamlit as st
+
+from dashboard import cache, charts, filters, fmt, targets, views
+from etl.catalog import load_catalog
+
+RATES = ["union_coverage_rate", "membership_rate", "cc_coverage_rate"]
+
+st.title("覆盖率")
+f = filters.current()
+views.scope_caption(f)
+metric = st.radio("指标", RATES, format_func=lambda c: load_catalog()[c].name_zh, horizontal=True,
+                  key="coverage_metric")
+towns = cache.get("by_region", [metric], f.region_ids, f.year_from, f.year_to, [f.periods[0]])
+have = towns.dropna(subset=["value"])
+if have.empty:
+    st.info("所选范围内没有这一指标的数据。")
+else:
+    year = st.select_slider("年份", sorted(have["year"].unique()), value=int(have["year"].max()), key="coverage_year")
+    target = targets.target_for(metric, int(year))
+    now = have[have["year"] == year]
+    if target is not None:
+        below = int((now["value"] < target).sum())
+        st.caption(f"目标 {fmt.number(target, '%')}：{len(now) - below} 个地区达标，{below} 个未达标。")
+    views.show(charts.ranking(now, target=target, title=f"{year}年{load_catalog()[metric].name_zh}排名"))
+    views.show(charts.heatmap(towns, title=f"{load_catalog()[metric].name_zh}：地区 × 年份"))
+views.excluded_note(RATES, f)

@@ -1,0 +1,30 @@
+"""困难帮扶: aid money, households and people; flows add up over years, per town stacked."""
+
+import streamlit as st
+
+from dashboard import cache, charts, filters, fmt, queries, views
+
+METRICS = ["aid_amount", "aid_households", "aid_recipients", "student_aid_amount", "mutual_aid_payout"]
+
+st.title("困难帮扶")
+f = filters.current()
+views.scope_caption(f)
+trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"])
+
+totals = queries.range_total(trend)
+cols = st.columns(max(1, len(totals)))
+for col, row in zip(cols, totals.itertuples(), strict=False):
+    name = trend.loc[trend["metric"] == row.metric, "name_zh"].iloc[0]
+    unit = trend.loc[trend["metric"] == row.metric, "unit"].iloc[0]
+    col.metric(f"{name}（{row.basis}）", fmt.number(row.value, unit), border=True)
+
+left, right = st.columns(2)
+with left:
+    views.show(charts.trend(trend[trend["metric"] == "aid_amount"], title="帮扶慰问金额"))
+with right:
+    views.show(charts.trend(trend[trend["metric"].isin(["aid_households"])], title="帮扶慰问户数"))
+
+st.subheader("各镇（街道）帮扶金额（全年，堆叠）")
+views.show(charts.stacked(towns, title="帮扶慰问金额构成"))
+views.excluded_note(METRICS, f)

@@ -1,0 +1,27 @@
+"""会员发展: members, new members and membership rate, over years and per town."""
+
+import streamlit as st
+
+from dashboard import cache, charts, filters, views
+
+METRICS = ["members_total", "members_new", "workers_total", "membership_rate"]
+
+st.title("会员发展")
+f = filters.current()
+views.scope_caption(f)
+trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+
+left, right = st.columns(2)
+with left:
+    views.show(charts.trend(trend[trend["metric"].isin(["members_total", "workers_total"])],
+                            title="会员总数与职工总数（期末）"))
+with right:
+    views.show(charts.trend(trend[trend["metric"] == "members_new"], title="新发展会员数（当期）"))
+
+st.subheader("各镇（街道）对比")
+members = towns[(towns["metric"] == "members_total") & (towns["period"] == f.periods[0])]
+views.show(charts.small_multiples(members, title="会员总数"))
+views.show(charts.heatmap(towns[(towns["metric"] == "membership_rate") & (towns["period"] == f.periods[0])],
+                          title="入会率（%）"))
+views.excluded_note(METRICS, f)

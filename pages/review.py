@@ -1,0 +1,76 @@
+"""审核: facts that need a person (low confidence, flags, conflicting sources): accept, correct or reject."""
+
+import streamlit as st
+
+from dashboard import actions, cache, fmt
+
+FLAG_ZH = {"template": "模板文本", "unknown_year": "年份不明", "placeholder_region": "地区为占位符",
+           "duplicate_document": "重复文档", "redacted": "数字被隐去"}
+PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
+
+st.title("审核")
+st.caption("低可信度、带标记（模板、年份不明、重复文档等）或多个来源数字不一致的数据。"
+           "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")
+queue = cache.get("review_queue")
+if queue.empty:
+    st.success("没有待审核的数据。")
+    st.stop()
+
+
+def reasons(r) -> str:
+    out = [FLAG_ZH.get(x, x) for x in (r.flags if r.flags is not None else [])]
+    if r.conflict:
+        out.append("来源不一致")
+    if r.confidence < 0.7:
+        out.append(f"可信度低（{r.confidence:.2f}）")
+    return "、".join(out)
+
+
+table = queue.assign(
+    原因=[reasons(r) for r in queue.itertuples()],
+    数值=[fmt.number(v, u, a) for v, u, a in zip(queue["value"], queue["unit"], queue["approx"], strict=True)],
+    期别=queue["period"].map(PERIOD_ZH),
+)[["id", "region", "metric_zh", "数值", "year", "期别", "原因", "evidence", "file", "source_cell"]]
+table.columns = ["编号", "地区", "指标", "数值", "年份", "期别", "原因", "原文", "文件", "单元格"]
+st.markdown(f"共 **{len(table)}** 条待审核。点选一行进行处理。")
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="review_table")
+rows = picked.selection.rows if picked else []
+if not rows:
+    st.stop()
+
+fact = queue.iloc[rows[0]]
+st.subheader(f"处理数据 {int(fact['id'])}：{fact['region']} · {fact['metric_zh']}")
+user = st.text_input("审核人", key="review_user", placeholder="请填写姓名")
+regions = cache.get("regions")
+with st.form("review_form"):
+    new_value = st.number_input("更正后的数值（不改则留空）", value=None, step=1.0)
+    new_year = st.number_input("更正后的年份（不改则留空）", value=None, min_value=1990, max_value=2100, step=1)
+    new_period = st.selectbox("更正后的期别", [None, "FY", "H1"],
+                              format_func=lambda p: "不改" if p is None else PERIOD_ZH[p])
+    new_region = st.selectbox("更正后的地区", [None, *regions["name"]],
+                              format_func=lambda n: "不改" if n is None else n)
+    c1, c2, c3 = st.columns(3)
+    do_accept = c1.form_submit_button("✔ 确认无误")
+    do_correct = c2.form_submit_button("✎ 保存更正")
+    do_reject = c3.form_submit_button("✖ 驳回")
+
+if do_accept or do_correct or do_reject:
+    if not user.strip():
+        st.error("请先填写审核人姓名。")
+        st.stop()
+    try:
+        if do_accept:
+            actions.accept(int(fact["id"]), user.strip())
+        elif do_reject:
+            actions.reject(int(fact["id"]), user.strip())
+        else:
+            rid = None if new_region is None else int(regions.loc[regions["name"] == new_region, "id"].iloc[0])
+            actions.correct(int(fact["id"]), user.strip(), value=new_value,
+                            year=None if new_year is None else int(new_year), period=new_period, region_id=rid)
+    except actions.ReviewError as exc:
+        st.error(str(exc))
+        st.stop()
+    cache.clear()
+    st.toast("已保存。")
+    st.rerun()
