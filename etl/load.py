@@ -173,9 +173,14 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SUPERSEDED_SCHEMA)
 
 
-def _failure_reason(f: ExtractedFile) -> str:
-    errors = [p for p in f.problems if p.severity == "error"]
-    return f"无法导入（{len(errors)} 处错误），原文件已存档，改正后可重新导入。"
+# Problem codes meaning the bytes could not even be read (nothing to archive).
+UNREAD_CODES = ("not_found", "unreadable")
+
+
+def _failure_reason(problems: list[Problem], archived: bool) -> str:
+    errors = sum(1 for p in problems if p.severity == "error")
+    kept = "原文件已存档，" if archived else ""
+    return f"无法导入（{errors} 处错误），{kept}改正后可重新导入。"
 
 
 def _merge_flags(*groups: Iterable[str]) -> list[str]:
@@ -340,11 +345,12 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     outcomes: dict[int, FileOutcome] = {}
     for i, f in enumerate(files):
         # Archive first: bytes are kept even when the file fails or is skipped.
-        path = archive_bytes(f.data, f.name, archive_dir, sha256=f.sha256)
+        unread = any(p.code in UNREAD_CODES for p in f.problems)
+        path = None if unread else str(archive_bytes(f.data, f.name, archive_dir, sha256=f.sha256))
         problems = list(f.problems) + _check_metrics(f)
-        outcome = FileOutcome(f.name, f.sha256, f.kind, "pending", problems=problems, archive_path=str(path))
+        outcome = FileOutcome(f.name, f.sha256, f.kind, "pending", problems=problems, archive_path=path)
         if any(p.severity == "error" for p in problems) and not accept_partial:
-            outcome.status, outcome.reason = "failed", _failure_reason(f)
+            outcome.status, outcome.reason = "failed", _failure_reason(problems, archived=path is not None)
         outcomes[i] = outcome
         summary.files.append(outcome)
 
@@ -378,7 +384,11 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         candidates = _active_fingerprints(con)
         resolver = regions.RegionResolver(con)
         for f, outcome in todo:
-            _write_file(con, summary.batch_id, f, outcome, candidates, resolver)
+            try:
+                _write_file(con, summary.batch_id, f, outcome, candidates, resolver)
+            except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
+                raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
+                                "原文件已存档，请把它发给管理员检查。") from exc
             outcome.status = "loaded"
             if not f.ok:
                 outcome.reason = "只导入了没有错误的部分（按您的选择），有错误的行未导入。"

@@ -65,7 +65,7 @@ def canonical_name(raw: str | None) -> str:
         return ""
     name = "".join(normalize(raw).text.split())
     changed = True
-    while changed:
+    while changed and name not in rules().body_suffixes:  # "总工会" alone stays as is
         changed = False
         for suffix in rules().body_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):

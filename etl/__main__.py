@@ -1,0 +1,187 @@
+"""`python -m etl`: ingest, undo, status (and whatever else is registered in COMMANDS).
+
+Verb-first subcommands, each with a Chinese one-line help and an `Example:`.
+`--db PATH` is accepted before or after the subcommand. Exit status: 0 ok,
+1 some files failed, 2 usage or database errors (busy, missing, unknown batch).
+
+To add a command, append one `Command(...)` to COMMANDS; `lazy()` keeps its
+module unimported until the command runs, so `--help` stays fast and a
+broken optional module cannot break the other commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from etl.db import DEFAULT_DB, DatabaseBusy
+
+EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str  # one line, Chinese
+    example: str  # a full command line, shown as "Example: …"
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def lazy(module: str, attr: str) -> Callable[..., Any]:
+    """A function that imports `module.attr` only when called."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), attr)(*args, **kwargs)
+
+    return call
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "db", None) or DEFAULT_DB)
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+# ---- ingest -------------------------------------------------------------------------------------------------------
+
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="报告或统计表文件，或包含它们的文件夹（递归）")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="原文件归档目录（默认：数据库所在目录下的 archive/）")
+    p.add_argument("--user", default=None, help="导入人（记录在批次中）")
+    p.add_argument("--note", default=None, help="批次备注")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
+    p.add_argument("-v", "--verbose", action="store_true", help="同时列出所有提醒（warning）")
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from etl.pipeline import ingest_paths
+
+    path = db_path(args)
+    archive = args.archive or path.parent / "archive"
+    summary = ingest_paths(args.paths, db_path=path, archive_dir=archive, user=args.user, note=args.note)
+    if args.json:
+        _print_json(summary.to_json())
+    else:
+        print(summary.to_text(warnings=args.verbose))
+    return EXIT_FILES_FAILED if summary.errors else EXIT_OK
+
+
+# ---- undo ---------------------------------------------------------------------------------------------------------
+
+def _undo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("batch", type=int, metavar="BATCH", help="要撤销的批次编号（见 status）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from etl.load import undo_batch
+
+    result = undo_batch(db_path(args), args.batch)
+    if args.json:
+        _print_json(vars(result))
+    else:
+        print(result.to_text())
+    return EXIT_OK
+
+
+# ---- status -------------------------------------------------------------------------------------------------------
+
+def _status_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（documents, facts, batches）")
+    p.add_argument("--limit", type=int, default=None, help="只列出最近的 N 个批次")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns aligned by display width (a Chinese character takes two cells)."""
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in [header, *rows]]
+    return "\n".join(lines)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from etl.load import KIND_ZH, STATUS_ZH, database_status
+
+    status = database_status(db_path(args), limit=args.limit)
+    if args.json:
+        _print_json(status)
+        return EXIT_OK
+    print(f"数据库 {status['db']}：有效文档 {status['documents']} 篇，有效数据 {status['facts']} 条，"
+          f"批次 {len(status['batches'])} 个。")
+    if not status["batches"]:
+        print("还没有导入过任何文件。示例：python -m etl ingest data/samples")
+        return EXIT_OK
+    rows = []
+    for b in status["batches"]:
+        names = b["files"]
+        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
+        rows.append([str(b["id"]), b["created_at"].replace("T", " "), KIND_ZH.get(b["kind"], b["kind"]),
+                     STATUS_ZH.get(b["status"], b["status"]), str(b["documents"]), str(b["facts"]), shown or "—"])
+    print(_table(["批次", "导入时间", "类型", "状态", "文档", "数据", "文件"], rows))
+    return EXIT_OK
+
+
+# ---- registry -----------------------------------------------------------------------------------------------------
+
+COMMANDS: list[Command] = [
+    Command("ingest", "导入报告和统计表（文件或文件夹），一次导入为一个可撤销的批次",
+            "python -m etl ingest data/samples", _ingest_args, _ingest),
+    Command("undo", "撤销一个导入批次：删除其数据，恢复被它替换的数据（原文件仍在归档中）",
+            "python -m etl undo 3", _undo_args, _undo),
+    Command("status", "查看数据库中的文档数、数据条数和导入批次（最新在前）",
+            "python -m etl status --json", _status_args, _status),
+    Command("template", "生成统计表模板（.xlsx）", "python -m etl template -o 统计表模板.xlsx",
+            lazy("etl.tally.template", "add_arguments"), lazy("etl.tally.template", "run")),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db on the main parser and on every subparser; SUPPRESS keeps a subparser's absent
+    # option from overwriting a value given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help=f"DuckDB 数据库文件（默认 {DEFAULT_DB}，或环境变量 UNION_DB）")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="工会统计看板的数据导入工具：把报告和统计表导入 DuckDB。",
+        epilog="Example:\n  python -m etl --db data/union.duckdb ingest data/samples")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for cmd in COMMANDS:
+        p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.help,
+                           epilog=f"Example:\n  {cmd.example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd.add_arguments(p)
+        p.set_defaults(run=cmd.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    from etl.load import LoadError
+
+    try:
+        return args.run(args)
+    except (DatabaseBusy, LoadError, FileNotFoundError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
