@@ -223,11 +223,11 @@ def render(metric: str, true: float, rng: random.Random, template: str) -> Figur
         if n < 10000:
             return Figure(str(n), n)
         if roll < 0.08 and n >= 50000:
-            k = n // 10000
-            return Figure(f"{k}万余", k * 10000, "at_least")
+            wan = n // 1000 / 10
+            return Figure(f"{fmt_num(wan)}万余", round(wan * 10000), "at_least")
         if roll < 0.14 and prefix_ok and n >= 50000:
-            k = math.ceil(n / 10000)
-            return Figure(f"近{k}万", k * 10000, "about")
+            wan = math.ceil(n / 1000) / 10
+            return Figure(f"近{fmt_num(wan)}万", round(wan * 10000), "about")
         wan = round(n / 10000, 2 if rng.random() < 0.7 else 1)
         return Figure(f"{fmt_num(wan)}万", round(wan * 10000))
     if n >= 10000 and roll < 0.12:
