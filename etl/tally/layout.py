@@ -190,11 +190,22 @@ def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None) ->
         s_year, s_period = find_year_period(grid.name)
         region = region_in(title) or region_in(grid.name)
         table = Table(grid, len(tables), head, [], columns, title.strip(), year or s_year, period or s_period, region)
-        r = _collect_rows(table, fill, head[-1] + 1)
+        end = _collect_rows(table, fill, head[-1] + 1)
+        if not _has_figures(table):
+            r = head[-1] + 1  # header words without numbers below (a legend, a metric list): not a table
+            continue
+        r = end
         used = [row.index for row in table.rows if row.kind != "blank"]
         prev_end = (used[-1] + 1) if used else head[-1] + 1
         tables.append(table)
     return tables
+
+
+def _has_figures(table: Table) -> bool:
+    cols = [c.index for c in table.columns if c.role in ("figure", "value")]
+    rows = table.grid.rows
+    return any(c < len(rows[row.index]) and rows[row.index][c] is not None
+               for row in table.rows if row.kind in ("data", "total", "subtotal") for c in cols)
 
 
 def _unlabelled_region(columns: list[Column], rows: list[list[Any]], start: int) -> None:

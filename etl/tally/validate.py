@@ -119,8 +119,17 @@ class Conflict:
 
 
 def region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every known spelling (name or alias) → canonical region name."""
-    names = {n: n for (n,) in con.execute("SELECT name FROM regions").fetchall()}
+    """Every known spelling (name or alias) → canonical region name, the shipped registry included."""
+    names: dict[str, str] = {}
+    try:
+        from etl.regions import seed_registry
+    except ImportError:
+        seed_registry = tuple
+    for seed in seed_registry():
+        names[seed.name] = seed.name
+        for alias in seed.aliases:
+            names.setdefault(alias, seed.name)
+    names.update({n: n for (n,) in con.execute("SELECT name FROM regions").fetchall()})
     for alias, name in con.execute(
             "SELECT a.alias, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id").fetchall():
         names[alias] = name
@@ -140,8 +149,12 @@ def canonical(raw: str) -> str:
     return canonical_name(raw)
 
 
-def check_db(con: duckdb.DuckDBPyConnection, facts: list[Fact]) -> tuple[list[Problem], list[Conflict]]:
-    """Regions unknown to the database, conflicts with stored facts, jumps against stored periods."""
+def check_db(con: duckdb.DuckDBPyConnection, facts: list[Fact]) -> tuple[list[Problem], list[Conflict], list[Fact]]:
+    """Regions unknown to the database, conflicts with stored facts, jumps against stored periods.
+
+    Also returns the facts the database already holds with the same value: loading them again
+    would count a flow twice, so the upload leaves them out.
+    """
     cat = load_catalog()
     known = region_names(con)
     problems: list[Problem] = []
@@ -171,14 +184,18 @@ def check_db(con: duckdb.DuckDBPyConnection, facts: list[Fact]) -> tuple[list[Pr
     for fid, region, year, period, metric, value, src, cell, evidence in rows:
         stored[(region, year, period, metric)].append((fid, value, f"{src} {cell}" if cell else f"{src}：{evidence}"))
     conflicts: list[Conflict] = []
+    same: list[Fact] = []
     region_of: dict[str, str] = {}
     for f in facts:
         raw = f.region or ""
         if raw not in region_of:
             region_of[raw] = known.get(raw) or known.get(canonical(raw)) or raw
-        for fid, value, src in stored.get((region_of[raw], f.year, f.period, f.metric), []):
+        held = stored.get((region_of[raw], f.year, f.period, f.metric), [])
+        for fid, value, src in held:
             if value is None or f.value is None or abs(value - f.value) > 1e-9 * max(1.0, abs(value)):
                 conflicts.append(Conflict(f, fid, value, src))
+        if held and len(held) == len([h for h in held if h[1] == f.value]):
+            same.append(f)
     prev = {k: v[0][1] for k, v in stored.items()}
     for c in conflicts:
         problems.append(Problem(
@@ -186,4 +203,4 @@ def check_db(con: duckdb.DuckDBPyConnection, facts: list[Fact]) -> tuple[list[Pr
             f"（来源：{c.old_source}），本表为 {_fmt(c.new.value)}。请选择保留原值或替换。",
             c.new.source or "", _fmt(c.new.value), "conflict"))
     problems += _jumps(facts, prev, "数据库", region_of)
-    return problems, conflicts
+    return problems, conflicts, same

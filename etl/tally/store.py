@@ -1,0 +1,50 @@
+"""Remembered column mappings: a user's correction applies to the next file with the same headers.
+
+Keyed by the hash of the normalised header row (layout.Table.key), so a town
+that sends the same home-made sheet every half-year confirms its columns once.
+The table is created here, beside the lead's schema, with CREATE TABLE IF NOT
+EXISTS; every access opens and closes its own connection.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from etl import db
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tally_mappings (
+    header_key VARCHAR PRIMARY KEY,     -- layout.Table.key
+    headers VARCHAR NOT NULL,           -- the header texts, for people reading the table
+    mapping VARCHAR NOT NULL,           -- JSON: column letter -> role or metric code
+    updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+"""
+
+
+def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
+    """All remembered mappings; empty when the database or the table does not exist yet."""
+    if not Path(db_path).exists():
+        return {}
+    with db.connect(db_path, read_only=True) as con:
+        try:
+            rows = con.execute("SELECT header_key, mapping FROM tally_mappings").fetchall()
+        except duckdb.CatalogException:
+            return {}
+    return {key: json.loads(m) for key, m in rows}
+
+
+def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str]) -> None:
+    """Remember (or forget, with an empty mapping) the corrections for one header row."""
+    with db.transaction(db_path) as con:
+        con.execute(SCHEMA)
+        if not mapping:
+            con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
+            return
+        con.execute(
+            "INSERT INTO tally_mappings (header_key, headers, mapping) VALUES (?, ?, ?) ON CONFLICT (header_key) "
+            "DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping, updated_at = current_timestamp",
+            [key, " | ".join(headers), json.dumps(mapping, ensure_ascii=False, sort_keys=True)])
