@@ -348,10 +348,52 @@ def _pdf_text(p: Path, name: str, data: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise ReadError(p, f"文件 {name} 不是有效的 PDF 文件（可能已损坏）。请重新导出 PDF，或上传 .docx/.txt。") from e
-    text = "\n".join(page.rstrip("\n") for page in pages)
+    text = "\n".join(_unwrap(_fix_radicals(page.rstrip("\n"))) for page in pages)
     if len("".join(text.split())) < _MIN_PDF_CHARS:
         raise ReadError(
             p,
             f"文件 {name} 是扫描件（PDF 里只有图片，没有可提取的文字），系统无法识别。" + _OCR_ADVICE,
         )
     return text
+
+
+@cache
+def _radical_table() -> dict[int, str]:
+    """Kangxi/CJK radical code points → the ideograph they look like (工 for ⼯).
+
+    PDF fonts often map glyphs to the radical block, so extracted text says
+    ⼯会 where the page shows 工会; the display is identical, only the code
+    points differ, and nothing downstream would match them.
+    """
+    import unicodedata
+
+    table = {}
+    for cp in (*range(0x2E80, 0x2EFF), *range(0x2F00, 0x2FE0)):
+        nf = unicodedata.normalize("NFKC", chr(cp))
+        if len(nf) == 1 and nf != chr(cp):
+            table[cp] = nf
+    return table
+
+
+def _fix_radicals(text: str) -> str:
+    return text.translate(_radical_table())
+
+
+_WRAP_END = tuple("。！？：；!?:;」』”）)")
+
+
+def _unwrap(page: str) -> str:
+    """Undo the PDF's line wrapping: a full-width line not ending a sentence continues on the next."""
+    lines = page.split("\n")
+    if len(lines) < 3:
+        return page
+    lengths = sorted(len(ln) for ln in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    out = [lines[0]]
+    for ln in lines[1:]:
+        prev = out[-1]
+        if full >= 20 and len(prev) >= 0.85 * full and not prev.rstrip().endswith(_WRAP_END):
+            out[-1] = prev + ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
