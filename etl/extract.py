@@ -1,0 +1,548 @@
+"""Extract metric facts from Chinese work reports (and dispatch tallies).
+
+    python -m etl.extract --format jsonl FILE...
+
+How a figure becomes a fact, most specific step first:
+1. the number parser finds quantities (number + measure word) in cleaned text;
+2. each quantity gets a head zone (clause start or previous quantity → number)
+   and a right zone (number → clause end);
+3. global guards drop growth, shares of targets, per-unit standards and plans;
+4. the first rule of lexicon/cues.toml whose cue, unit class, topic and vetoes
+   fit names the metric (a number joined to the previous one by 和/、 takes
+   its metric);
+5. document-level passes: wage vs general contract coverage, contract counts
+   only when no enterprise count is written, parts of a stated total, and
+   the same figure repeated in a headline and the body.
+Year, period and region come from etl/context.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from etl.catalog import load_catalog
+from etl.context import DocContext, clean_region, document_context, place_names, resolve_when
+from etl.model import (
+    FLAG_PLACEHOLDER_REGION,
+    FLAG_REDACTED,
+    FLAG_TEMPLATE,
+    FLAG_UNKNOWN_YEAR,
+    Document,
+    ExtractedFile,
+    Fact,
+    Problem,
+)
+from etl.normalize import NormText, normalize
+from etl.numbers import Quantity, find_quantities
+
+LEXICON = Path(__file__).parent / "lexicon"
+
+SENT_END = "。!！？\n"
+CLAUSE_END = ",;:。！？\n，；："
+METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
+_WAGE = re.compile(r"工资(?:专项)?(?:集体)?(?:合同|协议|协商)|工资协议")
+_GENERAL = re.compile(r"集体合同|集体协商|集体协议|平等协商|综合(?:集体)?合同")
+_PLACEHOLDER = re.compile(r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: str
+    units: frozenset[str]
+    head: tuple[re.Pattern[str], ...]
+    right: tuple[re.Pattern[str], ...]
+    topic: tuple[re.Pattern[str], ...]
+    topic_scope: str
+    veto: tuple[re.Pattern[str], ...]
+    clause_veto: tuple[re.Pattern[str], ...]
+    right_veto: tuple[re.Pattern[str], ...]
+    sentence_veto: tuple[re.Pattern[str], ...]
+    multi: bool
+    gap: int
+
+
+@dataclass
+class Candidate:
+    """A quantity bound to a metric, before the document-level passes."""
+
+    q: Quantity
+    metric: str
+    sent_start: int
+    sent_end: int
+    head: str
+    confidence: float
+    tags: set[str] = field(default_factory=set)
+    region: str | None = None
+
+
+def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in pats)
+
+
+@cache
+def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
+    """Rules and guards from lexicon/cues.toml, compiled once."""
+    with open(LEXICON / "cues.toml", "rb") as f:
+        spec = tomllib.load(f)
+    out = []
+    for r in spec["rule"]:
+        out.append(Rule(
+            metric=r["metric"],
+            units=frozenset(r["units"]),
+            head=_compile(r.get("head", [])),
+            right=_compile(r.get("right", [])),
+            topic=_compile(r.get("topic", [])),
+            topic_scope=r.get("topic_scope", "sentence"),
+            veto=_compile(r.get("veto", [])),
+            clause_veto=_compile(r.get("clause_veto", [])),
+            right_veto=_compile(r.get("right_veto", [])),
+            sentence_veto=_compile(r.get("sentence_veto", [])),
+            multi=bool(r.get("multi", False)),
+            gap=int(r.get("gap", 4)),
+        ))
+    guards = {k: _compile(v) for k, v in spec["guards"].items()}
+    return tuple(out), guards
+
+
+def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(p.search(text) for p in pats)
+
+
+# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
+_FILLER = re.compile(r"(?:[\s共计总达到为是有已经了的约合分别各均都|:]|\([^)]{0,5}\))*")
+
+
+def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
+    """The cue match ending closest to the number, with only filler in between."""
+    best = None
+    for p in rule.head:
+        for m in p.finditer(head):
+            if m.end() == m.start():
+                continue
+            gap = head[m.end():]
+            if len(gap) <= rule.gap and _FILLER.fullmatch(gap) and (best is None or m.end() > best.end()):
+                best = m
+    return best
+
+
+def _last_index(text: str, chars: str, lo: int, hi: int) -> int:
+    """Index just after the last char of `chars` in text[lo:hi], else lo."""
+    i = hi - 1
+    while i >= lo:
+        if text[i] in chars:
+            return i + 1
+        i -= 1
+    return lo
+
+
+def _next_index(text: str, chars: str, lo: int, hi: int) -> int:
+    i = lo
+    while i < hi:
+        if text[i] in chars:
+            return i
+        i += 1
+    return hi
+
+
+def _plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """(offset, in_plan) switches from plan/report headings in the segment."""
+    _, guards = rules()
+    zones: list[tuple[int, bool]] = [(start, False)]
+    pos = start
+    for line in text[start:end].split("\n"):
+        s = line.strip()
+        if 0 < len(s) <= 40:
+            if _any(guards["plan_heading"], s):
+                zones.append((pos, True))
+            elif zones[-1][1] and _any(guards["report_heading"], s):
+                zones.append((pos, False))
+        pos += len(line) + 1
+    return zones
+
+
+def _in_plan(zones: list[tuple[int, bool]], pos: int) -> bool:
+    state = False
+    for off, flag in zones:
+        if off <= pos:
+            state = flag
+        else:
+            break
+    return state
+
+
+def _family(sentence_left: str, right: str = "") -> str | None:
+    """'wage' or 'general' from the nearest contract topic before the number."""
+    wage_end = max((m.end() for m in _WAGE.finditer(sentence_left)), default=-1)
+    gen_end = -1
+    for m in _GENERAL.finditer(sentence_left):
+        inside = any(w.start() <= m.start() and m.end() <= w.end() for w in _WAGE.finditer(sentence_left))
+        if not inside:
+            gen_end = max(gen_end, m.end())
+    if wage_end < 0 and gen_end < 0:
+        if _WAGE.search(right):
+            return "wage"
+        if _GENERAL.search(right):
+            return "general"
+        return None
+    if wage_end > gen_end and gen_end >= 0:
+        # 企业集体合同、工资集体协商等: a list names both; the general family covers it.
+        between = sentence_left[gen_end:wage_end]
+        if re.fullmatch(r"[、和及与]?(?:工资)?(?:专项)?(?:集体)?(?:合同|协议|协商)?", between[: len(between)]) or \
+                re.match(r"^[、和及与]", between):
+            return "general"
+    return "wage" if wage_end > gen_end else "general"
+
+
+_FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
+_STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今")
+_SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
+_THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
+
+
+def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
+          zones: list[tuple[int, bool]]) -> list[Candidate]:
+    """Metric candidates for one quantity (usually 0 or 1; several for shared rates)."""
+    rule_list, guards = rules()
+    cls = q.cls if q.unit is not None else "bare"
+    if cls not in METRIC_CLASSES and cls != "bare":
+        return []
+    sent_start = _last_index(text, SENT_END, seg_start, q.start)
+    sent_end = _next_index(text, SENT_END, q.end, seg_end)
+    clause_start = _last_index(text, CLAUSE_END, sent_start, q.start)
+    head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
+    head = text[head_start:q.start]
+    clause_left = text[clause_start:q.start]
+    sentence_left = text[sent_start:q.start]
+    right_end = _next_index(text, CLAUSE_END, q.end, sent_end)
+    right = text[q.end:right_end]
+    para_left = text[max(seg_start, q.start - 300):q.start]
+
+    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right):
+        return []
+    tail = head[-6:]
+    if _any(guards["gap_veto"], tail):
+        return []
+    out: list[Candidate] = []
+    for rule in rule_list:
+        if cls not in rule.units:
+            continue
+        hm = _head_match(rule, head)
+        if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
+            hm = None
+        rm = hm is None and rule.right and any(p.search(right) for p in rule.right)
+        if hm is None and not rm:
+            continue
+        local = head[max(0, hm.start() - 6):] if hm is not None else head[-6:]
+        if _any(rule.veto, local) or _any(rule.clause_veto, clause_left) or _any(rule.right_veto, right) \
+                or _any(rule.sentence_veto, sentence_left):
+            continue
+        if rule.topic:
+            scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
+            if not (_any(rule.topic, scope) or _any(rule.topic, right)):
+                continue
+        metric = rule.metric
+        conf = 0.9 if hm is not None and len(head) - hm.end() <= 1 else 0.8
+        tags: set[str] = set()
+        if metric.startswith("@cc_family"):
+            fam = _family(sentence_left, right)
+            if fam is None:
+                continue
+            kind = metric.rsplit("_", 1)[1]
+            if kind == "enterprises":
+                metric = "wage_cc_enterprises" if fam == "wage" else "cc_enterprises"
+            elif kind == "workers":
+                metric = "cc_workers_covered"
+                if fam == "wage":
+                    tags.add("wage_only")
+            else:
+                metric = "wage_cc_enterprises" if fam == "wage" else "cc_enterprises"
+                tags.add("contract_count")
+            conf -= 0.1
+        elif metric == "@formation_running":
+            flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
+            metric = "union_orgs_new" if flow else "union_orgs_total"
+            conf -= 0.1
+        out.append(Candidate(q, metric, sent_start, sent_end, head, conf, tags))
+        if not rule.multi:
+            break
+        # A shared rate (建会率、入会率都保持在95%以上): other rate cues in the zone.
+        if re.search(r"都|均|分别", head):
+            for other in rule_list:
+                if other.multi and other.metric != rule.metric and cls in other.units \
+                        and any(p.search(head) for p in other.head) and not _any(other.veto, head):
+                    out.append(Candidate(q, other.metric, sent_start, sent_end, head, conf - 0.1, set()))
+        break
+    if out:
+        ctx_left = text[sent_start:q.start]
+        m = _SUBUNIT.search(clause_left)
+        if m:
+            for c in out:
+                c.region = m.group("name")
+        elif _THIS_PLACE.search(ctx_left):
+            prev_sent = text[_last_index(text, SENT_END, seg_start, max(seg_start, sent_start - 1)):sent_start]
+            names = [n for n, _, _ in place_names(prev_sent) if len(n) > 2]
+            if names:
+                for c in out:
+                    c.region = names[0]
+    plan = _in_plan(zones, q.start)
+    if plan:
+        catalog = load_catalog()
+        ok = _any(guards["plan_stock_ok"], clause_left)
+        out = [c for c in out if catalog[c.metric].kind == "stock" and ok]
+    return out
+
+
+def _parallel(text: str, q: Quantity, prev: Candidate | None) -> Candidate | None:
+    """A number joined to the previous one by 和/、/及 takes its metric."""
+    if prev is None or prev.q.cls != q.cls or prev.sent_end < q.start:
+        return None
+    between = text[prev.q.end:q.start]
+    if re.fullmatch(r"\s*(?:和|、|及|与|以及|,)\s*", between):
+        return Candidate(q, prev.metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
+                         set(prev.tags), prev.region)
+    return None
+
+
+_PART_OPENER = re.compile(r"^\s*(?:其中|这\S{0,8}中|在这\S{0,8}中)")
+
+
+def _drop_parts(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Parts written after a stated total (共N…, 其中…, 这47家中…) are not facts."""
+    keep = []
+    for i, c in enumerate(cands):
+        part = False
+        opener = _PART_OPENER.search(text[c.sent_start:c.q.start])
+        for t in cands[:i]:
+            if t.metric != c.metric or t.region != c.region:
+                continue
+            if t.sent_start == c.sent_start and re.search(r"其中|:", text[t.q.end:c.q.start]):
+                part = True
+                break
+            if opener and t.sent_start != c.sent_start and c.q.start - t.q.end < 400:
+                part = True
+                break
+        if not part:
+            keep.append(c)
+    return keep
+
+
+def _document_passes(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Contract families, parts of totals, and repeated headline figures."""
+    # Worker coverage of wage contracts counts only when no general figure is given.
+    if any(c.metric == "cc_workers_covered" and "wage_only" not in c.tags for c in cands):
+        cands = [c for c in cands if "wage_only" not in c.tags]
+    # N份 contracts count per enterprise only where no 覆盖企业N家 is written nearby.
+    ent = [c for c in cands if c.metric in ("cc_enterprises", "wage_cc_enterprises") and "contract_count" not in c.tags]
+    kept = []
+    for c in cands:
+        if "contract_count" in c.tags and any(
+                (e.metric == c.metric and 0 <= e.q.start - c.q.start <= 200) or e.sent_start == c.sent_start
+                for e in ent):
+            continue
+        kept.append(c)
+    cands = _drop_parts(text, kept)
+    # Persons and person-times for the same enrolment: persons are taken.
+    out: list[Candidate] = []
+    for c in cands:
+        if c.q.unit is not None and c.q.unit.times and out:
+            p = out[-1]
+            if p.metric == c.metric and p.q.unit is not None and not p.q.unit.times \
+                    and re.fullmatch(r"\s*[、,和]\s*", text[p.q.end:c.q.start]):
+                continue
+        out.append(c)
+    return out
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    """One fact per (metric, value) across sentences: the better-dated copy wins."""
+    best: dict[tuple[str, float | None, str | None], Fact] = {}
+    order: list[tuple] = []
+    for f in facts:
+        key = (f.metric, f.value, f.region)
+        if f.value is None:
+            order.append((id(f),))
+            best[(id(f),)] = f  # type: ignore[index]
+            continue
+        if key not in best:
+            best[key] = f
+            order.append(key)
+            continue
+        old = best[key]
+        same_sentence = abs((old.start or 0) - (f.start or 0)) < 60
+        if same_sentence:
+            k2 = (*key, f.start)
+            best[k2] = f  # type: ignore[index]
+            order.append(k2)
+        elif (f.as_of and not old.as_of) or (f.year is not None and old.year is None):
+            best[key] = f
+    out = [best[k] for k in order]
+    # A rounded headline figure (超5600家, 建会率超82%) repeats a precise body figure.
+    drop = set()
+    for i, f in enumerate(out):
+        if f.value is None or not f.approx:
+            continue
+        for j, g in enumerate(out):
+            if j != i and g.metric == f.metric and g.value and not g.approx and g.region == f.region \
+                    and abs(g.value - f.value) <= 0.1 * abs(g.value) and abs((g.start or 0) - (f.start or 0)) > 60:
+                drop.add(i)
+                break
+    return [f for i, f in enumerate(out) if i not in drop]
+
+
+def _segments(norm: NormText) -> list[tuple[int, int, str, bool]]:
+    """(start, end, title, is_template) per document in the file."""
+    try:
+        from etl.segment import split_documents
+    except ImportError:  # segmentation lands separately; one document meanwhile
+        split_documents = None
+    if split_documents is not None:
+        segs = split_documents(norm)
+        if segs:
+            return [(s.start, s.end, s.title or _first_line(norm.text[s.start:s.end]), s.is_template) for s in segs]
+    text = norm.text
+    title = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:80]
+    return [(0, len(text), title, bool(re.search(r"[xX×]{1,2}(?:镇|街道|县|区|家|人|年)", text)))]
+
+
+def _first_line(text: str) -> str:
+    return next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:80]
+
+
+def _region_flag(region: str | None) -> bool:
+    return bool(region) and bool(_PLACEHOLDER.search(region or ""))
+
+
+def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[list[Document], list[Fact]]:
+    """Documents and facts of one decoded report file (offsets into `text`)."""
+    norm = normalize(text)
+    sha = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    catalog = load_catalog()
+    documents: list[Document] = []
+    facts: list[Fact] = []
+    t = norm.text
+    for idx, (start, end, title, is_template) in enumerate(_segments(norm)):
+        doc_id = f"{sha[:16]}:{idx}"
+        ctx = document_context(t[start:end], title)
+        os_, oe = norm.span(start, end)
+        documents.append(Document(doc_id, sha, name, idx, os_, oe, title, ctx.region, ctx.year, ctx.period,
+                                  is_template))
+        zones = _plan_zones(t, start, end)
+        cands: list[Candidate] = []
+        prev_end = start
+        prev_cand: Candidate | None = None
+        for q in find_quantities(t, start, end):
+            got = _bind(t, q, prev_end, start, end, zones)
+            if not got:
+                par = _parallel(t, q, prev_cand)
+                got = [par] if par else []
+            cands.extend(got)
+            if got:
+                prev_cand = got[-1]
+            prev_end = q.end
+        cands = _document_passes(t, cands)
+        seg_facts = [_to_fact(norm, c, ctx, name, doc_id, idx, is_template, start, catalog) for c in cands]
+        facts.extend(_dedupe(seg_facts))
+    return documents, facts
+
+
+def _to_fact(norm: NormText, c: Candidate, ctx: DocContext, name: str, doc_id: str, seg: int,
+             is_template: bool, seg_start: int, catalog) -> Fact:
+    t = norm.text
+    metric = catalog[c.metric]
+    # Time context: explicit dates carry over within the paragraph.
+    para_start = _last_index(t, "\n", seg_start, c.q.start)
+    when = resolve_when(t[para_start:c.q.start], t[c.sent_start:c.q.start], ctx, metric.kind == "stock")
+    ev_start = max(c.sent_start, c.q.start - max(len(c.head), 0))
+    ev_start = max(ev_start, c.q.start - 24)
+    evidence, s, e = norm.evidence(ev_start, c.q.end)
+    region = c.region or ctx.region
+    flags = []
+    if is_template:
+        flags.append(FLAG_TEMPLATE)
+    if when.year is None:
+        flags.append(FLAG_UNKNOWN_YEAR)
+    if region is None or _region_flag(region):
+        flags.append(FLAG_PLACEHOLDER_REGION)
+    if c.q.redacted:
+        flags.append(FLAG_REDACTED)
+    conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
+    return Fact(
+        doc=name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=doc_id,
+        segment=seg, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
+        region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.1), 2),
+        flags=tuple(flags),
+    )
+
+
+def extract_report_file(path: str | Path) -> ExtractedFile:
+    """Read a report file and extract it; read errors become a Chinese problem."""
+    from etl.read import ReadError, read_report
+
+    path = Path(path)
+    try:
+        rt = read_report(path)
+    except ReadError as exc:
+        data = path.read_bytes() if path.is_file() else b""
+        return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
+                             problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
+    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)
+    return ExtractedFile(str(path), rt.name, rt.sha256, rt.data, "report", rt.encoding, rt.text, docs, facts)
+
+
+def extract_file(path: str | Path) -> ExtractedFile:
+    """Reports and tallies alike (tallies go to etl.tally)."""
+    from etl.read import is_tally
+
+    if is_tally(Path(path)):
+        from etl.tally import extract_tally_file
+
+        return extract_tally_file(Path(path))
+    return extract_report_file(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m etl.extract",
+        description="从工作总结（.txt/.docx/.pdf）和统计表（.xlsx/.xlsm/.xls/.csv）中抽取指标，不写数据库。",
+        epilog="Example: python -m etl.extract --format jsonl data/samples/reports/*.txt",
+    )
+    ap.add_argument("files", nargs="+", help="report or tally files")
+    ap.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+    args = ap.parse_args(argv)
+    unreadable = 0
+    out = sys.stdout
+    for f in args.files:
+        try:
+            ef = extract_file(f)
+        except Exception as exc:  # one bad file never stops the others
+            print(f"{f}: 无法处理：{exc}", file=sys.stderr)
+            unreadable += 1
+            continue
+        for p in ef.problems:
+            print(f"{ef.name}{'!' + p.where if p.where and p.where != ef.name else ''}: [{p.severity}] {p.message}",
+                  file=sys.stderr)
+        if not ef.ok and not ef.facts:
+            unreadable += 1
+        for fact in ef.facts:
+            if args.format == "jsonl":
+                out.write(json.dumps(fact.to_json(), ensure_ascii=False) + "\n")
+            else:
+                out.write(f"{fact.doc}\t{fact.region}\t{fact.year}\t{fact.period}\t{fact.metric}\t{fact.value}\t"
+                          f"{fact.evidence}\n")
+    return 1 if unreadable else 0
+
+
+def _replace_fact(f: Fact, **kw) -> Fact:
+    return replace(f, **kw)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
