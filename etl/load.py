@@ -34,6 +34,7 @@ from etl.model import (
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
 STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
+SKIPPED_SHOWN = 5  # longer lists of skipped files are grouped by reason (all shown with --verbose)
 
 # Which batch superseded which facts, so undo can restore them. Kept beside the
 # lead's schema (etl/db.py) rather than as a facts column: one batch may
@@ -147,15 +148,25 @@ class LoadSummary:
         out.append(f"  数据：{self.facts} 条（其中带标记待核 {self.flagged} 条）")
         if self.superseded:
             out.append(f"  替换：{self.superseded} 条原有数据已标为“被替换”，撤销本批次即可恢复")
-        for title, status in (("跳过的文件", "skipped"), ("失败的文件", "failed")):
-            rows = [f for f in self.files if f.status == status]
-            if rows:
-                out.append(f"{title}：")
-            for f in rows:
-                out.append(f"  {f.name}：{f.reason}")
-                for p in f.problems:
-                    if p.severity == "error":
-                        out.append(f"    - {p.where + '：' if p.where else ''}{p.message}")
+        skipped = [f for f in self.files if f.status == "skipped"]
+        if skipped:
+            out.append("跳过的文件：")
+        if len(skipped) > SKIPPED_SHOWN and not warnings:
+            by_reason: dict[str, list[str]] = {}
+            for f in skipped:
+                by_reason.setdefault(f.reason, []).append(f.name)
+            for reason, names in by_reason.items():
+                out.append(f"  {'、'.join(names[:2])} 等 {len(names)} 个文件：{reason}")
+        else:
+            out.extend(f"  {f.name}：{f.reason}" for f in skipped)
+        failed = [f for f in self.files if f.status == "failed"]
+        if failed:
+            out.append("失败的文件：")
+        for f in failed:
+            out.append(f"  {f.name}：{f.reason}")
+            for p in f.problems:
+                if p.severity == "error":
+                    out.append(f"    - {p.where + '：' if p.where else ''}{p.message}")
         if self.warnings:
             if warnings:
                 out.append("提醒：")

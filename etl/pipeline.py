@@ -8,6 +8,7 @@ problem on that file instead of a crash of the batch.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Iterable, Iterator
@@ -102,11 +103,15 @@ def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str] |
     return data, sha
 
 
-def _held_shas(db_path: Path | str, wait: float | None = None) -> dict[str, int]:
+def _held_shas(db_path: Path | str) -> dict[str, int]:
     """sha256 → batch id of files in active batches, to skip extracting them (load re-checks under the lock)."""
     if not Path(db_path).exists():
         return {}
-    with db.connect(db_path, read_only=True, wait=wait) as con:
+    try:
+        con = db.open_db(db_path, read_only=True, wait=0.2)
+    except db.DatabaseBusy:  # archive and extract anyway; the write phase waits for the lock
+        return {}
+    with contextlib.closing(con):
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if not {"files", "batches"} <= tables:
             return {}
@@ -119,7 +124,7 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAUL
                  archive_dir: Path | str = DEFAULT_ARCHIVE, user: str | None = None, note: str | None = None,
                  wait: float | None = None) -> IngestSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction."""
-    held = _held_shas(db_path, wait)
+    held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
     order: list[ExtractedFile | FileOutcome] = []  # input order, for the summary
     for path in expand_paths(paths):
