@@ -173,7 +173,7 @@ def _figure(table: Table, r: int, c: int, metric: str, unit: Unit | None, fracti
     target = cat[metric].unit
     if target == "%":
         percent_cell = table.grid.percent is not None and (r, c) in table.grid.percent
-        return p.value * 100 if (percent_cell or fraction) and not p.percent_text else p.value
+        return round(p.value * 100, 9) if (percent_cell or fraction) and not p.percent_text else p.value
     value = p.value * (p.scale if (unit is None or unit.scale == 1) else 1)
     if unit is not None:
         if unit.to != target:
@@ -183,7 +183,7 @@ def _figure(table: Table, r: int, c: int, metric: str, unit: Unit | None, fracti
                 where, _show(v), "unit_mismatch"))
         else:
             value *= unit.scale
-    return value
+    return round(value, 6)
 
 
 def _check_total(table: Table, r: int, kind: str, cols: list[Column], sums: dict[int, float], out: Built) -> None:

@@ -144,7 +144,7 @@ def region_in(text: str) -> str | None:
     """A town named in a title or sheet name ('白沙镇2023年…' → 白沙镇); not '各镇', '全区'."""
     for m in _REGION_IN_TITLE.finditer(norm(text)):
         name = m.group(1)
-        if name[0] in "各全本我该" or len(name) < 2:
+        if len(name) < 2 or any(ch in name for ch in "年月日季度份各全本我该表统计计"):
             continue
         return name
     return None

@@ -56,7 +56,7 @@ def guess_header(text: str) -> HeaderGuess:
     best: tuple[int, str] | None = None
     for code, words in lx.metrics.items():
         for w in words:  # longest first
-            if len(w) >= 2 and w in name and (best is None or len(w) > best[0]):
+            if len(w) >= 3 and w in name and (best is None or len(w) > best[0]):
                 best = (len(w), code)
                 break
     if best:
