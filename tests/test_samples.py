@@ -283,3 +283,23 @@ def test_naive_baseline_reads_a_sentence() -> None:
     facts = naive.naive_extract("春节期间，走访慰问困难职工128户，发放慰问金36.8万元，新建工会三十二家。", "x.txt")
     got = {(f["metric"], f["value"]) for f in facts}
     assert got == {("aid_households", 128), ("aid_amount", 368000), ("union_orgs_new", 32)}
+
+
+# --------------------------------------------------------------------------- what the dashboard gets
+
+
+def test_sample_database_has_a_trend_for_every_town(sample_db: Path) -> None:
+    """`make run` ingests data/samples: every town needs a 建会率 and 会员 line over the years."""
+    from etl.db import connect
+
+    with connect(sample_db, read_only=True) as con:
+        rows = con.execute(
+            """SELECT r.name, f.metric, count(DISTINCT f.year) FROM facts f JOIN regions r ON r.id = f.region_id
+               WHERE f.metric IN ('union_coverage_rate', 'members_total') AND f.period = 'FY'
+               GROUP BY ALL"""
+        ).fetchall()
+    years = {(name, metric): n for name, metric, n in rows}
+    for town in [t["name"] for t in gen.load_phrases()["town"]] + ["青禾区"]:
+        for metric in ("union_coverage_rate", "members_total"):
+            # every annual report states both (see expected.jsonl); 3 of 6 years is the floor for a line
+            assert years.get((town, metric), 0) >= 3, (town, metric, years)

@@ -355,7 +355,7 @@ def write_report(region: str, area: str, year: int, period: str, hist: History, 
     lead, as_of = r.stock_lead()
     base = r.distract("baseline", prev=s_prev.orgs) if fy and rng.random() < 0.25 else ""
     parts = [r.clause("union_orgs_total", s.orgs, as_of)]
-    if rng.random() < 0.9:
+    if fy or rng.random() < 0.9:  # annual reports always give the rates: the dashboard's trend lines
         parts.append(r.clause("union_coverage_rate", s.coverage, as_of))
     r.add(lead, base, "，".join(parts), "。")
     flow = [r.clause("union_orgs_new", f.orgs_new, None)]
@@ -373,7 +373,7 @@ def write_report(region: str, area: str, year: int, period: str, hist: History, 
     parts.append(r.clause("members_total", s.members, as_of))
     if fy and rng.random() < 0.35:
         parts.append(r.distract("more_members", d=abs(s.members - s_prev.members)))
-    if rng.random() < 0.9:
+    if fy or rng.random() < 0.9:
         parts.append(r.clause("membership_rate", s.mrate, as_of))
     r.add(lead, "，".join(parts), "。")
     flow = [r.clause("members_new", f.members_new, None)]
