@@ -275,10 +275,10 @@ def _body_after(lines: list[_Line], start: int) -> int:
 
 
 def _segment_title(lines: list[_Line]) -> str:
-    """The first title or lead-in title among the document's first lines."""
-    for ln in lines[:4]:
+    """The first title or lead-in title before the body starts (page chrome is skipped)."""
+    for ln in lines[:6]:
         if ln.kind in (TITLE, LEAD_IN):
             return ln.title
-        if ln.kind in (BODY, OPENING, HEADING):
+        if ln.kind in (OPENING, HEADING) or (ln.kind == BODY and _SENTENCE_PUNCT.search(ln.text)):
             return ""
     return ""
