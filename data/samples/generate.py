@@ -389,10 +389,11 @@ def write_report(region: str, area: str, year: int, period: str, hist: History, 
         parts.append(r.clause("cc_coverage_rate", s.cc_rate, as_of))
     if rng.random() < 0.7:
         parts.append(r.clause("wage_cc_enterprises", s.wage_cc, as_of))
-    r.add(r.filler("contracts"), lead, "，".join(parts), "。")
+    first, second = rng.sample(ph["filler"]["contracts"], 2)  # two different remarks, never the same twice
+    r.add(r.fmt(first), lead, "，".join(parts), "。")
     if rng.random() < 0.85:
         lead, as_of = r.stock_lead()
-        r.add(lead, r.clause("congress_orgs", s.congress, as_of), "。", r.filler("contracts"))
+        r.add(lead, r.clause("congress_orgs", s.congress, as_of), "。", r.fmt(second))
 
     # hardship aid
     r.add(r.pick(h["hardship"]))
