@@ -102,11 +102,19 @@ def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
     return fig
 
 
-def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None) -> go.Figure:
-    """Horizontal bars, best at the top, value labels, a dashed target line when one is set."""
+def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None, limit: int = 30) -> go.Figure:
+    """Horizontal bars, best at the top, value labels, a dashed target line when one is set.
+
+    More than `limit` regions: the best and the worst limit/2 are shown, with a gap row between.
+    """
     df = df[df["value"].notna()].sort_values("value")
     if df.empty:
         return empty()
+    if len(df) > limit:
+        half = limit // 2
+        n_hidden = len(df) - 2 * half
+        gap = df.iloc[[0]].assign(region=f"…（其余 {n_hidden} 个）", value=float("nan"), approx=False)
+        df = pd.concat([df.head(half), gap, df.tail(half)])
     unit = df["unit"].iloc[0]
     values, unit_label = _scaled(df, unit)
     approx = df["approx"].fillna(False).astype(bool) if "approx" in df else pd.Series(False, index=df.index)

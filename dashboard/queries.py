@@ -23,52 +23,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import snapshot
 from dashboard.db import query_df
 
-SKIP_FLAGS = ["template", "unknown_year", "placeholder_region", "duplicate_document"]
 PERIODS = ("FY", "H1")
 PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
-REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
 
 PathLike = Path | str | None
 
-# Facts that count, restricted to the regions in the CTE `scope(region_id)`.
-_LIVE = """
-live AS (
-    SELECT f.id, f.region_id, f.metric, f.year, f.period, f.value, f.approx, f.confidence
-    FROM facts f
-    WHERE f.status = 'active'
-      AND f.batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
-      AND f.value IS NOT NULL AND f.year IS NOT NULL AND f.period IS NOT NULL
-      AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip_flags)
-      AND f.metric IN (SELECT unnest($metrics::VARCHAR[]))
-      AND f.year BETWEEN $y0 AND $y1
-      AND f.period IN (SELECT unnest($periods::VARCHAR[]))
-      AND f.region_id IN (SELECT region_id FROM scope)
-),
-cells AS (
-    SELECT region_id, metric, year, period,
-           arg_max(value, confidence * 1e12 + id) AS value,
-           arg_max(approx, confidence * 1e12 + id) IS NOT NULL AS approx,
-           max(value) - min(value) > $rel * abs(max(value)) AS conflict,
-           count(*) AS n_sources
-    FROM live GROUP BY ALL
-)
+# Cell filter on the snapshot's `cells` / `rollup` tables (alias c).
+_CELL_FILTER = """
+    c.metric IN (SELECT unnest($metrics::VARCHAR[]))
+    AND c.year BETWEEN $y0 AND $y1
+    AND c.period IN (SELECT unnest($periods::VARCHAR[]))
 """
 
 _SEL = "sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS sel_id)"
 
 
 def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], regions: Sequence[int]) -> dict:
-    return {
-        "skip_flags": SKIP_FLAGS,
-        "metrics": list(metrics),
-        "y0": int(y0),
-        "y1": int(y1),
-        "periods": list(periods),
-        "regions": [int(r) for r in regions],
-        "rel": REL_CONFLICT,
-    }
+    return {"metrics": list(metrics), "y0": int(y0), "y1": int(y1), "periods": list(periods),
+            "regions": [int(r) for r in regions]}
 
 
 def regions(path: PathLike = None) -> pd.DataFrame:
@@ -116,39 +91,38 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     """
     sql = f"""
     WITH {_SEL},
-    scope AS (
-        SELECT sel_id AS region_id, sel_id, true AS own FROM sel
-        UNION ALL
-        SELECT r.id, r.parent_id, false FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+    own AS (
+        SELECT c.region_id AS sel_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict,
+               false AS from_children, 0 AS n_children
+        FROM cells c JOIN sel ON c.region_id = sel.sel_id WHERE {_CELL_FILTER}
     ),
-    {_LIVE},
-    per_sel AS (
-        SELECT s.sel_id, c.metric, c.year, c.period, m.unit,
-               CASE WHEN bool_or(s.own) THEN max(c.value) FILTER (WHERE s.own)
-                    WHEN m.unit <> '%' THEN sum(c.value) FILTER (WHERE NOT s.own) END AS value,
-               CASE WHEN bool_or(s.own) THEN bool_or(c.approx) FILTER (WHERE s.own)
-                    ELSE bool_or(c.approx) END AS approx,
-               CASE WHEN bool_or(s.own) THEN bool_or(c.conflict) FILTER (WHERE s.own)
-                    ELSE bool_or(c.conflict) END AS conflict,
-               NOT bool_or(s.own) AS from_children,
-               count(*) FILTER (WHERE NOT s.own) AS n_children
-        FROM cells c JOIN scope s USING (region_id) JOIN metrics m ON m.code = c.metric
-        GROUP BY s.sel_id, c.metric, c.year, c.period, m.unit
-    )
+    kids AS (
+        SELECT c.parent_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict, true, c.n_children
+        FROM rollup c JOIN sel ON c.parent_id = sel.sel_id WHERE {_CELL_FILTER}
+          AND NOT EXISTS (SELECT 1 FROM own o WHERE o.sel_id = c.parent_id AND o.metric = c.metric
+                          AND o.year = c.year AND o.period = c.period)
+    ),
+    per_sel AS (SELECT * FROM own UNION ALL SELECT * FROM kids)
     SELECT p.metric, p.year, p.period,
-           CASE WHEN p.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
+           CASE WHEN m.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
            bool_or(p.approx) AS approx, bool_or(p.conflict) AS conflict,
            bool_or(p.from_children) AS from_children, count(*) AS n_regions, sum(p.n_children) AS n_children
-    FROM per_sel p WHERE p.value IS NOT NULL
-    GROUP BY p.metric, p.year, p.period, p.unit
+    FROM per_sel p JOIN metrics m ON m.code = p.metric
+    GROUP BY p.metric, p.year, p.period, m.unit
     """
-    df = query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
+    df = snapshot.query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
+    df = df[df["value"].notna()]
     return _label(complete_years(df, pd.DataFrame({"metric": list(metrics)}), y0, y1, periods), path)
 
 
 def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
-              periods: Sequence[str] = PERIODS, path: PathLike = None) -> pd.DataFrame:
-    """Per-town cells: a selected region with children is replaced by its children."""
+              periods: Sequence[str] = PERIODS, top: int | None = None, path: PathLike = None) -> pd.DataFrame:
+    """Per-town cells: a selected region with children is replaced by its children.
+
+    `top` keeps only the N towns with the largest value of the first metric in
+    the last year of the range (small multiples and heat maps of 40,000 towns
+    help nobody).
+    """
     sql = f"""
     WITH {_SEL},
     scope AS (
@@ -156,12 +130,19 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
         UNION
         SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
     ),
-    {_LIVE}
+    leaders AS (
+        SELECT c.region_id FROM cells c JOIN scope USING (region_id)
+        WHERE c.metric = $metrics[1] AND c.period = $periods[1]
+          AND c.year = (SELECT max(year) FROM cells x JOIN scope USING (region_id)
+                        WHERE x.metric = $metrics[1] AND x.period = $periods[1] AND x.year BETWEEN $y0 AND $y1)
+        ORDER BY c.value DESC LIMIT coalesce($top, 2147483647)
+    )
     SELECT c.region_id, r.name AS region, c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
-    FROM cells c JOIN regions r ON r.id = c.region_id
-    ORDER BY r.name, c.metric, c.year, c.period
+    FROM cells c JOIN scope USING (region_id) JOIN regions r ON r.id = c.region_id
+    WHERE {_CELL_FILTER} AND ($top IS NULL OR c.region_id IN (SELECT region_id FROM leaders))
     """
-    df = query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
+    params = {**_params(metrics, y0, y1, periods, regions), "top": top}
+    df = snapshot.query_df(sql, params, path=path)
     df = complete_years(df, df[["region_id", "region", "metric"]], y0, y1, periods)
     return _label(df.sort_values(["region", "metric", "year", "period"], ignore_index=True), path)
 
@@ -169,14 +150,13 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
 def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLike = None) -> pd.DataFrame:
     """Every metric over time for one region's own reports (gaps as NaN)."""
     sql = f"""
-    WITH scope AS (SELECT $region::INTEGER AS region_id),
-    {_LIVE}
-    SELECT metric, year, period, value, approx, conflict, n_sources FROM cells
+    SELECT c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
+    FROM cells c WHERE c.region_id = $region AND {_CELL_FILTER}
     """
     params = _params(_catalog_codes(), y0, y1, PERIODS, [])
     params.pop("regions")
     params["region"] = int(region_id)
-    df = query_df(sql, params, path=path)
+    df = snapshot.query_df(sql, params, path=path)
     if df.empty:
         return _label(df, path)
     lo, hi = int(df["year"].min()), int(df["year"].max())
@@ -249,21 +229,12 @@ def excluded(metrics: Sequence[str], y0: int, y1: int, path: PathLike = None) ->
 
 def review_queue(min_confidence: float = 0.7, path: PathLike = None) -> pd.DataFrame:
     """Active, unreviewed facts that need a person: low confidence, flags, or conflicting sources."""
+    conflict_ids = [int(i) for i in snapshot.query_df("SELECT id FROM conflict_ids", path=path)["id"]]
     return query_df(
         """
-        WITH live AS (
-            SELECT f.* FROM facts f
+        WITH marked AS (
+            SELECT f.*, f.id IN (SELECT unnest($conflict_ids::BIGINT[])) AS conflict FROM facts f
             WHERE f.status = 'active' AND f.batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
-        ),
-        disagree AS (  -- cells whose countable sources give different values
-            SELECT region_id, metric, year, period FROM live
-            WHERE value IS NOT NULL AND NOT list_has_any(coalesce(flags, []::VARCHAR[]), $skip_flags)
-            GROUP BY ALL HAVING max(value) - min(value) > $rel * abs(max(value))
-        ),
-        marked AS (
-            SELECT l.*, d.metric IS NOT NULL AS conflict FROM live l
-            LEFT JOIN disagree d ON d.region_id = l.region_id AND d.metric = l.metric AND d.year = l.year
-                 AND d.period = l.period
         )
         SELECT l.id, coalesce(r.name, l.region_raw) AS region, l.region_id, l.metric, m.name_zh AS metric_zh,
                l.value, l.unit, l.approx, l.year, l.period, l.confidence, l.flags,
@@ -278,7 +249,7 @@ def review_queue(min_confidence: float = 0.7, path: PathLike = None) -> pd.DataF
                OR l.conflict)
         ORDER BY conflict DESC, l.confidence, l.id
         """,
-        {"min_conf": float(min_confidence), "rel": REL_CONFLICT, "skip_flags": SKIP_FLAGS},
+        {"min_conf": float(min_confidence), "conflict_ids": conflict_ids},
         path=path,
     )
 

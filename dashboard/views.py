@@ -45,3 +45,12 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
 
 def scope_caption(f: Filters) -> None:
     st.caption(f"范围：{f.label}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。空缺年份显示为断点而非 0。")
+
+
+TOP = 24  # towns in small multiples, heat maps and stacked bars
+
+
+def top_note(towns, top: int = TOP) -> None:
+    """Say when a per-town view shows only the leading towns."""
+    if towns["region"].nunique() >= top:
+        st.caption(f"地区较多，分镇图只显示最新值最大的前 {top} 个地区；完整名单见覆盖率页与地区详情页。")

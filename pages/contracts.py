@@ -10,7 +10,7 @@ st.title("集体合同")
 f = filters.current()
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
-towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)
 with left:
@@ -20,6 +20,7 @@ with right:
     views.show(charts.trend(trend[trend["metric"] == "cc_workers_covered"], title="集体合同覆盖职工数"))
 
 st.subheader("各镇（街道）对比")
+views.top_note(towns)
 covered = towns[(towns["metric"] == "cc_workers_covered") & (towns["period"] == f.periods[0])]
 views.show(charts.small_multiples(covered, title="集体合同覆盖职工数"))
 views.excluded_note(METRICS, f)

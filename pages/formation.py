@@ -10,7 +10,7 @@ st.title("工会组建")
 f = filters.current()
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
-towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)
 with left:
@@ -19,6 +19,7 @@ with right:
     views.show(charts.trend(trend[trend["metric"] == "union_orgs_new"], title="新建工会组织数（当期）"))
 
 st.subheader("各镇（街道）对比")
+views.top_note(towns)
 latest = towns[(towns["metric"] == "union_orgs_total") & (towns["period"] == f.periods[0])].dropna(subset=["value"])
 if len(latest):
     year = int(latest["year"].max())

@@ -10,7 +10,7 @@ st.title("困难帮扶")
 f = filters.current()
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
-towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"])
+towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"], top=views.TOP)
 
 totals = queries.range_total(trend)
 cols = st.columns(max(1, len(totals)))
@@ -26,5 +26,6 @@ with right:
     views.show(charts.trend(trend[trend["metric"].isin(["aid_households"])], title="帮扶慰问户数"))
 
 st.subheader("各镇（街道）帮扶金额（全年，堆叠）")
+views.top_note(towns)
 views.show(charts.stacked(towns, title="帮扶慰问金额构成"))
 views.excluded_note(METRICS, f)

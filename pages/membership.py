@@ -10,7 +10,7 @@ st.title("会员发展")
 f = filters.current()
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
-towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)
 with left:
@@ -20,6 +20,7 @@ with right:
     views.show(charts.trend(trend[trend["metric"] == "members_new"], title="新发展会员数（当期）"))
 
 st.subheader("各镇（街道）对比")
+views.top_note(towns)
 members = towns[(towns["metric"] == "members_total") & (towns["period"] == f.periods[0])]
 views.show(charts.small_multiples(members, title="会员总数"))
 views.show(charts.heatmap(towns[(towns["metric"] == "membership_rate") & (towns["period"] == f.periods[0])],
