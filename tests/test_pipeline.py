@@ -128,3 +128,25 @@ def test_sample_database(sample_db: Path) -> None:
         unresolved = con.execute("SELECT DISTINCT region_raw FROM facts WHERE region_id IS NULL").fetchall()
     assert names == {"青禾区", "城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"}
     assert all(raw is None or "x" in raw.lower() for raw, in unresolved)  # only the template's xx镇
+
+
+def test_mixed_folder_dispatches_tally_and_report(tmp_path: Path, inbox: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["地区", "年份", "期间", "工会组织总数（家）", "会员总数（人）"])
+    ws.append(["白沙镇", 2021, "全年", 86, 5120])
+    ws.append(["城关街道总工会", 2021, "全年", 120, 8650])
+    wb.save(inbox / "2021年统计表.xlsx")
+    db = tmp_path / "u.duckdb"
+    s = ingest_paths([inbox], db_path=db, archive_dir=tmp_path / "archive")
+    assert (s.kind, s.loaded, s.errors) == ("mixed", 3, 0)
+    with connect(db, read_only=True) as con:
+        rows = con.execute(
+            "SELECT r.name, f.metric, f.value, f.source_cell FROM facts f JOIN regions r ON r.id = f.region_id "
+            "JOIN files x ON x.sha256 = f.source_file WHERE x.kind = 'tally' ORDER BY f.source_cell").fetchall()
+    assert rows == [
+        ("白沙镇", "union_orgs_total", 86.0, "Sheet1!D2"), ("城关街道", "union_orgs_total", 120.0, "Sheet1!D3"),
+        ("白沙镇", "members_total", 5120.0, "Sheet1!E2"), ("城关街道", "members_total", 8650.0, "Sheet1!E3"),
+    ]
