@@ -14,7 +14,7 @@ from typing import Any
 
 from etl.catalog import load_catalog
 from etl.model import FLAG_PLACEHOLDER_REGION, PERIOD_FY, Fact, Problem
-from etl.tally.config import Unit, norm
+from etl.tally.config import Unit, lexicon, norm
 from etl.tally.layout import Column, Table
 from etl.tally.mapping import metric_of, parse_number, parse_period, parse_year, unit_of
 from etl.tally.read import col_letter
@@ -102,6 +102,11 @@ def build(table: Table, *, doc: str, doc_id: str) -> Built:
             if year is None:
                 out.problems.append(Problem("error", f"年度“{_show(v)}”无法识别，应为四位年份，如 2024。",
                                             _where(table, row.index, year_col.index), _show(v), "bad_year"))
+                continue
+            y0, y1 = lexicon().years
+            if not y0 <= year <= y1:
+                out.problems.append(Problem("error", f"年度 {year} 不在 {y0}–{y1} 之间，请检查是否填错。",
+                                            _where(table, row.index, year_col.index), _show(v), "year_range"))
                 continue
         period = table.period or PERIOD_FY
         if period_col is not None and _cell(raw, period_col.index) is not None:

@@ -37,6 +37,7 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
     lx = lexicon()
     problems: list[Problem] = []
     y0, y1 = lx.years
+    bad_years: set[int] = set()
     for f in facts:
         m = cat[f.metric]
         if f.value is None:
@@ -50,12 +51,14 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
         elif m.unit != "%" and m.unit != "元" and not float(f.value).is_integer():
             problems.append(Problem("warning", f"“{m.name_zh}”为 {_fmt(f.value)}{m.unit}，通常应为整数，请核对。",
                                     f.source or "", _fmt(f.value), "fractional_count"))
-        if f.year is not None and not y0 <= f.year <= y1:
+        if f.year is not None and not y0 <= f.year <= y1 and f.year not in bad_years:
+            bad_years.add(f.year)
             problems.append(Problem("error", f"年度 {f.year} 不在 {y0}–{y1} 之间。", f.source or "",
                                     str(f.year), "year_range"))
     # duplicates: the same region/period/metric twice
     seen: dict[tuple, Fact] = {}
     kept: list[Fact] = []
+    dup_rows: dict[str, tuple[Fact, Fact]] = {}
     for f in facts:
         k = (*_key(f), f.metric)
         first = seen.get(k)
@@ -63,14 +66,16 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
             seen[k] = f
             kept.append(f)
         elif first.value == f.value:
-            problems.append(Problem("warning", f"{f.region} {f.year}年“{cat[f.metric].name_zh}”与 {first.source} 重复，"
-                                    "只导入一次。",
-                                    f.source or "", _fmt(f.value), "duplicate_row"))
+            dup_rows.setdefault(_row(f.source), (f, first))
         else:
             problems.append(Problem(
                 "error", f"{f.region} {f.year}年“{cat[f.metric].name_zh}”出现两次且数值不同："
                 f"{first.source} 为 {_fmt(first.value)}，此处为 {_fmt(f.value)}。请删除重复行。",
                 f.source or "", _fmt(f.value), "duplicate_conflict"))
+    for f, first in dup_rows.values():
+        line = _row(first.source).split("!")[-1]
+        problems.append(Problem("warning", f"{f.region} {f.year}年的这一行与第 {line} 行重复，只导入一次。",
+                                f.source or "", f.region, "duplicate_row"))
     # pairs that must not cross
     by_key: dict[tuple, dict[str, Fact]] = defaultdict(dict)
     for f in kept:
@@ -85,6 +90,12 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
                     _fmt(small.value), "pair_order"))
     problems += _jumps(kept, {(*_key(f), f.metric): f.value for f in kept}, "本表")
     return kept, problems
+
+
+def _row(source: str | None) -> str:
+    """'Sheet1!D7' → 'Sheet1!7'."""
+    sheet, _, cell = (source or "").rpartition("!")
+    return f"{sheet}!{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
 
 
 def _jumps(facts: list[Fact], previous: dict[tuple, float | None], where_prev: str,
