@@ -69,7 +69,7 @@ def document_context(text: str, title: str) -> DocContext:
         dateline = int(next(g for g in m.groups() if g))
     if year is None and not masked:
         # A year that opens the lead ("2015年上半年,xx镇总工会…") names the report's year.
-        m = re.search(rf"(?:^|\n)\s*({_YEAR})\s*年(?:上半年|度|,|，|以来|全年)", head)
+        m = re.search(rf"(?:^|\n)\s*(?:\d+[.、]\s*)?({_YEAR})\s*年(?:上半年|度|,|，|以来|全年|\d{{1,2}}\s*月)", head)
         if m:
             year = int(m.group(1))
     period = None
@@ -78,6 +78,11 @@ def document_context(text: str, title: str) -> DocContext:
         period = "H1"
     elif _rx("period.doc_fy").search(where):
         period = "FY"
+    if period is None:
+        # A half-year summary that never says so in its title still talks of 上半年.
+        h1, fy = len(re.findall("上半年", text)), len(re.findall("全年(?!目标|任务|计划)", text))
+        if h1 >= 2 and h1 > fy:
+            period = "H1"
     annual = period == "FY"
     return DocContext(year, masked, dateline, period, reporting_body(title, text), annual)
 
@@ -98,12 +103,26 @@ def clean_region(name: str) -> str:
 
 def place_names(text: str) -> list[tuple[str, bool, int]]:
     """Place names in text: (name, followed by 工会, offset)."""
-    stop = set(_spec()["region"]["stop"])
+    spec = _spec()["region"]
+    stop = set(spec["stop"])
+    stop_words = spec["stop_words"]
     out = []
     for m in _place_rx().finditer(text):
         pre = m.group("pre")
+        cut = m.start() == 0 or not ("\u4e00" <= text[m.start() - 1] <= "\u9fff")
+        for w in stop_words:
+            k = pre.rfind(w)
+            if k >= 0:
+                pre, cut = pre[k + len(w):], True
         k = max((i for i, ch in enumerate(pre) if ch in stop), default=-1)
-        pre = pre[k + 1:]
+        if k >= 0:
+            pre, cut = pre[k + 1:], True
+        if not cut:
+            pre = pre[-2:]  # not at a phrase boundary: most place names have two characters
+        for prov in spec["provinces"]:
+            if pre.startswith(prov) and len(pre) > len(prov) + 1:
+                pre = pre[len(prov):]
+                break
         name = pre + m.group("lvl")
         if len(pre) == 0 and not m.group("union"):
             continue
@@ -114,31 +133,46 @@ def place_names(text: str) -> list[tuple[str, bool, int]]:
 def reporting_body(title: str, text: str) -> str | None:
     """The union that reports, as it names itself (xx镇总工会 → xx镇).
 
-    Title first; else the most frequent named place in the document, places
-    followed by 工会 counting double; bare level words (区, 镇) only when no
-    named place exists.
+    In order: the nation in the title; a named place with 工会 in the title,
+    then any named place there, then an enterprise name; the named union met
+    most often in the text (superiors and hosts such as 在区总工会…的领导下
+    left out); a bare level with 工会 (区工会 → 区); any named place.
     """
     spec = _spec()["region"]
-    for nat in spec["national"]:
-        if nat in title:
-            return "全国"
-    named = [(n, u) for n, u, _ in place_names(title) if len(n) > 1 and n not in spec["levels"]]
-    if named:
-        return named[0][0]
+    levels = set(spec["levels"])
+    if any(nat in title for nat in spec["national"]):
+        return "全国"
+    in_title = place_names(title)
+    named_title = [(n, u) for n, u, _ in in_title if n not in levels]
+    for n, u in named_title:
+        if u:
+            return n
+    if named_title:
+        return named_title[0][0]
     for w in spec["org_words"]:
         m = re.search(rf"([\u4e00-\u9fff]{{2,4}}?){w}", title)
-        if m:
+        if m and m.group(1) not in spec["generic_orgs"] and not any(g in m.group(1) for g in spec["generic_orgs"]):
             return m.group(1) + ("" if w.endswith("公司") or w == "集团" else w)
-    scores: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for n, u, pos in place_names(text[:3000]):
-        scores[n] = scores.get(n, 0) + (2 if u else 1) + (0.5 if pos < 300 else 0)
-        first.setdefault(n, pos)
-    specific = {n: s for n, s in scores.items() if n not in spec["levels"]}
-    if specific:
-        return max(specific, key=lambda n: (specific[n], -first[n]))
-    if scores:
-        return max(scores, key=lambda n: (scores[n], -first[n]))
+    superior = re.compile("(?:" + "|".join(spec["superior"]) + ")$")
+    head = text[:3000]
+    union_named: dict[str, float] = {}
+    union_bare: dict[str, float] = {}
+    any_named: dict[str, float] = {}
+    for n, u, pos in place_names(head):
+        if superior.search(head[max(0, pos - 3):pos]):
+            continue
+        bonus = 1.5 if pos < 300 else 1.0
+        if n in levels:
+            if u:
+                union_bare[n] = union_bare.get(n, 0) + bonus
+        else:
+            any_named[n] = any_named.get(n, 0) + bonus
+            if u:
+                union_named[n] = union_named.get(n, 0) + bonus
+    bare_title = [n for n, u, _ in in_title if u and n in levels]
+    for pool in (union_named, {n: 1.0 for n in bare_title}, union_bare, any_named):
+        if pool:
+            return max(pool, key=pool.__getitem__)
     return "全国" if any(nat in text[:800] for nat in spec["national"]) else None
 
 
@@ -173,9 +207,13 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
             period = "FY"
         elif re.search(r"\d+\s*月", tail):
             period = None
+        elif doc.year == y and doc.period:
+            period = doc.period  # 2022年元旦 in the 2022 H1 report: still that report's span
         else:
             # "2018年," alone: a completed year is a full year; the current one is not.
-            period = "FY" if doc.dateline_year is None or y < doc.dateline_year else None
+            nxt = text[last.end():last.end() + 2]
+            full = doc.dateline_year is None or y < doc.dateline_year
+            period = "FY" if full and not nxt.startswith(("的", "数")) else None
     elif rel is not None:
         word = rel.group(0)
         offset = -1 if word.startswith(("去年", "上年", "上一年")) else 0

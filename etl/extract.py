@@ -50,7 +50,12 @@ CLAUSE_END = ",;:。！？\n，；："
 METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
 _WAGE = re.compile(r"工资(?:专项)?(?:集体)?(?:合同|协议|协商)|工资协议")
 _GENERAL = re.compile(r"集体合同|集体协商|集体协议|平等协商|综合(?:集体)?合同")
-_PLACEHOLDER = re.compile(r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
+_PLACEHOLDER = re.compile(
+    r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
+
+
+# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
+_FILLER = re.compile(r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|\([^)]{0,5}\))*")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Rule:
     clause_veto: tuple[re.Pattern[str], ...]
     right_veto: tuple[re.Pattern[str], ...]
     sentence_veto: tuple[re.Pattern[str], ...]
+    raw_veto: tuple[re.Pattern[str], ...]
+    head_any: tuple[re.Pattern[str], ...]  # the head cues anywhere (for shared rates)
     multi: bool
     gap: int
 
@@ -97,7 +104,7 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
         out.append(Rule(
             metric=r["metric"],
             units=frozenset(r["units"]),
-            head=_compile(r.get("head", [])),
+            head=tuple(re.compile(f"(?:{h})(?={_FILLER.pattern}$)") for h in r.get("head", [])),
             right=_compile(r.get("right", [])),
             topic=_compile(r.get("topic", [])),
             topic_scope=r.get("topic_scope", "sentence"),
@@ -105,6 +112,8 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
             clause_veto=_compile(r.get("clause_veto", [])),
             right_veto=_compile(r.get("right_veto", [])),
             sentence_veto=_compile(r.get("sentence_veto", [])),
+            raw_veto=_compile(r.get("raw_veto", [])),
+            head_any=_compile(r.get("head", [])),
             multi=bool(r.get("multi", False)),
             gap=int(r.get("gap", 4)),
         ))
@@ -114,10 +123,6 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
 
 def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
     return any(p.search(text) for p in pats)
-
-
-# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
-_FILLER = re.compile(r"(?:[\s共计总达到为是有已经了的约合分别各均都|:]|\([^)]{0,5}\))*")
 
 
 def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
@@ -237,16 +242,19 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         hm = _head_match(rule, head)
         if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
             hm = None
-        rm = hm is None and rule.right and any(p.search(right) for p in rule.right)
-        if hm is None and not rm:
-            continue
-        local = head[max(0, hm.start() - 6):] if hm is not None else head[-6:]
-        if _any(rule.veto, local) or _any(rule.clause_veto, clause_left) or _any(rule.right_veto, right) \
+        rm = None
+        if hm is None:
+            rm = next((m for p in rule.right if (m := p.search(right))), None)
+            if rm is None:
+                continue
+        local = head[max(0, hm.start() - 6):] if hm is not None else rm.group(0)
+        if _any(rule.raw_veto, q.raw) or _any(rule.veto, local) or _any(rule.clause_veto, clause_left) or _any(rule.right_veto, right) \
                 or _any(rule.sentence_veto, sentence_left):
             continue
         if rule.topic:
             scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
-            if not (_any(rule.topic, scope) or _any(rule.topic, right)):
+            rest = "" if rule.topic_scope == "clause" else text[q.end:sent_end]
+            if not (_any(rule.topic, scope) or _any(rule.topic, rest)):
                 continue
         metric = rule.metric
         conf = 0.9 if hm is not None and len(head) - hm.end() <= 1 else 0.8
@@ -277,7 +285,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         if re.search(r"都|均|分别", head):
             for other in rule_list:
                 if other.multi and other.metric != rule.metric and cls in other.units \
-                        and any(p.search(head) for p in other.head) and not _any(other.veto, head):
+                        and _any(other.head_any, head) and not _any(other.veto, head):
                     out.append(Candidate(q, other.metric, sent_start, sent_end, head, conf - 0.1, set()))
         break
     if out:
@@ -295,8 +303,43 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     plan = _in_plan(zones, q.start)
     if plan:
         catalog = load_catalog()
-        ok = _any(guards["plan_stock_ok"], clause_left)
+        ok = _any(guards["plan_stock_ok"], sentence_left + q.raw)
         out = [c for c in out if catalog[c.metric].kind == "stock" and ok]
+    return out
+
+
+def metric_for_label(label: str, cls: str) -> str | None:
+    """The metric a table row label names, by the same cue rules as prose."""
+    rule_list, _ = rules()
+    for rule in rule_list:
+        if cls not in rule.units or rule.metric.startswith("@") or rule.topic:
+            continue
+        hm = _head_match(rule, label)
+        if hm is None:
+            continue
+        local = label[max(0, hm.start() - 6):]
+        if _any(rule.veto, local) or _any(rule.clause_veto, label):
+            continue
+        return rule.metric
+    return None
+
+
+def _table_facts(norm: NormText, start: int, end: int, ctx: DocContext, name: str, doc_id: str, seg: int,
+                 is_template: bool) -> list[Fact]:
+    """Facts from year-column tables (one per cell, each with its column's year)."""
+    from etl.tables import year_column_cells
+
+    catalog = load_catalog()
+    out = []
+    for cell in year_column_cells(norm.text, start, end):
+        metric = metric_for_label(cell.label, cell.cls)
+        if metric is None:
+            continue
+        evidence, s, e = norm.evidence(cell.start, cell.end)
+        flags = (FLAG_TEMPLATE,) if is_template else ()
+        out.append(Fact(doc=name, metric=metric, value=cell.value, unit=catalog[metric].unit, evidence=evidence,
+                        doc_id=doc_id, segment=seg, year=cell.year, period=None, region=ctx.region, start=s, end=e,
+                        confidence=0.8, flags=flags))
     return out
 
 
@@ -449,6 +492,7 @@ def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[li
             prev_end = q.end
         cands = _document_passes(t, cands)
         seg_facts = [_to_fact(norm, c, ctx, name, doc_id, idx, is_template, start, catalog) for c in cands]
+        seg_facts += _table_facts(norm, start, end, ctx, name, doc_id, idx, is_template)
         facts.extend(_dedupe(seg_facts))
     return documents, facts
 
