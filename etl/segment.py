@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,7 @@ from etl.normalize import NormText
 LEXICON = Path(__file__).parent / "lexicon" / "segment.toml"
 
 _SENTENCE_PUNCT = re.compile(r"[。!！?？;；]")
+_PLACEHOLDER_MARKS = re.compile("[xX×*＊○◯〇某]")  # every template pattern contains one of these
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 BODY, BLANK, TITLE, SALUTATION, LEAD_IN, OPENING, HEADING, CLOSING, TRAILER = (
@@ -125,9 +127,19 @@ class _Line:
 
 def find_placeholders(text: str) -> tuple[str, ...]:
     """Distinct placeholders (xx镇, X家, 20xx年, ××, 某某 …) in order of first appearance."""
+    pattern = rules().placeholder
     seen: dict[str, None] = {}
-    for m in rules().placeholder.finditer(text):
-        seen.setdefault(m.group(0), None)
+    pos = 0
+    # The full alternation is slow to try at every position; every placeholder
+    # holds one of a few marker characters, so only windows around them are searched.
+    for t in _PLACEHOLDER_MARKS.finditer(text):
+        p = t.start()
+        if p < pos:
+            continue
+        m = pattern.search(text, max(pos, p - 3), p + 16)
+        if m:
+            seen.setdefault(m.group(0), None)
+            pos = m.end()
     return tuple(seen)
 
 
@@ -139,10 +151,11 @@ def split_documents(norm: NormText) -> list[Segment]:
     starts = _boundaries(lines, r)
     segments = []
     bounds = [*starts, len(text)]
+    line_starts = [ln.start for ln in lines]
     for index, (start, end) in enumerate(itertools.pairwise(bounds)):
-        piece = text[start:end]
-        found = find_placeholders(piece)
-        title = _segment_title([ln for ln in lines if start <= ln.start < end])
+        found = find_placeholders(text[start:end])
+        first = bisect_left(line_starts, start)
+        title = _segment_title([ln for ln in lines[first : first + 6] if ln.start < end])
         segments.append(Segment(index, start, end, title, bool(found), found))
     return segments
 

@@ -182,3 +182,18 @@ def test_tiny_trailing_chrome_joins_the_document_before(tmp_path: Path) -> None:
     text = body + "相关推荐:\n年终总结 工作总结 个人总结\n"
     segs = split_documents(normalize(text))
     assert len(segs) == 1
+
+
+def test_windowed_placeholder_search_equals_a_full_scan(shared_dir: Path) -> None:
+    """find_placeholders only searches around marker characters; it must find what a full scan finds."""
+    from etl.segment import rules
+
+    paths = [*sorted((shared_dir / "seeds").glob("*.txt")), *sorted((shared_dir / "eval" / "dev" / "docs").glob("*.txt")),
+             *sorted(FIXTURES.glob("*.txt"))]  # fmt: skip
+    flagged = 0
+    for p in paths:
+        text = normalize(read_report(p).text).text
+        full = tuple(dict.fromkeys(m.group(0) for m in rules().placeholder.finditer(text)))
+        assert find_placeholders(text) == full, p.name
+        flagged += bool(full)
+    assert flagged >= 5
