@@ -44,7 +44,6 @@ def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dic
         if not mapping:
             con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
             return
-        con.execute(
-            "INSERT INTO tally_mappings (header_key, headers, mapping) VALUES (?, ?, ?) ON CONFLICT (header_key) "
-            "DO UPDATE SET headers = excluded.headers, mapping = excluded.mapping, updated_at = current_timestamp",
-            [key, " | ".join(headers), json.dumps(mapping, ensure_ascii=False, sort_keys=True)])
+        con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
+        con.execute("INSERT INTO tally_mappings (header_key, headers, mapping) VALUES (?, ?, ?)",
+                    [key, " | ".join(headers), json.dumps(mapping, ensure_ascii=False, sort_keys=True)])

@@ -126,6 +126,8 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped)."""
     from etl.load import load_files
 
+    if plan.already:
+        raise UploadRefused(plan.already)
     if plan.errors and not partial:
         raise UploadRefused(f"文件有 {len(plan.errors)} 处错误，不能导入。"
                             "请修改后重新上传，或选择“只导入没有错误的行”。")
