@@ -255,6 +255,8 @@ def _boundaries(lines: list[_Line], r: _Rules) -> list[int]:
             in_trailer = True
         elif ln.kind in (TITLE, LEAD_IN):
             candidate = ln.start
+        elif ln.kind == OPENING and prev is not None and prev.kind == HEADING and not _ends_sentence(prev.text):
+            pass  # "二、组织建设" then "2022年,在镇党委的领导下,…": a section's first paragraph
         elif ln.kind in (SALUTATION, OPENING):
             candidate = prev.start if _heads(prev, r) else ln.start
         elif ln.kind == HEADING and ln.rank == 1 and top_rank >= 2 and prev is not None:
@@ -274,6 +276,10 @@ def _boundaries(lines: list[_Line], r: _Rules) -> list[int]:
     if len(starts) > 1 and _body_after(lines, starts[-1]) < r.min_last:
         starts.pop()
     return starts
+
+
+def _ends_sentence(s: str) -> bool:
+    return bool(_SENTENCE_PUNCT.search(s[-1:]))
 
 
 def _heads(prev: _Line | None, r: _Rules) -> bool:

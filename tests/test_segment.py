@@ -98,6 +98,8 @@ def test_every_dev_page_is_one_document(shared_dir: Path) -> None:
         pytest.param("single_with_chrome.txt", ["石桥镇总工会2022年上半年工作总结"], ["当前位置:首页"],
                      id="chrome-plan-list-and-related-links-stay-one"),
         pytest.param("plain_report.txt", ["柳林镇总工会2021年工作总结"], ["柳林镇总工会2021年"], id="plain-report"),
+        pytest.param("yearly_paragraphs.txt", ["金田县总工会第五次代表大会工作报告"], ["金田县总工会第五次"],
+                     id="sections-opening-with-year-and-leadership-stay-one"),
     ],
 )  # fmt: skip
 def test_synthetic_files(name: str, titles: list[str], first_words: list[str]) -> None:
