@@ -20,6 +20,8 @@ PAGES = [
     st.Page("pages/region.py", title="地区详情", icon="📍"),
     st.Page("pages/sources.py", title="数据来源", icon="🔎"),
     st.Page("pages/review.py", title="审核", icon="✅"),
+    st.Page("pages/upload.py", title="数据上传", icon="📤"),
+    st.Page("pages/history.py", title="导入记录", icon="🗂️"),
 ]
 
 page = st.navigation(PAGES)

@@ -144,3 +144,33 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     note = f"统计表上传：{plan.name}" + ("（部分导入）" if partial and plan.errors else "")
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
                       replace_fact_ids=replace_ids, accept_partial=partial)
+
+
+# Rows for the page's tables (plain dicts: the page turns them into DataFrames).
+
+def mapping_rows(table: Table) -> list[dict[str, str]]:
+    """One row per column: letter, header, what it was read as, whether the guess needs a look."""
+    labels = choice_labels()
+    return [{"列": c.letter, "表头": c.header, "识别为": labels[column_choice(c.role, c.metric)],
+             "需确认": "" if c.exact or c.role == "unknown" else "请确认"} for c in table.columns]
+
+
+def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
+    """Column letter → new choice code, for the columns whose dropdown the user changed."""
+    by_label = {v: k for k, v in choice_labels().items()}
+    return {row["列"]: by_label[new] for row, new in zip(mapping_rows(table), chosen_labels, strict=True)
+            if new != row["识别为"]}
+
+
+def problem_rows(plan: Plan) -> list[dict[str, str | None]]:
+    from etl.tally.report import SEVERITY_ZH
+
+    return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
+            for p in plan.problems]
+
+
+def conflict_rows(plan: Plan) -> list[dict[str, object]]:
+    cat = load_catalog()
+    return [{"地区": c.new.region, "年份": c.new.year, "期间": "上半年" if c.new.period == "H1" else "全年",
+             "指标": cat[c.new.metric].name_zh, "数据库中": c.old_value, "来源": c.old_source,
+             "本表": c.new.value, "本表单元格": c.new.source, "用本表替换": False} for c in plan.conflicts]
