@@ -174,12 +174,18 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
+    import duckdb
+
+    from etl.archive import ArchiveError
     from etl.load import LoadError
 
     try:
         return args.run(args)
-    except (DatabaseBusy, LoadError, FileNotFoundError) as exc:
+    except (DatabaseBusy, LoadError, ArchiveError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except duckdb.Error as exc:  # e.g. not a DuckDB file, or written by a newer DuckDB
+        print(f"错误：无法使用数据库 {db_path(args)}：{exc}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS batch_superseded (
     fact_id BIGINT NOT NULL,
     PRIMARY KEY (batch_id, fact_id)
 );
+-- Files of undone batches (their files rows are deleted): history still names them,
+-- and the archive path lets someone load them again.
+CREATE TABLE IF NOT EXISTS undone_files (
+    batch_id INTEGER NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    archive_path VARCHAR,
+    PRIMARY KEY (sha256, batch_id)
+);
 """
 
 
@@ -443,6 +452,8 @@ def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None)
         restored = con.execute(
             "UPDATE facts SET status = 'active' WHERE status = 'superseded' "
             "AND id IN (SELECT fact_id FROM batch_superseded WHERE batch_id = ?)", [batch_id]).fetchone()[0]
+        con.execute("INSERT INTO undone_files SELECT batch_id, sha256, name, archive_path FROM files "
+                    "WHERE batch_id = ? ON CONFLICT DO NOTHING", [batch_id])
         facts = con.execute("DELETE FROM facts WHERE batch_id = ?", [batch_id]).fetchone()[0]
         documents = con.execute("DELETE FROM documents WHERE batch_id = ?", [batch_id]).fetchone()[0]
         files = con.execute("DELETE FROM files WHERE batch_id = ?", [batch_id]).fetchone()[0]
@@ -453,13 +464,17 @@ def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None)
 def database_status(db_path: Path | str, *, limit: int | None = None, wait: float | None = None) -> dict[str, Any]:
     """Counts of active rows and the batches, newest first (the `status` command's JSON)."""
     with db.connect(db_path, read_only=True, wait=wait) as con:
+        has_undone = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'undone_files'"
+                                 ).fetchone()[0]
+        names = ("SELECT name, batch_id FROM files UNION ALL SELECT name, batch_id FROM undone_files"
+                 if has_undone else "SELECT name, batch_id FROM files")
         documents = con.execute(
             "SELECT count(*) FROM documents d JOIN batches b ON b.id = d.batch_id WHERE b.status = 'loaded'"
         ).fetchone()[0]
         facts = con.execute("SELECT count(*) FROM facts WHERE status = 'active'").fetchone()[0]
         rows = con.execute(
             "SELECT b.id, b.created_at, b.kind, b.status, b.undone_at, b.user_name, b.note, "
-            "  coalesce((SELECT list(f.name ORDER BY f.name) FROM files f WHERE f.batch_id = b.id), []), "
+            f"  coalesce((SELECT list(f.name ORDER BY f.name) FROM ({names}) f WHERE f.batch_id = b.id), []), "
             "  (SELECT count(*) FROM facts x WHERE x.batch_id = b.id), "
             "  (SELECT count(*) FROM documents d WHERE d.batch_id = b.id) "
             "FROM batches b ORDER BY b.id DESC" + (f" LIMIT {int(limit)}" if limit else "")

@@ -108,6 +108,13 @@ def test_status_of_missing_database_exit_2(tmp_path: Path) -> None:
     assert r.returncode == 2 and "数据库文件不存在" in r.stderr
 
 
+def test_file_that_is_not_a_database_exit_2(tmp_path: Path) -> None:
+    fake = tmp_path / "u.duckdb"
+    fake.write_text("这不是数据库" * 1000, encoding="utf-8")
+    r = etl("status", "--db", fake)
+    assert r.returncode == 2 and "无法使用数据库" in r.stderr and "Traceback" not in r.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [("ingest", "REPORTS"), ("status", "--json"), ("undo", "1")],
                          ids=["ingest", "status", "undo"])

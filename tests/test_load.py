@@ -292,6 +292,7 @@ def test_undo_removes_batch_and_keeps_it_listed(tmp_db: Path, tmp_path: Path) ->
     batches = database_status(tmp_db)["batches"]
     assert [(b["id"], b["status"]) for b in batches] == [(2, "undone"), (1, "loaded")]
     assert batches[0]["undone_at"] is not None
+    assert batches[0]["files"] == ["白沙镇.txt"]  # still named in the history
     undo_batch(tmp_db, 1)
     assert counts(tmp_db) == empty
     # Undone bytes can be loaded again, as a new batch; the archive still has them.
