@@ -105,3 +105,44 @@ def find_duplicate(
         if other and other[0] >= MIN_SHINGLES and similarity(fp, other) >= threshold:
             return doc_id
     return None
+
+
+class DuplicateIndex:
+    """Fingerprints kept once and looked up by shared sketch hashes.
+
+    `find` returns exactly what `find_duplicate` returns over the same
+    candidates in insertion order: a candidate sharing no sketch hash has
+    similarity 0, so only documents sharing one are compared. Build it once per
+    load instead of scanning every stored fingerprint for every new document.
+    """
+
+    def __init__(self, items: Iterable[tuple[str, Sequence[int]]] = ()) -> None:
+        self._fps: dict[str, tuple[int, ...]] = {}
+        self._rank: dict[str, int] = {}
+        self._by_hash: dict[int, list[str]] = {}
+        for doc_id, fp in items:
+            self.add(doc_id, fp)
+
+    def __len__(self) -> int:
+        return len(self._fps)
+
+    def add(self, doc_id: str, fp: Sequence[int]) -> None:
+        """Remember a document (the first fingerprint given for a doc_id wins)."""
+        if doc_id in self._fps or not fp:
+            return
+        fp = tuple(int(v) for v in fp)
+        self._rank[doc_id] = len(self._fps)
+        self._fps[doc_id] = fp
+        for h in fp[1:]:
+            self._by_hash.setdefault(h, []).append(doc_id)
+
+    def find(self, fp: Sequence[int], threshold: float = DEFAULT_THRESHOLD) -> str | None:
+        """doc_id of the earliest-added near-duplicate of `fp`, else None."""
+        if not fp or fp[0] < MIN_SHINGLES:
+            return None
+        shared = {doc_id for h in fp[1:] for doc_id in self._by_hash.get(int(h), ())}
+        for doc_id in sorted(shared, key=self._rank.__getitem__):
+            other = self._fps[doc_id]
+            if other[0] >= MIN_SHINGLES and similarity(fp, other) >= threshold:
+                return doc_id
+        return None

@@ -17,6 +17,7 @@ from etl.dedup import (
     DEFAULT_THRESHOLD,
     MIN_SHINGLES,
     SKETCH_SIZE,
+    DuplicateIndex,
     find_duplicate,
     fingerprint,
     shingle_hashes,
@@ -167,3 +168,21 @@ def test_fingerprinting_is_fast() -> None:
     secs = time.perf_counter() - t
     assert mb >= 4
     assert secs < 5.0, f"{mb:.1f} MB in {secs:.1f} s"
+
+
+def test_duplicate_index_answers_exactly_like_find_duplicate(shared_dir: Path) -> None:
+    """Same answer for every document, positives included (000 vs its copy in 003, repeated uploads)."""
+    docs = [d for p in sorted((shared_dir / "seeds").glob("*.txt")) for d in _docs(p)]
+    docs += [d for p in sorted(FIXTURES.glob("*.txt")) for d in _docs(p)]
+    docs += [docs[0][: len(docs[0]) // 2], OpenCC("s2t").convert(docs[-1])]  # a cut copy and a Traditional copy
+    fps = [(f"doc{i}", fingerprint(d)) for i, d in enumerate(docs)]
+    index = DuplicateIndex()
+    found = 0
+    for doc_id, fp in fps:
+        earlier = fps[: int(doc_id[3:])]
+        expected = find_duplicate(fp, earlier)
+        assert index.find(fp) == expected, doc_id
+        found += expected is not None
+        index.add(doc_id, fp)
+    assert found >= 3
+    assert len(index) == len(fps)
