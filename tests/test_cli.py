@@ -121,6 +121,7 @@ def test_file_that_is_not_a_database_exit_2(tmp_path: Path) -> None:
 def test_database_held_by_another_process_exit_2(tmp_path: Path, reports: Path, command: tuple[str, ...]) -> None:
     db = tmp_path / "u.duckdb"
     assert etl("ingest", reports, "--db", db).returncode == 0
+    shutil.rmtree(tmp_path / "archive")
     holder = subprocess.Popen(
         [PY, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
                    "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
@@ -132,6 +133,8 @@ def test_database_held_by_another_process_exit_2(tmp_path: Path, reports: Path, 
         assert r.returncode == 2, r.stdout + r.stderr
         assert f"进程 {holder.pid}" in r.stderr and "占用" in r.stderr
         assert time.monotonic() - started < 20
+        if command[0] == "ingest":  # the bytes were archived before the database was touched
+            assert len([p for p in (tmp_path / "archive").rglob("*") if p.is_file()]) == 2
     finally:
         holder.kill()
         holder.wait()
