@@ -215,3 +215,17 @@ def test_remembered_mapping_overrides_the_guess() -> None:
     second = analyze(data, "x.xlsx", mapping={key: {"D": "aid_households"}})
     assert [(f.metric, f.value) for f in second.facts] == [("members_total", 6000), ("aid_households", 35)]
     assert not second.problems
+
+
+def test_sample_tally_is_reproducible_and_clean(tmp_path: Path) -> None:
+    import runpy
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "samples" / "tallies"
+    (shipped,) = sample.glob("*.xlsx")
+    gen = runpy.run_path(str(sample / "generate.py"))
+    assert gen["build"]() == shipped.read_bytes()
+    ef = extract_tally_file(shipped)
+    assert ef.problems == []
+    assert len(ef.facts) == 8 * 11
+    assert {f.region for f in ef.facts} == set(gen["TOWNS"])
+    assert {(f.year, f.period) for f in ef.facts} == {(2025, "H1")}
