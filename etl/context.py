@@ -176,9 +176,16 @@ def reporting_body(title: str, text: str) -> str | None:
     return "全国" if any(nat in text[:800] for nat in spec["national"]) else None
 
 
+_MONTH = re.compile(r"\d+\s*月")
+
+
+@cache
+def _tail(key: str) -> re.Pattern[str]:
+    return re.compile(_spec()["period"][key])
+
+
 def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool) -> When:
     """Year/period/as_of for a figure, from the words of its sentence before it."""
-    spec = _spec()
     base_year = None if doc.year_masked else (doc.year or doc.dateline_year)
     year = base_year
     explicit = False
@@ -201,11 +208,11 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
         y = int(last.group("y"))
         year, explicit = y, True
         tail = last.group(0)
-        if re.search(spec["period"]["h1_tail"], tail):
+        if _tail("h1_tail").search(tail):
             period = "H1"
-        elif re.search(spec["period"]["fy_tail"], tail):
+        elif _tail("fy_tail").search(tail):
             period = "FY"
-        elif re.search(r"\d+\s*月", tail):
+        elif _MONTH.search(tail):
             period = None
         elif doc.year == y and doc.period:
             period = doc.period  # 2022年元旦 in the 2022 H1 report: still that report's span
@@ -221,11 +228,11 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
         if offset == -1:
             period = "FY"
         tail = word
-        if re.search(spec["period"]["h1_tail"], tail):
+        if _tail("h1_tail").search(tail):
             period = "H1"
-        elif re.search(spec["period"]["fy_tail"], tail):
+        elif _tail("fy_tail").search(tail):
             period = "FY"
-        elif re.search(r"\d+\s*月", tail) and period != "FY":
+        elif _MONTH.search(tail) and period != "FY":
             period = None
     if _rx("period.h1").search(text):
         period = "H1"

@@ -24,6 +24,7 @@ import json
 import re
 import sys
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -71,6 +72,8 @@ class Rule:
     right_veto: tuple[re.Pattern[str], ...]
     sentence_veto: tuple[re.Pattern[str], ...]
     raw_veto: tuple[re.Pattern[str], ...]
+    need_right_for: tuple[re.Pattern[str], ...]  # head cues that also need a right cue
+    right_alone: bool  # may a right cue bind the number without any head cue?
     head_any: tuple[re.Pattern[str], ...]  # the head cues anywhere (for shared rates)
     multi: bool
     gap: int
@@ -91,7 +94,8 @@ class Candidate:
 
 
 def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in pats)
+    """One alternation per list: a single search instead of one per pattern."""
+    return (re.compile("|".join(f"(?:{p})" for p in pats)),) if pats else ()
 
 
 @cache
@@ -104,7 +108,8 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
         out.append(Rule(
             metric=r["metric"],
             units=frozenset(r["units"]),
-            head=tuple(re.compile(f"(?:{h})(?={_FILLER.pattern}$)") for h in r.get("head", [])),
+            head=(re.compile("(?:" + "|".join(f"(?:{h})" for h in r["head"]) + f")(?={_FILLER.pattern}$)"),)
+            if r.get("head") else (),
             right=_compile(r.get("right", [])),
             topic=_compile(r.get("topic", [])),
             topic_scope=r.get("topic_scope", "sentence"),
@@ -113,6 +118,8 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
             right_veto=_compile(r.get("right_veto", [])),
             sentence_veto=_compile(r.get("sentence_veto", [])),
             raw_veto=_compile(r.get("raw_veto", [])),
+            need_right_for=_compile(r.get("need_right_for", [])),
+            right_alone=bool(r.get("right_alone", True)),
             head_any=_compile(r.get("head", [])),
             multi=bool(r.get("multi", False)),
             gap=int(r.get("gap", 4)),
@@ -122,7 +129,7 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
 
 
 def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
-    return any(p.search(text) for p in pats)
+    return bool(pats) and pats[0].search(text) is not None
 
 
 def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
@@ -138,23 +145,35 @@ def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
     return best
 
 
+_BOUNDS: dict[str, tuple[str, list[int]]] = {}
+
+
+def _boundaries(text: str, chars: str) -> list[int]:
+    """Sorted offsets of boundary characters, computed once per text.
+
+    Keyed by identity, not equality: comparing two equal 50 MB strings on every
+    lookup would cost more than the scan it saves.
+    """
+    hit = _BOUNDS.get(chars)
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    pos = [m.start() for m in re.finditer("[" + re.escape(chars) + "]", text)]
+    _BOUNDS[chars] = (text, pos)
+    return pos
+
+
 def _last_index(text: str, chars: str, lo: int, hi: int) -> int:
     """Index just after the last char of `chars` in text[lo:hi], else lo."""
-    i = hi - 1
-    while i >= lo:
-        if text[i] in chars:
-            return i + 1
-        i -= 1
-    return lo
+    pos = _boundaries(text, chars)
+    k = bisect_left(pos, hi) - 1
+    return pos[k] + 1 if k >= 0 and pos[k] >= lo else lo
 
 
 def _next_index(text: str, chars: str, lo: int, hi: int) -> int:
-    i = lo
-    while i < hi:
-        if text[i] in chars:
-            return i
-        i += 1
-    return hi
+    """Index of the first char of `chars` in text[lo:hi], else hi."""
+    pos = _boundaries(text, chars)
+    k = bisect_left(pos, lo)
+    return pos[k] if k < len(pos) and pos[k] < hi else hi
 
 
 def _plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
@@ -206,6 +225,9 @@ def _family(sentence_left: str, right: str = "") -> str | None:
     return "wage" if wage_end > gen_end else "general"
 
 
+_SHARED = re.compile(r"都|均|分别")
+_JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
+_PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
 _FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
 _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今")
 _SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
@@ -223,6 +245,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     sent_end = _next_index(text, SENT_END, q.end, seg_end)
     clause_start = _last_index(text, CLAUSE_END, sent_start, q.start)
     head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
+    head_start = max(head_start, q.start - 80)  # cues sit close to their number
     head = text[head_start:q.start]
     clause_left = text[clause_start:q.start]
     sentence_left = text[sent_start:q.start]
@@ -243,13 +266,17 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
             hm = None
         rm = None
-        if hm is None:
+        if hm is not None and _any(rule.need_right_for, hm.group(0)) and not _any(rule.right, right):
+            hm = None
+        if hm is None and rule.right_alone:
             rm = next((m for p in rule.right if (m := p.search(right))), None)
             if rm is None:
                 continue
+        elif hm is None:
+            continue
         local = head[max(0, hm.start() - 6):] if hm is not None else rm.group(0)
-        if _any(rule.raw_veto, q.raw) or _any(rule.veto, local) or _any(rule.clause_veto, clause_left) or _any(rule.right_veto, right) \
-                or _any(rule.sentence_veto, sentence_left):
+        if (_any(rule.raw_veto, q.raw) or _any(rule.veto, local) or _any(rule.clause_veto, clause_left)
+                or _any(rule.right_veto, right) or _any(rule.sentence_veto, sentence_left)):
             continue
         if rule.topic:
             scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
@@ -282,7 +309,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         if not rule.multi:
             break
         # A shared rate (建会率、入会率都保持在95%以上): other rate cues in the zone.
-        if re.search(r"都|均|分别", head):
+        if _SHARED.search(head):
             for other in rule_list:
                 if other.multi and other.metric != rule.metric and cls in other.units \
                         and _any(other.head_any, head) and not _any(other.veto, head):
@@ -348,7 +375,7 @@ def _parallel(text: str, q: Quantity, prev: Candidate | None) -> Candidate | Non
     if prev is None or prev.q.cls != q.cls or prev.sent_end < q.start:
         return None
     between = text[prev.q.end:q.start]
-    if re.fullmatch(r"\s*(?:和|、|及|与|以及|,)\s*", between):
+    if _JOINER.fullmatch(between):
         return Candidate(q, prev.metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
                          set(prev.tags), prev.region)
     return None
@@ -387,7 +414,7 @@ def _document_passes(text: str, cands: list[Candidate]) -> list[Candidate]:
     kept = []
     for c in cands:
         if "contract_count" in c.tags and any(
-                (e.metric == c.metric and 0 <= e.q.start - c.q.start <= 200) or e.sent_start == c.sent_start
+                e.metric == c.metric and (0 <= e.q.start - c.q.start <= 200 or e.sent_start == c.sent_start)
                 for e in ent):
             continue
         kept.append(c)
@@ -398,7 +425,7 @@ def _document_passes(text: str, cands: list[Candidate]) -> list[Candidate]:
         if c.q.unit is not None and c.q.unit.times and out:
             p = out[-1]
             if p.metric == c.metric and p.q.unit is not None and not p.q.unit.times \
-                    and re.fullmatch(r"\s*[、,和]\s*", text[p.q.end:c.q.start]):
+                    and _PERSONS_JOIN.fullmatch(text[p.q.end:c.q.start]):
                 continue
         out.append(c)
     return out
@@ -502,7 +529,7 @@ def _to_fact(norm: NormText, c: Candidate, ctx: DocContext, name: str, doc_id: s
     t = norm.text
     metric = catalog[c.metric]
     # Time context: explicit dates carry over within the paragraph.
-    para_start = _last_index(t, "\n", seg_start, c.q.start)
+    para_start = max(_last_index(t, "\n", seg_start, c.q.start), c.q.start - 400)
     when = resolve_when(t[para_start:c.q.start], t[c.sent_start:c.q.start], ctx, metric.kind == "stock")
     ev_start = max(c.sent_start, c.q.start - max(len(c.head), 0))
     ev_start = max(ev_start, c.q.start - 24)

@@ -175,7 +175,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         unit_word = m.group("unit")
         mult = m.group("mult")
         body = m.group("body")
-        if not unit_word and not mult and not (body and re.search("[万亿]", body)):
+        if not unit_word and not mult and not (body and ("万" in body or "亿" in body)):
             continue
         if body is None and not unit_word:
             continue
@@ -202,7 +202,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             value *= _spec()["scaled"][unit.word]
         # Guard against garbles such as 1.968人: counts are whole unless scaled.
         value = round(value, 6)
-        scaled = bool(mult) or bool(re.search("[万亿]", body))
+        scaled = bool(mult) or "万" in body or "亿" in body
         if unit is not None and unit.cls in {"org", "person", "household", "case"} and not scaled \
                 and not float(value).is_integer():
             continue
