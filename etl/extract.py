@@ -31,6 +31,7 @@ from pathlib import Path
 
 from etl.catalog import load_catalog
 from etl.context import DocContext, clean_region, document_context, place_names, resolve_when
+from etl.dedup import fingerprint
 from etl.model import (
     FLAG_PLACEHOLDER_REGION,
     FLAG_REDACTED,
@@ -503,7 +504,8 @@ def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[li
         ctx = document_context(t[start:end], title)
         os_, oe = norm.span(start, end)
         documents.append(Document(doc_id, sha, name, idx, os_, oe, title, ctx.region, ctx.year, ctx.period,
-                                  is_template))
+                                  is_template, fingerprint(t[start:end]),
+                                  (FLAG_TEMPLATE,) if is_template else ()))
         zones = _plan_zones(t, start, end)
         cands: list[Candidate] = []
         prev_end = start
