@@ -12,10 +12,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## Debian packages: chromium (browser tests, PNG export) and a CJK font
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+system-deps: ## Debian packages: python3-venv, chromium (browser tests, PNG export) and a CJK font
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	    || ! $(PY) -c "import venv, ensurepip" 2>/dev/null; then \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig; \
+	    chromium fonts-noto-cjk fontconfig python3-venv; \
 	fi
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
@@ -37,7 +38,7 @@ run: install sample-db ## install, build the sample database, start the dashboar
 
 test: install ## install everything and run lint + the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: ## ruff only
 	$(BIN)/ruff check .
