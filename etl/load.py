@@ -222,15 +222,29 @@ def _check_metrics(f: ExtractedFile) -> list[Problem]:
                     code, "unknown_metric") for code in unknown]
 
 
-def _find_duplicate(fp: tuple[int, ...], candidates: list[tuple[str, tuple[int, ...]]]) -> str | None:
-    """Near-duplicate search via etl.dedup; exact fingerprint equality until that module exists."""
-    if not fp or not candidates:
-        return None
+class _ExactIndex:
+    """Stand-in for etl.dedup.DuplicateIndex (equal fingerprints only), used if that module is missing."""
+
+    def __init__(self, items: Iterable[tuple[str, tuple[int, ...]]]) -> None:
+        self._first: dict[tuple[int, ...], str] = {}
+        for doc_id, fp in items:
+            self.add(doc_id, fp)
+
+    def add(self, doc_id: str, fp: tuple[int, ...]) -> None:
+        if fp:
+            self._first.setdefault(tuple(fp), doc_id)
+
+    def find(self, fp: tuple[int, ...]) -> str | None:
+        return self._first.get(tuple(fp)) if fp else None
+
+
+def _duplicate_index(items: list[tuple[str, tuple[int, ...]]]) -> Any:
+    """Near-duplicate index over active documents (etl.dedup), built once per load."""
     try:
-        from etl.dedup import find_duplicate
+        from etl.dedup import DuplicateIndex
     except ImportError:
-        return next((doc_id for doc_id, other in candidates if other == fp), None)
-    return find_duplicate(fp, candidates)
+        return _ExactIndex(items)
+    return DuplicateIndex(items)
 
 
 def _active_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[int, ...]]]:
@@ -293,7 +307,7 @@ def insert_facts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> 
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, outcome: FileOutcome,
-                candidates: list[tuple[str, tuple[int, ...]]], resolver: regions.RegionResolver) -> None:
+                dedup: Any, resolver: regions.RegionResolver) -> None:
     """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set)."""
     con.execute(
         "INSERT INTO files (sha256, batch_id, name, size, kind, encoding, archive_path, text) "
@@ -304,10 +318,9 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
     docs: dict[str, Document] = {}
     duplicate_docs: set[str] = set()
     for doc in f.documents:
-        dup_of = _find_duplicate(tuple(doc.fingerprint), candidates)
+        dup_of = dedup.find(tuple(doc.fingerprint)) if doc.fingerprint else None
         if dup_of is None:
-            if doc.fingerprint:
-                candidates.append((doc.doc_id, tuple(doc.fingerprint)))
+            dedup.add(doc.doc_id, tuple(doc.fingerprint))  # later copies in this batch point here
         else:
             duplicate_docs.add(doc.doc_id)
         docs[doc.doc_id] = doc
@@ -401,11 +414,11 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         summary.batch_id = con.execute(
             "INSERT INTO batches (kind, user_name, note) VALUES (?, ?, ?) RETURNING id", [summary.kind, user, note]
         ).fetchone()[0]
-        candidates = _active_fingerprints(con)
+        dedup = _duplicate_index(_active_fingerprints(con))
         resolver = regions.RegionResolver(con)
         for f, outcome in todo:
             try:
-                _write_file(con, summary.batch_id, f, outcome, candidates, resolver)
+                _write_file(con, summary.batch_id, f, outcome, dedup, resolver)
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
                                 "原文件已存档，请把它发给管理员检查。") from exc

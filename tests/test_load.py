@@ -323,3 +323,10 @@ def test_status_shape(tmp_db: Path, tmp_path: Path) -> None:
     from datetime import datetime
 
     datetime.fromisoformat(b["created_at"])
+
+
+def test_exact_index_fallback_finds_first_equal_fingerprint() -> None:
+    from etl.load import _ExactIndex
+
+    idx = _ExactIndex([("a:0", (5, 1, 2)), ("b:0", (5, 1, 2)), ("c:0", (5, 3, 4))])
+    assert (idx.find((5, 1, 2)), idx.find((5, 3, 4)), idx.find((5, 9, 9)), idx.find(())) == ("a:0", "c:0", None, None)
