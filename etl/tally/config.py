@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,12 @@ def norm(text: Any) -> str:
     """Header/cell text in one spelling: half-width, no spaces or line breaks, unified brackets."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    return _norm(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # region names, periods and headers repeat down a sheet
+def _norm(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
     s = s.replace("*", "").replace("＊", "")
     return _SPACE.sub("", s)

@@ -77,6 +77,12 @@ def build(table: Table, *, doc: str, doc_id: str) -> Built:
                 out.problems.append(Problem(
                     "warning", f"“{c.header}”一列的数都不大于 1，按小数理解为百分比（如 0.9228 → 92.28%）。",
                     _where(table, table.header_rows[-1], c.index), c.header, "fraction_rate"))
+        # per column: letter, catalog unit, and the factor for a plain number cell (0: take the slow path)
+        fast = [(c.letter, cat[c.metric].unit,
+                 0.0 if cat[c.metric].unit == "%" else (c.unit.scale if c.unit and c.unit.to == cat[c.metric].unit
+                                                        else (1.0 if c.unit is None else 0.0)))
+                for c in cols]
+        nocache = grid.formula_nocache
     sums: dict[int, float] = {}
     block: dict[int, float] = {}
     for row in table.rows:
@@ -119,13 +125,20 @@ def build(table: Table, *, doc: str, doc_id: str) -> Built:
         flags = (FLAG_PLACEHOLDER_REGION,) if any(m in region for m in PLACEHOLDER_MARKS) else ()
         base = dict(doc=doc, doc_id=doc_id, segment=grid.index, year=year, period=period, region=region, flags=flags)
         if table.layout == "wide":
-            for c in cols:
-                value = _figure(table, row.index, c.index, c.metric, c.unit, c.index in fractions, out)
-                if value is None:
+            line = str(row.index + 1)
+            for c, (letter, metric_unit, factor) in zip(cols, fast, strict=True):
+                v = raw[c.index] if c.index < len(raw) else None
+                if v is None:
                     continue
-                fact = Fact(metric=c.metric, value=value, unit=cat[c.metric].unit,
-                            evidence=f"{region}｜{c.header}：{_show(raw[c.index])}",
-                            source=_where(table, row.index, c.index), **base)
+                if factor and type(v) in (int, float) and (row.index, c.index) not in nocache:
+                    value = round(v * factor, 6)  # the common case, kept cheap for big files
+                else:
+                    value = _figure(table, row.index, c.index, c.metric, c.unit, c.index in fractions, out)
+                    if value is None:
+                        continue
+                fact = Fact(metric=c.metric, value=value, unit=metric_unit,
+                            evidence=f"{region}｜{c.header}：{_show(v)}",
+                            source=f"{grid.name}!{letter}{line}", **base)
                 out.facts.append(fact)
                 sums[c.index] = sums.get(c.index, 0.0) + value
                 block[c.index] = block.get(c.index, 0.0) + value

@@ -107,8 +107,9 @@ def _texts(row: list[Any]) -> list[tuple[int, str]]:
 
 def _header_score(row: list[Any]) -> int:
     """How many cells of a raw row are known header words (0 when the row holds numbers)."""
-    if any(_is_numeric(v) for v in row if not isinstance(v, str)):
-        return 0
+    for v in row:
+        if v is not None and type(v) is not str and _is_numeric(v):
+            return 0
     score = 0
     for _, text in _texts(row):
         g = guess_header(text)
@@ -118,13 +119,18 @@ def _header_score(row: list[Any]) -> int:
 
 
 def _first_text(row: list[Any]) -> str:
-    t = _texts(row)
-    return norm(t[0][1]) if t else ""
+    """The first text cell that is not a number written as text (stops there: called for every row)."""
+    for v in row:
+        if type(v) is str and not _is_numeric(v):
+            s = norm(v)
+            if s:
+                return s
+    return ""
 
 
-def is_note(row: list[Any]) -> bool:
-    first = _first_text(row)
-    return bool(first) and any(first.startswith(w) for w in lexicon().notes)
+def is_note(row: list[Any], first: str | None = None) -> bool:
+    first = _first_text(row) if first is None else first
+    return bool(first) and first.startswith(lexicon().notes)
 
 
 def total_kind(text: str) -> str | None:
@@ -305,7 +311,8 @@ def _collect_rows(table: Table, fill: list[list[Any]], start: int) -> int:
             table.rows.append(Row(r, "blank"))
             r += 1
             continue
-        if is_note(raw):
+        first = _first_text(raw)
+        if is_note(raw, first):
             table.notes.append(" ".join(t for _, t in _texts(raw)))
             table.rows.append(Row(r, "note"))
             r += 1
@@ -320,7 +327,6 @@ def _collect_rows(table: Table, fill: list[list[Any]], start: int) -> int:
         if region_col is not None and region_col.index < len(fill[r]):
             v = fill[r][region_col.index]
             region = norm(v) if v is not None else None
-        first = _first_text(raw)
         kind = total_kind(region or "") or total_kind(first)
         if kind is None and region_col is not None and region and not any(
                 c < len(raw) and raw[c] is not None for c in figure_cols):

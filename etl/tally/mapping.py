@@ -12,7 +12,8 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from etl.tally.config import Unit, lexicon, norm
 
@@ -75,20 +76,30 @@ def metric_of(text: Any) -> tuple[str | None, Unit | None]:
     return (g.metric if g.role == "figure" else None), g.unit
 
 
+_INF = float("inf")
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SEPARATORS = str.maketrans("", "", ",，'’ \u00a0\u3000_")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple, not a dataclass: built once per cell, so creation cost matters
     value: float | None
     error: str | None = None  # Chinese reason when the cell is not a number
     percent_text: bool = False  # written as '92.3%'
     scale: float = 1.0  # a trailing 万 in the cell
 
 
+@cache
+def _unit_words() -> tuple[tuple[str, float], ...]:
+    return tuple((w, u.scale) for w, u in sorted(lexicon().units.items(), key=lambda kv: -len(kv[0])) if w != "%")
+
+
 def parse_number(v: Any) -> Parsed:
     """A figure cell: numbers as numbers or text with separators, full-width digits, '%', '万'."""
+    t = type(v)
+    if t is float:
+        return Parsed(None, "不是有效数字") if v != v or v in (_INF, -_INF) else Parsed(v)
+    if t is int:
+        return Parsed(float(v))
     if v is None:
         return Parsed(None)
     if isinstance(v, bool):
@@ -109,9 +120,9 @@ def parse_number(v: Any) -> Parsed:
     if percent:
         s = s[:-1]
     scale = 1.0
-    for word, unit in sorted(lexicon().units.items(), key=lambda kv: -len(kv[0])):
-        if word != "%" and s.endswith(word) and _NUM.match(s[: -len(word)] or "x"):
-            s, scale = s[: -len(word)], unit.scale
+    for word, unit_scale in _unit_words():
+        if s.endswith(word) and _NUM.match(s[: -len(word)] or "x"):
+            s, scale = s[: -len(word)], unit_scale
             break
     else:
         if s.endswith("万") and _NUM.match(s[:-1] or "x"):
@@ -133,7 +144,11 @@ def parse_year(v: Any) -> int | None:
 
 def parse_period(v: Any) -> str | None:
     """'上半年' / '1-6月' → 'H1'; '全年' → 'FY'."""
-    s = norm(v)
+    return _period(norm(v))
+
+
+@lru_cache(maxsize=1024)
+def _period(s: str) -> str | None:
     if not s:
         return None
     for code, words in lexicon().periods.items():
