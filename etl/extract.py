@@ -57,7 +57,8 @@ _PLACEHOLDER = re.compile(
 
 
 # Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
-_FILLER = re.compile(r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|\([^)]{0,5}\))*")
+_FILLER = re.compile(
+    r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|人民币|\([^)]{0,5}\))*")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class Candidate:
     confidence: float
     tags: set[str] = field(default_factory=set)
     region: str | None = None
+    ev_start: int | None = None  # evidence span in cleaned text: cue … number (… right cue)
+    ev_end: int | None = None
 
 
 def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -306,7 +309,9 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
             flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
             metric = "union_orgs_new" if flow else "union_orgs_total"
             conf -= 0.1
-        out.append(Candidate(q, metric, sent_start, sent_end, head, conf, tags))
+        ev_start = head_start + hm.start() if hm is not None else q.start
+        ev_end = q.end + rm.end() if rm is not None else q.end
+        out.append(Candidate(q, metric, sent_start, sent_end, head, conf, tags, None, ev_start, ev_end))
         if not rule.multi:
             break
         # A shared rate (建会率、入会率都保持在95%以上): other rate cues in the zone.
@@ -533,9 +538,11 @@ def _to_fact(norm: NormText, c: Candidate, ctx: DocContext, name: str, doc_id: s
     # Time context: explicit dates carry over within the paragraph.
     para_start = max(_last_index(t, "\n", seg_start, c.q.start), c.q.start - 400)
     when = resolve_when(t[para_start:c.q.start], t[c.sent_start:c.q.start], ctx, metric.kind == "stock")
-    ev_start = max(c.sent_start, c.q.start - max(len(c.head), 0))
-    ev_start = max(ev_start, c.q.start - 24)
-    evidence, s, e = norm.evidence(ev_start, c.q.end)
+    if c.ev_start is not None:
+        ev_start, ev_end = max(c.ev_start, c.q.start - 40), min(c.ev_end or c.q.end, c.q.end + 40)
+    else:
+        ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
+    evidence, s, e = norm.evidence(ev_start, ev_end)
     region = c.region or ctx.region
     flags = []
     if is_template:
