@@ -128,7 +128,7 @@ def build(table: Table, *, doc: str, doc_id: str) -> Built:
             line = str(row.index + 1)
             for c, (letter, metric_unit, factor) in zip(cols, fast, strict=True):
                 v = raw[c.index] if c.index < len(raw) else None
-                if v is None:
+                if v is None and (row.index, c.index) not in nocache:
                     continue
                 if factor and type(v) in (int, float) and (row.index, c.index) not in nocache:
                     value = round(v * factor, 6)  # the common case, kept cheap for big files
