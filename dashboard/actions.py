@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.db import db_path
+from dashboard.db import db_path, forget
 from etl.db import transaction
 
 RESOLVED_BY = {"year": "unknown_year", "region_id": "placeholder_region"}
@@ -35,6 +35,7 @@ def accept(fact_id: int, user: str, path: Path | str | None = None) -> None:
     with transaction(path or db_path()) as con:
         _active(con, fact_id)
         con.execute("UPDATE facts SET reviewed_by = ? WHERE id = ?", [user, int(fact_id)])
+    forget()
 
 
 def reject(fact_id: int, user: str, path: Path | str | None = None) -> None:
@@ -42,6 +43,7 @@ def reject(fact_id: int, user: str, path: Path | str | None = None) -> None:
     with transaction(path or db_path()) as con:
         _active(con, fact_id)
         con.execute("UPDATE facts SET status = 'rejected', reviewed_by = ? WHERE id = ?", [user, int(fact_id)])
+    forget()
 
 
 def correct(fact_id: int, user: str, *, value: float | None = None, year: int | None = None,
@@ -76,6 +78,7 @@ def correct(fact_id: int, user: str, *, value: float | None = None, year: int | 
         ).fetchone()[0]
         con.execute("UPDATE facts SET status = 'superseded' WHERE id = ?", [int(fact_id)])
         _record_superseded(con, batch, int(fact_id))
+    forget()
     return int(new_id)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,13 +43,35 @@ def query_df(sql: str, params: Sequence[Any] | dict[str, Any] | None = None,
         return con.execute(sql, params or []).df()
 
 
+_memo: dict[str, tuple[float, tuple]] = {}
+_memo_lock = threading.Lock()
+VERSION_TTL = 1.0  # seconds a computed version is reused (one page run asks several times)
+
+
+def forget() -> None:
+    """Drop remembered versions (after this process wrote, so the next read sees it at once)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def version(path: Path | str | None = None) -> tuple:
-    """Cache key that changes whenever the data does.
+    """Cache key that changes whenever the data does (reused for VERSION_TTL seconds).
 
     etl.db.db_version sees new batches and facts; the file's mtime and size
     (and its WAL's) also catch in-place changes such as a review rejecting a fact.
     """
-    p = Path(path or db_path())
+    key = str(path or db_path())
+    with _memo_lock:
+        hit = _memo.get(key)
+    if hit and time.monotonic() - hit[0] < VERSION_TTL:
+        return hit[1]
+    v = _version(Path(key))
+    with _memo_lock:
+        _memo[key] = (time.monotonic(), v)
+    return v
+
+
+def _version(p: Path) -> tuple:
     stamps = []
     for f in (p, Path(str(p) + ".wal")):
         try:

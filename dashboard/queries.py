@@ -125,7 +125,7 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     """
     sql = f"""
     WITH {_SEL},
-    scope AS (
+    scope AS MATERIALIZED (
         SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
         UNION
         SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
@@ -133,8 +133,9 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     leaders AS (
         SELECT c.region_id FROM cells c JOIN scope USING (region_id)
         WHERE c.metric = $metrics[1] AND c.period = $periods[1]
-          AND c.year = (SELECT max(year) FROM cells x JOIN scope USING (region_id)
-                        WHERE x.metric = $metrics[1] AND x.period = $periods[1] AND x.year BETWEEN $y0 AND $y1)
+          AND c.year = (SELECT max(year) FROM cells x
+                        WHERE x.metric = $metrics[1] AND x.period = $periods[1] AND x.year BETWEEN $y0 AND $y1
+                          AND x.region_id IN (SELECT region_id FROM scope))
         ORDER BY c.value DESC LIMIT coalesce($top, 2147483647)
     )
     SELECT c.region_id, r.name AS region, c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
@@ -145,6 +146,44 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     df = snapshot.query_df(sql, params, path=path)
     df = complete_years(df, df[["region_id", "region", "metric"]], y0, y1, periods)
     return _label(df.sort_values(["region", "metric", "year", "period"], ignore_index=True), path)
+
+
+def changes(metrics: Sequence[str], regions: Sequence[int], year: int, period: str = "FY", n: int = 8,
+            path: PathLike = None) -> pd.DataFrame:
+    """The n town × metric pairs whose `year` value moved most against the year before.
+
+    Relative change for counts and money, percentage points for rates; computed
+    in SQL so 40,000 towns never travel to pandas.
+    """
+    sql = f"""
+    WITH {_SEL},
+    scope AS MATERIALIZED (
+        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+        UNION
+        SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
+    ),
+    cur AS (
+        SELECT c.* FROM cells c JOIN scope USING (region_id)
+        WHERE c.metric IN (SELECT unnest($metrics::VARCHAR[])) AND c.year = $year AND c.period = $period
+    ),
+    prev AS (
+        SELECT c.* FROM cells c JOIN scope USING (region_id)
+        WHERE c.metric IN (SELECT unnest($metrics::VARCHAR[])) AND c.year = $year - 1 AND c.period = $period
+    ),
+    pairs AS (
+        SELECT c.region_id, c.metric, c.value, c.approx, p.value AS prev, m.unit,
+               CASE WHEN m.unit = '%' THEN abs(c.value - p.value)
+                    WHEN p.value <> 0 THEN abs(c.value - p.value) / abs(p.value) * 100 END AS score
+        FROM cur c JOIN prev p USING (region_id, metric)
+        JOIN metrics m ON m.code = c.metric
+    )
+    SELECT r.name AS region, pairs.metric, $year AS year, pairs.value, pairs.approx, pairs.prev, pairs.score
+    FROM pairs JOIN regions r ON r.id = pairs.region_id
+    WHERE score IS NOT NULL ORDER BY score DESC, region LIMIT $n
+    """
+    params = {"metrics": list(metrics), "regions": [int(r) for r in regions], "year": int(year),
+              "period": period, "n": int(n)}
+    return _label(snapshot.query_df(sql, params, path=path), path)
 
 
 def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLike = None) -> pd.DataFrame:
@@ -202,56 +241,39 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
 
 
 def excluded(metrics: Sequence[str], y0: int, y1: int, path: PathLike = None) -> pd.DataFrame:
-    """Active facts of these metrics that charts leave out, counted by reason."""
-    return query_df(
+    """Active facts of these metrics that charts leave out, counted by reason (year unknown counts always)."""
+    return snapshot.query_df(
         """
-        WITH x AS (
-            SELECT CASE
-                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'template') THEN '模板/占位文本'
-                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'duplicate_document') THEN '重复文档'
-                     WHEN year IS NULL OR list_contains(coalesce(flags, []::VARCHAR[]), 'unknown_year')
-                       THEN '年份不明'
-                     WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'placeholder_region')
-                       THEN '地区为占位符'
-                     WHEN period IS NULL THEN '期别不明'
-                   END AS reason
-            FROM facts
-            WHERE status = 'active' AND batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
-              AND metric IN (SELECT unnest($metrics::VARCHAR[]))
-              AND (year IS NULL OR year BETWEEN $y0 AND $y1)
-        )
-        SELECT reason, count(*) AS n FROM x WHERE reason IS NOT NULL GROUP BY reason ORDER BY n DESC
+        SELECT reason, sum(n)::BIGINT AS n FROM excluded
+        WHERE reason IS NOT NULL AND metric IN (SELECT unnest($metrics::VARCHAR[]))
+          AND (year IS NULL OR year BETWEEN $y0 AND $y1)
+        GROUP BY reason ORDER BY n DESC, reason
         """,
         {"metrics": list(metrics), "y0": int(y0), "y1": int(y1)},
         path=path,
     )
 
 
-def review_queue(min_confidence: float = 0.7, path: PathLike = None) -> pd.DataFrame:
+def review_queue(path: PathLike = None) -> pd.DataFrame:
     """Active, unreviewed facts that need a person: low confidence, flags, or conflicting sources."""
-    conflict_ids = [int(i) for i in snapshot.query_df("SELECT id FROM conflict_ids", path=path)["id"]]
-    return query_df(
+    ids = snapshot.query_df("SELECT id, id IN (SELECT id FROM conflict_ids) AS conflict FROM review_ids", path=path)
+    df = query_df(
         """
-        WITH marked AS (
-            SELECT f.*, f.id IN (SELECT unnest($conflict_ids::BIGINT[])) AS conflict FROM facts f
-            WHERE f.status = 'active' AND f.batch_id IN (SELECT id FROM batches WHERE status = 'loaded')
-        )
-        SELECT l.id, coalesce(r.name, l.region_raw) AS region, l.region_id, l.metric, m.name_zh AS metric_zh,
-               l.value, l.unit, l.approx, l.year, l.period, l.confidence, l.flags,
-               l.conflict,
-               l.evidence, l.source_cell, fl.name AS file
-        FROM marked l
-        LEFT JOIN regions r ON r.id = l.region_id
-        LEFT JOIN metrics m ON m.code = l.metric
-        LEFT JOIN files fl ON fl.sha256 = l.source_file AND fl.batch_id = l.batch_id
-        WHERE l.reviewed_by IS NULL
-          AND (l.confidence < $min_conf OR len(coalesce(l.flags, []::VARCHAR[])) > 0
-               OR l.conflict)
-        ORDER BY conflict DESC, l.confidence, l.id
+        SELECT f.id, coalesce(r.name, f.region_raw) AS region, f.region_id, f.metric, m.name_zh AS metric_zh,
+               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.flags,
+               f.evidence, f.source_cell, fl.name AS file
+        FROM facts f
+        LEFT JOIN regions r ON r.id = f.region_id
+        LEFT JOIN metrics m ON m.code = f.metric
+        LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
+        WHERE f.id IN (SELECT unnest($ids::BIGINT[])) AND f.status = 'active' AND f.reviewed_by IS NULL
         """,
-        {"min_conf": float(min_confidence), "conflict_ids": conflict_ids},
+        {"ids": [int(i) for i in ids["id"]]},
         path=path,
     )
+    df = df.merge(ids, on="id", how="left")
+    df["conflict"] = df["conflict"].fillna(False).astype(bool)
+    return df.sort_values(["conflict", "confidence", "id"], ascending=[False, True, True], ignore_index=True)
 
 
 # ---------------------------------------------------------------- pandas helpers (no SQL)
@@ -280,9 +302,10 @@ def _label(df: pd.DataFrame, path: PathLike) -> pd.DataFrame:
     cat = load_catalog()
     out = df.copy()
     if "metric" in out:
-        out["name_zh"] = out["metric"].map(lambda c: cat[c].name_zh if c in cat else c)
-        out["unit"] = out["metric"].map(lambda c: cat[c].unit if c in cat else "")
-        out["kind"] = out["metric"].map(lambda c: cat[c].kind if c in cat else "")
+        codes = out["metric"].astype(str)
+        out["name_zh"] = codes.map({c: m.name_zh for c, m in cat.items()}).fillna(codes)
+        out["unit"] = codes.map({c: m.unit for c, m in cat.items()}).fillna("")
+        out["kind"] = codes.map({c: m.kind for c, m in cat.items()}).fillna("")
     if "period" in out:
         out["period_zh"] = out["period"].map(PERIOD_ZH)
     return out

@@ -50,26 +50,21 @@ def kpis(trend: pd.DataFrame, metrics: list[str], period: str = "FY") -> list[Kp
     return out
 
 
-def biggest_changes(by_region: pd.DataFrame, period: str = "FY", n: int = 8) -> pd.DataFrame:
-    """Town × metric pairs whose latest value moved most against the year before (relative, rates in points)."""
-    d = by_region[(by_region["period"] == period) & by_region["value"].notna()]
-    if d.empty:
-        return pd.DataFrame(columns=["地区", "指标", "年份", "本期", "上年同期", "变化"])
-    last_year = int(d["year"].max())
-    cur = d[d["year"] == last_year]
-    prev = d[d["year"] == last_year - 1][["region", "metric", "value"]].rename(columns={"value": "prev"})
-    m = cur.merge(prev, on=["region", "metric"])
-    if m.empty:
-        return pd.DataFrame(columns=["地区", "指标", "年份", "本期", "上年同期", "变化"])
-    pct = m["unit"] == "%"
-    m["score"] = (m["value"] - m["prev"]).abs().where(pct, ((m["value"] - m["prev"]) / m["prev"].abs()).abs() * 100)
-    m = m.sort_values("score", ascending=False).head(n)
+def latest_year(trend: pd.DataFrame, period: str = "FY") -> int | None:
+    """Last year with any value for this period (the KPI cards' year)."""
+    years = trend.loc[(trend["period"] == period) & trend["value"].notna(), "year"]
+    return int(years.max()) if len(years) else None
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """queries.changes as a Chinese table: 地区, 指标, 年份, 本期, 上年同期, 变化 (with arrows)."""
+    m = changes
     return pd.DataFrame({
         "地区": m["region"],
         "指标": m["name_zh"],
         "年份": m["year"].astype(int),
-        "本期": [fmt.number(v, u, "about" if a else None) for v, u, a in zip(m["value"], m["unit"], m["approx"],
-                                                                         strict=True)],
+        "本期": [fmt.number(v, u, "about" if a else None)
+               for v, u, a in zip(m["value"], m["unit"], m["approx"], strict=True)],
         "上年同期": [fmt.number(v, u) for v, u in zip(m["prev"], m["unit"], strict=True)],
         "变化": [fmt.arrow(v, p, u) for v, p, u in zip(m["value"], m["prev"], m["unit"], strict=True)],
     }).reset_index(drop=True)

@@ -199,5 +199,8 @@ def build_large(path: Path | str, towns: int = 40_000, years: int = 20, seed: fl
             """,
             [towns, years, metrics],
         )
+        # A realistic sprinkle of work for the review page: 1 in 5,000 without a year, 1 in 7,000 unsure.
+        con.execute("UPDATE facts SET year = NULL, flags = ['unknown_year'] WHERE id % 5000 = 0")
+        con.execute("UPDATE facts SET confidence = 0.5 WHERE id % 7000 = 1")
         n = con.execute("SELECT count(*) FROM facts").fetchone()[0]
     return int(n)

@@ -20,6 +20,7 @@ metric = st.selectbox("指标", KPI, format_func=lambda c: load_catalog()[c].nam
 views.show(charts.trend(trend[trend["metric"] == metric]))
 
 st.subheader("变化最大的地区（与上年同期相比）")
-towns = cache.get("by_region", KPI, f.region_ids, max(f.year_from, f.year_to - 1), f.year_to, [period])
-st.dataframe(summary.biggest_changes(towns, period), hide_index=True, width="stretch")
+latest = summary.latest_year(trend, period) or f.year_to
+moved = cache.get("changes", KPI, f.region_ids, latest, period)
+st.dataframe(summary.changes_table(moved), hide_index=True, width="stretch")
 views.excluded_note(KPI, f)
