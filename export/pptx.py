@@ -1,0 +1,141 @@
+"""Deck → .pptx with python-pptx, on the committed 16:9 template.
+
+Each chart slide: title, a subtitle with scope, period and source counts, the
+chart as a high-resolution PNG (kaleido, the dashboard's own colours), a page
+number, and speaker notes with every figure shown and the files it came from.
+Every run gets the CJK font in both a:latin and a:ea: `font.name` alone sets
+only the Latin typeface, and PowerPoint then draws Chinese in whatever
+East-Asian font the machine defaults to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.text.text import Font, _Run
+from pptx.util import Emu, Inches, Pt
+
+from export import deck, render
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "deck_16x9.pptx"
+CJK_FONT = "Noto Sans CJK SC"
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+INK = RGBColor(0x22, 0x22, 0x22)
+GREY = RGBColor(0x66, 0x66, 0x66)
+
+# Geometry of a chart slide (inches on the 13.333 × 7.5 template).
+TITLE_BOX = (0.5, 0.28, 12.3, 0.8)
+SUBTITLE_BOX = (0.5, 1.02, 12.3, 0.45)
+PICTURE_BOX = (0.5, 1.55, 12.3, 5.45)
+PAGE_BOX = (11.3, 7.02, 1.6, 0.35)
+
+Renderer = Callable[[go.Figure], bytes]
+
+
+def set_font(font: Font, name: str = CJK_FONT) -> None:
+    """Latin and East-Asian typeface of a run (a:latin, then a:ea, in schema order)."""
+    font.name = name
+    rpr = font._rPr
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        rpr.find(qn("a:latin")).addnext(ea)
+    ea.set("typeface", name)
+
+
+def _run(paragraph, text: str, size: float, color: RGBColor = INK, bold: bool = False) -> _Run:
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    set_font(run.font)
+    return run
+
+
+def _text(shape, text: str, size: float, color: RGBColor = INK, bold: bool = False) -> None:
+    """Replace a text frame's content with one styled paragraph per line."""
+    tf = shape.text_frame
+    tf.clear()
+    tf.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        _run(p, line, size, color, bold)
+
+
+def _box(slide, box: tuple[float, float, float, float]):
+    return slide.shapes.add_textbox(*(Inches(v) for v in box))
+
+
+def _place_title(slide, text: str) -> None:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (Inches(v) for v in TITLE_BOX)
+    _text(title, text, 32, INK, bold=True)
+    title.text_frame.paragraphs[0].alignment = 1  # left
+
+
+def _add_picture(slide, png: bytes) -> None:
+    """The chart centred in the picture area, aspect ratio kept."""
+    left, top, width, height = (Inches(v) for v in PICTURE_BOX)
+    pic = slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+    if pic.height > height:  # too tall for the area: fit the height instead
+        ratio = height / pic.height
+        pic.height, pic.width = height, Emu(round(pic.width * ratio))
+    pic.left = Emu(left + (width - pic.width) // 2)
+    pic.top = Emu(top + (height - pic.height) // 2)
+
+
+def _notes(slide, text: str) -> None:
+    tf = slide.notes_slide.notes_text_frame
+    tf.clear()
+    for i, line in enumerate(text.split("\n")):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        _run(p, line, 12)
+
+
+def cover_title(ctx: deck.DeckContext) -> str:
+    return f"{ctx.place}总工会{ctx.year_to}年度工作汇报" if ctx.period == "FY" else \
+        f"{ctx.place}总工会{ctx.year_to}年上半年工作汇报"
+
+
+def slide_png(slide: deck.Slide, renderer: Renderer | None = None) -> bytes:
+    """One slide's chart as a PNG in the presentation look (bigger fonts, no in-chart title)."""
+    fig = deck.for_slide(slide.figure, height=render.SLIDE_SIZE[1])
+    return (renderer or render.png)(fig)
+
+
+def build(slides: Sequence[deck.Slide], ctx: deck.DeckContext, renderer: Renderer | None = None,
+          cover: bool = True, template: Path = TEMPLATE) -> bytes:
+    """The .pptx bytes: an optional cover, then one slide per deck slide in order."""
+    prs = Presentation(str(template))
+    today = dt.date.today()
+    total = len(slides) + int(cover)
+    if cover:
+        s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
+        _text(s.shapes.title, cover_title(ctx), 40, INK, bold=True)
+        _text(s.placeholders[1], f"{ctx.years}{deck.PERIOD_ZH[ctx.period]}数据 · 工会统计看板 · {today:%Y年%m月%d日}",
+              20, GREY)
+        _notes(s, "\n".join([f"本汇报共{len(slides)}页图表：" + "、".join(x.title for x in slides) + "。",
+                             f"范围：{ctx.place}，{ctx.years}，{deck.PERIOD_ZH[ctx.period]}。",
+                             "每页备注列出图中全部数字及其来源文件；标“约”的为报告中的约数。"]))
+    for i, sl in enumerate(slides, start=1 + int(cover)):
+        s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+        _place_title(s, sl.title)
+        _text(_box(s, SUBTITLE_BOX), sl.subtitle, 16, GREY)
+        _add_picture(s, slide_png(sl, renderer))
+        page = _box(s, PAGE_BOX)
+        _text(page, f"{i} / {total}", 12, GREY)
+        page.text_frame.paragraphs[0].alignment = 3  # right
+        _notes(s, sl.notes)
+    prs.core_properties.title = cover_title(ctx)
+    prs.core_properties.author = "工会统计看板"
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
