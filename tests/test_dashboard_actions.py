@@ -1,0 +1,82 @@
+"""Review actions write new versions; originals are kept; errors are Chinese."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard import actions, db, queries
+from dashboard.synth import build_demo
+
+
+@pytest.fixture
+def demo(tmp_path):
+    return build_demo(tmp_path / "union.duckdb")
+
+
+def row(path, fact_id):
+    with duckdb.connect(str(path), read_only=True) as con:
+        cur = con.execute("SELECT * FROM facts WHERE id = ?", [fact_id])
+        return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+
+
+def flagged_id(path, flag):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("SELECT id FROM facts WHERE list_contains(flags, ?)", [flag]).fetchone()[0]
+
+
+def test_correcting_a_year_creates_a_new_version_and_keeps_the_original(demo):
+    old = flagged_id(demo.path, "unknown_year")
+    new = actions.correct(old, "张三", year=2023, period="FY", path=demo.path)
+    n, o = row(demo.path, new), row(demo.path, old)
+    assert o["status"] == "superseded" and o["year"] is None
+    assert (n["status"], n["supersedes"], n["year"], n["reviewed_by"]) == ("active", old, 2023, "张三")
+    assert "unknown_year" not in n["flags"]
+    with duckdb.connect(str(demo.path), read_only=True) as con:
+        kind = con.execute("SELECT kind FROM batches WHERE id = ?", [n["batch_id"]]).fetchone()[0]
+    assert kind == "correction"
+    db.forget()
+    t = queries.trend(["members_new"], [n["region_id"]], 2023, 2023, ["FY"], path=demo.path)
+    assert t["value"].iloc[0] == n["value"]  # the corrected fact now counts (it wins on confidence)
+
+
+def test_reject_takes_a_fact_out_and_keeps_the_row(demo):
+    region = "柳塘镇"
+    with duckdb.connect(str(demo.path), read_only=True) as con:
+        fid = con.execute("SELECT id FROM facts WHERE region_raw = ? AND confidence < 0.5", [region]).fetchone()[0]
+    actions.reject(fid, "李四", path=demo.path)
+    assert row(demo.path, fid)["status"] == "rejected"
+    db.forget()
+    assert fid not in set(queries.review_queue(path=demo.path)["id"])
+
+
+def test_accept_leaves_the_value_and_leaves_the_queue(demo):
+    fid = flagged_id(demo.path, "duplicate_document")
+    actions.accept(fid, "王五", path=demo.path)
+    r = row(demo.path, fid)
+    assert (r["status"], r["reviewed_by"], r["value"]) == ("active", "王五", 8100.0)
+    db.forget()
+    assert fid not in set(queries.review_queue(path=demo.path)["id"])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({}, "没有要更正的内容"),
+    ({"period": "Q3"}, "期别只能是"),
+    ({"region_id": 99999}, "地区编号 99999 不存在"),
+], ids=["nothing", "bad-period", "unknown-region"])
+def test_bad_corrections_are_refused_in_chinese_and_change_nothing(demo, kwargs, message):
+    fid = flagged_id(demo.path, "unknown_year")
+    with duckdb.connect(str(demo.path), read_only=True) as con:
+        before = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'active') FROM facts").fetchone()
+    with pytest.raises(actions.ReviewError, match=message):
+        actions.correct(fid, "张三", path=demo.path, **kwargs)
+    with duckdb.connect(str(demo.path), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'active') FROM facts").fetchone() \
+            == before
+
+
+def test_a_fact_cannot_be_handled_twice(demo):
+    fid = flagged_id(demo.path, "unknown_year")
+    actions.reject(fid, "张三", path=demo.path)
+    with pytest.raises(actions.ReviewError, match="不能再处理"):
+        actions.correct(fid, "李四", year=2020, path=demo.path)
