@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/hardship.py", title="困难帮扶", icon="🤝"),
     st.Page("pages/coverage.py", title="覆盖率", icon="🎯"),
     st.Page("pages/region.py", title="地区详情", icon="📍"),
+    st.Page("pages/present.py", title="汇报模式", icon="🎞️"),
     st.Page("pages/sources.py", title="数据来源", icon="🔎"),
     st.Page("pages/review.py", title="审核", icon="✅"),
     st.Page("pages/upload.py", title="数据上传", icon="📤"),

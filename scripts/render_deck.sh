@@ -3,14 +3,14 @@
 #
 # Usage: scripts/render_deck.sh [DB] [OUT_DIR]
 #   DB       DuckDB file (default: data/union.duckdb; built from data/samples when missing)
-#   OUT_DIR  where deck.pptx, deck.pdf and slide-NN.png go (default: build/deck)
+#   OUT_DIR  where deck.pptx, deck.pdf and slide-NN.png go (default: $TMPDIR/union-deck, outside the repo)
 # With UPDATE_DOCS=1 two slides (the cover-free first chart and the town ranking) are copied
 # to docs/deck/ so the committed pictures show how Chinese text renders.
 # Needs `make render-deps` (libreoffice-impress-nogui, poppler-utils) and `make system-deps`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${1:-data/union.duckdb}
-OUT=${2:-build/deck}
+OUT=${2:-${TMPDIR:-/tmp}/union-deck}
 PY=${PY:-.venv/bin/python}
 
 for tool in soffice pdftoppm; do
@@ -22,10 +22,11 @@ if [ ! -f "$DB" ]; then
 fi
 
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/slide-*.png
 "$PY" -m export --db "$DB" --out "$OUT/deck.pptx"
 # A private LibreOffice profile: no clash with a desktop instance, nothing written to $HOME.
-soffice -env:UserInstallation="file://$PWD/$OUT/lo-profile" --headless --convert-to pdf --outdir "$OUT" \
+soffice -env:UserInstallation="file://$OUT/lo-profile" --headless --convert-to pdf --outdir "$OUT" \
   "$OUT/deck.pptx" >/dev/null
 pdftoppm -png -r 60 "$OUT/deck.pdf" "$OUT/slide"
 ls "$OUT"/slide-*.png

@@ -1,0 +1,64 @@
+"""Streamlit glue for the 汇报模式 page: the deck context from the sidebar filters, cached slides, exports.
+
+Kept out of deck.py/pptx.py so those stay importable without streamlit (the CLI
+and the benchmark use them). Slides are cached per database version, so
+next/previous is instant and an upload shows on the next rerun. The kaleido
+browser is export.render's process-wide one: started by the first export of
+any session, reused by every later export and rerun, never per rerun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from dashboard import db
+from dashboard.filters import Filters
+from export import deck, pptx, xlsx
+
+
+def context(f: Filters) -> deck.DeckContext:
+    """The deck for what the sidebar shows; a 年度汇报 uses 全年 figures unless only 上半年 is chosen."""
+    period = "H1" if tuple(f.periods) == ("H1",) else "FY"
+    years = deck.period_years(period, db.db_path())
+    y0, y1 = f.year_from, f.year_to
+    if years:  # a 全年 deck does not end in a year that has only half-year figures
+        y0, y1 = max(y0, years[0]), min(y1, years[1])
+        if y0 > y1:
+            y0, y1 = f.year_from, f.year_to
+    return deck.DeckContext(tuple(f.region_ids), tuple(f.region_names), int(y0), int(y1), period, str(db.db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _slide(key: str, ctx: deck.DeckContext, version: tuple) -> deck.Slide:
+    return deck.build_slide(key, ctx)
+
+
+def slide(key: str, ctx: deck.DeckContext) -> deck.Slide:
+    """One slide, cached until the data changes."""
+    return _slide(key, ctx, db.version(ctx.path))
+
+
+def slides(keys: Sequence[str], ctx: deck.DeckContext) -> list[deck.Slide]:
+    return [slide(k, ctx) for k in keys]
+
+
+def pptx_bytes(keys: Sequence[str], ctx: deck.DeckContext) -> bytes:
+    return pptx.build(slides(keys, ctx), ctx)
+
+
+def png_bytes(key: str, ctx: deck.DeckContext) -> bytes:
+    return pptx.slide_png(slide(key, ctx))
+
+
+def xlsx_bytes(keys: Sequence[str], ctx: deck.DeckContext) -> bytes:
+    """Every slide's table, one sheet each, after a 说明 sheet with subtitles and notes."""
+    ss = slides(keys, ctx)
+    return xlsx.tables([(s.title, s.table) for s in ss], [(s.title, f"{s.subtitle}\n{s.notes}") for s in ss])
+
+
+def file_stem(ctx: deck.DeckContext) -> str:
+    """'青禾区2024年度工作汇报' for download names (no characters a file system rejects)."""
+    name = pptx.cover_title(ctx).replace("总工会", "")
+    return "".join(ch for ch in name if ch not in '\\/:*?"<>|')
