@@ -53,6 +53,13 @@ def test_evidence_quotes_the_traditional_original() -> None:
     assert evidence == "新發展會(huì )員１，１３０名" == original[os_:oe]
 
 
+def test_evidence_leaves_out_noise_at_its_edges() -> None:
+    norm = normalize("工會(huì )\u200b,會(huì )員")
+    assert norm.text == "工会,会员"
+    assert norm.evidence(0, 2)[0] == "工會"
+    assert norm.evidence(3, 5)[0] == "會(huì )員"
+
+
 def test_empty_span_maps_to_an_empty_slice() -> None:
     norm = normalize("會(huì )員")
     assert norm.evidence(1, 1)[0] == ""
@@ -134,6 +141,8 @@ def test_every_span_maps_back_consistently(pieces: list[str], data: st.DataObjec
         evidence, s2, e2 = norm.evidence(s, e)
         assert (s2, e2) == (os_, oe)
         assert evidence == original[os_:oe]
+        # Tight: the slice starts and ends on kept characters, never on deleted noise.
+        assert os_ == norm.to_original(s) and oe - 1 == norm.to_original(e - 1)
         # A span that does not start or end on a left-behind line break cleans,
         # on its own, to exactly the cleaned span.
         if not _inserted(norm, s) and not _inserted(norm, e - 1):
