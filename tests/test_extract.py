@@ -394,6 +394,33 @@ def test_year_and_period_and_region_on_facts() -> None:
     assert (f.year, f.period, f.region, f.flags) == (2023, "H1", "青山镇", ())
 
 
+GLUED = (
+    "东湖街道总工会2019年工作总结\n一年来,在区总工会的正确领导下,东湖街道总工会紧紧围绕街道党工委中心工作,"
+    "团结带领广大职工建功立业。全年新建工会组织15家,新发展会员1130名,走访慰问困难职工326人。\n"
+    "西山镇总工會2020年上半年工作總結\n上半年,在区总工会和镇党委的领导下,西山镇总工会认真贯彻落实上级工会的"
+    "各项部署,扎实推进各项工作。上半年新建工会组织8家,新发展会员420名。\n"
+)
+
+
+def test_glued_file_gives_each_document_its_own_context() -> None:
+    docs, facts = extract_report_text(GLUED, "glued.txt")
+    assert [(d.segment, d.region, d.year, d.period) for d in docs] == [
+        (0, "东湖街道", 2019, "FY"), (1, "西山镇", 2020, "H1")]
+    assert docs[0].end == docs[1].start and docs[1].end == len(GLUED)
+    assert GLUED[docs[1].start:].startswith("西山镇总工會")
+    assert [(f.segment, f.metric, f.value, f.year, f.period, f.region) for f in facts] == [
+        (0, "union_orgs_new", 15, 2019, "FY", "东湖街道"),
+        (0, "members_new", 1130, 2019, "FY", "东湖街道"),
+        (0, "aid_recipients", 326, 2019, "FY", "东湖街道"),
+        (1, "union_orgs_new", 8, 2020, "H1", "西山镇"),
+        (1, "members_new", 420, 2020, "H1", "西山镇"),
+    ]
+    for f in facts:
+        assert f.doc_id == docs[f.segment].doc_id
+        assert docs[f.segment].start <= f.start < f.end <= docs[f.segment].end
+        assert GLUED[f.start:f.end] == f.evidence
+
+
 # ------------------------------------------------------------------ CLI
 
 CONTRACT_FIELDS = {"doc", "doc_id", "segment", "metric", "value", "unit", "approx", "year", "period", "as_of",
