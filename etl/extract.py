@@ -95,6 +95,7 @@ class Candidate:
     region: str | None = None
     ev_start: int | None = None  # evidence span in cleaned text: cue … number (… right cue)
     ev_end: int | None = None
+    pending: tuple[str, ...] = ()  # 建会率和入会率分别达到92%和90%: metrics for the next numbers
 
 
 def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -314,12 +315,20 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         out.append(Candidate(q, metric, sent_start, sent_end, head, conf, tags, None, ev_start, ev_end))
         if not rule.multi:
             break
-        # A shared rate (建会率、入会率都保持在95%以上): other rate cues in the zone.
+        # A shared rate: 建会率、入会率都保持在95%以上 gives both; with 分别 the
+        # rates pair with the numbers in the order they are written.
         if _SHARED.search(head):
+            found = [(m.start(), rule.metric) for p in rule.head_any for m in p.finditer(head)][:1]
             for other in rule_list:
                 if other.multi and other.metric != rule.metric and cls in other.units \
                         and _any(other.head_any, head) and not _any(other.veto, head):
-                    out.append(Candidate(q, other.metric, sent_start, sent_end, head, conf - 0.1, set()))
+                    found.append((other.head_any[0].search(head).start(), other.metric))
+            metrics = [m for _, m in sorted(found)]
+            if "分别" in head and len(metrics) > 1:
+                out[-1] = replace(out[-1], metric=metrics[0], pending=tuple(metrics[1:]))
+            else:
+                out += [Candidate(q, m, sent_start, sent_end, head, conf - 0.1, set()) for m in metrics
+                        if m != rule.metric]
         break
     if out:
         ctx_left = text[sent_start:q.start]
@@ -382,12 +391,14 @@ def _parallel(text: str, q: Quantity, prev: Candidate | None) -> Candidate | Non
         return None
     between = text[prev.q.end:q.start]
     if _JOINER.fullmatch(between):
-        return Candidate(q, prev.metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
-                         set(prev.tags), prev.region)
+        metric, pending = (prev.pending[0], prev.pending[1:]) if prev.pending else (prev.metric, ())
+        return Candidate(q, metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
+                         set(prev.tags), prev.region, pending=pending)
     return None
 
 
 _PART_OPENER = re.compile(r"^\s*(?:其中|这\S{0,8}中|在这\S{0,8}中)")
+_TOTAL_AFTER = re.compile(r"(?:合计|总计|共计|总共|一共)[^,;。]{0,4}$")
 
 
 def _drop_parts(text: str, cands: list[Candidate]) -> list[Candidate]:
@@ -407,7 +418,15 @@ def _drop_parts(text: str, cands: list[Candidate]) -> list[Candidate]:
                 break
         if not part:
             keep.append(c)
-    return keep
+    # 慰问金12万元,慰问品6.6万元,合计18.6万元: a total written after its parts replaces them.
+    drop: set[int] = set()
+    for i, c in enumerate(keep):
+        if _TOTAL_AFTER.search(text[max(c.sent_start, c.q.start - 12):c.q.start]):
+            for j in range(i):
+                t = keep[j]
+                if t.metric == c.metric and t.sent_start == c.sent_start and t.region == c.region:
+                    drop.add(j)
+    return [c for i, c in enumerate(keep) if i not in drop]
 
 
 def _document_passes(text: str, cands: list[Candidate]) -> list[Candidate]:
@@ -437,11 +456,16 @@ def _document_passes(text: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _dedupe(facts: list[Fact]) -> list[Fact]:
-    """One fact per (metric, value) across sentences: the better-dated copy wins."""
-    best: dict[tuple[str, float | None, str | None], Fact] = {}
+def _dedupe(facts: list[Fact], sentences: list[int]) -> list[Fact]:
+    """One fact per (metric, value) across sentences: the better-dated copy wins.
+
+    `sentences[i]` is the sentence start of facts[i]; two equal figures in one
+    sentence (两名…以及两名…) are two facts.
+    """
+    best: dict[tuple, Fact] = {}
+    sent_of: dict[tuple, int] = {}
     order: list[tuple] = []
-    for f in facts:
+    for f, sent in zip(facts, sentences, strict=True):
         key = (f.metric, f.value, f.region)
         if f.value is None:
             order.append((id(f),))
@@ -449,11 +473,11 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             continue
         if key not in best:
             best[key] = f
+            sent_of[key] = sent
             order.append(key)
             continue
         old = best[key]
-        same_sentence = abs((old.start or 0) - (f.start or 0)) < 60
-        if same_sentence:
+        if sent_of[key] == sent:
             k2 = (*key, f.start)
             best[k2] = f  # type: ignore[index]
             order.append(k2)
@@ -467,7 +491,7 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             continue
         for j, g in enumerate(out):
             if j != i and g.metric == f.metric and g.value and not g.approx and g.region == f.region \
-                    and abs(g.value - f.value) <= 0.1 * abs(g.value) and abs((g.start or 0) - (f.start or 0)) > 60:
+                    and abs(g.value - f.value) <= 0.1 * abs(g.value) and abs((g.start or 0) - (f.start or 0)) > 30:
                 drop.add(i)
                 break
     return [f for i, f in enumerate(out) if i not in drop]
@@ -526,8 +550,9 @@ def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[li
             prev_end = q.end
         cands = _document_passes(t, cands)
         seg_facts = [_to_fact(norm, c, ctx, name, doc_id, idx, is_template, start, catalog) for c in cands]
-        seg_facts += _table_facts(norm, start, end, ctx, name, doc_id, idx, is_template)
-        facts.extend(_dedupe(seg_facts))
+        sentences = [c.sent_start for c in cands]
+        table = _table_facts(norm, start, end, ctx, name, doc_id, idx, is_template)
+        facts.extend(_dedupe(seg_facts + table, sentences + [-1 - i for i in range(len(table))]))
     return documents, facts
 
 

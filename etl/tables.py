@@ -38,15 +38,25 @@ class TableCell:
     label_start: int
 
 
+# A cell ends at '|', at a line end, or at '|' followed by a line end (one boundary, not two):
+# docx rows come as "a | b | c", scraped tables as "| a | b |" with cells broken over lines.
+_BOUNDARY = re.compile(r"\|[ \t]*\n|\n|\|")
+
+
 def _cells(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """Cells split on '|', stripped, with cleaned-text offsets."""
+    """Cells, stripped, with cleaned-text offsets."""
     out = []
     pos = start
-    for piece in text[start:end].split("|"):
+    for m in _BOUNDARY.finditer(text, start, end):
+        piece = text[pos:m.start()]
         stripped = piece.strip()
         lead = len(piece) - len(piece.lstrip())
         out.append((stripped, pos + lead, pos + lead + len(stripped)))
-        pos += len(piece) + 1
+        pos = m.end()
+    piece = text[pos:end]
+    stripped = piece.strip()
+    lead = len(piece) - len(piece.lstrip())
+    out.append((stripped, pos + lead, pos + lead + len(stripped)))
     return out
 
 

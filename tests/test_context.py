@@ -56,8 +56,6 @@ def test_resolve_when(title: str, body: str, left: str, stock: bool, expected: t
     assert (when.year, when.period, when.as_of) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="period.cumulative matches 十年来 but not 十余年来 (余 between numeral "
-                                       "and 年来); ANNOTATION.md names 十余年来 as cumulative → period null")
 def test_shi_yu_nian_lai_is_cumulative() -> None:
     doc = document_context("", HALF)
     assert resolve_when("十余年来,全镇累计发展会员", "", doc, False).period is None

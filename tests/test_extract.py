@@ -101,8 +101,6 @@ def test_every_catalog_metric_has_two_phrasings() -> None:
         assert sum(1 for m in METRICS if m[2] == code) >= 2, code
 
 
-@pytest.mark.xfail(strict=True, reason="guards.plan_veto '计划' fires on the scheme name 职工互助保障计划 in the "
-                                       "clause before the number, so mutual-aid figures phrased this way are dropped")
 @pytest.mark.parametrize(
     ("sentence", "metric", "value"),
     [("全镇职工互助保障计划参保人数为6800人。", "mutual_aid_participants", 6800),
@@ -195,8 +193,6 @@ def test_parts_of_a_stated_total_give_only_the_total() -> None:
     assert pairs("走访慰问困难职工326人,其中劳模12人、农民工80人。") == [("aid_recipients", 326)]
 
 
-@pytest.mark.xfail(strict=True, reason="_drop_parts only drops parts written AFTER a total; a 合计 that follows its "
-                                       "parts (慰问金12万元,慰问品6.6万元,合计18.6万元) keeps all three")
 def test_total_written_after_its_parts_gives_only_the_total() -> None:
     assert pairs("全年共发放慰问金12万元,慰问品折合6.6万元,合计18.6万元。") == [("aid_amount", 186000)]
 
@@ -217,8 +213,6 @@ def test_rounded_headline_gives_way_to_the_precise_body_figure() -> None:
     assert pairs(body) == [("union_orgs_new", 16)]
 
 
-@pytest.mark.xfail(strict=True, reason="_dedupe treats the same (metric, value) less than 60 characters apart as one "
-                                       "sentence, so a short lead repeated right under the next heading stays twice")
 def test_headline_repeated_right_under_the_next_heading_is_one_fact() -> None:
     body = "今年以来,全镇新建工会组织15家,新发展会员1200人。\n一、工会组建\n今年新建工会组织15家。"
     assert sorted(pairs(body)) == [("members_new", 1200), ("union_orgs_new", 15)]
@@ -256,8 +250,6 @@ def test_one_phrase_two_rates() -> None:
         assert f.evidence.endswith("入会率都保持在95%以上")
 
 
-@pytest.mark.xfail(strict=True, reason="分别 pairs the rates with the numbers in order; the shared-rate pass gives the "
-                                       "first number to both rates and the second (和90%) to the first rate again")
 def test_two_rates_respectively() -> None:
     assert sorted(pairs("全镇建会率和入会率分别达到92%和90%。")) == [
         ("membership_rate", 90), ("union_coverage_rate", 92)]
@@ -342,9 +334,6 @@ def test_year_column_table_gives_one_fact_per_cell() -> None:
         assert text[f.start:f.end] == f.evidence
 
 
-@pytest.mark.xfail(strict=True, reason="etl/tables.py splits cells on '|' only; in 'label | 1995 | 2000' lines (how "
-                                       "etl/read.py writes .docx tables) a row's last cell and the next row's label "
-                                       "fuse into one cell, so the last year column is lost and labels shift")
 def test_year_column_table_in_docx_row_format() -> None:
     body = "指标 | 1995 | 2000 | 2001\n会员人数(万人) | 1.2 | 1.5 | 1.8\n基层工会组织数(个) | 120 | 150 | 180"
     got = sorted((f.metric, f.year, f.value) for f in facts_of(body, title="青山镇工会发展情况"))
@@ -380,8 +369,6 @@ def test_docx_prose_evidence_is_the_decoded_slice(tmp_path: Path) -> None:
         assert ef.text[f.start:f.end] == f.evidence
 
 
-@pytest.mark.xfail(strict=True, reason="same tables.py bug through a real .docx: read.py writes 'a | b | c' rows, so "
-                                       "the 2023 column is dropped")
 def test_docx_year_table_gives_every_column(tmp_path: Path) -> None:
     ef = extract_report_file(_docx(tmp_path / "t.docx", ["青山镇总工会工会发展情况"], YEAR_ROWS))
     got = sorted((f.metric, f.year, f.value) for f in ef.facts)
