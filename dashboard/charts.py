@@ -24,10 +24,17 @@ def _scaled(df: pd.DataFrame, unit: str) -> tuple[pd.Series, str]:
     return df["value"] / div, f"{big}{unit}"
 
 
+def _approx(df: pd.DataFrame) -> pd.Series:
+    """True where the value is approximate (approx holds 'about' / 'at_least' / 'at_most' or a bool)."""
+    if "approx" not in df:
+        return pd.Series(False, index=df.index)
+    return df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
+
+
 def _hover(df: pd.DataFrame) -> list[str]:
     out = []
     for _, r in df.iterrows():
-        text = fmt.number(r["value"], r.get("unit", ""), "about" if r.get("approx") else None)
+        text = fmt.number(r["value"], r.get("unit", ""), r.get("approx"))
         if r.get("conflict"):
             text += "（来源不一致，见数据来源页）"
         if r.get("from_children"):
@@ -65,7 +72,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
         for i, name in enumerate(names):
             g = part[part[series] == name]
             color = theme.PALETTE[i % len(theme.PALETTE)]
-            approx = g["approx"].fillna(False).astype(bool) if "approx" in g else pd.Series(False, index=g.index)
+            approx = _approx(g)
             fig.add_trace(go.Scatter(
                 x=g["year"], y=g["shown"], name=str(name), legendgroup=str(name), showlegend=col == 1,
                 mode="lines+markers", connectgaps=False, line={"color": color, "width": 3},
@@ -117,8 +124,8 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
         df = pd.concat([df.head(half), gap, df.tail(half)])
     unit = df["unit"].iloc[0]
     values, unit_label = _scaled(df, unit)
-    approx = df["approx"].fillna(False).astype(bool) if "approx" in df else pd.Series(False, index=df.index)
-    labels = [fmt.number(v, unit, "about" if a else None) for v, a in zip(df["value"], approx, strict=True)]
+    approx = _approx(df)
+    labels = [fmt.number(v, unit, a) for v, a in zip(df["value"], df.get("approx", approx), strict=True)]
     fig = go.Figure(go.Bar(
         x=values, y=df["region"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
         marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},

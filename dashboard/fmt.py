@@ -41,7 +41,7 @@ def number(v: float | None, unit: str = "", approx: str | bool | None = None, wi
     if _missing(v):
         return "—"
     v = float(v)
-    prefix = APPROX_PREFIX.get(approx, "") if approx else ""
+    prefix = APPROX_PREFIX.get(approx, "") if isinstance(approx, str | bool) and approx else ""
     if unit == "%":
         return f"{prefix}{_trim(v, 1)}%"
     div, big = scale_for(abs(v), unit)

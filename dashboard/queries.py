@@ -105,7 +105,8 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     per_sel AS (SELECT * FROM own UNION ALL SELECT * FROM kids)
     SELECT p.metric, p.year, p.period,
            CASE WHEN m.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
-           bool_or(p.approx) AS approx, bool_or(p.conflict) AS conflict,
+           CASE WHEN count(*) = 1 THEN any_value(p.approx) WHEN bool_or(p.approx IS NOT NULL) THEN 'about' END
+               AS approx, bool_or(p.conflict) AS conflict,
            bool_or(p.from_children) AS from_children, count(*) AS n_regions, sum(p.n_children) AS n_children
     FROM per_sel p JOIN metrics m ON m.code = p.metric
     GROUP BY p.metric, p.year, p.period, m.unit
@@ -283,7 +284,9 @@ def complete_years(df: pd.DataFrame, keys: pd.DataFrame, y0: int, y1: int, perio
     frame = pd.MultiIndex.from_product([range(int(y0), int(y1) + 1), list(periods)], names=["year", "period"])
     grid = keys.drop_duplicates().merge(frame.to_frame(index=False), how="cross")
     out = grid.merge(df, on=[*keys.columns, "year", "period"], how="left")
-    for col in ("approx", "conflict", "from_children"):
+    if "approx" in out:
+        out["approx"] = out["approx"].astype(object).where(out["approx"].notna(), None)
+    for col in ("conflict", "from_children"):
         if col in out:
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)
     return out

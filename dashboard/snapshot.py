@@ -29,7 +29,7 @@ CREATE TABLE metrics AS SELECT code, category, name_zh, unit, kind FROM src.metr
 CREATE TABLE cells AS
     SELECT region_id, metric, year, period,
            arg_max(value, confidence * 1e12 + id) AS value,
-           arg_max(approx, confidence * 1e12 + id) IS NOT NULL AS approx,
+           arg_max(approx, confidence * 1e12 + id) AS approx,  -- 'about' | 'at_least' | 'at_most' | NULL
            max(value) - min(value) > $rel * abs(max(value)) AS conflict,
            count(*) AS n_sources
     FROM src.facts
@@ -65,7 +65,8 @@ CREATE TABLE excluded AS  -- facts the charts leave out, by metric, year (may be
            ['template', 'duplicate_document', 'unknown_year', 'placeholder_region']))
     GROUP BY ALL;
 CREATE TABLE rollup AS
-    SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value, bool_or(c.approx) AS approx,
+    SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
+           CASE WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END AS approx,
            bool_or(c.conflict) AS conflict, count(*) AS n_children
     FROM cells c JOIN regions r ON r.id = c.region_id JOIN metrics m ON m.code = c.metric
     WHERE r.parent_id IS NOT NULL AND m.unit <> '%'

@@ -18,13 +18,13 @@ class Kpi:
     period: str
     value: float | None
     previous: float | None  # same period one year earlier (同比)
-    approx: bool
+    approx: str | None  # 'about' | 'at_least' | 'at_most'
     conflict: bool
     history: tuple[float | None, ...]  # values over the year range, NaN for gaps
 
     @property
     def text(self) -> str:
-        return fmt.number(self.value, self.unit, "about" if self.approx else None)
+        return fmt.number(self.value, self.unit, self.approx)
 
     @property
     def delta(self) -> str | None:
@@ -40,13 +40,14 @@ def kpis(trend: pd.DataFrame, metrics: list[str], period: str = "FY") -> list[Kp
         name = g["name_zh"].iloc[0] if len(g) else code
         unit = g["unit"].iloc[0] if len(g) else ""
         if have.empty:
-            out.append(Kpi(code, name, unit, None, period, None, None, False, False, tuple(g["value"])))
+            out.append(Kpi(code, name, unit, None, period, None, None, None, False, tuple(g["value"])))
             continue
         last = have.iloc[-1]
         prev = g[g["year"] == last["year"] - 1]["value"]
         out.append(Kpi(code, name, unit, int(last["year"]), period, float(last["value"]),
                        float(prev.iloc[0]) if len(prev) and pd.notna(prev.iloc[0]) else None,
-                       bool(last["approx"]), bool(last["conflict"]), tuple(g["value"])))
+                       last["approx"] if isinstance(last["approx"], str) else None, bool(last["conflict"]),
+                       tuple(g["value"])))
     return out
 
 
@@ -63,7 +64,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
         "地区": m["region"],
         "指标": m["name_zh"],
         "年份": m["year"].astype(int),
-        "本期": [fmt.number(v, u, "about" if a else None)
+        "本期": [fmt.number(v, u, a)
                for v, u, a in zip(m["value"], m["unit"], m["approx"], strict=True)],
         "上年同期": [fmt.number(v, u) for v, u in zip(m["prev"], m["unit"], strict=True)],
         "变化": [fmt.arrow(v, p, u) for v, p, u in zip(m["value"], m["prev"], m["unit"], strict=True)],

@@ -47,6 +47,10 @@ def _reset() -> None:
 
 f = filters.current()
 ctx = ui.context(f)
+if ctx.empty:
+    st.title("汇报模式")
+    st.info("数据库中还没有可以汇报的数据。请先在“数据上传”页导入工作报告或统计表。")
+    st.stop()
 full = st.toggle("全屏演示", key="present_full", help="隐藏侧栏和编辑按钮；再按 F11 让浏览器全屏。")
 big = 1.25 if full else 1.0
 st.html(f"""<style>

@@ -19,7 +19,7 @@ if profile["value"].notna().sum() == 0:
 else:
     half = f.periods[0]
     part = profile[profile["period"] == half].copy()
-    part["shown"] = [fmt.number(v, u, "about" if a else None) for v, u, a in
+    part["shown"] = [fmt.number(v, u, a) for v, u, a in
                      zip(part["value"], part["unit"], part["approx"], strict=True)]
     table = part.pivot_table(index="name_zh", columns="year", values="shown", aggfunc="first", dropna=False)
     st.subheader(f"各项指标（{'全年' if half == 'FY' else '上半年'}）")

@@ -1,0 +1,150 @@
+"""Every page under AppTest on the shipped sample database, with figures checked against DuckDB directly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db, fmt
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["overview", "formation", "membership", "contracts", "hardship", "coverage", "region", "sources", "review"]
+CHARTS = {"overview": 1, "formation": 3, "membership": 3, "contracts": 3, "hardship": 3, "coverage": 2, "region": 1}
+
+
+@pytest.fixture
+def app_db(sample_db, monkeypatch):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM facts").fetchone()[0]:
+            pytest.skip("sample database has no facts yet")
+    monkeypatch.setenv("UNION_DB", str(sample_db))
+    db.forget()
+    return sample_db
+
+
+def q(path, sql, params=()):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def latest_fy(path, region, metric):
+    """(year, value) of the region's latest FY figure, straight from DuckDB (most confident source)."""
+    return q(path, """
+        SELECT year, arg_max(value, confidence * 1e12 + f.id) FROM facts f JOIN regions r ON r.id = f.region_id
+        WHERE r.name = ? AND metric = ? AND period = 'FY' AND status = 'active' AND len(flags) = 0
+        GROUP BY year ORDER BY year DESC LIMIT 1""", [region, metric])[0]
+
+
+def run(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def metric_value(at: AppTest, name: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(name))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_and_draws(app_db, page):
+    at = run(page)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("plotly_chart")) >= CHARTS.get(page, 0)
+    assert at.title[0].value
+
+
+@pytest.mark.parametrize(("metric", "label"), [
+    ("members_total", "会员总数"),
+    ("union_orgs_total", "工会组织总数"),
+    ("aid_amount", "帮扶慰问金额"),
+    ("union_coverage_rate", "建会率"),
+], ids=["members", "unions", "aid-money", "coverage-rate"])
+def test_overview_kpi_equals_duckdb(app_db, metric, label):
+    year, value = latest_fy(app_db, "青禾区", metric)
+    at = run()
+    shown = metric_value(at, label)
+    assert shown.endswith(fmt.number(value, {"aid_amount": "元", "union_coverage_rate": "%"}.get(
+        metric, "人" if metric == "members_total" else "家")))
+    assert f"{year}年" in next(m.label for m in at.metric if m.label.startswith(label))
+
+
+def test_filters_come_from_the_url(app_db):
+    _, value = latest_fy(app_db, "白沙镇", "members_total")
+    at = run(region="白沙镇")
+    assert at.multiselect(key="flt_regions").value == ["白沙镇"]
+    assert metric_value(at, "会员总数").endswith(fmt.number(value, "人"))
+
+
+def test_half_year_from_the_url(app_db):
+    """period=H1 shows 上半年 figures (AppTest drops entrypoint widgets after an interaction under
+    st.navigation, so widget → URL is checked in the real browser, tests/test_browser.py)."""
+    at = run(region="青石镇", period="H1")
+    assert at.radio(key="flt_period").value == "上半年"
+    year, value = q(app_db, """
+        SELECT year, arg_max(value, confidence * 1e12 + f.id) FROM facts f JOIN regions r ON r.id = f.region_id
+        WHERE r.name = '青石镇' AND metric = 'members_total' AND period = 'H1' AND status = 'active'
+          AND len(flags) = 0 GROUP BY year ORDER BY year DESC LIMIT 1""")[0]
+    label = next(m.label for m in at.metric if m.label.startswith("会员总数"))
+    assert label == f"会员总数（{year}年上半年）"
+    assert metric_value(at, "会员总数").endswith(fmt.number(value, "人"))
+
+
+def test_coverage_ranking_matches_duckdb(app_db):
+    at = run("coverage")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    year = max(r[0] for r in q(app_db, "SELECT DISTINCT year FROM facts WHERE metric = 'union_coverage_rate' "
+                                       "AND period = 'FY' AND region_id IS NOT NULL"))
+    direct = {name: (v, a) for name, v, a in q(app_db, """
+        SELECT r.name, arg_max(value, confidence * 1e12 + f.id), arg_max(approx, confidence * 1e12 + f.id)
+        FROM facts f JOIN regions r ON r.id = f.region_id
+        WHERE metric = 'union_coverage_rate' AND period = 'FY' AND year = ? AND r.parent_id IS NOT NULL
+          AND status = 'active' AND len(flags) = 0 GROUP BY r.name""", [year])}
+    shown = dict(zip(bars["y"], bars["text"], strict=True))
+    assert set(shown) == set(direct)
+    for town, (value, approx) in direct.items():
+        assert shown[town] == fmt.number(value, "%", approx)
+
+
+def test_sources_page_highlights_the_sentence(app_db):
+    region, metric = "白沙镇", "members_total"
+    year, _ = latest_fy(app_db, region, metric)
+    at = run("sources", src_region=region, src_metric=metric, src_year=str(year), src_period="FY")
+    html = [m.value for m in at.markdown if "<mark>" in m.value]
+    evidence = q(app_db, """SELECT evidence FROM facts f JOIN regions r ON r.id = f.region_id
+        WHERE r.name = ? AND metric = ? AND year = ? AND period = 'FY'""", [region, metric, year])[0][0]
+    assert html and any(evidence.replace("\n", "<br>") in h for h in html)
+
+
+def test_review_page_lists_what_needs_a_person(app_db):
+    at = run("review")
+    n = q(app_db, "SELECT count(*) FROM facts WHERE status = 'active' AND reviewed_by IS NULL "
+                  "AND (confidence < 0.7 OR len(flags) > 0)")[0][0]
+    shown = at.dataframe[0].value
+    assert len(shown) >= n > 0
+
+
+def test_excluded_facts_are_counted_with_a_link(app_db):
+    at = run("formation")
+    notes = [c.value for c in at.caption if "未计入图表" in c.value]
+    n = q(app_db, "SELECT count(*) FROM facts WHERE status = 'active' AND len(flags) > 0 "
+                  "AND metric IN ('union_orgs_total', 'union_orgs_new', 'union_coverage_rate')")[0][0]
+    if n:
+        assert notes and f"{n} 条" in notes[0]
+
+
+def test_missing_database_says_so_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNION_DB", str(tmp_path / "none.duckdb"))
+    db.forget()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.error and "数据库文件不存在" in at.error[0].value
