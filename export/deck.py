@@ -37,12 +37,21 @@ class DeckContext:
     path: PathLike = None
 
     @property
+    def empty(self) -> bool:
+        """No region or no year with data: nothing to present yet."""
+        return not self.region_ids or not self.year_to
+
+    @property
     def place(self) -> str:
         names = self.region_names
+        if not names:
+            return "全部地区"
         return "、".join(names) if len(names) <= 3 else f"{names[0]}等{len(names)}个地区"
 
     @property
     def years(self) -> str:
+        if not self.year_to:
+            return "暂无年份"
         return f"{self.year_from}年" if self.year_from == self.year_to else f"{self.year_from}–{self.year_to}年"
 
     @classmethod

@@ -33,8 +33,9 @@ THEME_SLOTS = ["accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]
 
 
 def _stretch(shapes, sx: float) -> None:
+    """Widen shapes that have their own position (placeholders without one inherit the stretched master's)."""
     for shp in shapes:
-        if shp.left is not None:
+        if shp._element.xpath("./p:spPr/a:xfrm"):
             shp.left, shp.width = Emu(round(shp.left * sx)), Emu(round(shp.width * sx))
 
 
