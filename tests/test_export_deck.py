@@ -141,7 +141,7 @@ def test_for_slide_enlarges_text_and_keeps_the_original(slides: list[deck.Slide]
 def test_heatmap_years_are_categories(slides: list[deck.Slide]) -> None:
     s = next(x for x in slides if x.key == "coverage_map")
     assert deck.for_slide(s.figure).layout.xaxis.type == "category"
-    assert [c for c in s.table.columns if c != "地区"][0] == "2019年（%）"
+    assert next(c for c in s.table.columns if c != "地区") == "2019年（%）"
 
 
 def test_tables_are_numbers_for_excel(slides: list[deck.Slide]) -> None:

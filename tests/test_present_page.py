@@ -110,9 +110,9 @@ def test_pptx_of_the_trimmed_deck(page: AppTest) -> None:
     page.multiselect(key="present_pick").unselect("coverage_map").run()
     page.button(key="present_make_pptx").click().run(timeout=180)
     assert not page.exception and not page.error
-    sig, data = page.session_state["present_pptx"]
+    _sig, data = page.session_state["present_pptx"]
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) == 1 + 9
-    assert [b.label for b in page.get("download_button")][0] == "下载 PPTX"
+    assert next(b.label for b in page.get("download_button")) == "下载 PPTX"
     page.button(key="present_make_png").click().run(timeout=120)
     assert page.session_state["present_png"][1][:4] == b"\x89PNG"
