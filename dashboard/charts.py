@@ -43,6 +43,16 @@ def _hover(df: pd.DataFrame) -> list[str]:
     return out
 
 
+def _unit_label(fig: go.Figure, unit_label: str, title: str | None) -> None:
+    """The unit, written level (rotated CJK axis titles are hard to read on a projector): in the title
+    when there is one, else above the y axis."""
+    if title:
+        fig.update_layout(title=f"{title}（单位：{unit_label}）" if unit_label else title)
+    elif unit_label:
+        fig.add_annotation(text=f"单位：{unit_label}", xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
+                           yanchor="bottom", yshift=24, showarrow=False, font={"size": 14, "color": "#555"})
+
+
 def empty(message: str = "所选范围内没有数据") -> go.Figure:
     """A blank chart that says why it is blank (instead of an empty axis)."""
     fig = go.Figure()
@@ -88,9 +98,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
                     marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"color": theme.CONFLICT_COLOR, "width": 2}},
                 ), row=1, col=col)
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title_text=unit_label, col=1)
-    if title:
-        fig.update_layout(title=title)
+    _unit_label(fig, unit_label, title)
     if len(names) == 1:
         fig.update_layout(showlegend=False)
     return theme.apply(fig, height)
@@ -158,6 +166,7 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         colorbar={"title": {"text": unit}}, hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
     ))
     fig.update_yaxes(rangemode="normal")
+    fig.update_xaxes(type="category")  # "2019", not "2,019"
     if title:
         fig.update_layout(title=title)
     return theme.apply(fig, max(320, 38 * len(grid) + 140))
@@ -176,11 +185,9 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=region, marker_color=theme.PALETTE[i % 8],
                              text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
                              textposition="none"))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title_text=unit_label)
-    if title:
-        fig.update_layout(title=title)
+    _unit_label(fig, unit_label, title)
     return theme.apply(fig, 460)
 
 
@@ -203,7 +210,5 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
                                  text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
                                  showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
     fig.update_xaxes(dtick=2, tickformat="d")
-    fig.update_yaxes(title_text=unit_label, col=1)
-    if title:
-        fig.update_layout(title=title)
+    _unit_label(fig, unit_label, title)
     return theme.apply(fig, 230 * rows + 90)

@@ -25,8 +25,8 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
     total = int(ex["n"].sum()) if len(ex) else 0
     if total:
         reasons = "，".join(f"{r}{n}条" for r, n in zip(ex["reason"], ex["n"], strict=True))
-        st.caption(f"⚠️ 另有 {total} 条数据未计入图表（{reasons}），需人工核对。")
-        st.page_link("pages/review.py", label="去审核页处理", icon="📝")
+        st.caption(f"另有 {total} 条数据未计入图表（{reasons}），需人工核对。")
+        st.page_link("pages/review.py", label="去审核页处理", icon=":material/fact_check:")
     return total
 
 

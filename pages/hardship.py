@@ -13,8 +13,8 @@ trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.peri
 towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"], top=views.TOP)
 
 totals = queries.range_total(trend)
-cols = st.columns(max(1, len(totals)))
-for col, row in zip(cols, totals.itertuples(), strict=False):
+cols = st.columns(3)
+for col, row in zip(cols * 2, totals.itertuples(), strict=False):
     name = trend.loc[trend["metric"] == row.metric, "name_zh"].iloc[0]
     unit = trend.loc[trend["metric"] == row.metric, "unit"].iloc[0]
     col.metric(f"{name}（{row.basis}）", fmt.number(row.value, unit), border=True)

@@ -30,7 +30,7 @@ else:
     views.show(charts.trend(profile[profile["metric"] == metric], title=f"{name}"))
     last = part[part["metric"] == metric].dropna(subset=["value"])
     if len(last):
-        st.page_link("pages/sources.py", label="查看这个数字的来源", icon="🔎",
+        st.page_link("pages/sources.py", label="查看这个数字的来源", icon=":material/search:",
                      query_params={"src_region": name, "src_metric": metric,
                                    "src_year": str(int(last["year"].max())), "src_period": half})
 

@@ -51,9 +51,9 @@ with st.form("review_form"):
     new_region = st.selectbox("更正后的地区", [None, *regions["name"]],
                               format_func=lambda n: "不改" if n is None else n)
     c1, c2, c3 = st.columns(3)
-    do_accept = c1.form_submit_button("✔ 确认无误")
-    do_correct = c2.form_submit_button("✎ 保存更正")
-    do_reject = c3.form_submit_button("✖ 驳回")
+    do_accept = c1.form_submit_button("确认无误", icon=":material/check:")
+    do_correct = c2.form_submit_button("保存更正", icon=":material/edit:")
+    do_reject = c3.form_submit_button("驳回", icon=":material/close:")
 
 if do_accept or do_correct or do_reject:
     if not user.strip():

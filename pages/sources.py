@@ -19,15 +19,21 @@ codes = list(catalog)
 c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
 region = c1.selectbox("地区", names, index=names.index(qp["src_region"]) if qp.get("src_region") in names else 0)
 metric = c2.selectbox("指标", codes, format_func=lambda c: catalog[c].name_zh,
-                      index=codes.index(qp["src_metric"]) if qp.get("src_metric") in codes else 1)
+                      index=codes.index(qp.get("src_metric", "members_total")) if qp.get(
+                          "src_metric", "members_total") in codes else 0)
+rid = int(regions.loc[regions["name"] == region, "id"].iloc[0])
 years = list(range(f.year_from, f.year_to + 1))
-y_url = int(qp["src_year"]) if qp.get("src_year", "").isdigit() else f.year_to
+if qp.get("src_year", "").isdigit():
+    y_url = int(qp["src_year"])
+else:  # default: the region's latest year that has this figure
+    have = cache.get("region_profile", rid, f.year_from, f.year_to).dropna(subset=["value"])
+    have = have[have["metric"] == metric]
+    y_url = int(have["year"].max()) if len(have) else f.year_to
 year = c3.selectbox("年份", sorted(set(years) | {y_url}), index=sorted(set(years) | {y_url}).index(y_url))
 period = c4.selectbox("期别", ["FY", "H1"], format_func={"FY": "全年", "H1": "上半年"}.get,
                       index=1 if qp.get("src_period") == "H1" else 0)
 qp.update({"src_region": region, "src_metric": metric, "src_year": str(year), "src_period": period})
 
-rid = int(regions.loc[regions["name"] == region, "id"].iloc[0])
 facts = cache.get("sources", rid, metric, year, period)
 counted = facts[(facts["status"] == "active") & (facts["batch_status"] == "loaded")]
 unit = catalog[metric].unit
@@ -35,9 +41,9 @@ if facts.empty:
     st.info(f"{region} {year}年{'上半年' if period == 'H1' else '全年'}没有“{catalog[metric].name_zh}”的数据。")
 elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
-    st.error(f"⚠️ 来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
+    st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
              "图表采用可信度最高的一条；请到审核页确认。")
-    st.page_link("pages/review.py", label="去审核页处理", icon="📝")
+    st.page_link("pages/review.py", label="去审核页处理", icon=":material/fact_check:")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 
