@@ -153,6 +153,13 @@ def source_notes(src: pd.DataFrame, limit: int = 8) -> str:
     return f"【来源】{source_line(src)[5:]}，共{int(src['n_facts'].sum())}条数据（最近导入 {when}）：{names}{more}。"
 
 
+def _kind(approx: object) -> str | bool | None:
+    """The approximation kind as fmt.number takes it ('about', 'at_least', 'at_most'); None when exact or missing."""
+    if isinstance(approx, str):
+        return approx or None
+    return True if isinstance(approx, bool) and approx else None
+
+
 def _series_lines(df: pd.DataFrame) -> list[str]:
     """One line per metric: every year's figure in Chinese formatting, then the latest 同比."""
     lines = []
@@ -162,7 +169,7 @@ def _series_lines(df: pd.DataFrame) -> list[str]:
         if have.empty:
             continue
         unit = g["unit"].iloc[0]
-        vals = "；".join(f"{int(r.year)}年 {fmt.number(r.value, unit, 'about' if r.approx else None)}"
+        vals = "；".join(f"{int(r.year)}年 {fmt.number(r.value, unit, _kind(r.approx))}"
                         for r in have.itertuples())
         last = have.iloc[-1]
         prev = g.loc[g["year"] == last["year"] - 1, "value"]
@@ -173,8 +180,8 @@ def _series_lines(df: pd.DataFrame) -> list[str]:
 
 def _caveats(df: pd.DataFrame) -> list[str]:
     out = []
-    if "approx" in df and df["approx"].fillna(False).astype(bool).any():
-        out.append("标“约”的数字是报告中的约数（近、余、约）。")
+    if "approx" in df and any(_kind(a) for a in df["approx"]):
+        out.append("标“约”“逾”“不足”的数字是报告中的约数（近、约、余、多、不足）。")
     if "conflict" in df and df["conflict"].fillna(False).astype(bool).any():
         out.append("部分数字各来源不一致，取置信度最高者，会前请在“数据来源”页核对。")
     if "from_children" in df and df["from_children"].fillna(False).astype(bool).any():
@@ -211,9 +218,16 @@ def _trend_sources(ctx: DeckContext, metrics: Sequence[str], df: pd.DataFrame) -
     kids = have["from_children"].fillna(False).astype(bool) if "from_children" in have else False
     own = sources(ctx, metrics, sorted(set(have.loc[~kids, "year"])), towns=False)
     summed = sources(ctx, metrics, sorted(set(have.loc[kids, "year"])), towns=True)
-    both = pd.concat([x for x in (own, summed) if len(x)]) if len(own) or len(summed) else own
-    return both.groupby(["file", "kind"], as_index=False).agg(n_facts=("n_facts", "sum"),
-                                                              loaded_at=("loaded_at", "max"))
+    return _merge_sources(own, summed)
+
+
+def _merge_sources(*parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per file over several `sources` results, files of earlier parts listed first (notes cut the list)."""
+    both = pd.concat([p.assign(part=i) for i, p in enumerate(parts) if len(p)] or [parts[0].assign(part=0)])
+    out = both.groupby(["file", "kind"], as_index=False).agg(
+        n_facts=("n_facts", "sum"), loaded_at=("loaded_at", "max"), part=("part", "min"))
+    out = out.sort_values(["part", "n_facts", "file"], ascending=[True, False, True], ignore_index=True)
+    return out.drop(columns="part")
 
 
 def trend_slide(key: str, title: str, metrics: Sequence[str]) -> Callable[[DeckContext], Slide]:
@@ -258,7 +272,7 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
         fig = charts.ranking(towns, target=target)
         ranked = towns.sort_values("value", ascending=part == "bottom")
         place = "倒数第" if part == "bottom" else "第"
-        body = ["；".join(f"{place}{i}名 {r.region} {fmt.number(r.value, r.unit, 'about' if r.approx else None)}"
+        body = ["；".join(f"{place}{i}名 {r.region} {fmt.number(r.value, r.unit, _kind(r.approx))}"
                          for i, r in enumerate(ranked.itertuples(), start=1))] if len(ranked) else []
         if target is not None and len(ranked):
             below = int((ranked["value"] < target).sum())
@@ -301,9 +315,16 @@ def stacked_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
                                top=24, path=ctx.path)
         total = queries.trend([metric], list(ctx.region_ids), ctx.year_from, ctx.year_to, [ctx.period],
                               path=ctx.path)
-        src = sources(ctx, [metric])
-        return Slide(key, title, f"{ctx.place} · {ctx.years}（{PERIOD_ZH[ctx.period]}） · {source_line(src)}",
-                     charts.stacked(df), _notes(f"{title}（{ctx.years}）", _series_lines(total), total, src),
+        src = _merge_sources(_trend_sources(ctx, [metric], total), sources(ctx, [metric]))
+        have = df[df["value"].notna()]
+        body = _series_lines(total)
+        if len(have):  # the bars add up the towns; say so, next to the area's own reported figure above
+            unit = have["unit"].iloc[0]
+            by_year = have.groupby("year")["value"].sum()
+            sums = "；".join(f"{int(y)}年 {fmt.number(v, unit)}" for y, v in by_year.items())
+            body.append(f"图中为各镇（街道）之和：{sums}。与上行本级报告数不一致时，以本级报告数为准，会前请核对。")
+        return Slide(key, title, f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}） · "
+                     f"{source_line(src)}", charts.stacked(df), _notes(f"{title}（{ctx.years}）", body, total, src),
                      _wide(df, "region", by_year=True))
 
     return build
@@ -366,8 +387,10 @@ def for_slide(fig: go.Figure, height: int | None = None, scale: float = 1.0) -> 
     """A copy of a dashboard figure with projector-size text and no in-chart title (the slide has one)."""
     out = go.Figure(copy.deepcopy(fig))
     s = scale
-    out.update_layout(title=None, font={"size": round(22 * s)}, legend={"font": {"size": round(22 * s)}},
-                      margin={"l": 80, "r": 40, "t": 60, "b": 60})
+    # Legend top right, clear of the '单位：万人' note the dashboard charts put top left.
+    out.update_layout(title=None, font={"size": round(22 * s)},
+                      legend={"font": {"size": round(22 * s)}, "x": 1, "xanchor": "right"},
+                      margin={"l": 80, "r": 40, "t": 80, "b": 60})
     out.update_xaxes(tickfont={"size": round(20 * s)}, title_font={"size": round(22 * s)})
     out.update_yaxes(tickfont={"size": round(20 * s)}, title_font={"size": round(22 * s)})
     out.update_annotations(font_size=round(22 * s))

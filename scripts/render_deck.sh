@@ -4,7 +4,7 @@
 # Usage: scripts/render_deck.sh [DB] [OUT_DIR]
 #   DB       DuckDB file (default: data/union.duckdb; built from data/samples when missing)
 #   OUT_DIR  where deck.pptx, deck.pdf and slide-NN.png go (default: $TMPDIR/union-deck, outside the repo)
-# With UPDATE_DOCS=1 two slides (the cover-free first chart and the town ranking) are copied
+# With UPDATE_DOCS=1 two slides (a two-line trend with legend and the town ranking) are copied
 # to docs/deck/ so the committed pictures show how Chinese text renders.
 # Needs `make render-deps` (libreoffice-impress-nogui, poppler-utils) and `make system-deps`.
 set -euo pipefail
@@ -28,12 +28,12 @@ rm -f "$OUT"/slide-*.png
 # A private LibreOffice profile: no clash with a desktop instance, nothing written to $HOME.
 soffice -env:UserInstallation="file://$OUT/lo-profile" --headless --convert-to pdf --outdir "$OUT" \
   "$OUT/deck.pptx" >/dev/null
-pdftoppm -png -r 60 "$OUT/deck.pdf" "$OUT/slide"
+pdftoppm -png -r 96 "$OUT/deck.pdf" "$OUT/slide"
 ls "$OUT"/slide-*.png
 
 if [ "${UPDATE_DOCS:-0}" = 1 ]; then
   mkdir -p docs/deck
-  cp "$OUT/slide-02.png" docs/deck/slide-02-formation.png
+  cp "$OUT/slide-04.png" docs/deck/slide-04-membership.png
   cp "$OUT/slide-06.png" docs/deck/slide-06-coverage-ranking.png
   echo "已更新 docs/deck/"
 fi

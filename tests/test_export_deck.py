@@ -58,7 +58,8 @@ def test_trend_notes_match_the_query(slides: list[deck.Slide], ctx: deck.DeckCon
                           path=sample_db).dropna(subset=["value"])
     membership = next(s for s in slides if s.key == "membership")
     for r in trend.itertuples():
-        assert f"{r.year}年 {fmt.number(r.value, '人', 'about' if r.approx else None)}" in membership.notes
+        kind = r.approx if isinstance(r.approx, str) else None  # 'about' / 'at_least' / 'at_most'
+        assert f"{r.year}年 {fmt.number(r.value, '人', kind)}" in membership.notes
     assert membership.table.set_index("年份").loc[2024, "会员总数（人）"] == trend.set_index("year").loc[2024, "value"]
 
 
@@ -149,3 +150,10 @@ def test_tables_are_numbers_for_excel(slides: list[deck.Slide]) -> None:
         numeric = s.table.select_dtypes("number")
         assert not numeric.empty, s.key
         assert isinstance(s.table, pd.DataFrame)
+
+
+def test_stacked_notes_give_the_towns_sum_beside_the_reported_total(slides: list[deck.Slide]) -> None:
+    s = next(x for x in slides if x.key == "hardship")
+    town_sum = s.table["2024年（元）"].sum()
+    assert f"2024年 {fmt.number(town_sum, '元')}" in s.notes.split("图中为各镇（街道）之和：")[1]
+    assert "青禾区总工会2024" in s.notes  # the reported total's own source is cited too
