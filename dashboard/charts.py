@@ -98,6 +98,8 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
                     marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"color": theme.CONFLICT_COLOR, "width": 2}},
                 ), row=1, col=col)
     fig.update_xaxes(dtick=1, tickformat="d")
+    if unit == "%":
+        fig.update_yaxes(rangemode="normal")  # rates move by a few points: a zero baseline flattens them
     _unit_label(fig, unit_label, title)
     if len(names) == 1:
         fig.update_layout(showlegend=False)
@@ -210,5 +212,7 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
                                  text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
                                  showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
     fig.update_xaxes(dtick=2, tickformat="d")
+    if unit == "%":
+        fig.update_yaxes(rangemode="normal")
     _unit_label(fig, unit_label, title)
     return theme.apply(fig, 230 * rows + 90)
