@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.prefilter import Prefiltered
+
 LEXICON = Path(__file__).parent / "lexicon"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 
@@ -27,10 +29,12 @@ def _spec() -> dict:
 
 
 @cache
-def _rx(name: str) -> re.Pattern[str]:
+def _rx(name: str) -> Prefiltered:
+    """One alternation per list, behind a required-character check: most
+    sentences hold no 年/月 at all, and the check is far cheaper than the search."""
     section, key = name.split(".")
     pats = _spec()[section][key]
-    return re.compile("|".join(f"(?:{p})" for p in pats))
+    return Prefiltered("|".join(f"(?:{p})" for p in pats))
 
 
 @dataclass(frozen=True)
@@ -184,25 +188,51 @@ def _tail(key: str) -> re.Pattern[str]:
     return re.compile(_spec()["period"][key])
 
 
+@dataclass(frozen=True)
+class _WhenPatterns:
+    """The sentence-level time patterns, compiled once, and the characters at least one of them needs."""
+
+    cumulative: Prefiltered
+    partial: Prefiltered
+    explicit: Prefiltered
+    relative: Prefiltered
+    h1: Prefiltered
+    fy: Prefiltered
+    asof: Prefiltered
+    cues: tuple[str, ...] | None  # a text holding none of these matches no pattern above; None: no such set
+
+
+@cache
+def _when_patterns() -> _WhenPatterns:
+    names = ("period.cumulative", "period.partial", "date.explicit", "date.relative", "period.h1", "period.fy",
+             "date.asof")
+    pats = [_rx(n) for n in names]
+    needs = [p.required for p in pats]
+    cues = None if any(n is None for n in needs) else tuple(sorted(frozenset().union(*needs)))  # type: ignore[arg-type]
+    return _WhenPatterns(*pats, cues=cues)
+
+
 def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool) -> When:
     """Year/period/as_of for a figure, from the words of its sentence before it."""
     base_year = None if doc.year_masked else (doc.year or doc.dateline_year)
+    p = _when_patterns()
+    text = sentence_left
+    if p.cues is not None and not any(ch in text for ch in p.cues):
+        return When(base_year, doc.period, None, False)  # no date, period or span words: the document's
     year = base_year
     explicit = False
     period = doc.period
     as_of = None
-    text = sentence_left
 
-    # Cumulative and partial spans cancel the period.
-    if _rx("period.cumulative").search(text) or _rx("period.partial").search(text):
-        period = None
+    # Cumulative and partial spans cancel the period (applied last, so it overrides everything below).
+    cancel = p.cumulative.search(text) is not None or p.partial.search(text) is not None
 
     # Explicit dates: the last one before the figure wins.
     last = None
-    for m in _rx("date.explicit").finditer(text):
+    for m in p.explicit.finditer(text):
         last = m
     rel = None
-    for m in _rx("date.relative").finditer(text):
+    for m in p.relative.finditer(text):
         rel = m
     if last is not None and (rel is None or last.start() >= rel.start()):
         y = int(last.group("y"))
@@ -234,12 +264,12 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
             period = "FY"
         elif _MONTH.search(tail) and period != "FY":
             period = None
-    if _rx("period.h1").search(text):
+    if p.h1.search(text):
         period = "H1"
-    elif _rx("period.fy").search(text):
+    elif p.fy.search(text):
         period = "FY"
-    if _rx("period.cumulative").search(text) or _rx("period.partial").search(text):
+    if cancel:
         period = None
-    if stock and year is not None and period in ("H1", "FY") and _rx("date.asof").search(text):
+    if stock and year is not None and period in ("H1", "FY") and p.asof.search(text):
         as_of = f"{year}-06-30" if period == "H1" else f"{year}-12-31"
     return When(year, period, as_of, explicit)
