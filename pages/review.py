@@ -1,5 +1,6 @@
 """审核: facts that need a person (low confidence, flags, conflicting sources): accept, correct or reject."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import actions, cache, fmt
@@ -29,17 +30,22 @@ def reasons(r) -> str:
 table = queue.assign(
     原因=[reasons(r) for r in queue.itertuples()],
     数值=[fmt.number(v, u, a) for v, u, a in zip(queue["value"], queue["unit"], queue["approx"], strict=True)],
-    期别=queue["period"].map(PERIOD_ZH),
-)[["id", "region", "metric_zh", "数值", "year", "期别", "原因", "evidence", "file", "source_cell"]]
+    期别=queue["period"].map(PERIOD_ZH).fillna("—"),
+    年份=["—" if pd.isna(y) else str(int(y)) for y in queue["year"]],
+)[["id", "region", "metric_zh", "数值", "年份", "期别", "原因", "evidence", "file", "source_cell"]]
 table.columns = ["编号", "地区", "指标", "数值", "年份", "期别", "原因", "原文", "文件", "单元格"]
-st.markdown(f"共 **{len(table)}** 条待审核。点选一行进行处理。")
+st.markdown(f"共 **{len(table)}** 条待审核。点选一行，或在下面按编号选择。")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="review_table")
 rows = picked.selection.rows if picked else []
-if not rows:
+ids = [int(i) for i in queue["id"]]
+labels = {int(r.id): f"编号 {int(r.id)} · {r.region} · {r.metric_zh}" for r in queue.itertuples()}
+chosen = st.selectbox("要处理的数据", [None, *ids], index=1 + rows[0] if rows else 0, key="review_pick",
+                      format_func=lambda i: "（请选择）" if i is None else labels[i])
+if chosen is None:
     st.stop()
 
-fact = queue.iloc[rows[0]]
+fact = queue[queue["id"] == chosen].iloc[0]
 st.subheader(f"处理数据 {int(fact['id'])}：{fact['region']} · {fact['metric_zh']}")
 user = st.text_input("审核人", key="review_user", placeholder="请填写姓名")
 regions = cache.get("regions")

@@ -148,3 +148,51 @@ def test_missing_database_says_so_in_chinese(tmp_path, monkeypatch):
     db.forget()
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert at.error and "数据库文件不存在" in at.error[0].value
+
+
+@pytest.fixture
+def writable_db(sample_db_copy, monkeypatch):
+    with duckdb.connect(str(sample_db_copy), read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM facts WHERE len(flags) > 0").fetchone()[0]:
+            pytest.skip("sample database has no flagged facts yet")
+    monkeypatch.setenv("UNION_DB", str(sample_db_copy))
+    db.forget()
+    return sample_db_copy
+
+
+def review_at(fact_id: int, user: str = "张三") -> AppTest:
+    at = run("review")
+    at.selectbox(key="review_pick").set_value(fact_id).run()
+    at.text_input(key="review_user").input(user).run()
+    return at
+
+
+def test_review_page_rejects_a_fact(writable_db):
+    fid = q(writable_db, "SELECT min(id) FROM facts WHERE len(flags) > 0")[0][0]
+    at = review_at(fid)
+    next(b for b in at.button if b.label == "驳回").click().run()
+    assert not at.exception
+    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("rejected", "张三")]
+    assert fid not in [int(i) for i in at.dataframe[0].value["编号"]]
+
+
+def test_review_page_stores_a_correction_as_a_new_version(writable_db):
+    fid = q(writable_db, "SELECT min(id) FROM facts WHERE list_contains(flags, 'unknown_year')")[0][0]
+    at = review_at(fid, "李四")
+    at.number_input[0].set_value(1234)  # form widgets: submitted together with the button
+    at.number_input[1].set_value(2023)
+    at.selectbox[-1].set_value("白沙镇")
+    next(b for b in at.button if b.label == "保存更正").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    (value, year, by), = q(writable_db, "SELECT value, year, reviewed_by FROM facts WHERE supersedes = ?",
+                             [fid])
+    assert (value, year, by) == (1234, 2023, "李四")
+    assert q(writable_db, "SELECT status FROM facts WHERE id = ?", [fid]) == [("superseded",)]
+
+
+def test_review_page_needs_a_reviewer_name(writable_db):
+    fid = q(writable_db, "SELECT min(id) FROM facts WHERE len(flags) > 0")[0][0]
+    at = review_at(fid, "")
+    next(b for b in at.button if b.label == "确认无误").click().run()
+    assert at.error and "审核人" in at.error[0].value
+    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", None)]
