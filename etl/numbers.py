@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.prefilter import Prefiltered
+
 LEXICON = Path(__file__).parent / "lexicon"
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -102,6 +104,18 @@ def quantity_pattern() -> re.Pattern[str]:
     )
 
 
+_GROUPS = ("pre", "body", "red", "infix", "mult", "suffix", "unit", "tail")
+
+
+@cache
+def _quantity_scanner() -> Prefiltered:
+    """The quantity pattern tried only where a quantity can start (a digit, a numeral, 近/约…)."""
+    pattern = quantity_pattern()
+    if tuple(pattern.groupindex) != _GROUPS or pattern.groups != len(_GROUPS):
+        raise RuntimeError("units.toml: a pattern adds a capturing group; use (?:…)")  # m.groups() is unpacked
+    return Prefiltered(pattern, scan_first=True)
+
+
 def parse_cn_integer(s: str) -> int:
     """Chinese numerals (十余 → 10, 一千二百三十 → 1230, 两万 → 20000, 三十二 → 32)."""
     total = 0
@@ -127,12 +141,16 @@ def parse_cn_integer(s: str) -> int:
 _PIECE = re.compile(rf"(?P<ar>{_AR_NUM})|(?P<cn>[零〇一二两三四五六七八九十百千]+)|(?P<big>[万亿])")
 
 
+_PLAIN_ARABIC = re.compile(r"\d+(?:[.。]\d+)?")
+_PLAIN_CN = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
+
+
 def parse_number(body: str) -> float:
     """Value of a number body: 1,234.5 / 三十二 / 2万2千 / 28291.1万 / 11922。80."""
     body = body.replace(",", "")
-    if re.fullmatch(r"\d+(?:[.。]\d+)?", body):
+    if _PLAIN_ARABIC.fullmatch(body):
         return float(body.replace("。", "."))
-    if re.fullmatch("[零〇一二两三四五六七八九十百千万亿]+", body):
+    if _PLAIN_CN.fullmatch(body):
         return float(parse_cn_integer(body))
     # Mixed: Arabic pieces scaled by the Chinese units that follow them.
     total = 0.0
@@ -169,37 +187,35 @@ _APPROX_RANK = {"about": 1, "at_most": 2, "at_least": 3}
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number in text[start:end] that has a measure word or multiplier."""
     ap = _approx_words()
+    scaled_units = _spec().get("scaled", {})
     out: list[Quantity] = []
     us = units()
-    for m in quantity_pattern().finditer(text, start, len(text) if end is None else end):
-        unit_word = m.group("unit")
-        mult = m.group("mult")
-        body = m.group("body")
+    for m in _quantity_scanner().finditer(text, start, len(text) if end is None else end):
+        pre, body, _red, infix, mult, suffix, unit_word, tail = m.groups()  # by position: see _GROUPS
         if not unit_word and not mult and not (body and ("万" in body or "亿" in body)):
-            continue
+            continue  # a bare number (一是, 2023): most matches end here
         if body is None and not unit_word:
             continue
         # A Chinese-numeral body that ends in 万/亿 already carries its multiplier.
         unit = us.get(unit_word) if unit_word else None
         approx = None
-        for key, grp in (("prefix", "pre"), ("infix", "infix"), ("infix", "suffix"), ("tail", "tail")):
-            word = m.group(grp)
+        for key, word in (("prefix", pre), ("infix", infix), ("infix", suffix), ("tail", tail)):
             if word:
                 a = ap[key][word]
                 if approx is None or _APPROX_RANK[a] > _APPROX_RANK[approx]:
                     approx = a
-        num_start = m.start("body") if body is not None else m.start("red")
         if body is None:
-            out.append(Quantity(m.start(), m.end(), None, unit, approx, True, num_start, m.group()))
+            out.append(Quantity(m.start(), m.end(), None, unit, approx, True, m.start("red"), m.group()))
             continue
+        num_start = m.start("body")
         try:
             value = parse_number(body)
         except ValueError:
             continue
         if mult:
             value *= 100_000_000 * 10_000 if mult == "万亿" else _CN_BIG[mult]
-        if unit is not None and unit.word in _spec().get("scaled", {}):
-            value *= _spec()["scaled"][unit.word]
+        if unit is not None and unit.word in scaled_units:
+            value *= scaled_units[unit.word]
         # Guard against garbles such as 1.968人: counts are whole unless scaled.
         value = round(value, 6)
         scaled = bool(mult) or "万" in body or "亿" in body
