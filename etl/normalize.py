@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from opencc import OpenCC
+
+from etl.prefilter import Prefiltered
 
 LEXICON = Path(__file__).parent / "lexicon"
 
@@ -25,6 +28,15 @@ LEXICON = Path(__file__).parent / "lexicon"
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0x00A0] = 0x20
+
+
+def _to_halfwidth(text: str) -> str:
+    """`text.translate(_FULLWIDTH)`, on code point arrays: str.translate looks every
+    character up in a dict, which was a tenth of normalising."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    cps[(cps >= 0xFF01) & (cps <= 0xFF5E)] -= 0xFEE0
+    cps[(cps == 0x3000) | (cps == 0x00A0)] = 0x20
+    return cps.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @cache
@@ -39,6 +51,12 @@ def _removal_pattern() -> re.Pattern[str]:
         spec = tomllib.load(f)
     parts = [f"(?:{p})" for p in spec["remove"]["patterns"]]
     return re.compile("|".join(parts), re.MULTILINE)
+
+
+@cache
+def _removal_scanner() -> Prefiltered:
+    """The noise pattern tried only where noise can start (a bracket, 上一篇, 相关…), not at every character."""
+    return Prefiltered(_removal_pattern(), scan_first=True)
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,7 @@ def normalize(original: str) -> NormText:
     pos = 0  # in original
     out_len = 0
     removed = 0
-    for m in _removal_pattern().finditer(original):
+    for m in _removal_scanner().finditer(original):
         s, e = m.span()
         if e <= s:
             continue
@@ -116,6 +134,6 @@ def normalize(original: str) -> NormText:
         shifts.append(removed)
         pos = e
     pieces.append(original[pos:])
-    text = "".join(pieces).translate(_FULLWIDTH)
+    text = _to_halfwidth("".join(pieces))
     text = _to_simplified(text)
     return NormText(original, text, tuple(breaks), tuple(shifts))
