@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import db, regions
 from etl.archive import DEFAULT_ARCHIVE, archive_bytes
@@ -31,6 +33,7 @@ from etl.model import (
     Fact,
     Problem,
 )
+from etl.tally.columns import FactColumns
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
 STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
@@ -217,7 +220,9 @@ def _check_metrics(f: ExtractedFile) -> list[Problem]:
     from etl.catalog import load_catalog
 
     catalog = load_catalog()
-    unknown = sorted({fact.metric for fact in f.facts if fact.metric not in catalog})
+    cols = getattr(f, "fact_columns", None)
+    used = set(pc.unique(cols["metric"]).to_pylist()) if cols is not None else {fact.metric for fact in f.facts}
+    unknown = sorted(code for code in used if code not in catalog)
     return [Problem("error", f"未知的指标代码“{code}”，不在指标目录 etl/lexicon/metrics.csv 中。", f.name,
                     code, "unknown_metric") for code in unknown]
 
@@ -265,6 +270,7 @@ FACT_COLUMNS = (
 
 def _fact_row(batch_id: int, f: ExtractedFile, fact: Fact, doc: Document | None, duplicate: bool,
               resolver: regions.RegionResolver) -> dict[str, Any]:
+    """One fact as a row dict (the per-fact reference; `_fact_table` does the same for all facts at once)."""
     raw = fact.region or (doc.region if doc else None)
     region_id = resolver.resolve(raw)
     extra = []
@@ -292,11 +298,130 @@ FACT_ARROW_SCHEMA = pa.schema([
 ])
 
 
-def insert_facts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+class BatchResolver(regions.RegionResolver):
+    """RegionResolver that resolves each distinct name once and creates all new regions in one INSERT.
+
+    Same answers and the same new ids as calling `resolve` name by name in the
+    given order (a name created earlier in the batch is found by later ones,
+    aliases included): new regions get provisional negative ids during the
+    pass, then ids drawn from region_seq in order.
+    """
+
+    def resolve_all(self, raws: Iterable[str | None]) -> dict[str | None, int | None]:
+        out: dict[str | None, int | None] = {}
+        new: list[tuple[str, str]] = []  # (name, level), in order of creation
+        aliases: list[tuple[str, int]] = []  # (alias, provisional id)
+        for raw in raws:
+            if raw in out:
+                continue
+            if not raw or not raw.strip() or regions.is_placeholder(raw) or regions.is_relative(raw):
+                out[raw] = None
+                continue
+            name = regions.canonical_name(raw)
+            rid = self._lookup(raw, name)
+            if rid is None and self.create:
+                rid = -(len(new) + 1)
+                new.append((name, regions.infer_level(name)))
+                self.by_name[name] = rid
+                alias = raw.strip()
+                if alias != name:
+                    aliases.append((alias, rid))
+                    self.by_name[alias] = rid
+            out[raw] = rid
+        if not new:
+            return out
+        ids = sorted(r for (r,) in self.con.execute(
+            "SELECT nextval('region_seq') FROM range(?)", [len(new)]).fetchall())
+        real = {-(i + 1): rid for i, rid in enumerate(ids)}
+        self.con.register("_new_regions", pa.table({
+            "id": pa.array(ids, pa.int32()), "name": [n for n, _ in new], "level": [lv for _, lv in new]}))
+        try:
+            self.con.execute("INSERT INTO regions (id, name, level) SELECT id, name, level FROM _new_regions")
+        finally:
+            self.con.unregister("_new_regions")
+        if aliases:
+            self.con.register("_new_aliases", pa.table({
+                "alias": [a for a, _ in aliases], "region_id": pa.array([real[r] for _, r in aliases], pa.int32())}))
+            try:
+                self.con.execute("INSERT INTO region_aliases SELECT alias, region_id FROM _new_aliases "
+                                 "ON CONFLICT DO NOTHING")
+            finally:
+                self.con.unregister("_new_aliases")
+        for key, rid in list(self.by_name.items()):
+            if rid < 0:
+                self.by_name[key] = real[rid]
+        self.created.extend(ids)
+        return {raw: (real[rid] if rid is not None and rid < 0 else rid) for raw, rid in out.items()}
+
+
+def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], duplicate_docs: set[str],
+                resolver: BatchResolver) -> pa.Table:
+    """All facts of a file as rows of the facts table: regions resolved and flags merged once per distinct value.
+
+    Takes the file's columnar facts when it has them (big tallies), else the Fact list.
+    """
+    cols = getattr(f, "fact_columns", None)
+    if cols is None:
+        cols = FactColumns.from_facts(f.facts).table
+    n = cols.num_rows
+    raw = cols["region"]
+    missing = pc.or_kleene(pc.is_null(raw), pc.equal(raw, ""))
+    if pc.any(missing).as_py():  # fact.region or (doc.region if doc else None)
+        from_doc = [docs[d].region if d in docs else None for d in cols["doc_id"].to_pylist()]
+        raw = pc.if_else(missing, pa.array(from_doc, pa.string()), raw)
+    raw_enc = _encode(raw)
+    names = raw_enc.dictionary.to_pylist()
+    ids = resolver.resolve_all(names)
+    region_id = pc.take(pa.array([ids[name] for name in names], pa.int32()), raw_enc.indices)
+    # flags: the fact's own, then placeholder region, template document, duplicate document
+    fl_enc = _encode(pc.binary_join(cols["flags"], "\x1f"))
+    doc_enc = _encode(cols["doc_id"])
+    codes = (_codes(fl_enc) * (len(names) + 1) + _codes(raw_enc)) * (len(doc_enc.dictionary) + 1) + _codes(doc_enc)
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    fl_names, doc_names = fl_enc.dictionary.to_pylist(), doc_enc.dictionary.to_pylist()
+    merged = []
+    for code in uniq.tolist():
+        rest, d = divmod(code, len(doc_names) + 1)
+        fcode, r = divmod(rest, len(names) + 1)
+        own = fl_names[fcode - 1].split("\x1f") if fcode and fl_names[fcode - 1] else []
+        region = names[r - 1] if r else None
+        doc = docs.get(doc_names[d - 1]) if d else None
+        extra = []
+        if region and regions.is_placeholder(region):
+            extra.append(FLAG_PLACEHOLDER_REGION)
+        if doc is not None and doc.is_template:
+            extra.append(FLAG_TEMPLATE)
+        if d and doc_names[d - 1] in duplicate_docs:
+            extra.append(FLAG_DUPLICATE_DOC)
+        merged.append(_merge_flags(own, extra))
+    flags = pc.take(pa.array(merged, pa.list_(pa.string())), pa.array(inverse.reshape(-1)))
+    doc_id = pc.if_else(pc.equal(cols["doc_id"], ""), pa.scalar(None, pa.string()), cols["doc_id"])
+    return pa.table({
+        "batch_id": pa.array(np.full(n, batch_id, dtype=np.int32)), "doc_id": doc_id, "region_id": region_id,
+        "region_raw": raw, "metric": cols["metric"], "value": cols["value"], "unit": cols["unit"],
+        "approx": cols["approx"], "year": cols["year"], "period": cols["period"], "as_of": cols["as_of"],
+        "evidence": cols["evidence"], "start_offset": cols["start"], "end_offset": cols["end"],
+        "source_file": pa.repeat(pa.scalar(f.sha256, pa.string()), n),
+        "source_cell": cols["source"], "confidence": cols["confidence"], "flags": flags,
+    }, schema=FACT_ARROW_SCHEMA)
+
+
+def _encode(arr: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.dictionary_encode()
+
+
+def _codes(enc: pa.DictionaryArray) -> np.ndarray:
+    """Dictionary indices + 1, with 0 for null (so null is one more distinct value)."""
+    return pc.fill_null(pc.add(enc.indices.cast(pa.int64()), 1), 0).to_numpy()
+
+
+def insert_facts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]] | pa.Table) -> None:
     """One INSERT … SELECT from an Arrow table (see bench/bench_load.py for executemany vs this)."""
-    if not rows:
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=FACT_ARROW_SCHEMA)
+    if not table.num_rows:
         return
-    table = pa.Table.from_pylist(rows, schema=FACT_ARROW_SCHEMA)
     con.register("_new_facts", table)
     try:
         cols = ", ".join(FACT_COLUMNS)
@@ -307,7 +432,7 @@ def insert_facts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> 
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, outcome: FileOutcome,
-                dedup: Any, resolver: regions.RegionResolver) -> None:
+                dedup: Any, resolver: BatchResolver) -> None:
     """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set)."""
     con.execute(
         "INSERT INTO files (sha256, batch_id, name, size, kind, encoding, archive_path, text) "
@@ -330,13 +455,13 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
             [doc.doc_id, batch_id, doc.file_sha or f.sha256, doc.segment, doc.start, doc.end, doc.title,
              doc.region, doc.year, doc.period, doc.is_template, dup_of, list(doc.fingerprint)],
         )
-    rows = [_fact_row(batch_id, f, fact, docs.get(fact.doc_id), fact.doc_id in duplicate_docs, resolver)
-            for fact in f.facts]
-    insert_facts(con, rows)
+    table = _fact_table(batch_id, f, docs, duplicate_docs, resolver)
+    insert_facts(con, table)
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
-    outcome.facts = len(rows)
-    outcome.flagged = sum(1 for r in rows if r["flags"])
+    outcome.facts = table.num_rows
+    outcome.flagged = table.num_rows - pc.sum(pc.equal(pc.list_value_length(table["flags"]), 0)).as_py() \
+        if table.num_rows else 0
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, batch_id: int, fact_ids: Sequence[int]) -> int:
@@ -415,7 +540,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             "INSERT INTO batches (kind, user_name, note) VALUES (?, ?, ?) RETURNING id", [summary.kind, user, note]
         ).fetchone()[0]
         dedup = _duplicate_index(_active_fingerprints(con))
-        resolver = regions.RegionResolver(con)
+        resolver = BatchResolver(con)
         for f, outcome in todo:
             try:
                 _write_file(con, summary.batch_id, f, outcome, dedup, resolver)

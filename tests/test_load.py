@@ -330,3 +330,43 @@ def test_exact_index_fallback_finds_first_equal_fingerprint() -> None:
 
     idx = _ExactIndex([("a:0", (5, 1, 2)), ("b:0", (5, 1, 2)), ("c:0", (5, 3, 4))])
     assert (idx.find((5, 1, 2)), idx.find((5, 3, 4)), idx.find((5, 9, 9)), idx.find(())) == ("a:0", "c:0", None, None)
+
+
+def _regions_and_aliases(con) -> tuple[list[tuple], list[tuple]]:
+    return (con.execute("SELECT id, name, level FROM regions ORDER BY id").fetchall(),
+            con.execute("SELECT alias, region_id FROM region_aliases ORDER BY alias").fetchall())
+
+
+def test_fact_table_matches_row_by_row(tmp_path: Path) -> None:
+    """The batch path (distinct names resolved once, new regions in one INSERT) equals fact-by-fact resolution."""
+    from etl import db, regions
+    from etl.load import BatchResolver, _fact_row, _fact_table
+
+    names = ["城关街道", "城关", "新村镇工会", "新村镇", "青禾区新村镇", "xx镇", "本镇", "", None, "红旗机械厂",
+             " 新村镇总工会 ", "柳塘", "新村镇工会", "某某公司", "青禾区红旗机械厂"]
+    doc = Document("d:0", "s" * 64, "a.txt", 0, 0, 10, "t", "白沙镇", 2015, "FY")
+    template = Document("d:1", "s" * 64, "a.txt", 1, 0, 10, "t", "X街道", 2015, "FY", is_template=True)
+    docs = {doc.doc_id: doc, template.doc_id: template}
+    facts = [Fact(doc="a.txt", metric="union_orgs_total", value=i, unit="家", evidence=f"e{i}",
+                  doc_id=("d:0", "d:1", "")[i % 3], region=name, source=f"Sheet1!C{i + 2}",
+                  flags=("redacted",) if i % 4 == 0 else ()) for i, name in enumerate(names)]
+    f = ExtractedFile(path="a.txt", name="a.txt", sha256="s" * 64, data=b"x", kind="report", facts=facts)
+    results = []
+    for how in ("rows", "table"):
+        path = tmp_path / f"{how}.duckdb"
+        with db.transaction(path) as con:
+            regions.seed_regions(con)
+            if how == "rows":
+                resolver = regions.RegionResolver(con)
+                rows = [_fact_row(1, f, x, docs.get(x.doc_id), x.doc_id == "d:1", resolver) for x in facts]
+            else:
+                rows = _fact_table(1, f, docs, {"d:1"}, BatchResolver(con)).to_pylist()
+            results.append((rows, _regions_and_aliases(con)))
+    (rows_a, reg_a), (rows_b, reg_b) = results
+    assert len(rows_a) == len(rows_b) == len(names)
+    for a, b in zip(rows_a, rows_b, strict=True):
+        assert a == b
+    assert reg_a == reg_b
+    assert rows_b[4]["flags"] == ["redacted", "template", "duplicate_document"]
+    assert rows_b[5]["flags"] == ["placeholder_region"] and rows_b[5]["region_id"] is None
+    assert rows_b[7]["region_raw"] == "X街道"  # empty region: the document's
