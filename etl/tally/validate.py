@@ -31,30 +31,65 @@ def _key(f: Fact) -> tuple[str | None, int | None, str | None]:
     return (f.region, f.year, f.period)
 
 
-def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
-    """Problems found inside the file; returns the facts with exact duplicate rows removed."""
+def value_problem(metric: str, value: float, where: str) -> Problem | None:
+    """A figure that cannot be right on its own: negative, a rate over 100, a fractional count."""
+    m = load_catalog()[metric]
+    if value < 0:
+        return Problem("error", f"“{m.name_zh}”为负数 {_fmt(value)}，数量和金额不能小于 0。",
+                       where, _fmt(value), "negative_value")
+    if m.unit == "%" and value > 100:
+        return Problem("error", f"“{m.name_zh}”为 {_fmt(value)}%，比率应在 0–100% 之间。",
+                       where, _fmt(value), "rate_out_of_range")
+    if m.unit != "%" and m.unit != "元" and not float(value).is_integer():
+        return Problem("warning", f"“{m.name_zh}”为 {_fmt(value)}{m.unit}，通常应为整数，请核对。",
+                       where, _fmt(value), "fractional_count")
+    return None
+
+
+def year_problem(year: int, where: str) -> Problem:
+    y0, y1 = lexicon().years
+    return Problem("error", f"年度 {year} 不在 {y0}–{y1} 之间。", where, str(year), "year_range")
+
+
+def conflict_problem(f: Fact, first: Fact) -> Problem:
+    return Problem(
+        "error", f"{f.region} {f.year}年“{load_catalog()[f.metric].name_zh}”出现两次且数值不同："
+        f"{first.source} 为 {_fmt(first.value)}，此处为 {_fmt(f.value)}。请删除重复行。",
+        f.source or "", _fmt(f.value), "duplicate_conflict")
+
+
+def duplicate_row_problem(f: Fact, first: Fact) -> Problem:
+    line = _row(first.source).split("!")[-1]
+    return Problem("warning", f"{f.region} {f.year}年的这一行与第 {line} 行重复，只导入一次。",
+                   f.source or "", f.region, "duplicate_row")
+
+
+def pair_problem(rule: dict[str, str], small: Fact, big: Fact) -> Problem:
     cat = load_catalog()
+    return Problem(
+        "error", f"{rule['why']}：{cat[small.metric].name_zh} {_fmt(small.value)}，"
+        f"{cat[big.metric].name_zh} {_fmt(big.value)}（{big.source}）。", small.source or "",
+        _fmt(small.value), "pair_order")
+
+
+def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
+    """Problems found inside the file; returns the facts with exact duplicate rows removed.
+
+    etl.tally.fast.check_columns does the same on columns for big files; tests hold them equal.
+    """
     lx = lexicon()
     problems: list[Problem] = []
     y0, y1 = lx.years
     bad_years: set[int] = set()
     for f in facts:
-        m = cat[f.metric]
         if f.value is None:
             continue
-        if f.value < 0:
-            problems.append(Problem("error", f"“{m.name_zh}”为负数 {_fmt(f.value)}，数量和金额不能小于 0。",
-                                    f.source or "", _fmt(f.value), "negative_value"))
-        elif m.unit == "%" and f.value > 100:
-            problems.append(Problem("error", f"“{m.name_zh}”为 {_fmt(f.value)}%，比率应在 0–100% 之间。",
-                                    f.source or "", _fmt(f.value), "rate_out_of_range"))
-        elif m.unit != "%" and m.unit != "元" and not float(f.value).is_integer():
-            problems.append(Problem("warning", f"“{m.name_zh}”为 {_fmt(f.value)}{m.unit}，通常应为整数，请核对。",
-                                    f.source or "", _fmt(f.value), "fractional_count"))
+        p = value_problem(f.metric, f.value, f.source or "")
+        if p is not None:
+            problems.append(p)
         if f.year is not None and not y0 <= f.year <= y1 and f.year not in bad_years:
             bad_years.add(f.year)
-            problems.append(Problem("error", f"年度 {f.year} 不在 {y0}–{y1} 之间。", f.source or "",
-                                    str(f.year), "year_range"))
+            problems.append(year_problem(f.year, f.source or ""))
     # duplicates: the same region/period/metric twice
     seen: dict[tuple, Fact] = {}
     kept: list[Fact] = []
@@ -68,14 +103,9 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
         elif first.value == f.value:
             dup_rows.setdefault(_row(f.source), (f, first))
         else:
-            problems.append(Problem(
-                "error", f"{f.region} {f.year}年“{cat[f.metric].name_zh}”出现两次且数值不同："
-                f"{first.source} 为 {_fmt(first.value)}，此处为 {_fmt(f.value)}。请删除重复行。",
-                f.source or "", _fmt(f.value), "duplicate_conflict"))
+            problems.append(conflict_problem(f, first))
     for f, first in dup_rows.values():
-        line = _row(first.source).split("!")[-1]
-        problems.append(Problem("warning", f"{f.region} {f.year}年的这一行与第 {line} 行重复，只导入一次。",
-                                f.source or "", f.region, "duplicate_row"))
+        problems.append(duplicate_row_problem(f, first))
     # pairs that must not cross
     by_key: dict[tuple, dict[str, Fact]] = defaultdict(dict)
     for f in kept:
@@ -84,10 +114,7 @@ def check_file(facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
         for rule in lx.le_checks:
             small, big = group.get(rule["small"]), group.get(rule["big"])
             if small and big and small.value is not None and big.value is not None and small.value > big.value:
-                problems.append(Problem(
-                    "error", f"{rule['why']}：{cat[small.metric].name_zh} {_fmt(small.value)}，"
-                    f"{cat[big.metric].name_zh} {_fmt(big.value)}（{big.source}）。", small.source or "",
-                    _fmt(small.value), "pair_order"))
+                problems.append(pair_problem(rule, small, big))
     problems += _jumps(kept, {(*_key(f), f.metric): f.value for f in kept}, "本表")
     return kept, problems
 
@@ -96,6 +123,14 @@ def _row(source: str | None) -> str:
     """'Sheet1!D7' → 'Sheet1!7'."""
     sheet, _, cell = (source or "").rpartition("!")
     return f"{sheet}!{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+
+
+def jump_problem(f: Fact, before: float, where_prev: str) -> Problem:
+    m = load_catalog()[f.metric]
+    factor = lexicon().jump["factor"]
+    return Problem(
+        "warning", f"“{m.name_zh}”从 {f.year - 1}年的 {_fmt(before)}（{where_prev}）变为 {_fmt(f.value)}，"
+        f"变化超过 {factor:g} 倍，请确认不是填错单位或位数。", f.source or "", _fmt(f.value), "jump")
 
 
 def _jumps(facts: list[Fact], previous: dict[tuple, float | None], where_prev: str,
@@ -113,9 +148,7 @@ def _jumps(facts: list[Fact], previous: dict[tuple, float | None], where_prev: s
         if before is None or max(before, f.value) < min_base:
             continue
         if f.value > before * factor or f.value * factor < before:
-            out.append(Problem(
-                "warning", f"“{m.name_zh}”从 {f.year - 1}年的 {_fmt(before)}（{where_prev}）变为 {_fmt(f.value)}，"
-                f"变化超过 {factor:g} 倍，请确认不是填错单位或位数。", f.source or "", _fmt(f.value), "jump"))
+            out.append(jump_problem(f, before, where_prev))
     return out
 
 
