@@ -44,6 +44,7 @@ from etl.model import (
 )
 from etl.normalize import NormText, normalize
 from etl.numbers import Quantity, find_quantities
+from etl.prefilter import Prefiltered
 
 LEXICON = Path(__file__).parent / "lexicon"
 
@@ -65,8 +66,8 @@ _FILLER = re.compile(
 class Rule:
     metric: str
     units: frozenset[str]
-    head: tuple[re.Pattern[str], ...]
-    right: tuple[re.Pattern[str], ...]
+    head: tuple[Prefiltered, ...]  # cue list behind a required-character check: tried for every number
+    right: tuple[Prefiltered, ...]
     topic: tuple[re.Pattern[str], ...]
     topic_scope: str
     veto: tuple[re.Pattern[str], ...]
@@ -103,6 +104,16 @@ def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
     return (re.compile("|".join(f"(?:{p})" for p in pats)),) if pats else ()
 
 
+def _head_pattern(cues: list[str]) -> tuple[re.Pattern[str], ...]:
+    """The head cues, each only where just filler stands between it and the number."""
+    return (re.compile("(?:" + "|".join(f"(?:{h})" for h in cues) + f")(?={_FILLER.pattern}$)"),) if cues else ()
+
+
+def _prefiltered(pats: tuple[re.Pattern[str], ...]) -> tuple[Prefiltered, ...]:
+    """Cue lists tried for every number: a clause without any of their few required characters is skipped."""
+    return tuple(Prefiltered(p) for p in pats)
+
+
 @cache
 def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
     """Rules and guards from lexicon/cues.toml, compiled once."""
@@ -113,9 +124,8 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
         out.append(Rule(
             metric=r["metric"],
             units=frozenset(r["units"]),
-            head=(re.compile("(?:" + "|".join(f"(?:{h})" for h in r["head"]) + f")(?={_FILLER.pattern}$)"),)
-            if r.get("head") else (),
-            right=_compile(r.get("right", [])),
+            head=_prefiltered(_head_pattern(r.get("head", []))),
+            right=_prefiltered(_compile(r.get("right", []))),
             topic=_compile(r.get("topic", [])),
             topic_scope=r.get("topic_scope", "sentence"),
             veto=_compile(r.get("veto", [])),
@@ -133,6 +143,12 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
     return tuple(out), guards
 
 
+@cache
+def _rules_for(cls: str) -> tuple[Rule, ...]:
+    """The rules whose unit classes include `cls`, in lexicon order (most numbers fit only a few)."""
+    return tuple(r for r in rules()[0] if cls in r.units)
+
+
 def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
     return bool(pats) and pats[0].search(text) is not None
 
@@ -141,7 +157,9 @@ def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
     """The cue match ending closest to the number, with only filler in between."""
     best = None
     for p in rule.head:
-        for m in p.finditer(head):
+        if not p.may_match(head):
+            continue
+        for m in p.pattern.finditer(head):
             if m.end() == m.start():
                 continue
             gap = head[m.end():]
@@ -179,6 +197,24 @@ def _next_index(text: str, chars: str, lo: int, hi: int) -> int:
     pos = _boundaries(text, chars)
     k = bisect_left(pos, lo)
     return pos[k] if k < len(pos) and pos[k] < hi else hi
+
+
+def _zones(text: str, q: Quantity, seg_start: int, seg_end: int) -> tuple[int, int, int, int]:
+    """Sentence start and end, clause start and clause end around a quantity.
+
+    The same as `_last_index`/`_next_index` with SENT_END and CLAUSE_END, with
+    each boundary list fetched once: this runs for every number in the text.
+    """
+    sents, clauses = _boundaries(text, SENT_END), _boundaries(text, CLAUSE_END)
+    k = bisect_left(sents, q.start) - 1
+    sent_start = sents[k] + 1 if k >= 0 and sents[k] >= seg_start else seg_start
+    k = bisect_left(sents, q.end)
+    sent_end = sents[k] if k < len(sents) and sents[k] < seg_end else seg_end
+    k = bisect_left(clauses, q.start) - 1
+    clause_start = clauses[k] + 1 if k >= 0 and clauses[k] >= sent_start else sent_start
+    k = bisect_left(clauses, q.end)
+    right_end = clauses[k] if k < len(clauses) and clauses[k] < sent_end else sent_end
+    return sent_start, sent_end, clause_start, right_end
 
 
 def _plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
@@ -246,15 +282,12 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     cls = q.cls if q.unit is not None else "bare"
     if cls not in METRIC_CLASSES and cls != "bare":
         return []
-    sent_start = _last_index(text, SENT_END, seg_start, q.start)
-    sent_end = _next_index(text, SENT_END, q.end, seg_end)
-    clause_start = _last_index(text, CLAUSE_END, sent_start, q.start)
+    sent_start, sent_end, clause_start, right_end = _zones(text, q, seg_start, seg_end)
     head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
     head_start = max(head_start, q.start - 80)  # cues sit close to their number
     head = text[head_start:q.start]
     clause_left = text[clause_start:q.start]
     sentence_left = text[sent_start:q.start]
-    right_end = _next_index(text, CLAUSE_END, q.end, sent_end)
     right = text[q.end:right_end]
     para_left = text[max(seg_start, q.start - 300):q.start]
 
@@ -264,9 +297,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     if _any(guards["gap_veto"], tail):
         return []
     out: list[Candidate] = []
-    for rule in rule_list:
-        if cls not in rule.units:
-            continue
+    for rule in _rules_for(cls):
         hm = _head_match(rule, head)
         if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
             hm = None
