@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import logging
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -31,6 +32,17 @@ RENDER_TIMEOUT = 60.0
 # projector. A smaller CSS size with a larger scale makes the chart's text larger on the slide.
 SLIDE_SIZE = (1280, 568)
 SLIDE_SCALE = 2.5
+
+
+class _DropPipeNoise(logging.Filter):
+    """choreographer logs a full traceback for a half-read message when chromium exits, then ignores it;
+    at interpreter exit that lands after the test runner's summary line. The message carries no information."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "JSONError decoding message" not in record.getMessage()
+
+
+logging.getLogger("choreographer.channels.pipe").addFilter(_DropPipeNoise())
 
 
 class ExportUnavailable(RuntimeError):
