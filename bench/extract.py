@@ -7,8 +7,17 @@ extraction) and `bench/naive_extract.py` over the same texts in the same process
 pinned to one CPU.  Speed alone says little, so the table also shows each
 method's F1 on the dev set and on the samples (../shared/eval/score.py).
 
-    .venv/bin/python bench/extract.py            # 50 MB
-    .venv/bin/python bench/extract.py --mb 5     # quick look
+The row "etl.extract (before)" is the extractor as it was before the speed work
+(commit BEFORE, or --before REV): `git archive` puts its etl/ package in a temp
+dir and a subprocess pinned to the same CPU times it on the same corpus files.
+Its facts and F1 must equal the current row's: the speed work changed no output.
+
+Times are CPU seconds of the timing process (time.process_time): on a shared
+machine wall-clock time measures the neighbours as much as the code.
+
+    .venv/bin/python bench/extract.py                  # 50 MB
+    .venv/bin/python bench/extract.py --mb 5           # quick look
+    .venv/bin/python bench/extract.py --before none    # skip the old extractor
 """
 
 from __future__ import annotations
@@ -32,6 +41,42 @@ from naive_extract import naive_extract, read_text  # noqa: E402
 SAMPLES = ROOT / "data" / "samples"
 DEV = ROOT.parent / "shared" / "eval" / "dev"
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+BEFORE = "ce786f42d4a2a531730d03c84a660d07a0551d97"  # last commit before the extraction speed work
+
+# Run in a subprocess with the old etl/ first on sys.path: times it like time_it does.
+_BEFORE_TIMER = """
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {int(sys.argv[3])})
+from etl.extract import extract_report_text
+paths = sorted(os.listdir(sys.argv[2]))
+corpus = [(p, open(os.path.join(sys.argv[2], p), encoding="utf-8").read()) for p in paths]
+for name, text in corpus[:20]:
+    extract_report_text(text, name=name)
+t0 = time.process_time()
+n = sum(len(extract_report_text(text, name=name)[1]) for name, text in corpus)
+print(json.dumps({"seconds": time.process_time() - t0, "facts": n}))
+"""
+
+
+def old_package(rev: str, folder: Path) -> Path | None:
+    """The etl/ package at git revision `rev`, unpacked under `folder`; None if git cannot give it."""
+    archive = subprocess.run(["git", "archive", rev, "etl"], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        print(f"git archive {rev} failed: {archive.stderr.decode(errors='replace').strip()}")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def time_before(pkg: Path, corpus_dir: Path) -> tuple[float, int]:
+    """CPU seconds and fact count of the old extractor over the corpus files, in a subprocess."""
+    cpu = min(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+    proc = subprocess.run([sys.executable, "-c", _BEFORE_TIMER, str(pkg), str(corpus_dir), str(cpu)],
+                          capture_output=True, text=True, check=True)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    return got["seconds"], got["facts"]
 
 
 def build_corpus(mb: float, folder: Path) -> list[tuple[str, str]]:
@@ -70,13 +115,15 @@ def naive(text: str, name: str) -> int:
 def time_it(fn: Callable[[str, str], int], corpus: list[tuple[str, str]]) -> tuple[float, int]:
     for name, text in corpus[:20]:  # warm up: imports, compiled patterns, converters
         fn(text, name)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     n = sum(fn(text, name) for name, text in corpus)
-    return time.perf_counter() - t0, n
+    return time.process_time() - t0, n
 
 
-def f1(gold: Path, docs: Path, pred_fn: Callable[[str, str], list[dict]] | None) -> float | None:
-    """F1 from the shared scorer: the project's CLI when pred_fn is None, else pred_fn's output via --pred."""
+def f1(gold: Path, docs: Path, pred_fn: Callable[[str, str], list[dict]] | None,
+       pythonpath: Path | None = None) -> float | None:
+    """F1 from the shared scorer: the project's CLI when pred_fn is None (the old package's CLI when
+    `pythonpath` is given), else pred_fn's output via --pred."""
     if not SCORER.exists() or not gold.exists():
         return None
     cmd = [sys.executable, str(SCORER), "--gold", str(gold), "--docs", str(docs), "--json"]
@@ -86,7 +133,8 @@ def f1(gold: Path, docs: Path, pred_fn: Callable[[str, str], list[dict]] | None)
                 for fact in pred_fn(read_text(p), p.name):
                     fh.write(json.dumps(fact, ensure_ascii=False) + "\n")
             cmd += ["--pred", fh.name]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    # `python -m etl.extract` imports etl from its working directory: the old package's folder for "before".
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=pythonpath or ROOT)
     os.unlink(fh.name)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     return json.loads(lines[-1])["f1"] if proc.returncode == 0 and lines else None
@@ -95,15 +143,29 @@ def f1(gold: Path, docs: Path, pred_fn: Callable[[str, str], list[dict]] | None)
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=50.0, help="corpus size in MB of UTF-8 text (default 50)")
+    ap.add_argument("--before", default=BEFORE, help="git revision of the old extractor to time too, or 'none'")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the brief measures
 
     with tempfile.TemporaryDirectory(prefix="bench_extract_") as tmp:
-        corpus = build_corpus(args.mb, Path(tmp))
-    mb = sum(len(t.encode("utf-8")) for _, t in corpus) / 1_000_000
-    print(f"corpus: {len(corpus)} reports, {mb:.1f} MB UTF-8 (samples repeated), one core\n")
+        corpus_dir, old_dir = Path(tmp) / "corpus", Path(tmp) / "before"
+        corpus_dir.mkdir()
+        old_dir.mkdir()
+        corpus = build_corpus(args.mb, corpus_dir)
+        mb = sum(len(t.encode("utf-8")) for _, t in corpus) / 1_000_000
+        print(f"corpus: {len(corpus)} reports, {mb:.1f} MB UTF-8 (samples repeated), one core\n")
+        rows = run_methods(corpus)
+        pkg = old_package(args.before, old_dir) if args.before != "none" else None
+        if pkg is not None:
+            secs, n = time_before(pkg, corpus_dir)
+            rows.insert(1, ("etl.extract (before)", secs, n, f1(DEV / "gold.jsonl", DEV / "docs", None, pkg),
+                            f1(SAMPLES / "expected.jsonl", SAMPLES / "reports", None, pkg)))
+    print_table(rows, mb)
 
+
+def run_methods(corpus: list[tuple[str, str]]) -> list[tuple[str, float, int, float | None, float | None]]:
+    """(label, CPU seconds, facts, F1 dev, F1 samples) for the current extractor and the baseline."""
     methods: list[tuple[str, Callable[[str, str], int] | None, Callable | None]] = [
         ("naive keyword+cn2an", naive, naive_extract),
     ]
@@ -116,6 +178,10 @@ def main() -> None:
         secs, n = time_it(fn, corpus)
         rows.append((label, secs, n, f1(DEV / "gold.jsonl", DEV / "docs", pred),
                      f1(SAMPLES / "expected.jsonl", SAMPLES / "reports", pred)))
+    return rows
+
+
+def print_table(rows: list[tuple[str, float, int, float | None, float | None]], mb: float) -> None:
     base = next(r for r in rows if r[0].startswith("naive"))
     base_speed = mb / base[1]
     head = f"{'method':<22}{'MB':>8}{'seconds':>10}{'MB/s':>9}{'facts':>10}{'ratio':>8}{'F1 dev':>9}{'F1 samples':>12}"
