@@ -116,3 +116,63 @@ def test_pptx_of_the_trimmed_deck(page: AppTest) -> None:
     assert next(b.label for b in page.get("download_button")) == "下载 PPTX"
     page.button(key="present_make_png").click().run(timeout=120)
     assert page.session_state["present_png"][1][:4] == b"\x89PNG"
+
+
+# ---------------------------------------------------------------- the real app in Debian's chromium
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture
+def served(sample_db: Path):
+    """streamlit run app.py on a free loopback port against the sample database."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=APP.parent, env={**os.environ, "UNION_DB": str(sample_db)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="/usr/bin/chromium missing (make system-deps)")
+def test_in_the_browser_next_and_full_screen(served: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1600, "height": 1000})
+            pg.goto(served + "/")
+            pg.get_by_role("link", name="汇报模式").click()
+            pg.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+            sync_api.expect(pg.locator(".slide-title")).to_have_text("工会组建：工会组织总数")
+            pg.get_by_role("button", name="下一页 ▶").click()
+            sync_api.expect(pg.locator(".slide-title")).to_have_text("工会组建：建会率", timeout=20_000)
+            sync_api.expect(pg.get_by_text("第 2 / 10 页")).to_be_visible()
+            pg.get_by_text("全屏演示").click()
+            sync_api.expect(pg.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=20_000)
+            sync_api.expect(pg.get_by_text("编排本次汇报")).to_have_count(0)
+            sync_api.expect(pg.locator(".slide-title")).to_have_text("工会组建：建会率")
+        finally:
+            browser.close()
