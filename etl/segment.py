@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 
 from etl.normalize import NormText
+from etl.prefilter import Prefiltered
 
 LEXICON = Path(__file__).parent / "lexicon" / "segment.toml"
 
@@ -65,6 +66,7 @@ class _Rules:
     lead_in_join: int
     title_max: int
     title_keywords: tuple[str, ...]
+    title_keyword: re.Pattern[str]  # any of title_keywords, in one scan
     section_prefixes: tuple[str, ...]
     strip_prefix: re.Pattern[str]
     strip_suffix: re.Pattern[str]
@@ -76,9 +78,9 @@ class _Rules:
     time_prefix: re.Pattern[str]
     leadership: re.Pattern[str]
     leadership_within: int
-    announce: re.Pattern[str]
+    announce: Prefiltered
     closing: re.Pattern[str]
-    trailer: re.Pattern[str]
+    trailer: Prefiltered
     trailer_item_max: int
     placeholder: re.Pattern[str]
 
@@ -97,6 +99,7 @@ def rules() -> _Rules:
         lead_in_join=spec["lead_in"]["max_join_len"],
         title_max=t["max_len"],
         title_keywords=tuple(t["keywords"]),
+        title_keyword=re.compile("|".join(map(re.escape, t["keywords"]))),
         section_prefixes=tuple(t["section_prefixes"]),
         strip_prefix=re.compile(t["strip_prefix"]),
         strip_suffix=re.compile(t["strip_suffix"]),
@@ -108,9 +111,9 @@ def rules() -> _Rules:
         time_prefix=re.compile(o["time_prefix"]),
         leadership=re.compile(o["leadership"]),
         leadership_within=o["leadership_within"],
-        announce=re.compile(o["announce"]),
+        announce=Prefiltered(o["announce"]),  # searched in every line; most hold no 现将
         closing=re.compile("|".join(spec["closing"]["patterns"])),
-        trailer=re.compile("|".join(spec["trailer"]["patterns"])),
+        trailer=Prefiltered("|".join(spec["trailer"]["patterns"])),
         trailer_item_max=spec["trailer"]["item_max_len"],
         placeholder=re.compile(placeholder),
     )
@@ -201,6 +204,8 @@ def _title_text(s: str, r: _Rules) -> str:
     """The title if `s` is a title line, else ''."""
     if s.endswith("|") and not s.startswith("|"):  # a cell of a table rendered as text
         return ""
+    if not r.title_keyword.search(s):
+        return ""  # the stripped title is part of s, so it holds no keyword either; most lines end here
     t = r.strip_suffix.sub("", r.strip_prefix.sub("", s))
     if not t or len(t) > r.title_max or "|" in t or t[-1] in ":：,，、" or len(t.split()) > 2:
         return ""
