@@ -137,7 +137,7 @@ def main() -> None:
                           & (facts["year"] == y1) & (facts["period"] == "FY")],
         ),
         "审核 review": (
-            lambda: queries.review_queue(path=path),
+            lambda: (queries.review_queue(path=path), queries.review_total(path=path)),
             lambda: pd_review(facts),
         ),
     }

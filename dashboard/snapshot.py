@@ -44,12 +44,12 @@ CREATE TABLE conflict_ids AS
     SELECT f.id FROM src.facts f JOIN cc USING (region_id, metric, year, period)
     WHERE f.status = 'active' AND f.value IS NOT NULL
       AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip_flags);
-CREATE TABLE review_ids AS  -- what the review page lists (besides conflicts)
-    SELECT id FROM src.facts
+CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags, conflicts
+    SELECT id, confidence, id IN (SELECT id FROM conflict_ids) AS conflict FROM src.facts
     WHERE status = 'active' AND reviewed_by IS NULL
       AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
-      AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0)
-    UNION SELECT id FROM conflict_ids;
+      AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0
+           OR id IN (SELECT id FROM conflict_ids));
 CREATE TABLE excluded AS  -- facts the charts leave out, by metric, year (may be NULL) and reason
     SELECT metric, year, CASE
              WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'template') THEN '模板/占位文本'

@@ -34,7 +34,9 @@ table = queue.assign(
     年份=["—" if pd.isna(y) else str(int(y)) for y in queue["year"]],
 )[["id", "region", "metric_zh", "数值", "年份", "期别", "原因", "evidence", "file", "source_cell"]]
 table.columns = ["编号", "地区", "指标", "数值", "年份", "期别", "原因", "原文", "文件", "单元格"]
-st.markdown(f"共 **{len(table)}** 条待审核。点选一行，或在下面按编号选择。")
+total = cache.get("review_total")
+shown = f"，下面是最紧要的 {len(table)} 条" if total > len(table) else ""
+st.markdown(f"共 **{total}** 条待审核{shown}。点选一行，或在下面按编号选择。")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key="review_table")
 rows = picked.selection.rows if picked else []
