@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from etl.prefilter import Prefiltered
@@ -97,7 +97,9 @@ def _place_rx() -> re.Pattern[str]:
     return re.compile(rf"(?P<pre>[\u4e00-\u9fffxX*]{{0,4}}?)(?P<lvl>{levels})(?P<union>总工会|工会|工委会)?")
 
 
+@lru_cache(maxsize=4096)
 def clean_region(name: str) -> str:
+    """xx镇总工会 → xx镇 (cached: every fact of a document asks for the same few names)."""
     name = name.strip(" :：,，\"“”《》【】")
     for suffix in _spec()["region"]["strip_suffix"]:
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -26,7 +26,7 @@ import sys
 import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from etl.catalog import load_catalog
@@ -547,6 +547,7 @@ def _first_line(text: str) -> str:
     return next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:80]
 
 
+@lru_cache(maxsize=4096)
 def _region_flag(region: str | None) -> bool:
     return bool(region) and bool(_PLACEHOLDER.search(region or ""))
 
