@@ -116,3 +116,49 @@ def test_same_matches_as_re_on_random_text(text: str) -> None:
         fast = Prefiltered(rx, scan_first=True)
         assert (fast.search(text) is None) == (rx.search(text) is None), rx.pattern
         assert _spans(fast.finditer(text)) == _spans(rx.finditer(text)), rx.pattern
+
+
+# The other exact shortcuts of the speed work: full-width mapping on code point arrays and
+# sort-based distinct shingle hashes must equal the plain versions they replaced.
+
+WIDE = st.characters(blacklist_categories=("Cs",)) | st.sampled_from("，：（）１２３ＡＢ\u3000\u00a0年")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=WIDE, max_size=200))
+def test_halfwidth_equals_translate(text: str) -> None:
+    from etl.normalize import _FULLWIDTH, _to_halfwidth
+
+    assert _to_halfwidth(text) == text.translate(_FULLWIDTH)
+
+
+def test_halfwidth_keeps_lone_surrogates() -> None:
+    from etl.normalize import _FULLWIDTH, _to_halfwidth
+
+    text = "１２家\udcff，"
+    assert _to_halfwidth(text) == text.translate(_FULLWIDTH) == "12家\udcff,"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("工会组织建会率入会职工万人家1234567890abcAB,。 \n𠀀"), max_size=300))
+def test_shingle_hashes_equal_np_unique(text: str) -> None:
+    import numpy as np
+
+    from etl import dedup
+
+    cps = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
+    keep = np.ones(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    keep[bmp] = dedup._keep_table()[cps[bmp]]
+    codes = cps[keep].astype(np.uint64)
+    if len(codes) == 0:
+        expected = np.empty(0, dtype=np.uint64)
+    else:
+        width = min(dedup.SHINGLE, len(codes))
+        h = np.zeros(len(codes) - width + 1, dtype=np.uint64)
+        for j in range(width):
+            h = h * np.uint64(0x100000001B3) + codes[j: len(codes) - width + 1 + j]
+        expected = np.unique(dedup._mix(h))
+    got = dedup.shingle_hashes(text)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+    assert dedup.fingerprint(text) == (len(expected), *(int(x) for x in expected[: dedup.SKETCH_SIZE]))
