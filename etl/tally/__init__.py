@@ -37,26 +37,44 @@ class Analysis:
         return self.extracted.problems
 
 
+FAST_MIN_ROWS = 5000  # a sheet this long takes the columnar path (etl/tally/fast.py) unless told otherwise
+
+
 def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None = None,
-            engine: str | None = None, path: str | None = None) -> Analysis:
-    """Read, lay out, build facts and run the file checks. Never raises for bad input: problems say why."""
+            engine: str | None = None, path: str | None = None, fast: bool | None = None) -> Analysis:
+    """Read, lay out, build facts and run the file checks. Never raises for bad input: problems say why.
+
+    `fast`: the columnar path (same facts and problems, facts kept as columns until asked for);
+    None takes it when a sheet has FAST_MIN_ROWS rows or more.
+    """
+    from etl.tally.columns import FactColumns, TallyFile
     from etl.tally.facts import build
     from etl.tally.validate import check_file
 
     sha = hashlib.sha256(data).hexdigest()
-    ef = ExtractedFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
+    ef = TallyFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
     try:
         book = read_book(data, name, engine=engine)
     except TallyReadError as exc:
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)
+    if fast is None:
+        fast = any(len(g.rows) >= FAST_MIN_ROWS for g in book.grids)
     ef.encoding = book.encoding
     tables: list[Table] = []
     facts: list[Fact] = []
+    parts: list[FactColumns] = []
     for grid in book.grids:
         doc_id = f"{sha[:16]}:{grid.index}"
-        sheet_tables = find_tables(grid, mapping)
+        sheet_tables = find_tables(grid, mapping, quick=fast)
         for t in sheet_tables:
+            if fast:
+                from etl.tally.fast import build_columns
+
+                columns, problems = build_columns(t, doc=name, doc_id=doc_id)
+                parts.append(columns)
+                ef.problems += problems
+                continue
             built = build(t, doc=name, doc_id=doc_id)
             facts += built.facts
             ef.problems += built.problems
@@ -70,14 +88,19 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
         ef.problems.append(Problem("error", "文件中没有找到统计表：没有一行表头包含“地区”“年度”"
                                    "或指标名称（如“会员人数”）。"
                                    "请使用模板（数据上传页可下载）或检查表头。", name, code="no_table"))
-    kept, problems = check_file(facts)
-    ef.facts = kept
+    if fast:
+        from etl.tally.fast import check_columns
+
+        kept_columns, problems = check_columns(FactColumns.concat(parts))
+        ef.set_columns(kept_columns)
+    else:
+        ef.facts, problems = check_file(facts)
     ef.problems += problems
     return Analysis(ef, book, tables)
 
 
 def extract_tally_file(path: str | Path, *, mapping: dict[str, dict[str, str]] | None = None,
-                       engine: str | None = None) -> ExtractedFile:
+                       engine: str | None = None, fast: bool | None = None) -> ExtractedFile:
     """One tally file → ExtractedFile (kind 'tally'); facts carry their cell as `source`."""
     p = Path(path)
-    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p)).extracted
+    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p), fast=fast).extracted

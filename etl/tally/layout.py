@@ -12,6 +12,7 @@ next header (a second table on the same sheet) or the end; totals rows
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,10 +157,16 @@ def region_in(text: str) -> str | None:
     return None
 
 
-def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None) -> list[Table]:
-    """Every table on the sheet, top to bottom. `mapping`: user corrections by table key → letter → choice."""
+def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None,
+                quick: bool | None = None) -> list[Table]:
+    """Every table on the sheet, top to bottom. `mapping`: user corrections by table key → letter → choice.
+
+    `quick` classifies ordinary data rows column by column (see CellTypes) instead of one by one; same
+    result, used by default for sheets of QUICK_MIN_ROWS rows or more.
+    """
     rows = grid.rows
-    fill = filled(grid)
+    fill = filled(grid) if grid.merged else rows  # without merges the filled grid is the grid (read only)
+    types = CellTypes(grid) if (quick if quick is not None else len(rows) >= QUICK_MIN_ROWS) else None
     width = grid.width
     tables: list[Table] = []
     vertical = {(r1, c) for r1, c1, r2, c2 in grid.merged if r2 > r1 for c in range(c1, c2 + 1)}
@@ -196,7 +203,7 @@ def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None) ->
         s_year, s_period = find_year_period(grid.name)
         region = region_in(title) or region_in(grid.name)
         table = Table(grid, len(tables), head, [], columns, title.strip(), year or s_year, period or s_period, region)
-        end = _collect_rows(table, fill, head[-1] + 1)
+        end = _collect_rows(table, fill, head[-1] + 1, types)
         if not _has_figures(table):
             r = head[-1] + 1  # header words without numbers below (a legend, a metric list): not a table
             continue
@@ -297,13 +304,87 @@ def _classify(pieces: list[str]) -> HeaderGuess:
     return HeaderGuess("unknown", unit=unit)
 
 
-def _collect_rows(table: Table, fill: list[list[Any]], start: int) -> int:
+QUICK_MIN_ROWS = 2000
+
+
+class CellTypes:
+    """Per-cell Python types of a sheet as arrays, to classify ordinary data rows column by column.
+
+    An ordinary ("plain") row has a number cell (so it is no header), its first text cell is the
+    region cell, and that text is a name: neither a number written as text nor a note. Its kind is
+    then decided by the region text alone (合计/小计 → total, else data, or blank when the figure
+    cells are empty), exactly as `_collect_rows` decides row by row; every other row still goes
+    through that row-by-row logic.
+    """
+
+    def __init__(self, grid: Grid) -> None:
+        import numpy as np
+
+        self.np = np
+        self.rows = grid.rows
+        n, width = len(grid.rows), grid.width
+        self.columns: list[list[Any]] = [list(c) for c in itertools.zip_longest(*grid.rows)] if n else []
+        self.columns += [[None] * n for _ in range(width - len(self.columns))]
+        self.types = [np.array(list(map(type, col)), dtype=object) for col in self.columns]
+        self.has_number = np.zeros(n, dtype=bool)
+        self.first_text = np.full(n, -1, dtype=np.int64)  # column of the first str cell
+        for c, t in enumerate(self.types):
+            self.has_number |= np.equal(t, float) | np.equal(t, int)
+            self.first_text = np.where((self.first_text < 0) & np.equal(t, str), c, self.first_text)
+        self._irregular: Any = None
+        self._names: dict[str, tuple[str | None, str]] = {}
+
+    def _name(self, text: str) -> tuple[str | None, str]:
+        """(kind, normalised text) of a region cell: kind None when the row is not plain."""
+        got = self._names.get(text)
+        if got is None:
+            s = norm(text)
+            plain = s and not _is_numeric(text) and not is_note([text], s)
+            got = (total_kind(s) or "data", s) if plain else (None, s)
+            self._names[text] = got
+        return got
+
+    def plain_rows(self, region: int, figures: list[int]) -> tuple[list[str], list[str | None]]:
+        """Kind and region of every row (meaningful where plain); sets which rows are not plain."""
+        np = self.np
+        n = len(self.rows)
+        col = self.columns[region] if region < len(self.columns) else [None] * n
+        named = [self._name(v) if type(v) is str else (None, "") for v in col]
+        kinds = [k for k, _ in named]
+        regions: list[str | None] = [s for _, s in named]
+        has_figure = np.zeros(n, dtype=bool)
+        for c in figures:
+            if c < len(self.types):
+                has_figure |= np.not_equal(self.types[c], None.__class__)
+        plain = self.has_number & (self.first_text == region) & np.array([k is not None for k in kinds], dtype=bool)
+        for r in np.flatnonzero(plain & ~has_figure).tolist():
+            if kinds[r] == "data":
+                kinds[r] = "blank"  # a name without figures carries nothing to load
+        self._irregular = np.flatnonzero(~plain)
+        return kinds, regions  # type: ignore[return-value]
+
+    def next_irregular(self, r: int) -> int:
+        """The first row at or after r that is not plain (len(rows) when none)."""
+        i = int(self.np.searchsorted(self._irregular, r))
+        return int(self._irregular[i]) if i < len(self._irregular) else len(self.rows)
+
+
+def _collect_rows(table: Table, fill: list[list[Any]], start: int, types: CellTypes | None = None) -> int:
     """Classify rows after the header; returns the row where scanning for the next table resumes."""
     rows = table.grid.rows
     region_col = table.column("region")
     figure_cols = [c.index for c in table.columns if c.role in ("figure", "value")]
+    quick = types.plain_rows(region_col.index, figure_cols) if types and region_col and not table.grid.merged \
+        else None
     r = start
     while r < len(rows):
+        if quick is not None:  # a run of ordinary rows at once
+            kinds, regions = quick
+            end = types.next_irregular(r)
+            table.rows.extend(map(Row, range(r, end), kinds[r:end], regions[r:end]))
+            if end >= len(rows):
+                break
+            r = end
         raw = rows[r]
         if _header_score(raw) >= 2:
             break
