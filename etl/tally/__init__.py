@@ -8,6 +8,7 @@ detected tables, for the upload page to show and correct.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Analysis:
     extracted: ExtractedFile
     book: Book | None = None
     tables: list[Table] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # 'read', 'check': where the time went
 
     @property
     def facts(self) -> list[Fact]:
@@ -51,6 +53,7 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
     from etl.tally.facts import build
     from etl.tally.validate import check_file
 
+    started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     ef = TallyFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
     try:
@@ -58,6 +61,7 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
     except TallyReadError as exc:
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)
+    read = time.perf_counter()
     if fast is None:
         fast = any(len(g.rows) >= FAST_MIN_ROWS for g in book.grids)
     ef.encoding = book.encoding
@@ -96,7 +100,7 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
     else:
         ef.facts, problems = check_file(facts)
     ef.problems += problems
-    return Analysis(ef, book, tables)
+    return Analysis(ef, book, tables, {"read": read - started, "check": time.perf_counter() - read})
 
 
 def extract_tally_file(path: str | Path, *, mapping: dict[str, dict[str, str]] | None = None,

@@ -23,7 +23,7 @@ from etl.model import FLAG_PLACEHOLDER_REGION, PERIOD_FY, Fact, Problem
 from etl.tally.columns import FACT_SCHEMA, FactColumns
 from etl.tally.config import lexicon
 from etl.tally.facts import PLACEHOLDER_MARKS, Built, _check_total, _figure, _show, _where
-from etl.tally.layout import Column, Table
+from etl.tally.layout import CellTypes, Column, Table
 from etl.tally.mapping import parse_number, parse_period, parse_year
 from etl.tally.validate import (
     _row,
@@ -38,13 +38,14 @@ from etl.tally.validate import (
 _NONE = type(None)
 
 
-def _column(rows: list[list[Any]], index: list[int], c: int) -> list[Any]:
-    return [row[c] if c < len(row) else None for row in (rows[r] for r in index)]
+def _column(table: Table, index: list[int], c: int) -> list[Any]:
+    """Column c's values at the given rows (from the sheet's transposed CellTypes)."""
+    return CellTypes.of(table.grid).column(c, np.asarray(index, dtype=np.int64))
 
 
 def _numbers(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(is a plain int/float cell, its value as float64 with 0 elsewhere)."""
-    types = np.array(list(map(type, values)), dtype=object)
+    types = np.fromiter(map(type, values), dtype=object, count=len(values))
     mask = np.equal(types, float) | np.equal(types, int)
     if mask.all():
         return mask, np.array(values, dtype=np.float64)
@@ -81,7 +82,7 @@ def _shown(values: list[Any], numeric: np.ndarray, nums: np.ndarray) -> pa.Array
 
 def has_numbers(table: Table, c: int, data: list[int]) -> bool:
     """etl.tally.facts._has_numbers on a column."""
-    values = _column(table.grid.rows, data, c)
+    values = _column(table, data, c)
     numeric, nums = _numbers(values)
     if (numeric & np.isfinite(nums)).any():
         return True
@@ -90,7 +91,7 @@ def has_numbers(table: Table, c: int, data: list[int]) -> bool:
 
 def fraction_column(table: Table, c: int, data: list[int]) -> bool:
     """etl.tally.facts._fraction_column on a column."""
-    values = _column(table.grid.rows, data, c)
+    values = _column(table, data, c)
     numeric, nums = _numbers(values)
     finite = numeric & np.isfinite(nums)
     percent = table.grid.percent
@@ -148,8 +149,8 @@ def build_columns(table: Table, *, doc: str, doc_id: str) -> tuple[FactColumns, 
     periods: list[str | None] = [table.period or PERIOD_FY] * n
     ok = np.ones(n, dtype=bool)
     figure_cells = [c.index for c in table.columns if c.role in ("figure", "value")]
-    year_vals = _column(rows, data, year_col.index) if year_col is not None else None
-    period_vals = _column(rows, data, period_col.index) if period_col is not None else None
+    year_vals = _column(table, data, year_col.index) if year_col is not None else None
+    period_vals = _column(table, data, period_col.index) if period_col is not None else None
     y0, y1 = lexicon().years
     year_of: dict[tuple[type, Any], int | None] = {}
     period_of: dict[tuple[type, Any], str | None] = {}
@@ -199,10 +200,10 @@ def build_columns(table: Table, *, doc: str, doc_id: str) -> tuple[FactColumns, 
     shown: list[pa.Array] = []
     nocache = grid.formula_nocache
     for j, c in enumerate(cols):
-        cells = _column(rows, data, c.index)
+        cells = _column(table, data, c.index)
         numeric, nums = _numbers(cells)
         target = cat[c.metric].unit
-        slow = ~numeric & np.not_equal(np.array(list(map(type, cells)), dtype=object), _NONE)
+        slow = ~numeric & np.not_equal(np.fromiter(map(type, cells), dtype=object, count=len(cells)), _NONE)
         if nocache:
             for i in (i for i, r in enumerate(data) if (r, c.index) in nocache):
                 slow[i], numeric[i] = True, False
@@ -268,9 +269,10 @@ def _fact_table(table: Table, doc: str, doc_id: str, cols: list[Column], data: l
     row_pos, col_pos = flat // k, flat % k
     cat = load_catalog()
     region_arr = pa.array(regions, pa.string())
-    marks = {r: (FLAG_PLACEHOLDER_REGION,) if r and any(m in r for m in PLACEHOLDER_MARKS) else ()
-             for r in set(regions)}
-    flag_arr = pa.array([list(marks[r]) for r in regions], pa.list_(pa.string()))
+    enc = region_arr.dictionary_encode()
+    marks = [[FLAG_PLACEHOLDER_REGION] if r and any(m in r for m in PLACEHOLDER_MARKS) else []
+             for r in enc.dictionary.to_pylist()]
+    flag_arr = pc.take(pa.array(marks, pa.list_(pa.string())), enc.indices)
     rows_taken = pa.array(row_pos)
     cols_taken = pa.array(col_pos)
     region_f = pc.take(region_arr, rows_taken)

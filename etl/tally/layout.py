@@ -166,7 +166,7 @@ def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None,
     """
     rows = grid.rows
     fill = filled(grid) if grid.merged else rows  # without merges the filled grid is the grid (read only)
-    types = CellTypes(grid) if (quick if quick is not None else len(rows) >= QUICK_MIN_ROWS) else None
+    types = CellTypes.of(grid) if (quick if quick is not None else len(rows) >= QUICK_MIN_ROWS) else None
     width = grid.width
     tables: list[Table] = []
     vertical = {(r1, c) for r1, c1, r2, c2 in grid.merged if r2 > r1 for c in range(c1, c2 + 1)}
@@ -317,15 +317,29 @@ class CellTypes:
     through that row-by-row logic.
     """
 
+    @classmethod
+    def of(cls, grid: Grid) -> CellTypes:
+        """The grid's CellTypes, built once (the columnar build reads its columns too)."""
+        if grid.cells is None:
+            grid.cells = cls(grid)
+        return grid.cells
+
+    def column(self, c: int, rows: Any) -> list[Any]:
+        """Values of column c at the given row indices (a numpy int array)."""
+        if c >= len(self.columns) or not len(rows):
+            return [None] * len(rows)
+        return self.arrays[c][rows].tolist()
+
     def __init__(self, grid: Grid) -> None:
         import numpy as np
 
         self.np = np
         self.rows = grid.rows
         n, width = len(grid.rows), grid.width
-        self.columns: list[list[Any]] = [list(c) for c in itertools.zip_longest(*grid.rows)] if n else []
-        self.columns += [[None] * n for _ in range(width - len(self.columns))]
-        self.types = [np.array(list(map(type, col)), dtype=object) for col in self.columns]
+        self.columns: list[tuple[Any, ...]] = list(itertools.zip_longest(*grid.rows)) if n else []
+        self.columns += [(None,) * n for _ in range(width - len(self.columns))]
+        self.types = [np.fromiter(map(type, col), dtype=object, count=n) for col in self.columns]
+        self.arrays = [np.fromiter(col, dtype=object, count=n) for col in self.columns]
         self.has_number = np.zeros(n, dtype=bool)
         self.first_text = np.full(n, -1, dtype=np.int64)  # column of the first str cell
         for c, t in enumerate(self.types):
@@ -382,9 +396,9 @@ def _collect_rows(table: Table, fill: list[list[Any]], start: int, types: CellTy
             kinds, regions = quick
             end = types.next_irregular(r)
             table.rows.extend(map(Row, range(r, end), kinds[r:end], regions[r:end]))
-            if end >= len(rows):
-                break
             r = end
+            if r >= len(rows):
+                break
         raw = rows[r]
         if _header_score(raw) >= 2:
             break

@@ -45,6 +45,7 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
     percent: set[tuple[int, int]] | None = None  # percent-formatted numeric cells; None: formats unknown
     formula_nocache: set[tuple[int, int]] = field(default_factory=set)
+    cells: Any = field(default=None, repr=False, compare=False)  # layout.CellTypes, built on demand
 
     @property
     def width(self) -> int:
@@ -173,7 +174,8 @@ def _read_calamine(data: bytes) -> list[Grid]:
     grids = []
     for index, name in enumerate(wb.sheet_names):
         sh = wb.get_sheet_by_index(index)
-        rows = [[None if v == "" else v for v in row] for row in sh.to_python(skip_empty_area=False)]
+        rows = [row if "" not in row else [None if v == "" else v for v in row]
+                for row in sh.to_python(skip_empty_area=False)]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         grids.append(Grid(name, index, _trim(rows), merged, None))
     return grids
