@@ -149,7 +149,8 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     """
     params = {**_params(metrics, y0, y1, periods, regions), "top": top}
     df = snapshot.query_df(sql, params, path=path)
-    df = complete_years(df, df[["region_id", "region", "metric"]], y0, y1, periods)
+    if int(y0) != int(y1) or len(periods) > 1:  # one year, one period: there is no gap to draw
+        df = complete_years(df, df[["region_id", "region", "metric"]], y0, y1, periods)
     return _label(df.sort_values(["region", "metric", "year", "period"], ignore_index=True), path)
 
 
