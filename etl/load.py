@@ -307,6 +307,10 @@ class BatchResolver(regions.RegionResolver):
     pass, then ids drawn from region_seq in order.
     """
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.placeholders: set[str] = set()  # names seen by resolve_all that are template stand-ins (xx镇)
+
     def resolve_all(self, raws: Iterable[str | None]) -> dict[str | None, int | None]:
         out: dict[str | None, int | None] = {}
         new: list[tuple[str, str]] = []  # (name, level), in order of creation
@@ -314,7 +318,14 @@ class BatchResolver(regions.RegionResolver):
         for raw in raws:
             if raw in out:
                 continue
-            if not raw or not raw.strip() or regions.is_placeholder(raw) or regions.is_relative(raw):
+            if not raw or not raw.strip():
+                out[raw] = None
+                continue
+            if regions.is_placeholder(raw):
+                self.placeholders.add(raw)
+                out[raw] = None
+                continue
+            if regions.is_relative(raw):
                 out[raw] = None
                 continue
             name = regions.canonical_name(raw)
@@ -387,7 +398,7 @@ def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], dupl
         region = names[r - 1] if r else None
         doc = docs.get(doc_names[d - 1]) if d else None
         extra = []
-        if region and regions.is_placeholder(region):
+        if region and region in resolver.placeholders:  # resolve_all saw every region (is_placeholder)
             extra.append(FLAG_PLACEHOLDER_REGION)
         if doc is not None and doc.is_template:
             extra.append(FLAG_TEMPLATE)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -372,59 +373,51 @@ def check_columns(fc: FactColumns) -> tuple[FactColumns, list[Problem]]:
     n_year = int(year_codes.max()) + 2
     group = (region_codes * n_period + period_codes) * n_year + year_codes
     key = group * n_metric + metric_codes
-    _, first_index, inverse = np.unique(key, return_index=True, return_inverse=True)
-    first = first_index[inverse.reshape(-1)]
-    dup = first != np.arange(n)
+    dup = pd.Index(key).duplicated(keep="first")
     if dup.any():
+        first_of_key: dict[int, int] = {}
+        for i in np.flatnonzero(~dup).tolist():
+            first_of_key[int(key[i])] = i
         dup_rows: dict[str, tuple[Fact, Fact]] = {}
         for i in np.flatnonzero(dup).tolist():
-            f, f0 = _fact(t, i), _fact(t, int(first[i]))
+            f, f0 = _fact(t, i), _fact(t, first_of_key[int(key[i])])
             if f0.value == f.value:
                 dup_rows.setdefault(_row(f.source), (f, f0))
             else:
                 problems.append(conflict_problem(f, f0))
         problems += [duplicate_row_problem(f, f0) for f, f0 in dup_rows.values()]
     kept = ~dup
-
-    # 3. pairs that must not cross, per region/year/period in order of first appearance
     kept_idx = np.flatnonzero(kept)
-    groups, group_first = np.unique(group[kept_idx], return_index=True)
-    rank = np.empty(len(groups), dtype=np.int64)
-    rank[np.argsort(group_first, kind="stable")] = np.arange(len(groups))
+
+    # 3. pairs that must not cross, per region/year/period in order of first appearance among kept facts
+    rank, _ = pd.factorize(group[kept_idx])  # codes in order of first appearance
     pair_hits: list[tuple[int, int, int, int]] = []  # (group rank, rule, small fact, big fact)
     by_metric = {m: i + 1 for i, m in enumerate(metric_names)}
     for r_i, rule in enumerate(lx.le_checks):
         sm, bg = by_metric.get(rule["small"]), by_metric.get(rule["big"])
         if sm is None or bg is None:
             continue
-        small = kept_idx[(metric_codes[kept_idx] == sm) & has[kept_idx]]
-        big = kept_idx[(metric_codes[kept_idx] == bg) & has[kept_idx]]
-        big_at = np.full(len(groups), -1, dtype=np.int64)
-        big_at[np.searchsorted(groups, group[big])] = big
-        g = np.searchsorted(groups, group[small])
-        partner = big_at[g]
+        small_at = np.flatnonzero((metric_codes[kept_idx] == sm) & has[kept_idx])
+        big_at = np.flatnonzero((metric_codes[kept_idx] == bg) & has[kept_idx])
+        partner_of = np.full(int(rank.max()) + 1, -1, dtype=np.int64)
+        partner_of[rank[big_at]] = kept_idx[big_at]
+        small = kept_idx[small_at]
+        partner = partner_of[rank[small_at]]
         hit = (partner >= 0) & (value[small] > value[np.maximum(partner, 0)])
-        pair_hits += [(int(rank[gi]), r_i, int(s), int(b)) for gi, s, b in
-                      zip(g[hit].tolist(), small[hit].tolist(), partner[hit].tolist(), strict=True)]
-    for _, r_i, s, b in sorted(pair_hits):
-        problems.append(pair_problem(lx.le_checks[r_i], _fact(t, s), _fact(t, b)))
+        pair_hits += [(int(g), r_i, int(a), int(b)) for g, a, b in
+                      zip(rank[small_at][hit].tolist(), small[hit].tolist(), partner[hit].tolist(), strict=True)]
+    for _, r_i, a, b in sorted(pair_hits):
+        problems.append(pair_problem(lx.le_checks[r_i], _fact(t, a), _fact(t, b)))
 
     # 4. jumps against the same period a year before, inside the file
     factor, min_base = lx.jump["factor"], lx.jump["min_base"]
     stock = np.array([False, *(cat[m].kind == "stock" and cat[m].unit != "%" for m in metric_names)])[metric_codes]
     cand = kept_idx[stock[kept_idx] & has[kept_idx] & ~year_null[kept_idx]]
-    kept_keys = key[kept_idx]  # unique and sorted? unique yes; sort for lookup
-    order = np.argsort(kept_keys, kind="stable")
-    sorted_keys = kept_keys[order]
-    prev_key = key[cand] - n_metric  # year - 1
-    pos = np.searchsorted(sorted_keys, prev_key)
-    pos_ok = pos < len(sorted_keys)
-    found = np.zeros(len(cand), dtype=bool)
-    found[pos_ok] = sorted_keys[pos[pos_ok]] == prev_key[pos_ok]
-    prev = np.full(len(cand), -1, dtype=np.int64)
-    prev[found] = kept_idx[order[pos[found]]]
-    found &= ~value_null[np.maximum(prev, 0)]
-    before = value[np.maximum(prev, 0)]
+    at = pd.Index(key[kept_idx]).get_indexer(key[cand] - n_metric)  # the same key with year - 1
+    found = at >= 0
+    prev = np.where(found, kept_idx[np.maximum(at, 0)], 0)
+    found &= ~value_null[prev]
+    before = value[prev]
     now = value[cand]
     plain = np.isfinite(before) & np.isfinite(now)
     jump = found & plain & (np.maximum(before, now) >= min_base) & ((now > before * factor) | (now * factor < before))

@@ -38,7 +38,7 @@ class Column:
         return col_letter(self.index)
 
 
-@dataclass
+@dataclass(slots=True)  # a big sheet has one per row
 class Row:
     index: int
     kind: str  # 'data' | 'total' | 'subtotal' | 'note' | 'blank'
@@ -362,8 +362,10 @@ class CellTypes:
         """Kind and region of every row (meaningful where plain); sets which rows are not plain."""
         np = self.np
         n = len(self.rows)
-        col = self.columns[region] if region < len(self.columns) else [None] * n
-        named = [self._name(v) if type(v) is str else (None, "") for v in col]
+        col = self.columns[region] if region < len(self.columns) else (None,) * n
+        names = {v: self._name(v) for v in set(col) if type(v) is str}
+        other = (None, "")
+        named = [names.get(v, other) if type(v) is str else other for v in col]
         kinds = [k for k, _ in named]
         regions: list[str | None] = [s for _, s in named]
         has_figure = np.zeros(n, dtype=bool)
