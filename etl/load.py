@@ -33,7 +33,7 @@ from etl.model import (
     Fact,
     Problem,
 )
-from etl.tally.columns import FactColumns
+from etl.tally.columns import FactColumns, bulk
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
 STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
@@ -466,8 +466,9 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
             [doc.doc_id, batch_id, doc.file_sha or f.sha256, doc.segment, doc.start, doc.end, doc.title,
              doc.region, doc.year, doc.period, doc.is_template, dup_of, list(doc.fingerprint)],
         )
-    table = _fact_table(batch_id, f, docs, duplicate_docs, resolver)
-    insert_facts(con, table)
+    with bulk():
+        table = _fact_table(batch_id, f, docs, duplicate_docs, resolver)
+        insert_facts(con, table)
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
     outcome.facts = table.num_rows

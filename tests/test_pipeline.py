@@ -150,3 +150,34 @@ def test_mixed_folder_dispatches_tally_and_report(tmp_path: Path, inbox: Path) -
         ("白沙镇", "union_orgs_total", 86.0, "Sheet1!D2"), ("城关街道", "union_orgs_total", 120.0, "Sheet1!D3"),
         ("白沙镇", "members_total", 5120.0, "Sheet1!E2"), ("城关街道", "members_total", 8650.0, "Sheet1!E3"),
     ]
+
+
+def test_big_tally_takes_the_fast_path_and_loads_once_and_undoes(tmp_path: Path) -> None:
+    """A 6,000-row tally goes through the columnar path into the database: one batch, idempotent, undoable."""
+    import openpyxl
+
+    from etl.tally import FAST_MIN_ROWS
+
+    rows = FAST_MIN_ROWS + 1000
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("汇总")
+    ws.append(["地区", "年份", "期间", "工会组织总数(家)", "会员总数(人)", "帮扶金额(万元)"])
+    for i in range(rows):
+        town, k = divmod(i, 10)
+        ws.append([f"大表{town:04d}镇", 2015 + k // 2, ("上半年", "全年")[k % 2], 100 + k, 4000 + k, 1.25])
+    path = tmp_path / "inbox" / "大表.xlsx"
+    path.parent.mkdir()
+    wb.save(path)
+    ef = extract_path(path)
+    assert ef.ok and ef.fact_columns is not None and ef.fact_count == rows * 3
+    db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
+    first = ingest_paths([path.parent], db_path=db, archive_dir=archive)
+    assert (first.loaded, first.facts) == (1, rows * 3)
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT value, source_cell, evidence FROM facts WHERE source_cell = '汇总!F2'").fetchone() \
+            == (12500.0, "汇总!F2", "大表0000镇｜帮扶金额(万元)：1.25")
+        assert con.execute("SELECT count(DISTINCT region_id) FROM facts").fetchone()[0] == rows // 10
+    again = ingest_paths([path.parent], db_path=db, archive_dir=archive)
+    assert again.batch_id is None and database_status(db)["facts"] == rows * 3
+    undo_batch(db, first.batch_id)
+    assert database_status(db)["facts"] == 0

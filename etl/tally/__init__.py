@@ -49,6 +49,14 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
     `fast`: the columnar path (same facts and problems, facts kept as columns until asked for);
     None takes it when a sheet has FAST_MIN_ROWS rows or more.
     """
+    from etl.tally.columns import bulk
+
+    with bulk():
+        return _analyze(data, name, mapping=mapping, engine=engine, path=path, fast=fast)
+
+
+def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None,
+             engine: str | None, path: str | None, fast: bool | None) -> Analysis:
     from etl.tally.columns import FactColumns, TallyFile
     from etl.tally.facts import build
     from etl.tally.validate import check_file

@@ -277,13 +277,15 @@ def _fact_table(table: Table, doc: str, doc_id: str, cols: list[Column], data: l
     rows_taken = pa.array(row_pos)
     cols_taken = pa.array(col_pos)
     region_f = pc.take(region_arr, rows_taken)
-    header = pa.array([f"｜{c.header}：" for c in cols], pa.string())
-    shown_all = pa.chunked_array(shown, pa.string()).combine_chunks() if shown else pa.array([], pa.string())
-    shown_f = pc.take(shown_all, pa.array(col_pos * n + row_pos))
-    evidence = pc.binary_join_element_wise(region_f, pc.take(header, cols_taken), shown_f, "")
-    lines = pc.cast(pa.array(np.asarray(data, dtype=np.int64)[row_pos] + 1), pa.string())
-    prefix = pa.array([f"{table.grid.name}!{c.letter}" for c in cols], pa.string())
-    source = pc.binary_join_element_wise(pc.take(prefix, cols_taken), lines, "")
+    # Evidence and cell names are joined column by column (n rows each), then put in fact order with one take.
+    lines = pc.cast(pa.array(np.asarray(data, dtype=np.int64) + 1), pa.string())
+    evidence_by_col = [pc.binary_join_element_wise(region_arr, pa.scalar(f"｜{c.header}："), shown[j], "")
+                       for j, c in enumerate(cols)]
+    source_by_col = [pc.binary_join_element_wise(pa.scalar(f"{table.grid.name}!{c.letter}"), lines, "")
+                     for c in cols]
+    order = pa.array(col_pos * n + row_pos)
+    evidence = pc.take(pa.chunked_array(evidence_by_col, pa.string()), order).combine_chunks()
+    source = pc.take(pa.chunked_array(source_by_col, pa.string()), order).combine_chunks()
     m = len(flat)
     return pa.table({
         "doc": pa.repeat(pa.scalar(doc, pa.string()), m),
