@@ -8,7 +8,7 @@ Pages are listed here (st.navigation does not scan pages/): add a line to add a 
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, views
 from etl.db import DatabaseBusy
 
 st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
@@ -28,6 +28,7 @@ PAGES = [
     st.Page("pages/history.py", title="导入记录", icon=":material/history:"),
 ]
 
+views.register(PAGES)
 page = st.navigation(PAGES)
 try:
     filters.sidebar()

@@ -31,6 +31,19 @@ def _approx(df: pd.DataFrame) -> pd.Series:
     return df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
 
 
+def _cells(df: pd.DataFrame, region: str | None = None) -> list[list]:
+    """customdata per point: [region, metric, year, period] of the cell it shows, so a click can open
+    its sources. region is '' where the point is a sum of several regions (no single source)."""
+    out = []
+    for _, r in df.iterrows():
+        name = r.get("region", region) or ""
+        if r.get("from_children"):
+            name = ""
+        out.append([name, r.get("metric", ""), int(r["year"]) if pd.notna(r.get("year")) else 0,
+                    r.get("period", "")])
+    return out
+
+
 def _hover(df: pd.DataFrame) -> list[str]:
     out = []
     for _, r in df.iterrows():
@@ -63,10 +76,12 @@ def empty(message: str = "所选范围内没有数据") -> go.Figure:
     return theme.apply(fig, height=260)
 
 
-def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, height: int = 420) -> go.Figure:
+def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, height: int = 420,
+          region: str | None = None) -> go.Figure:
     """Lines over years, one colour per `series`, one panel per period (全年 / 上半年).
 
-    Rows with NaN values stay in so that lines break at missing years.
+    Rows with NaN values stay in so that lines break at missing years. `region` names the single
+    region the lines are about (then a click on a point can open that figure's sources).
     """
     if df.empty or df["value"].notna().sum() == 0:
         return empty()
@@ -89,6 +104,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
                 marker={"size": 9, "color": [("white" if a else color) for a in approx],
                         "line": {"color": color, "width": 2}},
                 text=_hover(g), hovertemplate="%{x}年 " + str(name) + "：%{text}<extra></extra>",
+                customdata=_cells(g, region),
             ), row=1, col=col)
             bad = g[g.get("conflict", pd.Series(False, index=g.index)).fillna(False).astype(bool)]
             if not bad.empty:
@@ -139,7 +155,7 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     fig = go.Figure(go.Bar(
         x=values, y=df["region"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
         marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},
-        hovertemplate="%{y}：%{text}<extra></extra>",
+        hovertemplate="%{y}：%{text}<extra></extra>", customdata=_cells(df),
     ))
     if target is not None:
         div, _ = fmt.scale_for(df["value"].abs().max(), unit)
@@ -186,7 +202,7 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     for i, (region, g) in enumerate(df.groupby("region", sort=True)):
         fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=region, marker_color=theme.PALETTE[i % 8],
                              text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
-                             textposition="none"))
+                             textposition="none", customdata=_cells(g)))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     fig.update_xaxes(dtick=1, tickformat="d")
     _unit_label(fig, unit_label, title)
@@ -210,7 +226,7 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
         fig.add_trace(go.Scatter(x=g["year"], y=g["shown"], mode="lines+markers", connectgaps=False,
                                  line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 5},
                                  text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
-                                 showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
+                                 customdata=_cells(g), showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
     fig.update_xaxes(dtick=2, tickformat="d")
     if unit == "%":
         fig.update_yaxes(rangemode="normal")

@@ -80,6 +80,7 @@ def sidebar() -> Filters:
     labels = {r.name: ("　" * int(r.depth)) + r.name for r in regions.itertuples()}
     if "flt_ready" not in st.session_state:
         _init_from_url(names, lo, hi)
+    _restore(names, lo, hi)
     with st.sidebar:
         st.markdown("**筛选**")
         st.multiselect("地区", names, key="flt_regions", format_func=labels.get,
@@ -102,7 +103,21 @@ def sidebar() -> Filters:
                 PERIOD_CHOICES[st.session_state.flt_period], default)
     _write_url(f, lo, hi)
     st.session_state.filters = f
+    st.session_state.flt_saved = (list(st.session_state.flt_regions), (int(y0), int(y1)),
+                                  st.session_state.flt_period)
     return f
+
+
+def _restore(names: list[str], lo: int, hi: int) -> None:
+    """Put back widget values streamlit dropped (a st.switch_page mid-run reset the slider to a bare int)."""
+    regions, years, period = st.session_state.get("flt_saved", ([], (lo, hi), "全年"))
+    ys = st.session_state.get("flt_years")
+    if not (isinstance(ys, tuple | list) and len(ys) == 2):
+        st.session_state.flt_years = (max(lo, years[0]), min(hi, years[1]))
+    if not isinstance(st.session_state.get("flt_regions"), list):
+        st.session_state.flt_regions = [n for n in regions if n in names]
+    if st.session_state.get("flt_period") not in PERIOD_CHOICES:
+        st.session_state.flt_period = period
 
 
 def _write_url(f: Filters, lo: int, hi: int) -> None:
@@ -120,7 +135,26 @@ def _write_url(f: Filters, lo: int, hi: int) -> None:
             del qp[key]
 
 
+def ensure_router() -> None:
+    """Make sure the page runs under app.py's st.navigation.
+
+    On a freshly started server the first request is served in streamlit's old
+    pages/ folder mode (PagesManager.uses_pages_directory is still True until
+    some run calls st.navigation), so a bookmarked deep link such as
+    /region?town=白沙镇 ran pages/region.py alone: old navigation, no filters.
+    Clearing the flag and rerunning sends the same URL through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future streamlit without the flag
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current() -> Filters:
     """The filters app.py drew for this run (pages call this, never sidebar())."""
+    ensure_router()
     f = st.session_state.get("filters")
     return f if f is not None else sidebar()

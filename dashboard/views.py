@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -14,9 +15,50 @@ from dashboard.summary import Kpi
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+_pages: dict[str, st.Page] = {}
+
+
+def register(pages: Sequence) -> None:
+    """Remember app.py's st.Page objects: switch_page with a bare path inside st.navigation fell back
+    to the old pages/ folder navigation (measured in the browser), so links use the objects."""
+    for p in pages:
+        path = getattr(p, "_page", None)
+        if path is not None and not callable(path):
+            _pages[Path(str(path)).as_posix().split("/pages/")[-1].removeprefix("pages/")] = p
+
+
+def page(file: str):
+    """The registered st.Page for 'pages/<file>' (or the path itself when app.py did not register it)."""
+    return _pages.get(file.removeprefix("pages/"), file)
+
+
 def show(fig: go.Figure, key: str | None = None) -> None:
-    """Draw a figure with our own theme (theme=None keeps streamlit from restyling it)."""
-    st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key)
+    """Draw a figure with our own theme (theme=None keeps streamlit from restyling it).
+
+    Clicking a point that stands for one region's figure opens 数据来源 for it (the
+    charts put [region, metric, year, period] in each point's customdata).
+    """
+    key = key or f"chart-{fig.layout.title.text or ''}-{len(fig.data)}"
+    event = st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key, on_select="rerun",
+                            selection_mode="points")
+    points = event.selection.points if event else []
+    cell = points[0].get("customdata") if points else None
+    if cell and cell[0]:
+        open_sources(*cell)
+
+
+def open_sources(region: str, metric: str, year: int, period: str) -> None:
+    """Go to 数据来源 for one cell. The cell travels in session state, not in switch_page's query_params:
+    passing query_params there dropped the app back to the old pages/ navigation (seen in chromium);
+    the sources page writes them into the URL itself."""
+    st.session_state["open_sources"] = {"src_region": region, "src_metric": metric, "src_year": str(year),
+                                        "src_period": period}
+    st.switch_page(page("pages/sources.py"))
+
+
+def one_region(f: Filters) -> str | None:
+    """The single region a trend is about, if the filter picks exactly one."""
+    return f.region_names[0] if len(f.region_names) == 1 else None
 
 
 def excluded_note(metrics: Sequence[str], f: Filters) -> int:
@@ -26,7 +68,7 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
     if total:
         reasons = "，".join(f"{r}{n}条" for r, n in zip(ex["reason"], ex["n"], strict=True))
         st.caption(f"另有 {total} 条数据未计入图表（{reasons}），需人工核对。")
-        st.page_link("pages/review.py", label="去审核页处理", icon=":material/fact_check:")
+        st.page_link(page("pages/review.py"), label="去审核页处理", icon=":material/fact_check:")
     return total
 
 

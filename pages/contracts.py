@@ -8,6 +8,7 @@ METRICS = ["cc_enterprises", "wage_cc_enterprises", "cc_workers_covered", "cc_co
 
 st.title("集体合同")
 f = filters.current()
+one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
 towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
@@ -15,9 +16,9 @@ towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.
 left, right = st.columns(2)
 with left:
     views.show(charts.trend(trend[trend["metric"].isin(["cc_enterprises", "wage_cc_enterprises"])],
-                            title="签订集体合同 / 工资集体协商企业数"))
+                            title="签订集体合同 / 工资集体协商企业数", region=one))
 with right:
-    views.show(charts.trend(trend[trend["metric"] == "cc_workers_covered"], title="集体合同覆盖职工数"))
+    views.show(charts.trend(trend[trend["metric"] == "cc_workers_covered"], title="集体合同覆盖职工数", region=one))
 
 st.subheader("各镇（街道）对比")
 views.top_note(towns)

@@ -8,15 +8,16 @@ METRICS = ["union_orgs_total", "union_orgs_new", "union_coverage_rate"]
 
 st.title("工会组建")
 f = filters.current()
+one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
 towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)
 with left:
-    views.show(charts.trend(trend[trend["metric"] == "union_orgs_total"], title="工会组织总数（期末）"))
+    views.show(charts.trend(trend[trend["metric"] == "union_orgs_total"], title="工会组织总数（期末）", region=one))
 with right:
-    views.show(charts.trend(trend[trend["metric"] == "union_orgs_new"], title="新建工会组织数（当期）"))
+    views.show(charts.trend(trend[trend["metric"] == "union_orgs_new"], title="新建工会组织数（当期）", region=one))
 
 st.subheader("各镇（街道）对比")
 views.top_note(towns)

@@ -8,6 +8,7 @@ METRICS = ["aid_amount", "aid_households", "aid_recipients", "student_aid_amount
 
 st.title("困难帮扶")
 f = filters.current()
+one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
 towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"], top=views.TOP)
@@ -21,9 +22,9 @@ for col, row in zip(cols * 2, totals.itertuples(), strict=False):
 
 left, right = st.columns(2)
 with left:
-    views.show(charts.trend(trend[trend["metric"] == "aid_amount"], title="帮扶慰问金额"))
+    views.show(charts.trend(trend[trend["metric"] == "aid_amount"], title="帮扶慰问金额", region=one))
 with right:
-    views.show(charts.trend(trend[trend["metric"].isin(["aid_households"])], title="帮扶慰问户数"))
+    views.show(charts.trend(trend[trend["metric"].isin(["aid_households"])], title="帮扶慰问户数", region=one))
 
 st.subheader("各镇（街道）帮扶金额（全年，堆叠）")
 views.top_note(towns)

@@ -8,6 +8,7 @@ METRICS = ["members_total", "members_new", "workers_total", "membership_rate"]
 
 st.title("会员发展")
 f = filters.current()
+one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
 towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
@@ -15,9 +16,9 @@ towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.
 left, right = st.columns(2)
 with left:
     views.show(charts.trend(trend[trend["metric"].isin(["members_total", "workers_total"])],
-                            title="会员总数与职工总数（期末）"))
+                            title="会员总数与职工总数（期末）", region=one))
 with right:
-    views.show(charts.trend(trend[trend["metric"] == "members_new"], title="新发展会员数（当期）"))
+    views.show(charts.trend(trend[trend["metric"] == "members_new"], title="新发展会员数（当期）", region=one))
 
 st.subheader("各镇（街道）对比")
 views.top_note(towns)

@@ -10,6 +10,7 @@ KPI = ["union_orgs_total", "members_total", "union_coverage_rate",
 
 st.title("工会统计总览")
 f = filters.current()
+one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 period = f.periods[0]
 trend = cache.get("trend", KPI, f.region_ids, f.year_from, f.year_to, f.periods)
@@ -17,7 +18,7 @@ views.kpi_cards(summary.kpis(trend, KPI, period))
 
 st.subheader("趋势")
 metric = st.selectbox("指标", KPI, format_func=lambda c: load_catalog()[c].name_zh, key="overview_metric")
-views.show(charts.trend(trend[trend["metric"] == metric]))
+views.show(charts.trend(trend[trend["metric"] == metric], region=one))
 
 st.subheader("变化最大的地区（与上年同期相比）")
 latest = summary.latest_year(trend, period) or f.year_to

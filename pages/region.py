@@ -27,12 +27,10 @@ else:
     metric = st.selectbox("趋势指标", sorted(set(profile.dropna(subset=["value"])["metric"])),
                           format_func=lambda c: profile.loc[profile["metric"] == c, "name_zh"].iloc[0],
                           key="region_metric")
-    views.show(charts.trend(profile[profile["metric"] == metric], title=f"{name}"))
+    views.show(charts.trend(profile[profile["metric"] == metric], title=f"{name}", region=name))
     last = part[part["metric"] == metric].dropna(subset=["value"])
-    if len(last):
-        st.page_link("pages/sources.py", label="查看这个数字的来源", icon=":material/search:",
-                     query_params={"src_region": name, "src_metric": metric,
-                                   "src_year": str(int(last["year"].max())), "src_period": half})
+    if len(last) and st.button("查看这个数字的来源", icon=":material/search:"):
+        views.open_sources(name, metric, int(last["year"].max()), half)
 
 st.subheader("文件与上传批次")
 files = cache.get("region_files", rid)

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, cache, fmt
+from dashboard import actions, cache, filters, fmt
 
 FLAG_ZH = {"template": "模板文本", "unknown_year": "年份不明", "placeholder_region": "地区为占位符",
            "duplicate_document": "重复文档", "redacted": "数字被隐去"}
 PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
 
+filters.ensure_router()
 st.title("审核")
 st.caption("低可信度、带标记（模板、年份不明、重复文档等）或多个来源数字不一致的数据。"
            "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, filters, fmt
+from dashboard import cache, filters, fmt, views
 from dashboard.provenance import highlight
 from etl.catalog import load_catalog
 
@@ -11,6 +11,8 @@ STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已�
 st.title("数据来源")
 f = filters.current()
 qp = st.query_params
+if "open_sources" in st.session_state:  # arrived from a chart click or a 查看来源 button
+    qp.update(st.session_state.pop("open_sources"))
 regions = cache.get("regions")
 names = list(regions["name"])
 catalog = load_catalog()
@@ -43,7 +45,7 @@ elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
     st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
              "图表采用可信度最高的一条；请到审核页确认。")
-    st.page_link("pages/review.py", label="去审核页处理", icon=":material/fact_check:")
+    st.page_link(views.page("pages/review.py"), label="去审核页处理", icon=":material/fact_check:")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 

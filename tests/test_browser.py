@@ -36,13 +36,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(sample_db):
-    with duckdb.connect(str(sample_db), read_only=True) as con:
-        if not con.execute("SELECT count(*) FROM facts").fetchone()[0]:
-            pytest.skip("sample database has no facts yet")
+def start_server(db: Path):
+    """streamlit run app.py on a free port with UNION_DB=db; returns (process, base URL)."""
     port = free_port()
-    env = {**os.environ, "UNION_DB": str(sample_db)}
+    env = {**os.environ, "UNION_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port)],
@@ -53,12 +50,33 @@ def server(sample_db):
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                break
+                return proc, base
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    proc.kill()
+    pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="module")
+def sample(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM facts").fetchone()[0]:
+            pytest.skip("sample database has no facts yet")
+    return sample_db
+
+
+@pytest.fixture(scope="module")
+def server(sample):
+    proc, base = start_server(sample)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def fresh_server(sample):
+    """A server nobody has visited yet (its first request decides streamlit's navigation mode)."""
+    proc, base = start_server(sample)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
@@ -116,3 +134,20 @@ def test_sidebar_filter_changes_url_and_figures(server, page):
     fresh = page.context.new_page()
     fresh.goto(url)
     expect(fresh.locator('[data-testid="stMetricLabel"]').first).to_contain_text("上半年", timeout=30_000)
+
+
+def test_bookmarked_deep_link_then_click_a_point_opens_its_sources(fresh_server, page):
+    """First request to a fresh server is a deep link; then a click on a chart point leads to the
+    highlighted sentence, still inside the app's own navigation (not streamlit's pages/ fallback)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{fresh_server}/region?town=白沙镇")
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("筛选")
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("数据来源")
+    page.wait_for_timeout(800)
+    page.locator('[data-testid="stPlotlyChart"] .scatterlayer .points path').first.click(force=True)
+    page.wait_for_function("() => location.pathname.endsWith('/sources')", timeout=20_000)
+    expect(page.locator("mark").first).to_be_visible(timeout=20_000)  # the sentence, highlighted
+    assert "src_region=" in page.url, page.url
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("总览")
