@@ -148,7 +148,9 @@ def ensure_router() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future streamlit without the flag
         return
-    if PagesManager.uses_pages_directory:
+    # Only for a session that has not been through app.py yet: a rerun drops the widget event that
+    # triggered this run (a form submit would be lost), and AppTest resets the flag on every run.
+    if PagesManager.uses_pages_directory and "filters" not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
