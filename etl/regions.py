@@ -17,7 +17,7 @@ import csv
 import difflib
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -56,10 +56,12 @@ def rules() -> Rules:
     )
 
 
+@lru_cache(maxsize=65536)
 def canonical_name(raw: str | None) -> str:
     """The place name without union-body suffixes, Simplified and half-width, no spaces.
 
     城关街道总工会 → 城关街道; 城關街道 → 城关街道; ' 白沙镇工会 ' → 白沙镇.
+    Cached: a tally names the same towns on every row, and the rules are data read once.
     """
     if not raw:
         return ""
