@@ -80,7 +80,11 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="reuse (or create) this database instead of a temp one")
     args = ap.parse_args()
 
-    path = args.db or Path(tempfile.mkdtemp()) / "bench.duckdb"
+    with tempfile.TemporaryDirectory() as tmp:  # the 240 MB database goes away unless --db keeps it
+        run(args, args.db or Path(tmp) / "bench.duckdb")
+
+
+def run(args: argparse.Namespace, path: Path) -> None:
     if not path.exists():
         t = time.perf_counter()
         n = build_large(path, towns=args.towns, years=args.years)
