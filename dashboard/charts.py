@@ -28,7 +28,10 @@ def _approx(df: pd.DataFrame) -> pd.Series:
     """True where the value is approximate (approx holds 'about' / 'at_least' / 'at_most' or a bool)."""
     if "approx" not in df:
         return pd.Series(False, index=df.index)
-    return df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
+    approx = df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
+    if "partial" in df:  # a sum of only the towns that reported is not the whole either
+        approx = approx | df["partial"].fillna(False).astype(bool)
+    return approx
 
 
 def _cells(df: pd.DataFrame, region: str | None = None) -> list[list]:
@@ -50,7 +53,9 @@ def _hover(df: pd.DataFrame) -> list[str]:
         text = fmt.number(r["value"], r.get("unit", ""), r.get("approx"))
         if r.get("conflict"):
             text += "（来源不一致，见数据来源页）"
-        if r.get("from_children"):
+        if r.get("partial"):
+            text += f"（仅{int(r['n_children'])}个下级已报的合计，不完整）"
+        elif r.get("from_children"):
             text += "（由下级汇总）"
         out.append(text)
     return out
@@ -119,6 +124,8 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     _unit_label(fig, unit_label, title)
     if len(names) == 1:
         fig.update_layout(showlegend=False)
+    else:  # below the plot: above it the legend collides with the 全年/上半年 panel titles
+        fig.update_layout(legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0})
     return theme.apply(fig, height)
 
 

@@ -11,7 +11,8 @@ live here, once:
 - one value per cell (region × metric × year × period): the most confident,
   then the latest; a cell whose sources disagree is marked `conflict`;
 - a selected region shows its own reported figure, or else the sum of its
-  direct children (never for rates); rates are never added across regions;
+  direct children (never for rates), marked `partial` when some child did
+  not report; rates are never added across regions;
 - H1 and FY stay separate rows; stocks are never summed over periods (see
   `range_total` for flows); missing years come back as NaN rows, not zeros.
 """
@@ -93,11 +94,13 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     WITH {_SEL},
     own AS (
         SELECT c.region_id AS sel_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict,
-               false AS from_children, 0 AS n_children
+               false AS from_children, 0 AS n_children, false AS partial
         FROM cells c JOIN sel ON c.region_id = sel.sel_id WHERE {_CELL_FILTER}
     ),
     kids AS (
-        SELECT c.parent_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict, true, c.n_children
+        SELECT c.parent_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict, true, c.n_children,
+               -- a town missing that year: the sum is only of those that reported (marked, drawn hollow)
+               c.n_children < (SELECT count(*) FROM regions r WHERE r.parent_id = c.parent_id)
         FROM rollup c JOIN sel ON c.parent_id = sel.sel_id WHERE {_CELL_FILTER}
           AND NOT EXISTS (SELECT 1 FROM own o WHERE o.sel_id = c.parent_id AND o.metric = c.metric
                           AND o.year = c.year AND o.period = c.period)
@@ -107,7 +110,8 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
            CASE WHEN m.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
            CASE WHEN count(*) = 1 THEN any_value(p.approx) WHEN bool_or(p.approx IS NOT NULL) THEN 'about' END
                AS approx, bool_or(p.conflict) AS conflict,
-           bool_or(p.from_children) AS from_children, count(*) AS n_regions, sum(p.n_children) AS n_children
+           bool_or(p.from_children) AS from_children, bool_or(p.partial) AS partial, count(*) AS n_regions,
+           sum(p.n_children) AS n_children
     FROM per_sel p JOIN metrics m ON m.code = p.metric
     GROUP BY p.metric, p.year, p.period, m.unit
     """
@@ -300,7 +304,7 @@ def complete_years(df: pd.DataFrame, keys: pd.DataFrame, y0: int, y1: int, perio
     out = grid.merge(df, on=[*keys.columns, "year", "period"], how="left")
     if "approx" in out:
         out["approx"] = out["approx"].astype(object).where(out["approx"].notna(), None)
-    for col in ("conflict", "from_children"):
+    for col in ("conflict", "from_children", "partial"):
         if col in out:
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)
     return out

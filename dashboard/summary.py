@@ -21,6 +21,7 @@ class Kpi:
     approx: str | None  # 'about' | 'at_least' | 'at_most'
     conflict: bool
     history: tuple[float | None, ...]  # values over the year range, NaN for gaps
+    partial: bool = False  # a sum of only the child regions that reported
 
     @property
     def text(self) -> str:
@@ -47,7 +48,7 @@ def kpis(trend: pd.DataFrame, metrics: list[str], period: str = "FY") -> list[Kp
         out.append(Kpi(code, name, unit, int(last["year"]), period, float(last["value"]),
                        float(prev.iloc[0]) if len(prev) and pd.notna(prev.iloc[0]) else None,
                        last["approx"] if isinstance(last["approx"], str) else None, bool(last["conflict"]),
-                       tuple(g["value"])))
+                       tuple(g["value"]), bool(last.get("partial", False))))
     return out
 
 

@@ -81,8 +81,8 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
             st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
                       border=True, chart_data=hist if len(hist) > 1 else None,
-                      help=("含约数；" if k.approx else "") + ("来源不一致，请到数据来源页核对。" if k.conflict else "")
-                      or None)
+                      help=("含约数；" if k.approx else "") + ("仅为已上报下级的合计，不完整；" if k.partial else "")
+                      + ("来源不一致，请到数据来源页核对。" if k.conflict else "") or None)
 
 
 def scope_caption(f: Filters) -> None:

@@ -57,8 +57,9 @@ def test_flow_without_own_figure_is_sum_of_towns(demo):
     got = dict(zip(t["year"], t["value"], strict=True))
     assert got == pytest.approx(expected)
     assert t["from_children"].all()
-    # 云溪乡 sent no FY report for 2021: seven towns, said so.
+    # 云溪乡 sent no FY report for 2021: a seven-town sum, marked partial (drawn hollow).
     assert int(t.loc[t["year"] == 2021, "n_children"].iloc[0]) == len(TOWNS) - 1
+    assert list(t.loc[t["partial"], "year"]) == [2021]
 
 
 def test_missing_year_is_a_gap_not_a_zero(demo):
