@@ -25,6 +25,7 @@ PAGES = [
     st.Page("pages/sources.py", title="数据来源", icon=":material/search:"),
     st.Page("pages/review.py", title="审核", icon=":material/fact_check:"),
     st.Page("pages/upload.py", title="数据上传", icon=":material/upload_file:"),
+    st.Page("pages/upload_report.py", title="上传报告", icon=":material/description:"),
     st.Page("pages/history.py", title="导入记录", icon=":material/history:"),
 ]
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.filters import ensure_router
 from etl.load import KIND_ZH, STATUS_ZH, LoadError, database_status, undo_batch
+
+ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
 DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
 

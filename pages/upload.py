@@ -12,11 +12,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.filters import ensure_router
 from etl.catalog import load_catalog
 from etl.tally import upload as up
 from etl.tally.report import error_workbook
 from etl.tally.store import save_mapping
 from etl.tally.template import build_template
+
+ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
 DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
 ARCHIVE = Path(os.environ.get("UNION_ARCHIVE", "data/archive"))

@@ -1,0 +1,92 @@
+"""Uploading a work report from the page: archive, extract, show, then load.
+
+The same stages as `python -m etl ingest`, split so a person can look at the
+extracted figures (with the sentence each came from) before anything is
+written. The bytes are archived before they are parsed, so nothing sent is
+lost even when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import db
+from etl.catalog import load_catalog
+from etl.model import ExtractedFile, Problem
+
+REPORT_TYPES = ["txt", "docx", "pdf"]
+
+FLAG_ZH = {
+    "template": "模板/含占位符",
+    "unknown_year": "年份不明",
+    "placeholder_region": "地区不明",
+    "duplicate_document": "重复文档",
+    "redacted": "数字被隐去",
+}
+PERIOD_ZH = {"H1": "上半年", "FY": "全年"}
+APPROX_ZH = {"about": "约", "at_least": "逾", "at_most": "不足"}
+
+
+@dataclass
+class ReportPlan:
+    """What one uploaded report would add, before the user confirms."""
+
+    file: ExtractedFile
+    already: str | None = None  # set when the same bytes are already loaded
+
+    @property
+    def readable(self) -> bool:
+        return self.file.ok
+
+
+def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str) -> ReportPlan:
+    """Archive the bytes, then read and extract the report (nothing is written to the database)."""
+    from etl.archive import archive_bytes
+    from etl.extract import extract_report_text
+    from etl.read import ReadError, read_report
+    from etl.tally.upload import already_loaded
+
+    archive_bytes(data, name, archive_dir)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        rt = read_report(Path(name), data=data)
+    except ReadError as exc:
+        ef = ExtractedFile(name, name, sha, data, "report",
+                           problems=[Problem("error", str(exc), where=name, code="unreadable")])
+        return ReportPlan(ef)
+    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)
+    ef = ExtractedFile(name, rt.name, rt.sha256, data, "report", rt.encoding, rt.text, docs, facts)
+    plan = ReportPlan(ef)
+    if Path(db_path).exists():
+        with db.connect(db_path, read_only=True) as con:
+            plan.already = already_loaded(con, sha)
+    return plan
+
+
+def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None):
+    """Load the report as one undoable batch (returns etl.load.LoadSummary)."""
+    from etl.load import load_files
+
+    return load_files(db_path, [plan.file], archive_dir=archive_dir, user=user, note=f"报告上传：{plan.file.name}")
+
+
+def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
+    """One row per extracted figure, in Chinese, for the page's table."""
+    catalog = load_catalog()
+    rows = []
+    for f in plan.file.facts:
+        m = catalog[f.metric]
+        rows.append({
+            "指标": m.name_zh,
+            "数值": None if f.value is None else f.value,
+            "单位": m.unit,
+            "约数": APPROX_ZH.get(f.approx or "", ""),
+            "地区": f.region or "",
+            "年份": f.year,
+            "期间": PERIOD_ZH.get(f.period or "", ""),
+            "原文": f.evidence,
+            "标记": "、".join(FLAG_ZH.get(x, x) for x in f.flags),
+        })
+    return rows
