@@ -41,6 +41,14 @@ _CELL_FILTER = """
 
 _SEL = "sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS sel_id)"
 
+# The towns under the selected regions (a region without children stands for itself).
+_SCOPE = """
+    scope AS MATERIALIZED (
+        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+        UNION
+        SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
+    ),"""
+
 
 def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], regions: Sequence[int]) -> dict:
     return {"metrics": list(metrics), "y0": int(y0), "y1": int(y1), "periods": list(periods),
@@ -129,12 +137,7 @@ def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     help nobody).
     """
     sql = f"""
-    WITH {_SEL},
-    scope AS MATERIALIZED (
-        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
-        UNION
-        SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
-    ),
+    WITH {_SEL}, {_SCOPE}
     leaders AS (
         SELECT c.region_id FROM cells c JOIN scope USING (region_id)
         WHERE c.metric = $metrics[1] AND c.period = $periods[1]
@@ -166,12 +169,7 @@ def changes(metrics: Sequence[str], regions: Sequence[int], year: int, period: s
     in SQL so 40,000 towns never travel to pandas.
     """
     sql = f"""
-    WITH {_SEL},
-    scope AS MATERIALIZED (
-        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
-        UNION
-        SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
-    ),
+    WITH {_SEL}, {_SCOPE}
     cur AS (
         SELECT c.* FROM cells c JOIN scope USING (region_id)
         WHERE c.metric IN (SELECT unnest($metrics::VARCHAR[])) AND c.year = $year AND c.period = $period

@@ -529,18 +529,13 @@ def _dedupe(facts: list[Fact], sentences: list[int]) -> list[Fact]:
 
 
 def _segments(norm: NormText) -> list[tuple[int, int, str, bool]]:
-    """(start, end, title, is_template) per document in the file."""
-    try:
-        from etl.segment import split_documents
-    except ImportError:  # segmentation lands separately; one document meanwhile
-        split_documents = None
-    if split_documents is not None:
-        segs = split_documents(norm)
-        if segs:
-            return [(s.start, s.end, s.title or _first_line(norm.text[s.start:s.end]), s.is_template) for s in segs]
-    text = norm.text
-    title = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:80]
-    return [(0, len(text), title, bool(re.search(r"[xX×]{1,2}(?:镇|街道|县|区|家|人|年)", text)))]
+    """(start, end, title, is_template) per document in the file (one for an empty text)."""
+    from etl.segment import split_documents
+
+    segs = split_documents(norm)
+    if not segs:
+        return [(0, len(norm.text), _first_line(norm.text), False)]
+    return [(s.start, s.end, s.title or _first_line(norm.text[s.start:s.end]), s.is_template) for s in segs]
 
 
 def _first_line(text: str) -> str:
@@ -676,9 +671,6 @@ def main(argv: list[str] | None = None) -> int:
                           f"{fact.evidence}\n")
     return 1 if unreadable else 0
 
-
-def _replace_fact(f: Fact, **kw) -> Fact:
-    return replace(f, **kw)
 
 
 if __name__ == "__main__":
