@@ -160,23 +160,43 @@ def reporting_body(title: str, text: str) -> str | None:
         if m and m.group(1) not in spec["generic_orgs"] and not any(g in m.group(1) for g in spec["generic_orgs"]):
             return m.group(1) + ("" if w.endswith("公司") or w == "集团" else w)
     superior = re.compile("(?:" + "|".join(spec["superior"]) + ")$")
-    head = text[:3000]
+    head = text[:8000]
     union_named: dict[str, float] = {}
     union_bare: dict[str, float] = {}
     any_named: dict[str, float] = {}
+    superiors: set[str] = set()
     for n, u, pos in place_names(head):
         if superior.search(head[max(0, pos - 3):pos]):
+            superiors.add(n)
             continue
         bonus = 1.5 if pos < 300 else 1.0
         if n in levels:
             if u:
                 union_bare[n] = union_bare.get(n, 0) + bonus
-        else:
+        elif n not in spec["not_places"]:
             any_named[n] = any_named.get(n, 0) + bonus
             if u:
                 union_named[n] = union_named.get(n, 0) + bonus
+    # 新区 short for the superior 滨海新区 is the superior too.
+    for pool in (union_named, any_named):
+        for n in [n for n in pool if any(sup != n and sup.endswith(n) for sup in superiors if len(sup) > 1)]:
+            del pool[n]
+    if union_bare:
+        # The body calls itself 区总工会 again and again: its own name ends in that level (东区, not 银江镇).
+        level = max(union_bare, key=union_bare.__getitem__)
+        # Named at least twice (or once in the lead), so a stray 着区总工会 does not count.
+        same = {n: v for n, v in union_named.items() if n.endswith(level) and any_named[n] >= 1.5}
+        if same:
+            return max(same, key=same.__getitem__)
+        # 重庆市 named in the lead, then 市总工会 in the body.
+        lead = {n: v for n, v in any_named.items() if v >= 1.5 and (n.endswith(level) or union_bare[level] <= 1.5)}
+        if lead:
+            return max(lead, key=lead.__getitem__)
+        if not union_named or max(union_named.values()) <= union_bare[level]:
+            return level
     bare_title = [n for n, u, _ in in_title if u and n in levels]
-    for pool in (union_named, {n: 1.0 for n in bare_title}, union_bare, any_named):
+    early_named = {n: v for n, v in any_named.items() if v >= 1.5}  # named in the lead
+    for pool in (union_named, {n: 1.0 for n in bare_title}, early_named, union_bare, any_named):
         if pool:
             return max(pool, key=pool.__getitem__)
     return "全国" if any(nat in text[:800] for nat in spec["national"]) else None
