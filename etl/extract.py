@@ -217,13 +217,16 @@ def _zones(text: str, q: Quantity, seg_start: int, seg_end: int) -> tuple[int, i
     return sent_start, sent_end, clause_start, right_end
 
 
+_HEADING_END = re.compile(r"[。:：]")
+
+
 def _plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
     """(offset, in_plan) switches from plan/report headings in the segment."""
     _, guards = rules()
     zones: list[tuple[int, bool]] = [(start, False)]
     pos = start
     for line in text[start:end].split("\n"):
-        s = line.strip()
+        s = _HEADING_END.split(line.strip(), maxsplit=1)[0]  # 四、下半年工作打算。力争… → the heading part
         if 0 < len(s) <= 40:
             if _any(guards["plan_heading"], s):
                 zones.append((pos, True))
@@ -291,7 +294,8 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     right = text[q.end:right_end]
     para_left = text[max(seg_start, q.start - 300):q.start]
 
-    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right):
+    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
+            or _any(guards["plan_sentence_veto"], sentence_left):
         return []
     tail = head[-6:]
     if _any(guards["gap_veto"], tail):
@@ -414,6 +418,25 @@ def _table_facts(norm: NormText, start: int, end: int, ctx: DocContext, name: st
                         doc_id=doc_id, segment=seg, year=cell.year, period=None, region=ctx.region, start=s, end=e,
                         confidence=0.8, flags=flags))
     return out
+
+
+def _inherit_verb(text: str, got: list[Candidate], prev: Candidate) -> list[Candidate]:
+    """新建独立工会7家、联合工会2家: a list item after 、/和 keeps the verb of the first item."""
+    c = got[0]
+    between = text[prev.q.end:c.q.start]
+    if prev.sent_start != c.sent_start or not _LIST_ITEM.match(between) or _CLAUSE_BREAK.search(between):
+        return got
+    kept = _VERB_INHERITS.get((prev.metric, c.metric))
+    return [replace(c, metric=kept), *got[1:]] if kept else got
+
+
+_LIST_ITEM = re.compile(r"\s*[、和及]")
+_CLAUSE_BREAK = re.compile(r"[,;:。，；：]")
+# (metric of the first item, metric the item alone would get) → metric it keeps.
+_VERB_INHERITS = {
+    ("union_orgs_new", "union_orgs_total"): "union_orgs_new",
+    ("members_new", "members_total"): "members_new",
+}
 
 
 def _parallel(text: str, q: Quantity, prev: Candidate | None) -> Candidate | None:
@@ -568,6 +591,8 @@ def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[li
         prev_cand: Candidate | None = None
         for q in find_quantities(t, start, end):
             got = _bind(t, q, prev_end, start, end, zones)
+            if got and prev_cand is not None:
+                got = _inherit_verb(t, got, prev_cand)
             if not got:
                 par = _parallel(t, q, prev_cand)
                 got = [par] if par else []

@@ -296,6 +296,24 @@ def test_plan_section_drops_flows_but_keeps_present_stocks() -> None:
                            ("workers_total", 60000)]
 
 
+def test_plan_heading_followed_by_text_on_the_same_line() -> None:
+    body = "全年新建工会组织15家。\n四、下半年工作打算。力争全年新建工会15家,新增会员2000人。"
+    assert pairs(body) == [("union_orgs_new", 15)]
+
+
+def test_plan_word_governs_the_whole_sentence() -> None:
+    assert pairs("全年新建工会组织12家。明年力争新建工会15家,新增会员2000人。") == [("union_orgs_new", 12)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("上半年新建独立基层工会7家、联合工会2家。", [("union_orgs_new", 7), ("union_orgs_new", 2)]),
+    ("全年新增会员800人和工会会员200人。", [("members_new", 800), ("members_new", 200)]),
+    ("全镇共有工会组织300家,新建工会12家。", [("union_orgs_total", 300), ("union_orgs_new", 12)]),
+], ids=["新建…、联合工会", "新增会员…和会员", "逗号隔开不继承"])
+def test_list_item_keeps_the_verb_of_the_first_item(sentence: str, expected: list) -> None:
+    assert pairs(sentence) == expected
+
+
 def test_report_heading_after_a_plan_section_counts_again() -> None:
     body = ("一、上半年工作情况\n上半年新建工会组织10家。\n二、下半年工作打算\n新建工会组织8家。\n"
             "三、工作总结\n全年新建工会18家。")

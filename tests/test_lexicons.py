@@ -37,7 +37,8 @@ UNIT_CLASSES = {
 }
 RULE_KEYS = {"metric", "units", "head", "right", "topic", "topic_scope", "veto", "clause_veto", "right_veto",
              "sentence_veto", "raw_veto", "need_right_for", "right_alone", "multi", "gap"}
-GUARDS = {"gap_veto", "plan_veto", "right_veto", "plan_heading", "plan_stock_ok", "report_heading"}
+GUARDS = {"gap_veto", "plan_veto", "plan_sentence_veto", "right_veto", "plan_heading", "plan_stock_ok",
+          "report_heading"}
 
 
 def _load(name: str) -> dict:
