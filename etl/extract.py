@@ -286,6 +286,9 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     if cls not in METRIC_CLASSES and cls != "bare":
         return []
     sent_start, sent_end, clause_start, right_end = _zones(text, q, seg_start, seg_end)
+    if clause_start > sent_start and text[clause_start - 1] in ":：" and not text[clause_start:q.start].strip():
+        # 工会会员总数:8.9万人 — a label and its figure; the label is the cue.
+        clause_start = _last_index(text, CLAUSE_END, sent_start, clause_start - 1)
     head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
     head_start = max(head_start, q.start - 80)  # cues sit close to their number
     head = text[head_start:q.start]

@@ -502,3 +502,9 @@ def test_score_on_shipped_samples(shared_dir: Path) -> None:
     samples = ROOT / "data" / "samples"
     s = _score(shared_dir, "--gold", str(samples / "expected.jsonl"), "--docs", str(samples / "reports"))
     assert s["f1"] >= 0.95, s
+
+
+def test_label_colon_figure_lists() -> None:
+    body = "基层工会组织数：1,268个；工会会员总数：8.9万人；职工入会率：92.6%；新建工会组织：86家。"
+    assert pairs(body) == [("union_orgs_total", 1268), ("members_total", 89000), ("membership_rate", 92.6),
+                           ("union_orgs_new", 86)]
