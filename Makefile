@@ -7,7 +7,7 @@ DB ?= data/union.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps run sample-db test lint score score-dev bench render-deps clean
+.PHONY: help install system-deps run sample-db test screenshots lint score score-dev bench render-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ run: install sample-db ## install, build the sample database, start the dashboar
 test: install ## install everything and run lint + the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+screenshots: install ## refresh docs/screenshots/ from the browser tests (look at them afterwards)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
 
 lint: ## ruff only
 	$(BIN)/ruff check .
