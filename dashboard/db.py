@@ -29,6 +29,11 @@ def db_path() -> Path:
     return Path(os.environ.get("UNION_DB", "data/union.duckdb"))
 
 
+def archive_path() -> Path:
+    """Where uploads are archived: env UNION_ARCHIVE, read at call time like db_path()."""
+    return Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+
+
 @contextlib.contextmanager
 def reader(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for one unit of work, closed at once."""

@@ -643,15 +643,16 @@ def _to_fact(norm: NormText, c: Candidate, ctx: DocContext, name: str, doc_id: s
     )
 
 
-def extract_report_file(path: str | Path) -> ExtractedFile:
-    """Read a report file and extract it; read errors become a Chinese problem."""
+def extract_report_file(path: str | Path, data: bytes | None = None) -> ExtractedFile:
+    """Read a report file (or its uploaded bytes) and extract it; read errors become a Chinese problem."""
     from etl.read import ReadError, read_report
 
     path = Path(path)
     try:
-        rt = read_report(path)
+        rt = read_report(path, data=data)
     except ReadError as exc:
-        data = path.read_bytes() if path.is_file() else b""
+        if data is None:
+            data = path.read_bytes() if path.is_file() else b""
         return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
                              problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
     docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)

@@ -8,13 +8,12 @@ lost even when the file cannot be read.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl import db
 from etl.catalog import load_catalog
-from etl.model import ExtractedFile, Problem
+from etl.model import ExtractedFile
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
 
@@ -44,24 +43,14 @@ class ReportPlan:
 def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str) -> ReportPlan:
     """Archive the bytes, then read and extract the report (nothing is written to the database)."""
     from etl.archive import archive_bytes
-    from etl.extract import extract_report_text
-    from etl.read import ReadError, read_report
+    from etl.extract import extract_report_file
     from etl.tally.upload import already_loaded
 
-    archive_bytes(data, name, archive_dir)
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        rt = read_report(Path(name), data=data)
-    except ReadError as exc:
-        ef = ExtractedFile(name, name, sha, data, "report",
-                           problems=[Problem("error", str(exc), where=name, code="unreadable")])
-        return ReportPlan(ef)
-    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)
-    ef = ExtractedFile(name, rt.name, rt.sha256, data, "report", rt.encoding, rt.text, docs, facts)
-    plan = ReportPlan(ef)
-    if Path(db_path).exists():
+    archive_bytes(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    plan = ReportPlan(extract_report_file(Path(name), data=data))
+    if plan.readable and Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
-            plan.already = already_loaded(con, sha)
+            plan.already = already_loaded(con, plan.file.sha256)
     return plan
 
 

@@ -3,17 +3,16 @@
 Each action opens the database for itself and closes it (etl.load does).
 """
 
-import os
-from pathlib import Path
 
 import streamlit as st
 
+from dashboard.db import db_path
 from dashboard.filters import ensure_router
 from etl.load import KIND_ZH, STATUS_ZH, LoadError, database_status, undo_batch
 
 ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
-DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
+DB = db_path()
 
 st.title("导入记录")
 msg = st.session_state.pop("undo_message", None)

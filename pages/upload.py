@@ -6,12 +6,12 @@ No database connection outlives a single action.
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.db import archive_path, db_path
 from dashboard.filters import ensure_router
 from etl.catalog import load_catalog
 from etl.tally import upload as up
@@ -21,8 +21,8 @@ from etl.tally.template import build_template
 
 ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
-DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
-ARCHIVE = Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+DB = db_path()
+ARCHIVE = archive_path()
 CATEGORY_PAGE = {"formation": ("pages/formation.py", "工会组建"), "membership": ("pages/membership.py", "会员发展"),
                  "contracts": ("pages/contracts.py", "集体合同"), "hardship": ("pages/hardship.py", "困难帮扶")}
 

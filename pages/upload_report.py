@@ -1,18 +1,17 @@
 """上传报告: a work report (工作总结) → extracted figures with their sentences → confirm → one undoable batch."""
 
-import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.db import archive_path, db_path
 from dashboard.filters import ensure_router
 from etl.report_upload import REPORT_TYPES, commit_report, fact_rows, prepare_report
 
 ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
-DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
-ARCHIVE = Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+DB = db_path()
+ARCHIVE = archive_path()
 
 st.title("上传报告")
 st.caption("上传工作总结或讲话稿（.txt / .docx / 文字版 .pdf，简体或繁体均可）。系统找出其中的统计数字，"
