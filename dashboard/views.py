@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, filters
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
 
@@ -90,6 +91,18 @@ def scope_caption(f: Filters) -> None:
 
 
 TOP = 24  # towns in small multiples, heat maps and stacked bars
+
+
+def area(title: str, metrics: Sequence[str]) -> tuple[Filters, str | None, pd.DataFrame]:
+    """The opening every area page shares: title, filters, scope note and the metrics' trend table.
+
+    Returns the filters, the single region trends are about (or None) and the trend rows.
+    """
+    st.title(title)
+    f = filters.current()
+    scope_caption(f)
+    trend = cache.get("trend", list(metrics), f.region_ids, f.year_from, f.year_to, f.periods)
+    return f, one_region(f), trend
 
 
 def top_note(towns, top: int = TOP) -> None:

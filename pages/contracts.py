@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, views
+from dashboard import cache, charts, views
 
 METRICS = ["cc_enterprises", "wage_cc_enterprises", "cc_workers_covered", "cc_coverage_rate"]
 
-st.title("集体合同")
-f = filters.current()
-one = views.one_region(f)  # trends of one region link each point to its sources
-views.scope_caption(f)
-trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+f, one, trend = views.area("集体合同", METRICS)  # one: the single region whose trend points link to sources
 towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)

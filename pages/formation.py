@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, views
+from dashboard import cache, charts, views
 
 METRICS = ["union_orgs_total", "union_orgs_new", "union_coverage_rate"]
 
-st.title("工会组建")
-f = filters.current()
-one = views.one_region(f)  # trends of one region link each point to its sources
-views.scope_caption(f)
-trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+f, one, trend = views.area("工会组建", METRICS)  # one: the single region whose trend points link to sources
 towns = cache.get("by_region", METRICS, f.region_ids, f.year_from, f.year_to, f.periods, top=views.TOP)
 
 left, right = st.columns(2)

@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, fmt, queries, views
+from dashboard import cache, charts, fmt, queries, views
 
 METRICS = ["aid_amount", "aid_households", "aid_recipients", "student_aid_amount", "mutual_aid_payout"]
 
-st.title("困难帮扶")
-f = filters.current()
-one = views.one_region(f)  # trends of one region link each point to its sources
-views.scope_caption(f)
-trend = cache.get("trend", METRICS, f.region_ids, f.year_from, f.year_to, f.periods)
+f, one, trend = views.area("困难帮扶", METRICS)  # one: the single region whose trend points link to sources
 towns = cache.get("by_region", ["aid_amount"], f.region_ids, f.year_from, f.year_to, ["FY"], top=views.TOP)
 
 totals = queries.range_total(trend)
