@@ -100,11 +100,9 @@ def _place_rx() -> re.Pattern[str]:
 @lru_cache(maxsize=4096)
 def clean_region(name: str) -> str:
     """xx镇总工会 → xx镇 (cached: every fact of a document asks for the same few names)."""
-    name = name.strip(" :：,，\"“”《》【】")
-    for suffix in _spec()["region"]["strip_suffix"]:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-    return name
+    from etl.regions import canonical_name  # one list of union-body suffixes (lexicon/region_rules.toml)
+
+    return canonical_name(name.strip(" :：,，\"“”《》【】"))
 
 
 def place_names(text: str) -> list[tuple[str, bool, int]]:
