@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import context, extract, numbers
+from etl import context, numbers
+from etl import rules as extract
 from etl.normalize import _removal_pattern, normalize
 from etl.prefilter import Prefiltered, first_chars, required_chars
 

@@ -1,0 +1,115 @@
+"""Document-level passes over figures bound to metrics.
+
+Contract families (wage coverage only when no general figure is written; N份
+contracts count per enterprise only without a 覆盖企业 figure), parts of a
+stated total, persons before person-times, and one fact per figure repeated
+in a headline and the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.model import Fact
+from etl.rules import _PERSONS_JOIN, RuleHit
+
+_PART_OPENER = re.compile(r"^\s*(?:其中|这\S{0,8}中|在这\S{0,8}中)")
+_TOTAL_AFTER = re.compile(r"(?:合计|总计|共计|总共|一共)[^,;。]{0,4}$")
+
+
+def drop_parts(text: str, cands: list[RuleHit]) -> list[RuleHit]:
+    """Parts written after a stated total (共N…, 其中…, 这47家中…) are not facts."""
+    keep = []
+    for i, c in enumerate(cands):
+        part = False
+        opener = _PART_OPENER.search(text[c.sent_start:c.q.start])
+        for t in cands[:i]:
+            if t.metric != c.metric or t.region != c.region:
+                continue
+            if t.sent_start == c.sent_start and re.search(r"其中|:", text[t.q.end:c.q.start]):
+                part = True
+                break
+            if opener and t.sent_start != c.sent_start and c.q.start - t.q.end < 400:
+                part = True
+                break
+        if not part:
+            keep.append(c)
+    # 慰问金12万元,慰问品6.6万元,合计18.6万元: a total written after its parts replaces them.
+    drop: set[int] = set()
+    for i, c in enumerate(keep):
+        if _TOTAL_AFTER.search(text[max(c.sent_start, c.q.start - 12):c.q.start]):
+            for j in range(i):
+                t = keep[j]
+                if t.metric == c.metric and t.sent_start == c.sent_start and t.region == c.region:
+                    drop.add(j)
+    return [c for i, c in enumerate(keep) if i not in drop]
+
+
+def document_passes(text: str, cands: list[RuleHit]) -> list[RuleHit]:
+    """Contract families, parts of totals, and repeated headline figures."""
+    # Worker coverage of wage contracts counts only when no general figure is given.
+    if any(c.metric == "cc_workers_covered" and "wage_only" not in c.tags for c in cands):
+        cands = [c for c in cands if "wage_only" not in c.tags]
+    # N份 contracts count per enterprise only where no 覆盖企业N家 is written nearby.
+    ent = [c for c in cands if c.metric in ("cc_enterprises", "wage_cc_enterprises") and "contract_count" not in c.tags]
+    kept = []
+    for c in cands:
+        if "contract_count" in c.tags and any(
+                e.metric == c.metric and (0 <= e.q.start - c.q.start <= 200 or e.sent_start == c.sent_start)
+                for e in ent):
+            continue
+        kept.append(c)
+    cands = drop_parts(text, kept)
+    # Persons and person-times for the same enrolment: persons are taken.
+    out: list[RuleHit] = []
+    for c in cands:
+        if c.q.unit is not None and c.q.unit.times and out:
+            p = out[-1]
+            if p.metric == c.metric and p.q.unit is not None and not p.q.unit.times \
+                    and _PERSONS_JOIN.fullmatch(text[p.q.end:c.q.start]):
+                continue
+        out.append(c)
+    return out
+
+
+def dedupe(facts: list[Fact], sentences: list[int]) -> list[Fact]:
+    """One fact per (metric, value) across sentences: the better-dated copy wins.
+
+    `sentences[i]` is the sentence start of facts[i]; two equal figures in one
+    sentence (两名…以及两名…) are two facts.
+    """
+    best: dict[tuple, Fact] = {}
+    sent_of: dict[tuple, int] = {}
+    order: list[tuple] = []
+    for f, sent in zip(facts, sentences, strict=True):
+        key = (f.metric, f.value, f.region)
+        if f.value is None:
+            order.append((id(f),))
+            best[(id(f),)] = f  # type: ignore[index]
+            continue
+        if key not in best:
+            best[key] = f
+            sent_of[key] = sent
+            order.append(key)
+            continue
+        old = best[key]
+        if sent_of[key] == sent:
+            k2 = (*key, f.start)
+            best[k2] = f  # type: ignore[index]
+            order.append(k2)
+        elif (f.as_of and not old.as_of) or (f.year is not None and old.year is None):
+            best[key] = f
+    out = [best[k] for k in order]
+    # A rounded headline figure (超5600家, 建会率超82%) repeats a precise body figure.
+    drop = set()
+    for i, f in enumerate(out):
+        if f.value is None or not f.approx:
+            continue
+        for j, g in enumerate(out):
+            if j != i and g.metric == f.metric and g.value and not g.approx and g.region == f.region \
+                    and abs(g.value - f.value) <= 0.1 * abs(g.value) and abs((g.start or 0) - (f.start or 0)) > 30:
+                drop.add(i)
+                break
+    return [f for i, f in enumerate(out) if i not in drop]
+
+

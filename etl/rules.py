@@ -1,0 +1,385 @@
+"""The cue rules of lexicon/cues.toml: a high-precision reading of each number.
+
+For one quantity, the first rule whose cue, unit class, topic and vetoes fit
+names the metric; a number joined to the previous one by 和/、 takes its
+metric.  The learned extractor (etl/extract.py) uses what these rules say as
+one feature among many; on their own they are the extractor of release 1.
+
+The contract with cues.toml: every `[[rule]]` names a catalog metric, or one
+of two pseudo-metrics decided here from the sentence:
+- `@cc_family_<kind>` (kind: enterprises, workers, contracts): the nearest
+  contract word before the number says wage or general contract family;
+- `@formation_running`: 组建…N家 is new unions in a flow sentence, the
+  running total otherwise.
+Tags set here and read by etl/passes.py: `wage_only` (coverage of wage
+contracts), `contract_count` (N份 contracts, an enterprise count only when no
+覆盖企业 figure is written).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from etl.catalog import load_catalog
+from etl.context import place_names
+from etl.numbers import Quantity, find_quantities
+from etl.prefilter import Prefiltered
+from etl.zones import CLAUSE_END, SENT_END, last_index, zones
+
+LEXICON = Path(__file__).parent / "lexicon"
+METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
+_WAGE = re.compile(r"工资(?:专项)?(?:集体)?(?:合同|协议|协商)|工资协议")
+_GENERAL = re.compile(r"集体合同|集体协商|集体协议|平等协商|综合(?:集体)?合同")
+# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
+_FILLER = re.compile(
+    r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|人民币|\([^)]{0,5}\))*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: str
+    units: frozenset[str]
+    head: tuple[Prefiltered, ...]  # cue list behind a required-character check: tried for every number
+    right: tuple[Prefiltered, ...]
+    topic: tuple[re.Pattern[str], ...]
+    topic_scope: str
+    veto: tuple[re.Pattern[str], ...]
+    clause_veto: tuple[re.Pattern[str], ...]
+    right_veto: tuple[re.Pattern[str], ...]
+    sentence_veto: tuple[re.Pattern[str], ...]
+    raw_veto: tuple[re.Pattern[str], ...]
+    need_right_for: tuple[re.Pattern[str], ...]  # head cues that also need a right cue
+    right_alone: bool  # may a right cue bind the number without any head cue?
+    head_any: tuple[re.Pattern[str], ...]  # the head cues anywhere (for shared rates)
+    multi: bool
+    gap: int
+
+
+@dataclass
+class RuleHit:
+    """A quantity bound to a metric by the rules, before the document-level passes."""
+
+    q: Quantity
+    metric: str
+    sent_start: int
+    sent_end: int
+    head: str
+    confidence: float
+    tags: set[str] = field(default_factory=set)
+    region: str | None = None
+    ev_start: int | None = None  # evidence span in cleaned text: cue … number (… right cue)
+    ev_end: int | None = None
+    pending: tuple[str, ...] = ()  # 建会率和入会率分别达到92%和90%: metrics for the next numbers
+
+
+def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
+    """One alternation per list: a single search instead of one per pattern."""
+    return (re.compile("|".join(f"(?:{p})" for p in pats)),) if pats else ()
+
+
+def _head_pattern(cues: list[str]) -> tuple[re.Pattern[str], ...]:
+    """The head cues, each only where just filler stands between it and the number."""
+    return (re.compile("(?:" + "|".join(f"(?:{h})" for h in cues) + f")(?={_FILLER.pattern}$)"),) if cues else ()
+
+
+def _prefiltered(pats: tuple[re.Pattern[str], ...]) -> tuple[Prefiltered, ...]:
+    """Cue lists tried for every number: a clause without any of their few required characters is skipped."""
+    return tuple(Prefiltered(p) for p in pats)
+
+
+@cache
+def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
+    """Rules and guards from lexicon/cues.toml, compiled once."""
+    with open(LEXICON / "cues.toml", "rb") as f:
+        spec = tomllib.load(f)
+    out = []
+    for r in spec["rule"]:
+        out.append(Rule(
+            metric=r["metric"],
+            units=frozenset(r["units"]),
+            head=_prefiltered(_head_pattern(r.get("head", []))),
+            right=_prefiltered(_compile(r.get("right", []))),
+            topic=_compile(r.get("topic", [])),
+            topic_scope=r.get("topic_scope", "sentence"),
+            veto=_compile(r.get("veto", [])),
+            clause_veto=_compile(r.get("clause_veto", [])),
+            right_veto=_compile(r.get("right_veto", [])),
+            sentence_veto=_compile(r.get("sentence_veto", [])),
+            raw_veto=_compile(r.get("raw_veto", [])),
+            need_right_for=_compile(r.get("need_right_for", [])),
+            right_alone=bool(r.get("right_alone", True)),
+            head_any=_compile(r.get("head", [])),
+            multi=bool(r.get("multi", False)),
+            gap=int(r.get("gap", 4)),
+        ))
+    guards = {k: _compile(v) for k, v in spec["guards"].items()}
+    return tuple(out), guards
+
+
+@cache
+def _rules_for(cls: str) -> tuple[Rule, ...]:
+    """The rules whose unit classes include `cls`, in lexicon order (most numbers fit only a few)."""
+    return tuple(r for r in rules()[0] if cls in r.units)
+
+
+def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return bool(pats) and pats[0].search(text) is not None
+
+
+def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
+    """The cue match ending closest to the number, with only filler in between."""
+    best = None
+    for p in rule.head:
+        if not p.may_match(head):
+            continue
+        for m in p.pattern.finditer(head):
+            if m.end() == m.start():
+                continue
+            gap = head[m.end():]
+            if len(gap) <= rule.gap and _FILLER.fullmatch(gap) and (best is None or m.end() > best.end()):
+                best = m
+    return best
+
+
+_HEADING_END = re.compile(r"[。:：]")
+
+
+def plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """(offset, in_plan) switches from plan/report headings in the segment."""
+    _, guards = rules()
+    out: list[tuple[int, bool]] = [(start, False)]
+    pos = start
+    for line in text[start:end].split("\n"):
+        s = _HEADING_END.split(line.strip(), maxsplit=1)[0]  # 四、下半年工作打算。力争… → the heading part
+        if 0 < len(s) <= 40:
+            if _any(guards["plan_heading"], s):
+                out.append((pos, True))
+            elif out[-1][1] and _any(guards["report_heading"], s):
+                out.append((pos, False))
+        pos += len(line) + 1
+    return out
+
+
+def in_plan(plan: list[tuple[int, bool]], pos: int) -> bool:
+    state = False
+    for off, flag in plan:
+        if off <= pos:
+            state = flag
+        else:
+            break
+    return state
+
+
+def _family(sentence_left: str, right: str = "") -> str | None:
+    """'wage' or 'general' from the nearest contract topic before the number."""
+    wage_end = max((m.end() for m in _WAGE.finditer(sentence_left)), default=-1)
+    gen_end = -1
+    for m in _GENERAL.finditer(sentence_left):
+        inside = any(w.start() <= m.start() and m.end() <= w.end() for w in _WAGE.finditer(sentence_left))
+        if not inside:
+            gen_end = max(gen_end, m.end())
+    if wage_end < 0 and gen_end < 0:
+        if _WAGE.search(right):
+            return "wage"
+        if _GENERAL.search(right):
+            return "general"
+        return None
+    if wage_end > gen_end and gen_end >= 0:
+        # 企业集体合同、工资集体协商等: a list names both; the general family covers it.
+        between = sentence_left[gen_end:wage_end]
+        if re.fullmatch(r"[、和及与]?(?:工资)?(?:专项)?(?:集体)?(?:合同|协议|协商)?", between[: len(between)]) or \
+                re.match(r"^[、和及与]", between):
+            return "general"
+    return "wage" if wage_end > gen_end else "general"
+
+
+_SHARED = re.compile(r"都|均|分别")
+_JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
+_PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
+_FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
+_STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今")
+_SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
+_THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
+
+
+def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
+          plan_z: list[tuple[int, bool]]) -> list[RuleHit]:
+    """Metric candidates for one quantity (usually 0 or 1; several for shared rates)."""
+    rule_list, guards = rules()
+    cls = q.cls if q.unit is not None else "bare"
+    if cls not in METRIC_CLASSES and cls != "bare":
+        return []
+    sent_start, sent_end, clause_start, right_end = zones(text, q, seg_start, seg_end)
+    if clause_start > sent_start and text[clause_start - 1] in ":：" and not text[clause_start:q.start].strip():
+        # 工会会员总数:8.9万人 — a label and its figure; the label is the cue.
+        clause_start = last_index(text, CLAUSE_END, sent_start, clause_start - 1)
+    head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
+    head_start = max(head_start, q.start - 80)  # cues sit close to their number
+    head = text[head_start:q.start]
+    clause_left = text[clause_start:q.start]
+    sentence_left = text[sent_start:q.start]
+    right = text[q.end:right_end]
+    para_left = text[max(seg_start, q.start - 300):q.start]
+
+    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
+            or _any(guards["plan_sentence_veto"], sentence_left):
+        return []
+    tail = head[-6:]
+    if _any(guards["gap_veto"], tail):
+        return []
+    out: list[RuleHit] = []
+    for rule in _rules_for(cls):
+        hm = _head_match(rule, head)
+        if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
+            hm = None
+        rm = None
+        if hm is not None and _any(rule.need_right_for, hm.group(0)) and not _any(rule.right, right):
+            hm = None
+        if hm is None and rule.right_alone:
+            rm = next((m for p in rule.right if (m := p.search(right))), None)
+            if rm is None:
+                continue
+        elif hm is None:
+            continue
+        local = head[max(0, hm.start() - 6):] if hm is not None else rm.group(0)
+        if (_any(rule.raw_veto, q.raw) or _any(rule.veto, local) or _any(rule.clause_veto, clause_left)
+                or _any(rule.right_veto, right) or _any(rule.sentence_veto, sentence_left)):
+            continue
+        if rule.topic:
+            scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
+            rest = "" if rule.topic_scope == "clause" else text[q.end:sent_end]
+            if not (_any(rule.topic, scope) or _any(rule.topic, rest)):
+                continue
+        metric = rule.metric
+        conf = 0.9 if hm is not None and len(head) - hm.end() <= 1 else 0.8
+        tags: set[str] = set()
+        if metric.startswith("@cc_family"):
+            fam = _family(sentence_left, right)
+            if fam is None:
+                continue
+            kind = metric.rsplit("_", 1)[1]
+            if kind == "enterprises":
+                metric = "wage_cc_enterprises" if fam == "wage" else "cc_enterprises"
+            elif kind == "workers":
+                metric = "cc_workers_covered"
+                if fam == "wage":
+                    tags.add("wage_only")
+            else:
+                metric = "wage_cc_enterprises" if fam == "wage" else "cc_enterprises"
+                tags.add("contract_count")
+            conf -= 0.1
+        elif metric == "@formation_running":
+            flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
+            metric = "union_orgs_new" if flow else "union_orgs_total"
+            conf -= 0.1
+        ev_start = head_start + hm.start() if hm is not None else q.start
+        ev_end = q.end + rm.end() if rm is not None else q.end
+        out.append(RuleHit(q, metric, sent_start, sent_end, head, conf, tags, None, ev_start, ev_end))
+        if not rule.multi:
+            break
+        # A shared rate: 建会率、入会率都保持在95%以上 gives both; with 分别 the
+        # rates pair with the numbers in the order they are written.
+        if _SHARED.search(head):
+            found = [(m.start(), rule.metric) for p in rule.head_any for m in p.finditer(head)][:1]
+            for other in rule_list:
+                if other.multi and other.metric != rule.metric and cls in other.units \
+                        and _any(other.head_any, head) and not _any(other.veto, head):
+                    found.append((other.head_any[0].search(head).start(), other.metric))
+            metrics = [m for _, m in sorted(found)]
+            if "分别" in head and len(metrics) > 1:
+                out[-1] = replace(out[-1], metric=metrics[0], pending=tuple(metrics[1:]))
+            else:
+                out += [RuleHit(q, m, sent_start, sent_end, head, conf - 0.1, set()) for m in metrics
+                        if m != rule.metric]
+        break
+    if out:
+        ctx_left = text[sent_start:q.start]
+        m = _SUBUNIT.search(clause_left)
+        if m:
+            for c in out:
+                c.region = m.group("name")
+        elif _THIS_PLACE.search(ctx_left):
+            prev_sent = text[last_index(text, SENT_END, seg_start, max(seg_start, sent_start - 1)):sent_start]
+            names = [n for n, _, _ in place_names(prev_sent) if len(n) > 2]
+            if names:
+                for c in out:
+                    c.region = names[0]
+    plan = in_plan(plan_z, q.start)
+    if plan:
+        catalog = load_catalog()
+        ok = _any(guards["plan_stock_ok"], sentence_left + q.raw)
+        out = [c for c in out if catalog[c.metric].kind == "stock" and ok]
+    return out
+
+
+def metric_for_label(label: str, cls: str) -> str | None:
+    """The metric a table row label names, by the same cue rules as prose."""
+    rule_list, _ = rules()
+    for rule in rule_list:
+        if cls not in rule.units or rule.metric.startswith("@") or rule.topic:
+            continue
+        hm = _head_match(rule, label)
+        if hm is None:
+            continue
+        local = label[max(0, hm.start() - 6):]
+        if _any(rule.veto, local) or _any(rule.clause_veto, label):
+            continue
+        return rule.metric
+    return None
+
+
+def _inherit_verb(text: str, got: list[RuleHit], prev: RuleHit) -> list[RuleHit]:
+    """新建独立工会7家、联合工会2家: a list item after 、/和 keeps the verb of the first item."""
+    c = got[0]
+    between = text[prev.q.end:c.q.start]
+    if prev.sent_start != c.sent_start or not _LIST_ITEM.match(between) or _CLAUSE_BREAK.search(between):
+        return got
+    kept = _VERB_INHERITS.get((prev.metric, c.metric))
+    return [replace(c, metric=kept), *got[1:]] if kept else got
+
+
+_LIST_ITEM = re.compile(r"\s*[、和及]")
+_CLAUSE_BREAK = re.compile(r"[,;:。，；：]")
+# (metric of the first item, metric the item alone would get) → metric it keeps.
+_VERB_INHERITS = {
+    ("union_orgs_new", "union_orgs_total"): "union_orgs_new",
+    ("members_new", "members_total"): "members_new",
+}
+
+
+def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
+    """A number joined to the previous one by 和/、/及 takes its metric."""
+    if prev is None or prev.q.cls != q.cls or prev.sent_end < q.start:
+        return None
+    between = text[prev.q.end:q.start]
+    if _JOINER.fullmatch(between):
+        metric, pending = (prev.pending[0], prev.pending[1:]) if prev.pending else (prev.metric, ())
+        return RuleHit(q, metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
+                         set(prev.tags), prev.region, pending=pending)
+    return None
+
+
+
+
+def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None) -> list[RuleHit]:
+    """The rules' reading of one segment, number by number (before the document passes)."""
+    plan = plan_zones(text, start, end)
+    hits: list[RuleHit] = []
+    prev_end = start
+    prev: RuleHit | None = None
+    for q in find_quantities(text, start, end) if quantities is None else quantities:
+        got = _bind(text, q, prev_end, start, end, plan)
+        if got and prev is not None:
+            got = _inherit_verb(text, got, prev)
+        if not got:
+            par = _parallel(text, q, prev)
+            got = [par] if par else []
+        hits.extend(got)
+        if got:
+            prev = got[-1]
+        prev_end = q.end
+    return hits
