@@ -18,11 +18,16 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
-from etl.context import DocContext, clean_region, document_context, resolve_when
+from etl.classifier import Model, shipped_model
+from etl.context import DocContext, When, clean_region, document_context, resolve_when
 from etl.dedup import fingerprint
 from etl.model import (
     FLAG_PLACEHOLDER_REGION,
@@ -36,6 +41,7 @@ from etl.model import (
 )
 from etl.normalize import NormText, normalize
 from etl.passes import dedupe, document_passes
+from etl.reading import SegmentReading, pick, read_segment
 from etl.rules import RuleHit, metric_for_label, rule_hits
 from etl.zones import last_index
 
@@ -80,44 +86,98 @@ def _region_flag(region: str | None) -> bool:
     return bool(region) and bool(_PLACEHOLDER.search(region or ""))
 
 
-def extract_report_text(text: str, name: str = "", sha256: str = "") -> tuple[list[Document], list[Fact]]:
-    """Documents and facts of one decoded report file (offsets into `text`)."""
+_SHIPPED = object()
+
+
+def extract_report_text(text: str, name: str = "", sha256: str = "", region: str | None = None,
+                        model: Model | object | None = _SHIPPED) -> tuple[list[Document], list[Fact]]:
+    """Documents and facts of one decoded report file (offsets into `text`).
+
+    `region` is the reporting body as the person who sent the file named it; it
+    replaces the guess from the text (sub-units the text names keep their own).
+    `model` defaults to the shipped one; None reads with the cue rules alone.
+    """
+    if model is _SHIPPED:
+        model = shipped_model()
+    documents, segments = split_report(text, name, sha256, region)
+    facts = [f for seg in segments for f in read_facts(seg, model)]  # type: ignore[arg-type]
+    return documents, facts
+
+
+def split_report(text: str, name: str = "", sha256: str = "",
+                 region: str | None = None) -> tuple[list[Document], list[Segment]]:
+    """The reports inside one file, each with what it says about itself (year, period, body)."""
     norm = normalize(text)
     sha = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    catalog = load_catalog()
     documents: list[Document] = []
-    facts: list[Fact] = []
+    segments: list[Segment] = []
     t = norm.text
     for idx, (start, end, title, is_template) in enumerate(_segments(norm)):
         doc_id = f"{sha[:16]}:{idx}"
         ctx = document_context(t[start:end], title)
+        if region:
+            ctx = replace(ctx, region=region)
         os_, oe = norm.span(start, end)
         documents.append(Document(doc_id, sha, name, idx, os_, oe, title, ctx.region, ctx.year, ctx.period,
                                   is_template, fingerprint(t[start:end]),
                                   (FLAG_TEMPLATE,) if is_template else ()))
-        cands = document_passes(t, rule_hits(t, start, end))
-        seg_facts = [_to_fact(norm, c, ctx, name, doc_id, idx, is_template, start, catalog) for c in cands]
+        segments.append(Segment(norm, ctx, name, doc_id, idx, is_template, start, end, bool(region)))
+    return documents, segments
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One report inside a file, with what the document says about itself."""
+
+    norm: NormText
+    ctx: DocContext
+    name: str
+    doc_id: str
+    index: int
+    is_template: bool
+    start: int
+    end: int
+    region_given: bool
+
+
+def read_facts(seg: Segment, model: Model | None) -> list[Fact]:
+    """The facts of one segment: the model's reading (or the rules' alone), after the passes."""
+    t = seg.norm.text
+    if model is None:
+        cands = document_passes(t, rule_hits(t, seg.start, seg.end))
+        seg_facts = [_to_fact(seg, c, None)[0] for c in cands]
         sentences = [c.sent_start for c in cands]
-        table = _table_facts(norm, start, end, ctx, name, doc_id, idx, is_template)
-        facts.extend(dedupe(seg_facts + table, sentences + [-1 - i for i in range(len(table))]))
-    return documents, facts
+        table = _table_facts(seg.norm, seg.start, seg.end, seg.ctx, seg.name, seg.doc_id, seg.index,
+                             seg.is_template)
+        return dedupe(seg_facts + table, sentences + [-1 - i for i in range(len(table))])
+    return [f for f, _ in model_facts(seg, read_segment(t, seg.start, seg.end, seg.ctx.period), model)]
 
 
-def _to_fact(norm: NormText, c: RuleHit, ctx: DocContext, name: str, doc_id: str, seg: int,
-             is_template: bool, seg_start: int, catalog) -> Fact:
-    t = norm.text
-    metric = catalog[c.metric]
+def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tuple[Fact, list[float]]]:
+    """The model's facts of one segment, each with its calibration row (training reads both)."""
+    picks = pick(seg.norm.text, reading, model.predict(reading.rows), model)
+    pairs = [_to_fact(seg, c, model) for c in picks]
+    kept = dedupe([f for f, _ in pairs], [c.sent_start for c in picks])
+    rows = {id(f): r for f, r in pairs}
+    return [(f, rows[id(f)]) for f in kept]
+
+
+def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[float]]:
+    t = seg.norm.text
+    metric = load_catalog()[c.metric]
     # Time context: explicit dates carry over within the paragraph.
-    para_start = max(last_index(t, "\n", seg_start, c.q.start), c.q.start - 400)
-    when = resolve_when(t[para_start:c.q.start], t[c.sent_start:c.q.start], ctx, metric.kind == "stock")
+    para_start = max(last_index(t, "\n", seg.start, c.q.start), c.q.start - 400)
+    when = resolve_when(t[para_start:c.q.start], t[c.sent_start:c.q.start], seg.ctx, metric.kind == "stock")
+    if c.table_year is not None:
+        when = When(c.table_year, None, None, True)
     if c.ev_start is not None:
         ev_start, ev_end = max(c.ev_start, c.q.start - 40), min(c.ev_end or c.q.end, c.q.end + 40)
     else:
         ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
-    evidence, s, e = norm.evidence(ev_start, ev_end)
-    region = c.region or ctx.region
+    evidence, s, e = seg.norm.evidence(ev_start, ev_end)
+    region = c.region or seg.ctx.region
     flags = []
-    if is_template:
+    if seg.is_template:
         flags.append(FLAG_TEMPLATE)
     if when.year is None:
         flags.append(FLAG_UNKNOWN_YEAR)
@@ -125,13 +185,19 @@ def _to_fact(norm: NormText, c: RuleHit, ctx: DocContext, name: str, doc_id: str
         flags.append(FLAG_PLACEHOLDER_REGION)
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
-    conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
+    row = calibration_row(c, when, region_kind(region, bool(c.region), seg.region_given), flags)
+    if model is None:
+        conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
+        review = False
+    else:
+        conf = float(model.confidence(np.array([row]))[0])
+        review = conf < model.review
     return Fact(
-        doc=name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=doc_id,
-        segment=seg, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
-        region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.1), 2),
-        flags=tuple(flags),
-    )
+        doc=seg.name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=seg.doc_id,
+        segment=seg.index, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
+        region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.01), 2),
+        flags=tuple(flags), needs_review=review or bool(flags),
+    ), row
 
 
 def extract_report_file(path: str | Path, data: bytes | None = None) -> ExtractedFile:

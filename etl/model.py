@@ -52,6 +52,7 @@ class Fact:
     source: str | None = None  # "Sheet1!D7" for tallies
     confidence: float = 1.0
     flags: tuple[str, ...] = field(default_factory=tuple)
+    needs_review: bool = False  # held for 审核, not charted (low confidence or flags)
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for `--format jsonl` (flags as a list)."""

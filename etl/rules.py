@@ -74,6 +74,12 @@ class RuleHit:
     ev_start: int | None = None  # evidence span in cleaned text: cue … number (… right cue)
     ev_end: int | None = None
     pending: tuple[str, ...] = ()  # 建会率和入会率分别达到92%和90%: metrics for the next numbers
+    # Set when the learned model picked this reading (etl/reading.py):
+    cand: int = -1  # index of the candidate
+    prob: float = 1.0  # the model's probability of this metric
+    margin: float = 1.0  # … minus the next best metric's
+    agrees: bool = True  # the rules read the same metric
+    table_year: int | None = None  # a table cell: its column's year
 
 
 def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:

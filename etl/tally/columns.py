@@ -27,7 +27,7 @@ FACT_SCHEMA = pa.schema([
     ("evidence", pa.string()), ("doc_id", pa.string()), ("segment", pa.int32()), ("approx", pa.string()),
     ("year", pa.int32()), ("period", pa.string()), ("as_of", pa.string()), ("region", pa.string()),
     ("start", pa.int32()), ("end", pa.int32()), ("source", pa.string()), ("confidence", pa.float64()),
-    ("flags", pa.list_(pa.string())),
+    ("flags", pa.list_(pa.string())), ("needs_review", pa.bool_()),
 ])
 assert tuple(FACT_SCHEMA.names) == FACT_FIELDS, "FACT_SCHEMA must follow etl.model.Fact field by field"
 

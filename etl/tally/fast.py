@@ -305,6 +305,7 @@ def _fact_table(table: Table, doc: str, doc_id: str, cols: list[Column], data: l
         "source": source,
         "confidence": pa.repeat(pa.scalar(1.0, pa.float64()), m),
         "flags": pc.take(flag_arr, rows_taken),
+        "needs_review": pa.repeat(pa.scalar(False, pa.bool_()), m),
     }, schema=FACT_SCHEMA)
 
 

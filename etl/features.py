@@ -1,0 +1,195 @@
+"""What the words around a candidate number say, as sparse features for the learned model.
+
+Each candidate (etl/candidates.py) becomes a list of feature names, hashed into
+a fixed-size index space (no vocabulary file to ship).  The kinds:
+- the number itself: measure-word class and word, approximation, magnitude, 万/亿;
+- word families (lexicon/families.toml) by zone: just before the number (h),
+  earlier in its clause (c), earlier in its sentence (s), after it in its clause
+  (r), later in its sentence (t), the sentence before (p), the section heading (g),
+  and a table row label (l); the family nearest before the number; the main
+  zones also crossed with the measure-word class, which is what separates
+  困难职工120户 from 工会组织120家;
+- the characters touching the number (last two before, first two after: 家企业
+  vs 家困难职工), crossed with the class;
+- guards of lexicon/cues.toml (growth, share of target, per-unit, plan words)
+  and whether a plan heading governs the section;
+- what the cue rules (etl/rules.py) read, before and after the document passes;
+- the document's own period (a flow in a half-year report).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import zlib
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from etl.candidates import Candidate
+from etl.rules import rules
+
+LEXICON = Path(__file__).parent / "lexicon"
+N_FEATURES = 1 << 18
+RIGHT_REACH = 20
+_CN_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千]")
+_JOIN = re.compile(r"\s*(?:和|、|及|与|以及)\s*")
+
+
+@dataclass(frozen=True)
+class Families:
+    pattern: re.Pattern[str]
+    of_word: dict[str, tuple[str, ...]]
+
+
+@cache
+def families() -> Families:
+    """Words of lexicon/families.toml, one longest-first alternation; a word also carries
+    the families of the listed words inside it (慰问金 is aid money and aid)."""
+    with open(LEXICON / "families.toml", "rb") as f:
+        spec = tomllib.load(f)["family"]
+    words: dict[str, set[str]] = {}
+    for fam, ws in spec.items():
+        for w in ws:
+            words.setdefault(w, set()).add(fam)
+    of_word = {w: tuple(sorted({f for v, fs in words.items() if v in w for f in fs})) for w in words}
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return Families(re.compile(alt), of_word)
+
+
+class FamilyIndex:
+    """Family matches of one text, found once and looked up by offset range."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        fam = families()
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.fams: list[tuple[str, ...]] = []
+        for m in fam.pattern.finditer(text, start, end):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.fams.append(fam.of_word[m.group()])
+
+    def within(self, lo: int, hi: int) -> list[int]:
+        """Indexes of the matches lying wholly inside [lo, hi)."""
+        i = bisect_left(self.starts, lo)
+        out = []
+        while i < len(self.starts) and self.starts[i] < hi:
+            if self.ends[i] <= hi:
+                out.append(i)
+            i += 1
+        return out
+
+
+def _magnitude(v: float | None) -> str:
+    if v is None:
+        return "none"
+    if v <= 0:
+        return "0"
+    return str(min(int(math.log10(v)), 9))
+
+
+def _guard_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    _, guards = rules()
+    return tuple((k, v[0]) for k, v in guards.items() if v and k in _GUARD_ZONES)
+
+
+# Guard → the zone it reads: the tail of the cue zone, the clause, the sentence, or the right side.
+_GUARD_ZONES = {"gap_veto": "tail", "plan_veto": "clause", "plan_sentence_veto": "sentence", "right_veto": "right",
+                "plan_stock_ok": "sentence"}
+
+
+def candidate_features(text: str, c: Candidate, fam: FamilyIndex, prev: Candidate | None,
+                       rule_read: tuple[str, ...], rule_kept: tuple[str, ...], doc_period: str | None) -> list[str]:
+    """The feature names of one candidate (see the module docstring for the kinds)."""
+    q, cls = c.q, c.cls
+    f = [f"u={cls}", f"mag={cls}:{_magnitude(q.value)}", f"dp={doc_period}", f"dp={doc_period}|{cls}"]
+    if q.unit is not None:
+        f.append(f"uw={q.unit.word}")
+        if q.unit.times:
+            f.append("times")
+    if q.approx:
+        f += [f"apx={q.approx}", f"apx|{cls}"]
+    if q.redacted:
+        f.append("redacted")
+    if "万" in q.raw or "亿" in q.raw:
+        f.append("scaled")
+    if _CN_NUMERAL.search(q.raw[:2]):
+        f.append("cn_numeral")
+    if q.value is not None and cls == "percent" and q.value > 100:
+        f.append("pct>100")
+    if q.value is not None and not float(q.value).is_integer():
+        f.append(f"fraction|{cls}")
+    if c.table_label is not None:
+        f += ["table", f"table|{cls}"]
+        for i in fam.within(c.sent_start, c.sent_start + len(c.table_label)):
+            f += [f"F:{x}@l" for x in fam.fams[i]] + [f"{cls}|F:{x}@l" for x in fam.fams[i]]
+    else:
+        f += _zone_features(text, c, fam, cls)
+    if c.in_plan:
+        f += ["plan_zone", f"plan_zone|{cls}"]
+    f.append(f"idx={min(c.index, 3)}")
+    if prev is not None and prev.sent_start == c.sent_start:
+        f.append(f"prev_cls={prev.cls}|{cls}")
+        if _JOIN.fullmatch(text[prev.q.end:q.start]):
+            f.append(f"joined|{cls}|{prev.cls == cls}")
+    for m in rule_read:
+        f += [f"rule={m}", f"rule={m}|{cls}"]
+    for m in rule_kept:
+        f.append(f"kept={m}")
+    if not rule_read:
+        f.append(f"rule=none|{cls}")
+    return f
+
+
+def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str) -> list[str]:
+    q = c.q
+    right_end = min(c.clause_end, q.end + RIGHT_REACH)
+    zones_ = (("h", c.head_start, q.start), ("c", c.clause_start, c.head_start), ("s", c.sent_start, c.clause_start),
+              ("r", q.end, right_end), ("t", right_end, c.sent_end), ("p", c.prev_sent_start, c.sent_start))
+    f: list[str] = []
+    nearest: tuple[str, ...] = ()
+    for zone, lo, hi in zones_:
+        if hi <= lo:
+            continue
+        idx = fam.within(lo, hi)
+        seen = {x for i in idx for x in fam.fams[i]}
+        f += [f"F:{x}@{zone}" for x in seen]
+        if zone in "hcr":
+            f += [f"{cls}|F:{x}@{zone}" for x in seen]
+        if zone == "h" and idx:
+            nearest = fam.fams[idx[-1]]
+            if q.start - fam.ends[idx[-1]] <= 2:
+                f += [f"{cls}|adj={x}" for x in nearest]
+        if zone == "r" and idx and fam.starts[idx[0]] - q.end <= 1:
+            f += [f"{cls}|radj={x}" for x in fam.fams[idx[0]]]
+    f += [f"{cls}|near={x}" for x in nearest]
+    if c.heading:
+        hf = FamilyIndex(c.heading, 0, len(c.heading))
+        f += [f"F:{x}@g" for x in {x for xs in hf.fams for x in xs}]
+    left = text[max(c.sent_start, q.start - 2):q.start]
+    right = text[q.end:min(c.sent_end, q.end + 2)]
+    f += [f"l2={left}", f"r2={right}", f"{cls}|l2={left}", f"{cls}|r2={right}", f"l1={left[-1:]}",
+          f"r1={right[:1]}", f"{cls}|r1={right[:1]}"]
+    head = text[c.head_start:q.start]
+    for i in range(max(0, len(head) - 8), len(head) - 1):
+        f.append(f"hb={head[i:i + 2]}")
+    rt = text[q.end:right_end]
+    for i in range(min(len(rt), 8) - 1):
+        f.append(f"rb={rt[i:i + 2]}")
+    where = {"tail": head[-6:], "clause": text[c.clause_start:q.start], "sentence": text[c.sent_start:q.start],
+             "right": text[q.end:c.clause_end]}
+    for name, pat in _guard_names():
+        if pat.search(where[_GUARD_ZONES[name]]):
+            f += [f"g={name}", f"g={name}|{cls}"]
+    return f
+
+
+def hash_features(names: list[str]) -> np.ndarray:
+    """Stable indexes of feature names (crc32: the same in every process, unlike hash())."""
+    return np.fromiter((zlib.crc32(n.encode("utf-8")) & (N_FEATURES - 1) for n in names), dtype=np.int32,
+                       count=len(names))

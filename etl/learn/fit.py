@@ -1,0 +1,185 @@
+"""Fit the extractor: a classifier over candidates, then a calibrator and thresholds.
+
+The classifier is a multinomial logistic regression (scikit-learn) over the
+hashed features of etl/features.py; features seen in fewer than `min_df`
+training documents are dropped (they only memorise).  The emit threshold, the
+calibrator and the review threshold are fitted on predictions for documents the
+classifier did not see (an inner cross-validation grouped by source), so the
+confidence a fact carries is what such facts turn out to be worth on new text.
+Everything is deterministic: fixed fold assignment, single-threaded BLAS, and
+weights rounded to the float16 the model file stores.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
+
+from etl.calibration import N_CALIBRATION
+from etl.catalog import load_catalog
+from etl.classifier import NONE, Model
+from etl.extract import model_facts
+from etl.features import N_FEATURES
+from etl.learn.align import IGNORE, PreparedDoc
+from etl.learn.evaluate import match_doc
+from etl.model import Fact
+
+EMIT_FLOOR = 0.05  # inner predictions keep every reading at least this likely; thresholds are chosen above it
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    C: float = 0.5  # inverse regularisation strength of the classifier
+    min_df: int = 2
+    inner_folds: int = 5
+    target_precision: float = 0.97  # exact precision of the facts that reach a chart (inner CV)
+    beta: float = 1.5  # emit threshold maximises F-beta: recall weighs more, review sorts out the rest
+    extra: dict = field(default_factory=dict)
+
+
+def classes() -> tuple[str, ...]:
+    return (NONE, *load_catalog())
+
+
+def training_matrix(docs: list[PreparedDoc]) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of labelled candidates (a number with two gold metrics gives two rows), labels, weights, doc ids."""
+    index = {c: i for i, c in enumerate(classes())}
+    indptr, indices, y, w, owner = [0], [], [], [], []
+    for d, pd in enumerate(docs):
+        for (_, reading), labels in zip(pd.segments, pd.labels, strict=True):
+            for row, lab in zip(reading.rows, labels, strict=True):
+                if lab == [IGNORE]:
+                    continue
+                for metric in lab or [NONE]:
+                    indices.append(row)
+                    indptr.append(indptr[-1] + len(row))
+                    y.append(index[metric])
+                    w.append(pd.doc.weight)
+                    owner.append(d)
+    flat = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+    x = sparse.csr_matrix((np.ones(len(flat), dtype=np.float64), flat, np.array(indptr)),
+                          shape=(len(y), N_FEATURES))
+    x.sum_duplicates()
+    return x, np.array(y), np.array(w), np.array(owner)
+
+
+def fit_classifier(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (N_FEATURES × K, float16-exact float32) and biases of the candidate classifier."""
+    x, y, w, owner = training_matrix(docs)
+    # Document frequency of each feature: those in fewer than min_df documents are dropped.
+    coo = x.tocoo()
+    pairs = np.unique(np.stack([coo.col, owner[coo.row]]), axis=1)
+    df = np.bincount(pairs[0], minlength=N_FEATURES)
+    used = np.flatnonzero(df >= cfg.min_df)
+    x = x[:, used]  # fit over the features kept, not the whole hashed space
+    k = len(classes())
+    weights = np.zeros((N_FEATURES, k), dtype=np.float32)
+    bias = np.full(k, -20.0, dtype=np.float32)  # classes never seen in training are never predicted
+    present = np.unique(y)
+    with threadpool_limits(1):
+        clf = LogisticRegression(C=cfg.C, max_iter=1000, tol=1e-5)
+        clf.fit(x, y, sample_weight=w)
+    coef = clf.coef_ if len(present) > 2 else np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2])
+    icpt = clf.intercept_ if len(present) > 2 else np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
+    weights[np.ix_(used, present)] = coef.T.astype(np.float16).astype(np.float32)
+    bias[present] = icpt.astype(np.float16).astype(np.float32)
+    return weights, bias
+
+
+def predict_doc(pd: PreparedDoc, model: Model) -> list[tuple[Fact, list[float]]]:
+    """The facts the model reads from a prepared document, with their calibration rows."""
+    return [pair for seg, reading in pd.segments for pair in model_facts(seg, reading, model)]
+
+
+@dataclass
+class Scored:
+    """One inner-CV fact: its probability, calibration row, and whether it matched / was exact."""
+
+    p: float
+    row: list[float]
+    matched: bool
+    exact: bool
+    flagged: bool
+
+
+def inner_predictions(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[list[Scored], int]:
+    """Facts of every document predicted by a classifier trained without its group; and the gold count."""
+    groups = [d.doc.group for d in docs]
+    folds = GroupKFold(n_splits=min(cfg.inner_folds, len(set(groups))))
+    out: list[Scored] = []
+    n_gold = sum(len(d.doc.gold) for d in docs if d.doc.weight >= 1)
+    for train, test in folds.split(np.zeros(len(docs)), groups=groups):
+        weights, bias = fit_classifier([docs[i] for i in train], cfg)
+        m = Model(classes(), weights, bias, EMIT_FLOOR, np.zeros(N_CALIBRATION + 1), 0.0, {})
+        for i in test:
+            if docs[i].doc.weight < 1:
+                continue  # thresholds are chosen on real wording only
+            pairs = predict_doc(docs[i], m)
+            verdicts = match_doc([f for f, _ in pairs], docs[i].doc.gold)
+            for (f, row), (matched, exact) in zip(pairs, verdicts, strict=True):
+                p = 1 / (1 + math.exp(-row[0]))
+                out.append(Scored(p, row, matched, exact, bool(f.flags)))
+    return out, n_gold
+
+
+def choose_emit(scored: list[Scored], n_gold: int, beta: float) -> float:
+    """The probability threshold with the best F-beta on inner predictions."""
+    best, best_t = -1.0, 0.5
+    for t in np.arange(0.1, 0.91, 0.025):
+        sel = [s for s in scored if s.p >= t]
+        tp = sum(s.matched for s in sel)
+        p = tp / len(sel) if sel else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        f = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
+        if f > best + 1e-9:
+            best, best_t = f, float(t)
+    return round(best_t, 3)
+
+
+def fit_calibrator(scored: list[Scored]) -> np.ndarray:
+    """Logistic regression of 'exactly right' on the calibration rows; coefficients then intercept."""
+    x = np.array([s.row for s in scored], dtype=np.float64)
+    y = np.array([s.exact for s in scored], dtype=int)
+    if len(set(y)) < 2:
+        coef = np.zeros(N_CALIBRATION + 1)
+        coef[-1] = 5.0 if y.size and y[0] else -5.0
+        return coef
+    with threadpool_limits(1):
+        lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    return np.concatenate([lr.coef_[0], lr.intercept_]).astype(np.float32)
+
+
+def choose_review(conf: np.ndarray, scored: list[Scored], target: float) -> float:
+    """The lowest confidence above which unflagged facts are at least `target` exact (cumulatively)."""
+    order = np.argsort(-conf)
+    ok, n, threshold = 0, 0, 1.0
+    for i in order:
+        if scored[i].flagged:
+            continue
+        n += 1
+        ok += scored[i].exact
+        if ok / n >= target:
+            threshold = float(conf[i])
+    return round(threshold, 4)
+
+
+def fit(docs: list[PreparedDoc], cfg: FitConfig | None = None) -> Model:
+    """The whole model from prepared training documents."""
+    cfg = cfg or FitConfig()
+    scored, n_gold = inner_predictions(docs, cfg)
+    emit = choose_emit(scored, n_gold, cfg.beta)
+    kept = [s for s in scored if s.p >= emit]
+    calib = fit_calibrator(kept)
+    probe = Model(classes(), np.zeros((1, 1)), np.zeros(1), emit, calib, 0.0, {})
+    conf = probe.confidence(np.array([s.row for s in kept])) if kept else np.zeros(0)
+    review = choose_review(conf, kept, cfg.target_precision)
+    weights, bias = fit_classifier(docs, cfg)
+    meta = {"C": cfg.C, "min_df": cfg.min_df, "emit": emit, "review": review, "documents": len(docs),
+            "inner_facts": len(kept), "target_precision": cfg.target_precision}
+    return Model(classes(), weights, bias, emit, calib, review, meta)

@@ -1,0 +1,99 @@
+"""One document segment read with the learned model: candidates → features → metrics.
+
+`read_segment` is shared by extraction and training (etl/learn/), so the
+model is trained on exactly the features it later sees.  `pick` turns the
+model's probabilities into readings the document passes (etl/passes.py)
+understand; the cue rules' reading of the same number rides along as a
+feature and as the evidence span when both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from etl.candidates import Candidate, find_candidates
+from etl.classifier import NONE, Model
+from etl.features import FamilyIndex, candidate_features, hash_features
+from etl.passes import document_passes
+from etl.rules import RuleHit, _family, rule_hits
+
+EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
+
+
+@dataclass
+class SegmentReading:
+    cands: list[Candidate]
+    rows: list[np.ndarray]  # hashed feature indexes, one array per candidate
+    hits: dict[int, list[RuleHit]]  # the rules' readings by quantity start (before the document passes)
+
+
+def read_segment(text: str, start: int, end: int, doc_period: str | None) -> SegmentReading:
+    """Candidates of text[start:end] with their features."""
+    cands = find_candidates(text, start, end)
+    quantities = [c.q for c in cands if c.table_label is None]
+    raw = rule_hits(text, start, end, quantities)
+    kept = {(h.q.start, h.metric) for h in document_passes(text, list(raw))}
+    hits: dict[int, list[RuleHit]] = {}
+    for h in raw:
+        hits.setdefault(h.q.start, []).append(h)
+    fam = FamilyIndex(text, start, end)
+    rows = []
+    prev: Candidate | None = None
+    for c in cands:
+        if c.table_label is not None:
+            from etl.rules import metric_for_label
+
+            m = metric_for_label(c.table_label, c.cls)
+            read: tuple[str, ...] = (m,) if m else ()
+            kept_m = read
+        else:
+            read = tuple(h.metric for h in hits.get(c.q.start, ()))
+            kept_m = tuple(m for m in read if (c.q.start, m) in kept)
+        names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
+        rows.append(hash_features(list(dict.fromkeys(names))))
+        prev = c if c.table_label is None else prev
+    return SegmentReading(cands, rows, hits)
+
+
+def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) -> list[RuleHit]:
+    """Readings whose best metric reaches the model's emit threshold, in text order, after the passes."""
+    classes = model.classes
+    out: list[RuleHit] = []
+    for i, c in enumerate(reading.cands):
+        p = probs[i]
+        order = [k for k in np.argsort(-p) if classes[k] != NONE]
+        best = order[0]
+        if p[best] < model.emit:
+            continue
+        second = p[order[1]] if len(order) > 1 else 0.0
+        rule = reading.hits.get(c.q.start, [])
+        metrics = [classes[best]]
+        # 建会率、入会率都保持在95%以上: one number, two rates, when the rules and the model both see the second.
+        shared = [h.metric for h in rule if h.metric != classes[best]]
+        metrics += [m for m in shared if m in classes and p[classes.index(m)] >= model.emit / 2]
+        for m in metrics:
+            same = next((h for h in rule if h.metric == m), None)
+            out.append(_reading(text, c, i, m, float(p[classes.index(m)]), float(p[best] - second), same))
+    return document_passes(text, out)
+
+
+def _reading(text: str, c: Candidate, i: int, metric: str, prob: float, margin: float,
+             rule: RuleHit | None) -> RuleHit:
+    tags: set[str] = set()
+    if c.cls == "contract":
+        tags.add("contract_count")
+    if metric == "cc_workers_covered" and (
+            (rule is not None and "wage_only" in rule.tags)
+            or (rule is None and _family(text[c.sent_start:c.q.start], text[c.q.end:c.clause_end]) == "wage")):
+        tags.add("wage_only")
+    if rule is not None:
+        ev_start, ev_end, region = rule.ev_start, rule.ev_end, rule.region
+    else:
+        ev_start, ev_end, region = max(c.head_start, c.q.start - EVIDENCE_REACH), c.q.end, None
+    if c.table_label is not None:
+        ev_start = c.sent_start
+    return RuleHit(c.q, metric, c.sent_start, c.sent_end, text[c.head_start:c.q.start], prob, tags, region,
+                   ev_start, ev_end, cand=i, prob=prob, margin=margin, agrees=rule is not None,
+                   table_year=c.table_year)
