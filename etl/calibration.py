@@ -17,7 +17,7 @@ from etl.rules import RuleHit
 
 REGION_KINDS = ("given", "sub", "named", "bare", "none")
 LEVEL_ONLY = {"区", "县", "市", "镇", "乡", "街道", "省", "院", "校", "厂", "矿", "局", "所", "公司", "集团"}
-N_CALIBRATION = 11 + len(REGION_KINDS)
+N_CALIBRATION = 12 + len(REGION_KINDS)
 
 
 def region_kind(region: str | None, from_text_unit: bool, given: bool) -> str:
@@ -32,7 +32,7 @@ def region_kind(region: str | None, from_text_unit: bool, given: bool) -> str:
     return "bare" if region in LEVEL_ONLY or len(region) <= 1 else "named"
 
 
-def calibration_row(c: RuleHit, when: When, kind: str, flags: list[str]) -> list[float]:
+def calibration_row(c: RuleHit, when: When, kind: str, flags: list[str], body_margin: float) -> list[float]:
     """The calibrator's inputs for one fact (fixed order, N_CALIBRATION values)."""
     p = min(max(c.prob, 1e-4), 1 - 1e-4)
     row = [
@@ -47,6 +47,7 @@ def calibration_row(c: RuleHit, when: When, kind: str, flags: list[str]) -> list
         1.0 if flags else 0.0,
         1.0 if c.q.cls == "money" else 0.0,
         1.0 if c.q.cls == "percent" else 0.0,
+        min(body_margin, 5.0) if kind not in ("given", "sub") else 5.0,
     ]
     row += [1.0 if kind == k else 0.0 for k in REGION_KINDS]
     return row

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from etl.body import N_BODY_FEATURES
 from etl.features import N_FEATURES
 
 MODEL_PATH = Path(__file__).parent / "trained" / "extractor.npz"
@@ -31,10 +32,12 @@ class Model:
     classes: tuple[str, ...]
     weights: np.ndarray  # (N_FEATURES, K) float32
     bias: np.ndarray  # (K,)
-    emit: float  # a candidate becomes a fact when its best metric has at least this probability
+    emit: float  # a reading the cue rules share becomes a fact from this probability on
     calib: np.ndarray  # calibrator coefficients over calibration_features(); last entry is the intercept
     review: float  # facts whose confidence is below this go to review, not to a chart
     meta: dict
+    body: np.ndarray | None = None  # weights of the reporting-body ranker (etl/body.py), N_BODY_FEATURES
+    emit_alone: float = 0.5  # a reading the cue rules do not share needs this probability
 
     def predict(self, rows: list[np.ndarray]) -> np.ndarray:
         """Class probabilities, one row per candidate (rows: hashed feature indexes)."""
@@ -66,8 +69,9 @@ class Model:
             np.savez_compressed(
                 f, classes=np.array(self.classes), rows=used, weights=self.weights[used].astype(np.float16),
                 bias=self.bias.astype(np.float32), emit=np.float32(self.emit), calib=self.calib.astype(np.float32),
-                review=np.float32(self.review),
-                meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)))
+                review=np.float32(self.review), emit_alone=np.float32(self.emit_alone),
+                meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+                body=(self.body if self.body is not None else np.zeros(N_BODY_FEATURES)).astype(np.float16))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
@@ -75,7 +79,8 @@ class Model:
             weights = np.zeros((N_FEATURES, len(z["classes"])), dtype=np.float32)
             weights[z["rows"]] = z["weights"].astype(np.float32)
             return cls(tuple(str(c) for c in z["classes"]), weights, z["bias"], float(z["emit"]), z["calib"],
-                       float(z["review"]), json.loads(str(z["meta"])))
+                       float(z["review"]), json.loads(str(z["meta"])), z["body"].astype(np.float32),
+                       float(z["emit_alone"]))
 
 
 @cache

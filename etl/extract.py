@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from etl.body import BodyCandidate, body_candidates, rank
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -100,6 +101,8 @@ def extract_report_text(text: str, name: str = "", sha256: str = "", region: str
     if model is _SHIPPED:
         model = shipped_model()
     documents, segments = split_report(text, name, sha256, region)
+    segments = [with_body(s, model) for s in segments]  # type: ignore[arg-type]
+    documents = [replace(d, region=s.ctx.region) for d, s in zip(documents, segments, strict=True)]
     facts = [f for seg in segments for f in read_facts(seg, model)]  # type: ignore[arg-type]
     return documents, facts
 
@@ -121,7 +124,8 @@ def split_report(text: str, name: str = "", sha256: str = "",
         documents.append(Document(doc_id, sha, name, idx, os_, oe, title, ctx.region, ctx.year, ctx.period,
                                   is_template, fingerprint(t[start:end]),
                                   (FLAG_TEMPLATE,) if is_template else ()))
-        segments.append(Segment(norm, ctx, name, doc_id, idx, is_template, start, end, bool(region)))
+        segments.append(Segment(norm, ctx, name, doc_id, idx, is_template, start, end, bool(region), title,
+                                body_candidates(t[start:end], title)))
     return documents, segments
 
 
@@ -138,6 +142,17 @@ class Segment:
     start: int
     end: int
     region_given: bool
+    title: str = ""
+    bodies: tuple[BodyCandidate, ...] | list[BodyCandidate] = ()  # who may be reporting (etl/body.py)
+    body_margin: float = 0.0  # how far the ranker's reporting body led the next name
+
+
+def with_body(seg: Segment, model: Model | None) -> Segment:
+    """The segment with the trained ranker's reporting body, unless the uploader named it."""
+    if model is None or model.body is None or seg.region_given or not seg.bodies:
+        return seg
+    name, margin = rank(list(seg.bodies), model.body)
+    return replace(seg, ctx=replace(seg.ctx, region=name), body_margin=margin)
 
 
 def read_facts(seg: Segment, model: Model | None) -> list[Fact]:
@@ -151,6 +166,11 @@ def read_facts(seg: Segment, model: Model | None) -> list[Fact]:
                              seg.is_template)
         return dedupe(seg_facts + table, sentences + [-1 - i for i in range(len(table))])
     return [f for f, _ in model_facts(seg, read_segment(t, seg.start, seg.end, seg.ctx.period), model)]
+
+
+def model_facts_of(seg: Segment, reading: SegmentReading, model: Model) -> list[tuple[Fact, list[float]]]:
+    """`model_facts` for a segment whose reporting body the model has not chosen yet (training)."""
+    return model_facts(with_body(seg, model), reading, model)
 
 
 def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tuple[Fact, list[float]]]:
@@ -185,7 +205,7 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
         flags.append(FLAG_PLACEHOLDER_REGION)
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
-    row = calibration_row(c, when, region_kind(region, bool(c.region), seg.region_given), flags)
+    row = calibration_row(c, when, region_kind(region, bool(c.region), seg.region_given), flags, seg.body_margin)
     if model is None:
         conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
         review = False

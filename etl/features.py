@@ -25,7 +25,7 @@ import tomllib
 import zlib
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -135,8 +135,17 @@ def candidate_features(text: str, c: Candidate, fam: FamilyIndex, prev: Candidat
     f.append(f"idx={min(c.index, 3)}")
     if prev is not None and prev.sent_start == c.sent_start:
         f.append(f"prev_cls={prev.cls}|{cls}")
-        if _JOIN.fullmatch(text[prev.q.end:q.start]):
+        between = text[prev.q.end:q.start]
+        if _JOIN.fullmatch(between):
             f.append(f"joined|{cls}|{prev.cls == cls}")
+        if prev.cls == cls:
+            # Parts after a total: 共119家(企业工会99家…), 其中A街道9家, 帮扶950人次;其中…423户.
+            if "其中" in between or "(" in between or "（" in between:
+                f.append(f"part_of_prev|{cls}")
+            if prev.q.value and q.value and prev.q.value > q.value:
+                f.append(f"smaller_than_prev|{cls}")
+    if c.table_label is None and _in_parens(text, c):
+        f.append(f"in_parens|{cls}")
     for m in rule_read:
         f += [f"rule={m}", f"rule={m}|{cls}"]
     for m in rule_kept:
@@ -144,6 +153,12 @@ def candidate_features(text: str, c: Candidate, fam: FamilyIndex, prev: Candidat
     if not rule_read:
         f.append(f"rule=none|{cls}")
     return f
+
+
+def _in_parens(text: str, c: Candidate) -> bool:
+    """Inside an open bracket of its sentence (企业工会99家, 村联合工会10家) — a breakdown, usually."""
+    left = text[c.sent_start:c.q.start]
+    return max(left.rfind("("), left.rfind("（")) > max(left.rfind(")"), left.rfind("）"))
 
 
 def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str) -> list[str]:
@@ -169,8 +184,7 @@ def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str) -> list[
             f += [f"{cls}|radj={x}" for x in fam.fams[idx[0]]]
     f += [f"{cls}|near={x}" for x in nearest]
     if c.heading:
-        hf = FamilyIndex(c.heading, 0, len(c.heading))
-        f += [f"F:{x}@g" for x in {x for xs in hf.fams for x in xs}]
+        f += _heading_features(c.heading)
     left = text[max(c.sent_start, q.start - 2):q.start]
     right = text[q.end:min(c.sent_end, q.end + 2)]
     f += [f"l2={left}", f"r2={right}", f"{cls}|l2={left}", f"{cls}|r2={right}", f"l1={left[-1:]}",
@@ -189,7 +203,26 @@ def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str) -> list[
     return f
 
 
+@lru_cache(maxsize=4096)
+def _heading_features(heading: str) -> list[str]:
+    """Families in a section heading (the same heading stands over many numbers)."""
+    hf = FamilyIndex(heading, 0, len(heading))
+    return [f"F:{x}@g" for x in sorted({x for xs in hf.fams for x in xs})]
+
+
+_INDEX: dict[str, int] = {}
+
+
+def _index(name: str) -> int:
+    """crc32 of a feature name, remembered: the same few thousand names recur for every number."""
+    i = _INDEX.get(name)
+    if i is None:
+        if len(_INDEX) > 500_000:
+            _INDEX.clear()
+        i = _INDEX[name] = zlib.crc32(name.encode("utf-8")) & (N_FEATURES - 1)
+    return i
+
+
 def hash_features(names: list[str]) -> np.ndarray:
     """Stable indexes of feature names (crc32: the same in every process, unlike hash())."""
-    return np.fromiter((zlib.crc32(n.encode("utf-8")) & (N_FEATURES - 1) for n in names), dtype=np.int32,
-                       count=len(names))
+    return np.fromiter(map(_index, names), dtype=np.int32, count=len(names))

@@ -19,6 +19,8 @@ from etl.features import FamilyIndex, candidate_features, hash_features
 from etl.passes import document_passes
 from etl.rules import RuleHit, _family, rule_hits
 
+import os
+_DROP = tuple(x for x in os.environ.get("FEATURE_DROP", "").split(",") if x)
 EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
 
 
@@ -52,30 +54,38 @@ def read_segment(text: str, start: int, end: int, doc_period: str | None) -> Seg
             read = tuple(h.metric for h in hits.get(c.q.start, ()))
             kept_m = tuple(m for m in read if (c.q.start, m) in kept)
         names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
+        if _DROP:
+            names = [n for n in names if not n.startswith(_DROP) and not any(f"|{d}" in n for d in _DROP)]
         rows.append(hash_features(list(dict.fromkeys(names))))
         prev = c if c.table_label is None else prev
     return SegmentReading(cands, rows, hits)
 
 
 def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) -> list[RuleHit]:
-    """Readings whose best metric reaches the model's emit threshold, in text order, after the passes."""
+    """Readings the model finds likely enough, in text order, after the passes.
+
+    The cue rules are high-precision evidence: a metric they also read needs
+    only `model.emit`, one they do not read needs `model.emit_alone` (both
+    chosen on cross-validation).  One number gives one fact, except a shared
+    rate (建会率、入会率都保持在95%以上) that the rules read twice.
+    """
     classes = model.classes
     out: list[RuleHit] = []
     for i, c in enumerate(reading.cands):
         p = probs[i]
-        order = [k for k in np.argsort(-p) if classes[k] != NONE]
-        best = order[0]
-        if p[best] < model.emit:
-            continue
-        second = p[order[1]] if len(order) > 1 else 0.0
         rule = reading.hits.get(c.q.start, [])
-        metrics = [classes[best]]
-        # 建会率、入会率都保持在95%以上: one number, two rates, when the rules and the model both see the second.
-        shared = [h.metric for h in rule if h.metric != classes[best]]
-        metrics += [m for m in shared if m in classes and p[classes.index(m)] >= model.emit / 2]
-        for m in metrics:
+        ruled = {h.metric for h in rule}
+        order = [k for k in np.argsort(-p) if classes[k] != NONE]
+        chosen = [k for k in order if p[k] >= (model.emit if classes[k] in ruled else model.emit_alone)]
+        if not chosen:
+            continue
+        best = chosen[0]
+        second = p[order[1]] if len(order) > 1 else 0.0
+        keep = [best] + [k for k in chosen[1:] if classes[k] in ruled and classes[best] in ruled]
+        for k in keep:
+            m = classes[k]
             same = next((h for h in rule if h.metric == m), None)
-            out.append(_reading(text, c, i, m, float(p[classes.index(m)]), float(p[best] - second), same))
+            out.append(_reading(text, c, i, m, float(p[k]), float(p[best] - second), same))
     return document_passes(text, out)
 
 

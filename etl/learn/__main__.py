@@ -52,7 +52,7 @@ def cross_validate(cfg: FitConfig, folds: int, jobs: int, misses: bool) -> int:
     groups = [d.doc.group for d in real]
     for k, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(real)), groups=groups), 1):
         model = fit([real[i] for i in train_idx] + extra, cfg)
-        print(f"fold {k}/{folds}: emit {model.emit}, review {model.review}", file=sys.stderr)
+        print(f"fold {k}/{folds}: emit {model.emit}/{model.emit_alone}, review {model.review}", file=sys.stderr)
         for i in test_idx:
             d = real[i]
             facts = [f for f, _ in predict_doc(d, model)]

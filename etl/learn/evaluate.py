@@ -90,6 +90,7 @@ class Tally:
     misses: list[str] = field(default_factory=list)
 
     def add(self, facts: list[Fact], gold: list[dict], name: str = "") -> None:
+        facts = [f for f in facts if f.value is not None]  # redacted figures are not scored (score.py)
         self.gold += len(gold)
         self.pred += len(facts)
         used: set[int] = set()

@@ -13,6 +13,7 @@ weights rounded to the float16 the model file stores.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,13 +22,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
+from etl.body import N_BODY_FEATURES, body_rows
 from etl.calibration import N_CALIBRATION
 from etl.catalog import load_catalog
 from etl.classifier import NONE, Model
-from etl.extract import model_facts
+from etl.extract import model_facts_of
 from etl.features import N_FEATURES
 from etl.learn.align import IGNORE, PreparedDoc
-from etl.learn.evaluate import match_doc
+from etl.learn.evaluate import match_doc, same_region
 from etl.model import Fact
 
 EMIT_FLOOR = 0.05  # inner predictions keep every reading at least this likely; thresholds are chosen above it
@@ -40,6 +42,7 @@ class FitConfig:
     inner_folds: int = 5
     target_precision: float = 0.97  # exact precision of the facts that reach a chart (inner CV)
     beta: float = 1.5  # emit threshold maximises F-beta: recall weighs more, review sorts out the rest
+    body_C: float = 3.0  # inverse regularisation strength of the reporting-body ranker
     extra: dict = field(default_factory=dict)
 
 
@@ -92,9 +95,40 @@ def fit_classifier(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[np.ndarray,
     return weights, bias
 
 
+def main_region(pd: PreparedDoc) -> str | None:
+    """The region most of a document's gold facts name: its reporting body."""
+    regions = Counter(g.get("region") for g in pd.doc.gold if g.get("region"))
+    return regions.most_common(1)[0][0] if regions else None
+
+
+def fit_body(docs: list[PreparedDoc], cfg: FitConfig) -> np.ndarray:
+    """Weights of the reporting-body ranker: each candidate name scored right or wrong against the
+    document's main gold region (pointwise logistic regression; the best-scoring name wins)."""
+    rows, y, w = [], [], []
+    for pd in docs:
+        gold = main_region(pd)
+        bodies = list(pd.segments[0][0].bodies) if pd.segments else []
+        if gold is None or not bodies:
+            continue
+        for c, r in zip(bodies, body_rows(bodies), strict=True):
+            rows.append(r)
+            y.append(same_region(c.name, gold))
+            w.append(pd.doc.weight)
+    weights = np.zeros(N_BODY_FEATURES, dtype=np.float32)
+    if len(set(y)) < 2:
+        return weights
+    x = sparse.csr_matrix((np.ones(sum(len(r) for r in rows)), np.concatenate(rows),
+                           np.cumsum([0] + [len(r) for r in rows])), shape=(len(rows), N_BODY_FEATURES))
+    x.sum_duplicates()
+    with threadpool_limits(1):
+        lr = LogisticRegression(C=cfg.body_C, max_iter=2000).fit(x, np.array(y), sample_weight=np.array(w))
+    weights[:] = lr.coef_[0].astype(np.float16).astype(np.float32)
+    return weights
+
+
 def predict_doc(pd: PreparedDoc, model: Model) -> list[tuple[Fact, list[float]]]:
     """The facts the model reads from a prepared document, with their calibration rows."""
-    return [pair for seg, reading in pd.segments for pair in model_facts(seg, reading, model)]
+    return [pair for seg, reading in pd.segments for pair in model_facts_of(seg, reading, model)]
 
 
 @dataclass
@@ -102,6 +136,7 @@ class Scored:
     """One inner-CV fact: its probability, calibration row, and whether it matched / was exact."""
 
     p: float
+    agrees: bool  # the cue rules read the same metric
     row: list[float]
     matched: bool
     exact: bool
@@ -116,7 +151,8 @@ def inner_predictions(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[list[Sco
     n_gold = sum(len(d.doc.gold) for d in docs if d.doc.weight >= 1)
     for train, test in folds.split(np.zeros(len(docs)), groups=groups):
         weights, bias = fit_classifier([docs[i] for i in train], cfg)
-        m = Model(classes(), weights, bias, EMIT_FLOOR, np.zeros(N_CALIBRATION + 1), 0.0, {})
+        body = fit_body([docs[i] for i in train], cfg)
+        m = Model(classes(), weights, bias, EMIT_FLOOR, np.zeros(N_CALIBRATION + 1), 0.0, {}, body, EMIT_FLOOR)
         for i in test:
             if docs[i].doc.weight < 1:
                 continue  # thresholds are chosen on real wording only
@@ -124,22 +160,26 @@ def inner_predictions(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[list[Sco
             verdicts = match_doc([f for f, _ in pairs], docs[i].doc.gold)
             for (f, row), (matched, exact) in zip(pairs, verdicts, strict=True):
                 p = 1 / (1 + math.exp(-row[0]))
-                out.append(Scored(p, row, matched, exact, bool(f.flags)))
+                out.append(Scored(p, row[2] > 0, row, matched, exact, bool(f.flags)))
     return out, n_gold
 
 
-def choose_emit(scored: list[Scored], n_gold: int, beta: float) -> float:
-    """The probability threshold with the best F-beta on inner predictions."""
-    best, best_t = -1.0, 0.5
-    for t in np.arange(0.1, 0.91, 0.025):
-        sel = [s for s in scored if s.p >= t]
-        tp = sum(s.matched for s in sel)
-        p = tp / len(sel) if sel else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        f = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
-        if f > best + 1e-9:
-            best, best_t = f, float(t)
-    return round(best_t, 3)
+def choose_emit(scored: list[Scored], n_gold: int, beta: float) -> tuple[float, float]:
+    """Thresholds (with the rules, without them) with the best F-beta on inner predictions."""
+    best, best_t = -1.0, (0.5, 0.5)
+    grid = np.arange(0.05, 0.96, 0.05)
+    for t_agree in grid:
+        for t_alone in grid:
+            if t_alone < t_agree:
+                continue
+            sel = [s for s in scored if s.p >= (t_agree if s.agrees else t_alone)]
+            tp = sum(s.matched for s in sel)
+            p = tp / len(sel) if sel else 0.0
+            r = tp / n_gold if n_gold else 0.0
+            f = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
+            if f > best + 1e-9:
+                best, best_t = f, (round(float(t_agree), 3), round(float(t_alone), 3))
+    return best_t
 
 
 def fit_calibrator(scored: list[Scored]) -> np.ndarray:
@@ -173,13 +213,15 @@ def fit(docs: list[PreparedDoc], cfg: FitConfig | None = None) -> Model:
     """The whole model from prepared training documents."""
     cfg = cfg or FitConfig()
     scored, n_gold = inner_predictions(docs, cfg)
-    emit = choose_emit(scored, n_gold, cfg.beta)
-    kept = [s for s in scored if s.p >= emit]
+    emit, emit_alone = choose_emit(scored, n_gold, cfg.beta)
+    kept = [s for s in scored if s.p >= (emit if s.agrees else emit_alone)]
     calib = fit_calibrator(kept)
     probe = Model(classes(), np.zeros((1, 1)), np.zeros(1), emit, calib, 0.0, {})
     conf = probe.confidence(np.array([s.row for s in kept])) if kept else np.zeros(0)
     review = choose_review(conf, kept, cfg.target_precision)
     weights, bias = fit_classifier(docs, cfg)
-    meta = {"C": cfg.C, "min_df": cfg.min_df, "emit": emit, "review": review, "documents": len(docs),
+    body = fit_body(docs, cfg)
+    meta = {"C": cfg.C, "min_df": cfg.min_df, "emit": emit, "emit_alone": emit_alone, "review": review,
+            "documents": len(docs),
             "inner_facts": len(kept), "target_precision": cfg.target_precision}
-    return Model(classes(), weights, bias, emit, calib, review, meta)
+    return Model(classes(), weights, bias, emit, calib, review, meta, body, emit_alone)

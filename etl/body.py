@@ -1,0 +1,261 @@
+"""Which union is reporting: candidate names from the text, described for a learned ranker.
+
+A report names its own union in many ways: in full (宁波余姚黄家埠镇总工会), by
+level only (县总工会, 院工会) with its place named elsewhere (秀山网讯, 兰州…),
+by an enterprise's name (澄合二矿分公司工会), and it names other unions too:
+superiors (在市总工会的领导下), visitors (万源市总工会来我县考察), hosts.  So
+every union mention gives candidate names: each plausible start of the name
+before 工会 (after a stop word, at a place name of the national divisions
+table, after a superior place), and a body named by level alone is joined to the
+places of that level the text names.  Each candidate is described by where and
+how it is written (title, lead, how often, next to 领导/考察, with 我县/全市 in
+the text); lexicon/body.toml holds the word lists.  The ranker's weights are
+part of the trained model (etl/classifier.py); without them the rule-based
+guess of etl/context.py stands.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from etl.context import place_names
+from etl.divisions import places_in
+
+LEXICON = Path(__file__).parent / "lexicon"
+N_BODY_FEATURES = 1 << 14
+_RUN = 20  # characters before 工会 that may belong to the name
+_HEAD = 2000  # characters of the document read for names
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    union: re.Pattern[str]
+    boundary: re.Pattern[str]
+    stop_chars: str
+    stop_words: tuple[str, ...]
+    levels: tuple[str, ...]
+    org_words: tuple[str, ...]
+    superior_before: re.Pattern[str]
+    superior_after: re.Pattern[str]
+    self_words: tuple[str, ...]
+    self_chars: str
+    national: tuple[str, ...]
+    function_chars: str
+    sector_words: tuple[str, ...]
+
+
+@cache
+def spec() -> BodySpec:
+    with open(LEXICON / "body.toml", "rb") as f:
+        s = tomllib.load(f)
+    alt = "|".join(sorted(s["union_words"], key=len, reverse=True))
+    return BodySpec(re.compile(alt), re.compile(s["boundary"]), s["stop_chars"], tuple(s["stop_words"]),
+                    tuple(sorted(s["levels"], key=len, reverse=True)), tuple(s["org_words"]),
+                    re.compile("(?:" + "|".join(s["superior_before"]) + ")$"),
+                    re.compile("^.{0,10}?(?:" + "|".join(s["superior_after"]) + ")"), tuple(s["self_words"]),
+                    s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]))
+
+
+@dataclass
+class BodyCandidate:
+    name: str
+    feats: set[str] = field(default_factory=set)
+    mentions: int = 0
+    first: int = 1 << 30
+
+
+def _level(name: str) -> str | None:
+    return next((lv for lv in spec().levels if name.endswith(lv)), None)
+
+
+@lru_cache(maxsize=4096)
+def _starts(run: str) -> dict[int, str]:
+    """Plausible starts of a name inside the run before 工会, with why each is plausible."""
+    sp = spec()
+    out = {0: "run_start"}
+    for i, ch in enumerate(run):
+        if ch in sp.stop_chars and i + 1 < len(run):
+            out.setdefault(i + 1, "after_stop")
+    for w in sp.stop_words:
+        k = run.rfind(w)
+        if k >= 0 and k + len(w) < len(run):
+            out.setdefault(k + len(w), "after_stop")
+    for s, e, _ in places_in(run):
+        out.setdefault(s, "place_start")
+        if e < len(run):
+            out.setdefault(e, "after_place")
+    for w in sp.org_words:
+        k = run.find(w)
+        while k >= 0 and k + len(w) < len(run):
+            out.setdefault(k + len(w), "after_org")
+            k = run.find(w, k + 1)
+    return out
+
+
+def body_candidates(text: str, title: str) -> list[BodyCandidate]:
+    """Every name that may be the reporting union's, with its features."""
+    sp = spec()
+    head = text[:_HEAD]
+    cands: dict[str, BodyCandidate] = {}
+
+    def add(name: str, pos: int, feats: list[str], mention: bool) -> None:
+        name = name.strip()
+        if name in sp.national:
+            name = "全国"
+        if not name or len(name) > 24 or (name[0] in sp.self_chars and len(name) > 1 and name != "全国"):
+            return
+        c = cands.setdefault(name, BodyCandidate(name))
+        c.feats.update(feats)
+        c.mentions += mention
+        c.first = min(c.first, pos)
+
+    bare_levels: set[str] = set()
+    for m in sp.union.finditer(head):
+        lo = max(0, m.start() - _RUN)
+        run = head[lo:m.start()]
+        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
+        if b:
+            run = run[max(x.end() for x in b):]
+        run_at = m.start() - len(run)
+        before = head[max(0, run_at - 6):run_at]
+        after = head[m.end():m.end() + 14]
+        ctx = [f"union={m.group()}"]
+        if sp.superior_before.search(before):
+            ctx.append("superior_before")
+        if sp.superior_after.search(after):
+            ctx.append("superior_after")
+        for s, why in _starts(run).items():
+            name = run[s:]
+            add(name, run_at + s, [*ctx, f"start={why}", "src=mention"], True)
+            lv = _level(name)
+            if lv and name == lv:
+                bare_levels.add(lv)
+            for ps, pe, places in places_in(name):
+                if pe == len(name) and ps == 0 and places[0].form == "stem":
+                    # 宜昌工会: the text may write the place in full elsewhere (宜昌市).
+                    add(places[0].division.name if len(places) == 1 else name, run_at + s,
+                        [*ctx, "src=expanded"], False)
+    for w in sp.self_words:
+        k = head.find(w)
+        if k >= 0:
+            add(w[1:], k, ["src=self_word"], False)
+            bare_levels.add(w[1:])
+    for w in sp.national:
+        k = head.find(w)
+        if k >= 0:
+            add("全国", k, ["src=national"], False)
+    for name, union, pos in place_names(head[:400] + "\n" + title):
+        if not union and len(name) > 1:
+            add(name, pos, ["src=place"], False)
+    # A body named by its level alone (县总工会) takes a name of that level the text gives (秀山…县).
+    named = place_names(head) if bare_levels else []
+    gazetteer = places_in(head[:1500]) if bare_levels else ()
+    for lv in bare_levels:
+        for name, _, pos in named:
+            if name.endswith(lv) and name != lv:
+                add(name, pos, ["src=fill"], False)
+        for s, _e, places in gazetteer:
+            for p in places:
+                short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
+                if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
+                    add(short, s, ["src=fill_gazetteer"], False)
+    return _describe(list(cands.values()), head, title)
+
+
+@cache
+def _endings() -> tuple[frozenset[str], tuple[int, ...]]:
+    sp = spec()
+    words = frozenset(sp.levels) | frozenset(sp.org_words)
+    return words, tuple(sorted({len(w) for w in words}, reverse=True))
+
+
+def _ending(name: str) -> str | None:
+    """The level or organisation word a name ends in (县, 公司, 段), longest first."""
+    words, lengths = _endings()
+    return next((name[-n:] for n in lengths if len(name) >= n and name[-n:] in words), None)
+
+
+def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCandidate]:
+    sp = spec()
+    self_levels = {w[1:]: head.count(w) for w in sp.self_words if w in head}
+    bare = {c.name for c in cands if c.name == _ending(c.name)}
+    clean = [c for c in cands if c.name not in bare and not any(ch in sp.function_chars for ch in c.name)]
+    named_endings = {_ending(c.name) for c in clean} - {None}
+    for c in cands:
+        end = _ending(c.name)
+        if c.name in bare and end in named_endings:
+            c.feats.add("has_named_version")
+        elif end in bare and c in clean:
+            c.feats.add("names_the_bare")
+        n = c.name
+        count = head.count(n)
+        lv = _level(n)
+        c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(count, 5)}", f"len={min(len(n), 8)}"}
+        c.feats.add(f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}")
+        if n in title:
+            c.feats.add("in_title")
+        if lv:
+            c.feats.add(f"level={lv}")
+            if n == lv:
+                c.feats.add("bare")
+            if self_levels.get(lv):
+                c.feats.add("self_level")
+        elif any(n.endswith(w) for w in sp.org_words):
+            c.feats.add("org")
+        else:
+            c.feats.add("no_level")
+        if re.search(r"[xX×*＊某]", n):
+            c.feats.add("masked")
+        if any(ch in sp.function_chars for ch in n):
+            c.feats.add("function_char")
+        if n[0] in sp.stop_chars:
+            c.feats.add("starts_with_stop")
+        if n == "全国":
+            c.feats.add("national")
+        chain = places_in(n)
+        if chain:
+            c.feats.add(f"places={min(len(chain), 3)}")
+            c.feats.add(f"finest={chain[-1][2][0].division.level}")
+            if chain[-1][1] == len(n):
+                c.feats.add("ends_with_place")
+            if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
+                rest = n[chain[0][1]:]
+                c.feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
+        for f in list(c.feats):
+            if f.startswith(("src=", "start=")):
+                c.feats.add(f"{f}|{'bare' if 'bare' in c.feats else 'named'}")
+    return cands
+
+
+def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:
+    """Hashed feature indexes per candidate (crc32, as etl/features.py)."""
+    return [np.fromiter((zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1) for f in sorted(c.feats)),
+                        dtype=np.int32) for c in cands]
+
+
+def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, float]:
+    """The best-scoring candidate's name (ties: the one named first), and its lead over the next.
+
+    A body named only by its level takes a name of that level the text gives
+    anywhere (ANNOTATION.md: 青石 named once, 镇总工会 elsewhere → 青石镇), so a
+    bare level wins only when no candidate of that level is named.
+    """
+    if not cands:
+        return None, 0.0
+    scores = [float(weights[r].sum()) for r in body_rows(cands)]
+    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].first))
+    margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 10.0
+    best = cands[order[0]]
+    if "bare" in best.feats:
+        named = [cands[i] for i in order if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
+                 and "function_char" not in cands[i].feats and "places=1" in cands[i].feats]
+        if named:
+            return named[0].name, margin
+    return best.name, margin

