@@ -126,16 +126,16 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         if b:
             run = run[max(x.end() for x in b):]
         run_at = m.start() - len(run)
-        before = head[max(0, run_at - 6):run_at]
         after = head[m.end():m.end() + 14]
         ctx = [f"union={m.group()}"]
-        if sp.superior_before.search(before):
-            ctx.append("superior_before")
         if sp.superior_after.search(after):
             ctx.append("superior_after")
         for s, why in _starts(run).items():
             name = run[s:]
-            add(name, run_at + s, [*ctx, f"start={why}", "src=mention"], True)
+            here = [*ctx, f"start={why}", "src=mention"]
+            if sp.superior_before.search(head[max(0, run_at + s - 6):run_at + s]):
+                here.append("superior_before")  # 在市总工会的领导下: the words before this reading of the name
+            add(name, run_at + s, here, True)
             lv = _level(name)
             if lv and name == lv:
                 bare_levels.add(lv)
