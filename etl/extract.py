@@ -177,6 +177,11 @@ def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tup
     """The model's facts of one segment, each with its calibration row (training reads both)."""
     picks = pick(seg.norm.text, reading, model.predict(reading.rows), model)
     pairs = [_to_fact(seg, c, model) for c in picks]
+    if pairs:  # the calibrated confidence of all facts at once
+        conf = model.confidence(np.array([r for _, r in pairs]))
+        pairs = [(replace(f, confidence=round(max(float(p), 0.01), 2),
+                          needs_review=bool(f.flags) or float(p) < model.review), r)
+                 for (f, r), p in zip(pairs, conf, strict=True)]
     kept = dedupe([f for f, _ in pairs], [c.sent_start for c in picks])
     rows = {id(f): r for f, r in pairs}
     return [(f, rows[id(f)]) for f in kept]
@@ -207,17 +212,13 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
     row = calibration_row(c, when, region_kind(region, bool(sub), seg.region_given), flags, seg.body_margin)
-    if model is None:
-        conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
-        review = False
-    else:
-        conf = float(model.confidence(np.array([row]))[0])
-        review = conf < model.review
+    # The rules' own confidence; with a model, model_facts replaces it by the calibrated one.
+    conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
     return Fact(
         doc=seg.name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=seg.doc_id,
         segment=seg.index, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
         region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.01), 2),
-        flags=tuple(flags), needs_review=review or bool(flags),
+        flags=tuple(flags), needs_review=bool(flags),
     ), row
 
 

@@ -72,11 +72,13 @@ def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) ->
     """
     classes = model.classes
     out: list[RuleHit] = []
+    none = classes.index(NONE)
+    ranked = np.argsort(-probs, axis=1, kind="stable")
     for i, c in enumerate(reading.cands):
         p = probs[i]
         rule = reading.hits.get(c.q.start, [])
         ruled = {h.metric for h in rule}
-        order = [k for k in np.argsort(-p) if classes[k] != NONE]
+        order = [k for k in ranked[i].tolist() if k != none]
         chosen = [k for k in order if (p[k] >= model.emit and classes[k] in ruled)
                   or (p[k] >= model.emit_alone and not _refused(text, c, classes[k]))]
         if not chosen:
