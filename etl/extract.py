@@ -44,7 +44,7 @@ from etl.normalize import NormText, normalize
 from etl.passes import dedupe, document_passes
 from etl.reading import SegmentReading, pick, read_segment
 from etl.rules import RuleHit, metric_for_label, rule_hits
-from etl.zones import last_index
+from etl.zones import CLAUSE_END, last_index
 
 _PLACEHOLDER = re.compile(
     r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
@@ -187,6 +187,15 @@ def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tup
     return [(f, rows[id(f)]) for f in kept]
 
 
+def _subject_clause(t: str, c: RuleHit) -> str:
+    """The clause that holds the figure's subject: its own, or the one before when its own is only
+    a link (城关街道建会率最高，为96.75%)."""
+    start = last_index(t, CLAUSE_END, c.sent_start, c.q.start)
+    if len(t[start:c.q.start].strip()) <= 3 and start > c.sent_start:
+        start = last_index(t, CLAUSE_END, c.sent_start, start - 1)
+    return t[start:c.q.start]
+
+
 def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[float]]:
     t = seg.norm.text
     metric = load_catalog()[c.metric]
@@ -200,7 +209,7 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     else:
         ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
     evidence, s, e = seg.norm.evidence(ev_start, ev_end)
-    sub = c.region or (None if c.table_year is not None else subunit(c.head, seg.ctx.region))
+    sub = c.region or (None if c.table_year is not None else subunit(c.head, _subject_clause(t, c), seg.ctx.region))
     region = sub or seg.ctx.region
     flags = []
     if seg.is_template:

@@ -46,10 +46,18 @@ def test_national_words_become_全国() -> None:
     assert "全国" in _cands("记者从中华全国总工会获悉，全国已建基层工会280万个。")
 
 
-def test_a_list_item_is_a_sub_unit() -> None:
-    assert subunit("其中，兴田街道", "兴宁市") == "兴田街道"
-    assert subunit("全市新建工会", "兴宁市") is None
-    assert subunit("其中兴宁市", "兴宁市") is None
+@pytest.mark.parametrize(("head", "clause", "body", "sub"), [
+    ("其中，兴田街道", "兴田街道", "兴宁市", "兴田街道"),
+    ("全市新建工会", "全市新建工会", "兴宁市", None),
+    ("其中兴宁市", "其中兴宁市", "兴宁市", None),
+    ("白沙镇新建工会", "其中，白沙镇新建工会", "青禾区", "白沙镇"),
+    ("为", "为", "青禾区", None),
+    ("建会率最高,为", "城关街道建会率最高,为", "青禾区", "城关街道"),
+    ("市总工会下拨", "市总工会下拨", "远安县", None),
+    ("县新建工会", "远安县新建工会", "宜昌市", "远安县"),
+])
+def test_a_named_sub_unit_takes_its_own_figure(head: str, clause: str, body: str, sub: str | None) -> None:
+    assert subunit(head, clause, body) == sub
 
 
 @pytest.mark.parametrize(("text", "body"), [
