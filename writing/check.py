@@ -222,6 +222,8 @@ def _check_fact(r: _Read, store: Store, year: int | None, period: str) -> Figure
     if written.allows(lo, hi):
         if s.approx:
             note = message("match_approx", stored=stored_text)
+        elif written.approx:
+            note = message("match_within", stored=stored_text)
         elif abs(written.value - s.value) > 1e-9 * max(1.0, abs(s.value)):
             note = message("match_rounded", stored=stored_text, step=_step_text(written))
         else:
@@ -297,6 +299,8 @@ def _complete_pair(fig: Figure, store: Store) -> tuple[Stored | None, Stored | N
         if s.approx:
             return None, None, message("change_approx", when=when, metric=fig.metric_zh)
         pair.append(s)
+    if pair[0].from_children != pair[1].from_children:
+        return None, None, message("change_basis_differs", cur=f"{fig.year}年", prev=f"{fig.year - 1}年")
     return pair[0], pair[1], None
 
 
@@ -344,3 +348,21 @@ def _check_share(fig: Figure, w: Written, base: Figure, store: Store) -> Figure:
     if s.approx:
         return replace(fig, note=message("change_approx", when=f"{fig.region}{fig.when}", metric=fig.metric_zh))
     return replace(fig, verdict="differs", suggestion=shown, note=basis + "；" + message("suggest", suggestion=shown))
+
+
+DRAFT_TYPES = ["txt", "docx"]
+
+
+def read_draft(data: bytes, name: str, archive_dir: Path | str):
+    """An uploaded draft's text (etl.read.ReportText), archived before it is read, like every upload.
+
+    Raises etl.read.ReadError with a Chinese message for a file that cannot be read as a draft.
+    """
+    from etl.archive import archive_bytes
+    from etl.read import ReadError, read_report
+
+    archive_bytes(data, name, archive_dir)
+    if Path(name).suffix.lower().lstrip(".") not in DRAFT_TYPES:
+        read_report(Path(name), data=data)  # its refusal names the problem (a tally, an image, .doc …)
+        raise ReadError(name, f"文件 {name} 不是 .txt 或 .docx。请把稿件另存为 .docx 或 .txt 后上传。")
+    return read_report(Path(name), data=data)

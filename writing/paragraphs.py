@@ -66,11 +66,11 @@ def metric_kind(metric: str) -> str:
     return "rate" if m.unit == "%" else "money" if m.unit == "元" else m.kind
 
 
-def plenary(value: float, unit: str, approx: str | None = None, with_unit: bool = True) -> str:
+def plenary(value: float, unit: str, approx: str | None = None) -> str:
     """A stored figure as the reports write it: 3,887家 · 26.13万人 · 386.2万元 · 逾2,900家 · 95%以上."""
     if unit == "%" and approx == "at_least":
         return fmt.number(value, unit) + "以上"
-    return fmt.number(value, unit, approx, with_unit=with_unit)
+    return fmt.number(value, unit, approx)
 
 
 def whole(region: str) -> str:
@@ -138,15 +138,12 @@ def paragraphs(region: str, year: int, period: str = "FY", path: PathLike = None
 
 def _clause(w: _Writer, store: Store, rid: int, s: Stored) -> None:
     """'共有基层工会组织3,887家（8个镇街中7个已报），较上年增加199家，增长5.4%'."""
-    unit = load_catalog()[s.metric].unit
+    unit = phrasings()["units"].get(s.metric, load_catalog()[s.metric].unit)
     phrase = phrasings()["metrics"][s.metric]
     basis = ""
     if s.partial:
         basis = f"{s.children}个下级单位中{s.reported}个已报，为其合计"
-    w.template(phrase, {}, {
-        "value": (plenary(s.value, unit, s.approx), "figure", s, basis),
-        "number": (plenary(s.value, unit, s.approx, with_unit=False), "figure", s, basis),
-    })
+    w.template(phrase, {}, {"value": (plenary(s.value, unit, s.approx), "figure", s, basis)})
     if s.partial:
         cov = phrasings()["coverage"]
         level = store.regions.loc[store.regions["parent_id"] == rid, "level"]
