@@ -34,8 +34,8 @@ if not paras:
     st.stop()
 
 text = as_text(paras)
-d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button("下载 .docx（含数字来源）", paragraphs_docx(paras, f"{region}{when}工作数字"),
+d1, d2, _ = st.columns([2, 1, 4])
+d1.download_button("下载 .docx（含来源）", paragraphs_docx(paras, f"{region}{when}工作数字"),
                    f"{region}{when}数字段落.docx", key="para_docx", type="primary",
                    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 d2.download_button("下载 .txt", text.encode("utf-8"), f"{region}{when}数字段落.txt", key="para_txt",

@@ -36,7 +36,7 @@ def source_url(region: str | None, metric: str | None, year: int | None, period:
 def _mark(text: str, verdict: str, tip: str, url: str | None) -> str:
     bg, fg, line = STYLE[verdict]
     style = (f"background:{bg};color:{fg};border-bottom:2px {line} {fg};padding:0 2px;border-radius:3px;"
-             "text-decoration:none;font-weight:600")
+             "text-decoration:none;font-weight:600;white-space:nowrap")
     body = html.escape(text)
     tip = html.escape(tip, quote=True)
     if url:
