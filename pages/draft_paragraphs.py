@@ -27,7 +27,10 @@ lo, hi = cache.get("year_bounds") or (0, -1)
 last = latest_year(period, db_path()) or hi
 year = c2.selectbox("年份", list(range(last, lo - 1, -1)), key="para_year", format_func=lambda y: f"{y}年")
 
-paras = paragraphs(region, year, period, path=db_path()) if year else []
+if region is None or year is None:
+    st.info("数据库中还没有数据。请先在“数据上传”或“上传报告”页导入统计表或工作报告。")
+    st.stop()
+paras = paragraphs(region, year, period, path=db_path())
 when = f"{year}年{'上半年' if period == 'H1' else ''}"
 if not paras:
     st.info(f"库中没有{region}{when}的数据，无法起草。")

@@ -77,3 +77,18 @@ def test_draft_paragraphs_page(app: AppTest) -> None:
     assert 2025 in at.selectbox(key="para_year").options or "2025年" in at.selectbox(key="para_year").options
     at.selectbox(key="para_year").set_value(2025).run()
     assert "截至2025年6月底，全镇" in at.code[0].value
+
+
+def test_both_pages_on_an_empty_database(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNION_DB", str(tmp_db))
+    monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
+    db.forget()
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = at.switch_page("pages/draft_paragraphs.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "还没有数据" in at.info[0].value
+    at = at.switch_page("pages/check_draft.py").run()
+    at.text_area(key="draft_text").set_value("截至2024年底，全区共有基层工会组织3,887家。").run()
+    at.button(key="draft_go").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["未核对"] == "1"  # no region to check it against

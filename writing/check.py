@@ -201,9 +201,11 @@ def _check_fact(r: _Read, store: Store, year: int | None, period: str) -> Figure
         return replace(fig, note="数字被隐去（X家），未核对")
     if fig.year is None:
         return replace(fig, note=message("no_year"))
+    if not f.region:
+        return replace(fig, note=message("no_region"))
     rid = store.region_id(f.region)
     if rid is None:
-        return replace(fig, verdict="missing", note=message("missing_region", region=f.region or "（未写明）"))
+        return replace(fig, verdict="missing", note=message("missing_region", region=f.region))
     fig = replace(fig, region=store.name(rid))
     s = store.get(rid, f.metric, fig.year, fig.period)
     if s is None:
