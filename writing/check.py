@@ -151,7 +151,7 @@ def check_draft(text: str, *, path: PathLike = None, region: str | None = None, 
     quantities = find_quantities(norm.text)
     reads = _bind(facts, quantities, norm)
     claimed = {id(r.q) for r in reads if r.q is not None}
-    figures = [_check_fact(r, store, year, period) for r in reads]
+    figures = [_check_fact(r, text, store, year, period) for r in reads]
     for q in quantities:
         if id(q) not in claimed:
             figures.append(_check_other(q, norm, text, reads, figures, store))
@@ -192,13 +192,12 @@ def _stored_text(s: Stored, sw: Written | None) -> str:
     return fmt.number(s.value, unit, s.approx)
 
 
-def _check_fact(r: _Read, store: Store, year: int | None, period: str) -> Figure:
+def _check_fact(r: _Read, text: str, store: Store, year: int | None, period: str) -> Figure:
     f = r.fact
-    fig = Figure(r.start, r.end, "", "figure", "not_checked", f.metric, f.value, f.approx, f.region,
-                 f.year or year, f.period or period, evidence=f.evidence)
-    fig = replace(fig, text=r.written.text if r.written else f.evidence)
+    fig = Figure(r.start, r.end, text[r.start:r.end], "figure", "not_checked", f.metric, f.value, f.approx,
+                 f.region, f.year or year, f.period or period, evidence=f.evidence)
     if f.value is None:
-        return replace(fig, note="数字被隐去（X家），未核对")
+        return replace(fig, note=message("redacted"))
     if fig.year is None:
         return replace(fig, note=message("no_year"))
     if not f.region:
