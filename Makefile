@@ -7,7 +7,7 @@ DB ?= data/union.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps run sample-db test screenshots lint score score-dev bench render-deps clean
+.PHONY: help install system-deps run sample-db test screenshots lint score score-dev score-cv train bench render-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,12 @@ score: ## extraction score on the seeds
 score-dev: ## extraction score on the development set, with misses
 	$(BIN)/python ../shared/eval/score.py --gold ../shared/eval/dev/gold.jsonl --docs ../shared/eval/dev/docs \
 	  --cmd "$(BIN)/python -m etl.extract --format jsonl" --misses
+
+train: install ## retrain the report extractor from data/corpus + data/samples → etl/trained/extractor.npz
+	$(BIN)/python -m etl.learn train
+
+score-cv: install ## cross-validate the extractor on data/corpus, grouped by source (table: P, R, exact, charted, region)
+	$(BIN)/python -m etl.learn cv
 
 bench: ## run every benchmark in bench/ (prints tables)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done

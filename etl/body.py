@@ -49,6 +49,7 @@ class BodySpec:
     national: tuple[str, ...]
     function_chars: str
     sector_words: tuple[str, ...]
+    generic_places: frozenset[str]
 
 
 @cache
@@ -60,7 +61,8 @@ def spec() -> BodySpec:
                     tuple(sorted(s["levels"], key=len, reverse=True)), tuple(s["org_words"]),
                     re.compile("(?:" + "|".join(s["superior_before"]) + ")$"),
                     re.compile("^.{0,10}?(?:" + "|".join(s["superior_after"]) + ")"), tuple(s["self_words"]),
-                    s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]))
+                    s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
+                    frozenset(s["generic_places"]))
 
 
 @dataclass
@@ -124,16 +126,16 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         if b:
             run = run[max(x.end() for x in b):]
         run_at = m.start() - len(run)
-        before = head[max(0, run_at - 6):run_at]
         after = head[m.end():m.end() + 14]
         ctx = [f"union={m.group()}"]
-        if sp.superior_before.search(before):
-            ctx.append("superior_before")
         if sp.superior_after.search(after):
             ctx.append("superior_after")
         for s, why in _starts(run).items():
             name = run[s:]
-            add(name, run_at + s, [*ctx, f"start={why}", "src=mention"], True)
+            here = [*ctx, f"start={why}", "src=mention"]
+            if sp.superior_before.search(head[max(0, run_at + s - 6):run_at + s]):
+                here.append("superior_before")  # 在市总工会的领导下: the words before this reading of the name
+            add(name, run_at + s, here, True)
             lv = _level(name)
             if lv and name == lv:
                 bare_levels.add(lv)
@@ -217,6 +219,14 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
             c.feats.add("function_char")
         if n[0] in sp.stop_chars:
             c.feats.add("starts_with_stop")
+        if any(ch in sp.stop_chars for ch in n[1:]):
+            c.feats.add("inner_stop_char")
+        if any(w in n for w in sp.stop_words):
+            c.feats.add("has_stop_word")
+        if n in sp.generic_places:
+            c.feats.add("generic_place")
+        if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
+            c.feats.add("many_levels")
         if n == "全国":
             c.feats.add("national")
         chain = places_in(n)
@@ -240,6 +250,9 @@ def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:
                         dtype=np.int32) for c in cands]
 
 
+_JUNK = {"function_char", "inner_stop_char", "has_stop_word", "many_levels", "generic_place", "starts_with_stop"}
+
+
 def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, float]:
     """The best-scoring candidate's name (ties: the one named first), and its lead over the next.
 
@@ -255,7 +268,31 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     best = cands[order[0]]
     if "bare" in best.feats:
         named = [cands[i] for i in order if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
-                 and "function_char" not in cands[i].feats and "places=1" in cands[i].feats]
+                 and not cands[i].feats & _JUNK and "places=1" in cands[i].feats]
         if named:
             return named[0].name, margin
     return best.name, margin
+
+
+_LIST_PLACE = re.compile(r"(?:^|[,，、;；:：]|其中)\s*(?P<name>[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区|村))"
+                         r"\s*(?:共|有|达|为|计)?\s*$")
+
+
+def subunit(head: str, body: str | None) -> str | None:
+    """A named sub-unit whose own figure this is (其中兴田街道9家、黄陂镇7家), else None.
+
+    Only a place standing right before the figure in a list counts: tried on the corpus, handing
+    a paragraph to a union named as its subject moved more figures away from their body than
+    onto the right sub-unit.
+    """
+    m = _LIST_PLACE.search(head)
+    if m and not _same_body(m.group("name"), body):
+        return m.group("name")
+    return None
+
+
+def _same_body(name: str, body: str | None) -> bool:
+    if not body:
+        return False
+    a, b = name.rstrip("总"), body
+    return a == b or a.endswith(b) or b.endswith(a)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, rank
+from etl.body import BodyCandidate, body_candidates, rank, subunit
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -195,7 +195,8 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     else:
         ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
     evidence, s, e = seg.norm.evidence(ev_start, ev_end)
-    region = c.region or seg.ctx.region
+    sub = c.region or (None if c.table_year is not None else subunit(c.head, seg.ctx.region))
+    region = sub or seg.ctx.region
     flags = []
     if seg.is_template:
         flags.append(FLAG_TEMPLATE)
@@ -205,7 +206,7 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
         flags.append(FLAG_PLACEHOLDER_REGION)
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
-    row = calibration_row(c, when, region_kind(region, bool(c.region), seg.region_given), flags, seg.body_margin)
+    row = calibration_row(c, when, region_kind(region, bool(sub), seg.region_given), flags, seg.body_margin)
     if model is None:
         conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
         review = False

@@ -389,3 +389,31 @@ def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None
             prev = got[-1]
         prev_end = q.end
     return hits
+
+
+# The pseudo-metrics of cues.toml whose rules also speak for these metrics.
+_PSEUDO = {"cc_enterprises": "@cc_family_", "wage_cc_enterprises": "@cc_family_", "cc_workers_covered": "@cc_family_",
+           "union_orgs_new": "@formation_running", "union_orgs_total": "@formation_running"}
+
+
+def vetoed(text: str, head: str, clause_left: str, sentence_left: str, right: str, raw: str, metric: str,
+           in_plan_zone: bool) -> bool:
+    """Would the rules refuse `metric` here, whatever the cue?  The distractor guards (plans,
+    growth, shares of a target, per-unit figures) and the vetoes of every rule for the metric
+    (农民工入会率 is not the body's 入会率).  The learned model may add a reading the rules
+    missed, never one they refuse."""
+    rule_list, guards = rules()
+    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
+            or _any(guards["plan_sentence_veto"], sentence_left) or _any(guards["gap_veto"], head[-6:]):
+        return True
+    catalog = load_catalog()
+    if in_plan_zone and not (catalog[metric].kind == "stock" and _any(guards["plan_stock_ok"], sentence_left + raw)):
+        return True
+    family = _PSEUDO.get(metric, "\0")
+    for r in rule_list:
+        if r.metric != metric and not r.metric.startswith(family):
+            continue
+        if (_any(r.raw_veto, raw) or _any(r.veto, head[-12:]) or _any(r.clause_veto, clause_left)
+                or _any(r.right_veto, right) or _any(r.sentence_veto, sentence_left)):
+            return True
+    return False
