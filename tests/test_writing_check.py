@@ -2,9 +2,10 @@
 and the .docx that carries a comment on each wrong figure.
 
 The stored figures these sentences are checked against (青禾区 unless said): 2024 FY 工会组织 3,887家
-(2023: 3,688家), 建会率 97.3% (2023: 95%以上), 会员 261,317人, 入会率 97.0% (2023: 95.2%), 新发展会员 28,283人,
-集体合同企业 3,711家, 覆盖职工 23.2万余人, 帮扶 6,330人次, 慰问金 386.2万元; 白沙镇 2024 建会率 97.3%,
-2023 95.23%, 新建工会 2024 30家 (2023: 31家); 2024 建会率目标 95% (etl/lexicon/targets.csv). No 2018 figures.
+(2023: 3,688家), 建会率 97.3%, 新建工会 318家 (2023: 近330家), 会员 261,317人, 入会率 97.0% (2023: 95.2%),
+新发展会员 28,283人, 集体合同企业 3,711家, 覆盖职工 23.2万余人, 帮扶 6,330人次, 慰问金 386.2万元;
+白沙镇 2024 建会率 97.3%, 2023 95.23%, 新建工会 2024 30家 (2023: 31家); 2024 建会率目标 95% (etl/lexicon/targets.csv).
+No 2018 figures.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ TABLE = [
     ("points-right", DISTRICT + "职工入会率达97%，较上年提高1.8个百分点。", "1.8个百分点", "match", None),
     ("points-wrong", DISTRICT + "职工入会率达97%，较上年提高2.8个百分点。", "2.8个百分点", "differs",
      "提高1.8个百分点"),
-    ("points-from-an-approximation", DISTRICT + "建会率达97.3%，较上年提高2.3个百分点。", "2.3个百分点",
+    ("change-from-an-approximation", DISTRICT + "2024年，全区新建基层工会318家，同比下降3.6%。", "3.6%",
      "not_checked", None),
     ("share-of-target", DISTRICT + "建会率达97.3%，完成年度目标的102.4%。", "102.4%", "match", None),
     ("share-of-target-wrong", DISTRICT + "建会率达97.3%，完成年度目标的105%。", "105%", "differs", "102%"),
