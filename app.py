@@ -27,6 +27,9 @@ PAGES = [
     st.Page("pages/upload.py", title="数据上传", icon=":material/upload_file:"),
     st.Page("pages/upload_report.py", title="上传报告", icon=":material/description:"),
     st.Page("pages/history.py", title="导入记录", icon=":material/history:"),
+    # Last, so the first ten (what the sidebar shows before "View more") stay as they were.
+    st.Page("pages/check_draft.py", title="核对稿件", icon=":material/spellcheck:"),
+    st.Page("pages/draft_paragraphs.py", title="起草数字段落", icon=":material/edit_note:"),
 ]
 
 views.register(PAGES)

@@ -147,6 +147,9 @@ COMMANDS: list[Command] = [
             "python -m etl status --json", _status_args, _status),
     Command("template", "生成统计表模板（.xlsx）", "python -m etl template -o 统计表模板.xlsx",
             lazy("etl.tally.template", "add_arguments"), lazy("etl.tally.template", "run")),
+    Command("check-draft", "核对稿件：稿件中的每个数字与库中数据比对（一致、不一致、库中无、未核对）",
+            "python -m etl check-draft 工作报告（征求意见稿）.docx --region 青禾区 --year 2024 --json",
+            lazy("writing.cli", "check_args"), lazy("writing.cli", "check_run")),
 ]
 
 

@@ -3,6 +3,7 @@
 Example:
     python -m export --db data/union.duckdb --out build/deck/年度工作汇报.pptx --png-dir build/deck/png
     python -m export --slides formation,coverage,hardship --years 2020-2024 --out deck.pptx
+    python -m export paragraphs --region 青禾区 --year 2024      (起草数字段落; see --help there)
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["paragraphs"]:
+        from writing.cli import paragraphs_main
+
+        return paragraphs_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, default=Path("data/union.duckdb"), help="DuckDB file (default: %(default)s)")

@@ -12,12 +12,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, fmt, queries, snapshot, targets
+from dashboard import db as dashboard_db
 from dashboard.db import query_df
 
 PathLike = Path | str | None
@@ -189,8 +191,27 @@ def _caveats(df: pd.DataFrame) -> list[str]:
     return out
 
 
-def _notes(headline: str, body: list[str], data: pd.DataFrame, src: pd.DataFrame) -> str:
-    return "\n".join([f"【图表】{headline}", *body, *_caveats(data), source_notes(src)])
+def _notes(headline: str, body: list[str], data: pd.DataFrame, src: pd.DataFrame, speech: Sequence[str] = ()) -> str:
+    return "\n".join([f"【图表】{headline}", *body, *speech, *_caveats(data), source_notes(src)])
+
+
+@lru_cache(maxsize=16)
+def _paragraphs(ctx: DeckContext, version: tuple) -> dict:
+    from writing.paragraphs import paragraphs
+
+    return {p.area: p.text for p in paragraphs(ctx.region_names[0], ctx.year_to, ctx.period, path=ctx.path)}
+
+
+def speech(ctx: DeckContext, metrics: Sequence[str]) -> list[str]:
+    """The 起草数字段落 paragraph of the slide's area for the deck's last year ('【讲稿】…'), the same text the
+    起草数字段落 page and `python -m export paragraphs` give; only for a deck about one region."""
+    if len(ctx.region_ids) != 1 or ctx.empty:
+        return []
+    from etl.catalog import load_catalog
+
+    area = load_catalog()[metrics[0]].category
+    text = _paragraphs(ctx, dashboard_db.version(ctx.path)).get(area)
+    return [f"【讲稿】{text}"] if text else []
 
 
 # ------------------------------------------------------------------ slide builders
@@ -240,8 +261,8 @@ def trend_slide(key: str, title: str, metrics: Sequence[str]) -> Callable[[DeckC
         period = PERIOD_ZH[ctx.period]
         body = _series_lines(df)
         return Slide(key, title, f"{ctx.place} · {ctx.years}（{period}） · {source_line(src)}",
-                     charts.trend(df), _notes(f"{title}（{ctx.place}，{ctx.years}，{period}）", body, df, src),
-                     _wide(df, "year"))
+                     charts.trend(df), _notes(f"{title}（{ctx.place}，{ctx.years}，{period}）", body, df, src,
+                                              speech(ctx, metrics)), _wide(df, "year"))
 
     return build
 
@@ -324,7 +345,8 @@ def stacked_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
             sums = "；".join(f"{int(y)}年 {fmt.number(v, unit)}" for y, v in by_year.items())
             body.append(f"图中为各镇（街道）之和：{sums}。与上行本级报告数不一致时，以本级报告数为准，会前请核对。")
         return Slide(key, title, f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}） · "
-                     f"{source_line(src)}", charts.stacked(df), _notes(f"{title}（{ctx.years}）", body, total, src),
+                     f"{source_line(src)}", charts.stacked(df),
+                     _notes(f"{title}（{ctx.years}）", body, total, src, speech(ctx, [metric])),
                      _wide(df, "region", by_year=True))
 
     return build
