@@ -8,65 +8,16 @@ rows the layout found, and finally the database rows after loading.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
-from tally_books import GOOD, xlsx
+from tally_books import GOOD, medium_book, xlsx
 from test_tally_validate import HEAD, ROW_CASES
 
 from etl.db import connect
 from etl.load import load_files
 from etl.tally import analyze
 from etl.tally.columns import TallyFile
-
-TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
-
-
-def medium_rows(n: int = 2000, seed: int = 7) -> list[list]:
-    """A 2,000-row wide tally with the mistakes staff make, spread through it.
-
-    Regular rows for many made-up towns over several years and both periods, plus: text
-    numbers (with 万 and separators), a note in a number cell, a negative count, a rate over
-    100, a fractional count, new > total, a blank cell, a bad year, a bad period, a row
-    without a town, an exact duplicate row and a conflicting one, a placeholder town, an
-    unknown town (typo of a real one), a jump between years, a town without figures, an empty
-    row, a 小计 and a 合计 row.
-    """
-    rnd = random.Random(seed)
-    head = ["地区", "年份", "期间", "工会组织总数(家)", "新建工会(家)", "会员总数(人)", "职工总数(人)", "建会率(%)",
-            "帮扶金额(万元)"]
-    rows: list[list] = [["青禾区各镇(街道)工会统计表"], head]
-    towns = TOWNS + [f"试验{i:03d}镇" for i in range(120)]
-    for i in range(n):
-        town = towns[(i // 16) % len(towns)] if i < n - 40 else towns[i % len(towns)] + "二"
-        year, period = 2010 + (i % 16) // 2, ("上半年", "全年")[i % 2]
-        orgs = 50 + (i * 7) % 300
-        rows.append([town, year, period, orgs, orgs // 10, orgs * 40, orgs * 45, round(80 + rnd.random() * 20, 1),
-                     round(rnd.random() * 30, 2)])
-    bad = {
-        5: (3, "1,234"), 9: (5, "3.2万"), 13: (3, "约150家"), 17: (4, -3), 21: (7, 123.5), 25: (3, 150.5),
-        29: (4, 9999), 33: (6, None), 37: (1, "二〇二〇"), 41: (2, "第三季"), 45: (0, None), 49: (1, 1999),
-        53: (8, "#DIV/0!"), 57: (3, True), 61: (0, "xx镇"), 65: (0, "城关街到"), 69: (5, 10_000_000),
-        73: (7, "92.5%"), 77: (8, "-"),
-    }
-    for r, (c, v) in bad.items():
-        rows[r][c] = v
-    rows.insert(81, list(rows[80]))  # exact duplicate
-    dup = list(rows[90])
-    dup[3] = dup[3] + 1
-    rows.insert(91, dup)  # same town/year/period, different figure
-    rows.insert(120, ["小计", None, None, 999, 99, 9999, 99999, None, 9.9])
-    rows.insert(150, ["桃源镇", 2016, "全年", None, None, None, None, None, None])  # a name, no figures: blank
-    rows.insert(160, [None] * 9)
-    rows.append(["合计", None, None, 1, 2, 3, 4, None, 5])
-    rows.append(["填表人：张三", None, None, "审核人：李四"])
-    return rows
-
-
-def medium_book() -> tuple[str, bytes]:
-    return "中等规模统计表.xlsx", xlsx({"汇总": {"rows": medium_rows()}})
-
 
 CASES = {**GOOD, "medium_2000_rows": medium_book}
 CASES.update({f"row_check_{c[0]}": (lambda row=c[1]: ("t.xlsx", xlsx({"Sheet1": {"rows": [HEAD, row]}})))
