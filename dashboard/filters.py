@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache
+from etl.vocab import PERIOD_ZH
 
 PERIOD_CHOICES = {"全年": ("FY",), "上半年": ("H1",), "全年和上半年": ("FY", "H1")}
 PERIOD_URL = {"全年": "FY", "上半年": "H1", "全年和上半年": "FY,H1"}
@@ -35,7 +36,7 @@ class Filters:
     @property
     def label(self) -> str:
         where = "、".join(self.region_names) if len(self.region_names) <= 3 else f"{len(self.region_names)}个地区"
-        half = "、".join({"FY": "全年", "H1": "上半年"}[p] for p in self.periods)
+        half = "、".join(PERIOD_ZH[p] for p in self.periods)
         return f"{where} · {self.year_from}–{self.year_to}年 · {half}"
 
 

@@ -4,10 +4,10 @@ User choices (regions, metrics, years, periods) always travel as bound
 parameters ($name), never as text pasted into SQL. The rules users rely on
 live here, once:
 
-- only facts with status 'active' in batches with status 'loaded' count;
-- facts flagged template / unknown_year / placeholder_region / duplicate_document,
-  or lacking a year, region or value, are left out of figures (and counted by
-  `excluded`, so pages can say how many and link to review);
+- which facts count is etl.vocab.counted_sql (active, in a loaded batch, with
+  a value, year, period and region, no template / unknown_year /
+  placeholder_region / duplicate_document flag); the others are counted by
+  `excluded`, so pages can say how many and link to review;
 - one value per cell (region × metric × year × period): the most confident,
   then the latest; a cell whose sources disagree is marked `conflict`;
 - a selected region shows its own reported figure, or else the sum of its
@@ -26,9 +26,7 @@ import pandas as pd
 
 from dashboard import snapshot
 from dashboard.db import query_df
-
-PERIODS = ("FY", "H1")
-PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
+from etl.vocab import PERIOD_ZH, PERIODS
 
 PathLike = Path | str | None
 
@@ -81,11 +79,7 @@ def metrics(path: PathLike = None) -> pd.DataFrame:
 
 def year_bounds(path: PathLike = None) -> tuple[int, int] | None:
     """First and last year that has a countable fact, or None for an empty database."""
-    df = query_df(
-        "SELECT min(year) AS lo, max(year) AS hi FROM facts WHERE status = 'active' AND year IS NOT NULL "
-        "AND batch_id IN (SELECT id FROM batches WHERE status = 'loaded')",
-        path=path,
-    )
+    df = snapshot.query_df("SELECT min(year) AS lo, max(year) AS hi FROM cells", path=path)
     lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
     return None if pd.isna(lo) else (int(lo), int(hi))
 

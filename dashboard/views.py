@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import cache, filters
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
+from etl.vocab import PERIOD_H1, PERIOD_ZH
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -78,7 +79,8 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
     cols = st.columns(columns)
     for i, k in enumerate(items):
         with cols[i % columns]:
-            label = k.name_zh + (f"（{k.year}年{'上半年' if k.period == 'H1' else ''}）" if k.year else "")
+            label = k.name_zh + (f"（{k.year}年{PERIOD_ZH[k.period] if k.period == PERIOD_H1 else ''}）"
+                                 if k.year else "")
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
             st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
                       border=True, chart_data=hist if len(hist) > 1 else None,

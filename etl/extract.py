@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -44,10 +43,9 @@ from etl.normalize import NormText, normalize
 from etl.passes import dedupe, document_passes
 from etl.reading import SegmentReading, pick, read_segment
 from etl.rules import RuleHit, metric_for_label, rule_hits
+from etl.vocab import is_placeholder
 from etl.zones import CLAUSE_END, last_index
 
-_PLACEHOLDER = re.compile(
-    r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
 
 def _table_facts(norm: NormText, start: int, end: int, ctx: DocContext, name: str, doc_id: str, seg: int,
                  is_template: bool) -> list[Fact]:
@@ -84,7 +82,7 @@ def _first_line(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _region_flag(region: str | None) -> bool:
-    return bool(region) and bool(_PLACEHOLDER.search(region or ""))
+    return bool(region) and is_placeholder(region)
 
 
 _SHIPPED = object()

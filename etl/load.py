@@ -24,16 +24,9 @@ import pyarrow.compute as pc
 
 from etl import db, regions
 from etl.archive import DEFAULT_ARCHIVE, archive_bytes
-from etl.model import (
-    FLAG_DUPLICATE_DOC,
-    FLAG_PLACEHOLDER_REGION,
-    FLAG_TEMPLATE,
-    Document,
-    ExtractedFile,
-    Fact,
-    Problem,
-)
+from etl.model import Document, ExtractedFile, Fact, Problem
 from etl.tally.columns import FactColumns, bulk
+from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE, is_placeholder
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
 STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
@@ -274,7 +267,7 @@ def _fact_row(batch_id: int, f: ExtractedFile, fact: Fact, doc: Document | None,
     raw = fact.region or (doc.region if doc else None)
     region_id = resolver.resolve(raw)
     extra = []
-    if raw and regions.is_placeholder(raw):
+    if raw and is_placeholder(raw):
         extra.append(FLAG_PLACEHOLDER_REGION)
     if doc is not None and doc.is_template:
         extra.append(FLAG_TEMPLATE)
@@ -321,7 +314,7 @@ class BatchResolver(regions.RegionResolver):
             if not raw or not raw.strip():
                 out[raw] = None
                 continue
-            if regions.is_placeholder(raw):
+            if is_placeholder(raw):
                 self.placeholders.add(raw)
                 out[raw] = None
                 continue

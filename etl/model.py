@@ -10,20 +10,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Approximation markers, as the annotation conventions name them.
-APPROX_ABOUT = "about"  # 近, 约, 左右
-APPROX_AT_LEAST = "at_least"  # 余, 多, 超过, 以上, 逾
-APPROX_AT_MOST = "at_most"  # 不到, 不足
-
-PERIOD_H1 = "H1"
-PERIOD_FY = "FY"
-
-# Flags a fact or a document can carry; the review page lists them.
-FLAG_TEMPLATE = "template"  # document has placeholders (xx镇, X家, 20xx年)
-FLAG_UNKNOWN_YEAR = "unknown_year"
-FLAG_PLACEHOLDER_REGION = "placeholder_region"
-FLAG_DUPLICATE_DOC = "duplicate_document"
-FLAG_REDACTED = "redacted"  # X家 / XX人 / **: value is null
+# Flags, periods and approximation markers are defined in etl.vocab; the extractor imports them from here.
+from etl.vocab import (  # noqa: F401
+    APPROX_ABOUT,
+    APPROX_AT_LEAST,
+    APPROX_AT_MOST,
+    FLAG_DUPLICATE_DOC,
+    FLAG_PLACEHOLDER_REGION,
+    FLAG_REDACTED,
+    FLAG_TEMPLATE,
+    FLAG_UNKNOWN_YEAR,
+    PERIOD_FY,
+    PERIOD_H1,
+)
 
 
 @dataclass(frozen=True)

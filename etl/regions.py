@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from etl.normalize import normalize
+from etl.vocab import is_placeholder
 
 LEXICON = Path(__file__).parent / "lexicon"
 LEVELS = ("区县", "乡镇街道", "企业", "村社区", "其他")
@@ -77,7 +78,7 @@ def canonical_name(raw: str | None) -> str:
     return name
 
 
-def _split_level(name: str) -> tuple[str, str | None]:
+def split_level(name: str) -> tuple[str, str | None]:
     """(stem, level) by the longest matching level suffix; level None when none matches."""
     for suffix, level in rules().level_suffixes:
         if name.endswith(suffix):
@@ -87,24 +88,13 @@ def _split_level(name: str) -> tuple[str, str | None]:
 
 def infer_level(name: str) -> str:
     """Level from the name's suffix (镇 → 乡镇街道, 公司 → 企业 …), 其他 when unknown."""
-    return _split_level(canonical_name(name))[1] or DEFAULT_LEVEL
-
-
-def is_placeholder(raw: str | None) -> bool:
-    """True for template stand-ins: xx镇, X街道, **街道, 某镇, 某某公司 (and an empty name)."""
-    name = canonical_name(raw)
-    stem, _ = _split_level(name)
-    if not stem:
-        return bool(raw and raw.strip())  # "镇" alone names no place
-    for word in rules().generic_words:
-        stem = stem.replace(word, "")
-    return bool(stem) and all(ch in rules().placeholder_chars for ch in stem)
+    return split_level(canonical_name(name))[1] or DEFAULT_LEVEL
 
 
 def is_relative(raw: str | None) -> bool:
-    """True for 本镇, 我区, 全街道: a reference to the reporting body, not a name."""
-    stem, level = _split_level(canonical_name(raw))
-    return level is not None and stem in rules().relative_stems
+    """True for 本镇, 我区, 全街道, and a level word alone (区, 镇): the reporting body, not a name."""
+    stem, level = split_level(canonical_name(raw))
+    return level is not None and (not stem or stem in rules().relative_stems)
 
 
 @dataclass(frozen=True)

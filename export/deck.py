@@ -21,9 +21,10 @@ import plotly.graph_objects as go
 from dashboard import charts, fmt, queries, snapshot, targets
 from dashboard import db as dashboard_db
 from dashboard.db import query_df
+from etl.catalog import load_catalog
+from etl.vocab import PERIOD_ZH, counted_sql
 
 PathLike = Path | str | None
-PERIOD_ZH = queries.PERIOD_ZH
 TOP_BOTTOM_N = 5
 
 
@@ -110,7 +111,7 @@ def sources(ctx: DeckContext, metrics: Sequence[str], years: Sequence[int] | Non
     """
     years = list(range(ctx.year_from, ctx.year_to + 1)) if years is None else [int(y) for y in years]
     return query_df(
-        """
+        f"""
         WITH sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS id),
         kids AS (SELECT r.id FROM regions r JOIN sel ON r.parent_id = sel.id),
         scope AS (SELECT id FROM sel WHERE NOT $towns OR NOT EXISTS (SELECT 1 FROM kids)
@@ -120,15 +121,14 @@ def sources(ctx: DeckContext, metrics: Sequence[str], years: Sequence[int] | Non
         FROM facts f
         JOIN batches b ON b.id = f.batch_id AND b.status = 'loaded'
         LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
-        WHERE f.status = 'active' AND f.value IS NOT NULL
+        WHERE {counted_sql("f")}
           AND f.metric IN (SELECT unnest($metrics::VARCHAR[]))
           AND f.year IN (SELECT unnest($years::INTEGER[])) AND f.period = $period
           AND f.region_id IN (SELECT id FROM scope)
-          AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip)
         GROUP BY ALL ORDER BY n_facts DESC, file
         """,
         {"regions": list(ctx.region_ids), "metrics": list(metrics), "years": years, "towns": towns,
-         "period": ctx.period, "skip": snapshot.SKIP_FLAGS},
+         "period": ctx.period},
         path=ctx.path,
     )
 
@@ -288,7 +288,7 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
             towns = ordered.head(n)
         target = targets.target_for(metric, year) if year else None
         src = sources(ctx, [metric], [year] if year else [])
-        name = queries._label(pd.DataFrame({"metric": [metric]}), None)["name_zh"].iloc[0]
+        name = load_catalog()[metric].name_zh
         when = f"{year}年{PERIOD_ZH[ctx.period]}" if year else ctx.years
         fig = charts.ranking(towns, target=target)
         ranked = towns.sort_values("value", ascending=part == "bottom")

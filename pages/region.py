@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import cache, charts, filters, fmt, views
+from etl.vocab import PERIOD_ZH
 
 st.title("地区详情")
 f = filters.current()
@@ -22,7 +23,7 @@ else:
     part["shown"] = [fmt.number(v, u, a) for v, u, a in
                      zip(part["value"], part["unit"], part["approx"], strict=True)]
     table = part.pivot_table(index="name_zh", columns="year", values="shown", aggfunc="first", dropna=False)
-    st.subheader(f"各项指标（{'全年' if half == 'FY' else '上半年'}）")
+    st.subheader(f"各项指标（{PERIOD_ZH[half]}）")
     st.dataframe(table.fillna("—"), width="stretch")
     metric = st.selectbox("趋势指标", sorted(set(profile.dropna(subset=["value"])["metric"])),
                           format_func=lambda c: profile.loc[profile["metric"] == c, "name_zh"].iloc[0],

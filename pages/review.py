@@ -4,10 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, cache, filters, fmt
-
-FLAG_ZH = {"template": "模板文本", "unknown_year": "年份不明", "placeholder_region": "地区为占位符",
-           "duplicate_document": "重复文档", "redacted": "数字被隐去"}
-PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
+from etl.vocab import PERIOD_ZH, review_reasons
 
 filters.ensure_router()
 st.title("审核")
@@ -19,17 +16,8 @@ if queue.empty:
     st.stop()
 
 
-def reasons(r) -> str:
-    out = [FLAG_ZH.get(x, x) for x in (r.flags if r.flags is not None else [])]
-    if r.conflict:
-        out.append("来源不一致")
-    if r.confidence < 0.7:
-        out.append(f"可信度低（{r.confidence:.2f}）")
-    return "、".join(out)
-
-
 table = queue.assign(
-    原因=[reasons(r) for r in queue.itertuples()],
+    原因=["、".join(review_reasons(r.flags, r.confidence, conflict=r.conflict)) for r in queue.itertuples()],
     数值=[fmt.number(v, u, a) for v, u, a in zip(queue["value"], queue["unit"], queue["approx"], strict=True)],
     期别=queue["period"].map(PERIOD_ZH).fillna("—"),
     年份=["—" if pd.isna(y) else str(int(y)) for y in queue["year"]],

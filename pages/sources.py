@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import cache, filters, fmt, views
 from dashboard.provenance import highlight
 from etl.catalog import load_catalog
+from etl.vocab import FLAG_ZH, PERIOD_ZH, PERIODS
 
 STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已驳回"}
 
@@ -32,7 +33,7 @@ else:  # default: the region's latest year that has this figure
     have = have[have["metric"] == metric]
     y_url = int(have["year"].max()) if len(have) else f.year_to
 year = c3.selectbox("年份", sorted(set(years) | {y_url}), index=sorted(set(years) | {y_url}).index(y_url))
-period = c4.selectbox("期别", ["FY", "H1"], format_func={"FY": "全年", "H1": "上半年"}.get,
+period = c4.selectbox("期别", list(PERIODS), format_func=PERIOD_ZH.get,
                       index=1 if qp.get("src_period") == "H1" else 0)
 qp.update({"src_region": region, "src_metric": metric, "src_year": str(year), "src_period": period})
 
@@ -40,7 +41,7 @@ facts = cache.get("sources", rid, metric, year, period)
 counted = facts[(facts["status"] == "active") & (facts["batch_status"] == "loaded")]
 unit = catalog[metric].unit
 if facts.empty:
-    st.info(f"{region} {year}年{'上半年' if period == 'H1' else '全年'}没有“{catalog[metric].name_zh}”的数据。")
+    st.info(f"{region} {year}年{PERIOD_ZH[period]}没有“{catalog[metric].name_zh}”的数据。")
 elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
     st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
@@ -64,4 +65,4 @@ for row in facts.itertuples():
             else:
                 st.markdown(f"原文摘录：{row.evidence or '（无）'}")
         if row.flags is not None and len(row.flags):
-            st.caption("标记：" + "、".join(row.flags))
+            st.caption("标记：" + "、".join(FLAG_ZH.get(x, x) for x in row.flags))

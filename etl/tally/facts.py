@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from etl.catalog import load_catalog
-from etl.model import FLAG_PLACEHOLDER_REGION, PERIOD_FY, Fact, Problem
+from etl.model import Fact, Problem
 from etl.tally.config import Unit, lexicon, norm
 from etl.tally.layout import Column, Table
 from etl.tally.mapping import metric_of, parse_number, parse_period, parse_year, unit_of
 from etl.tally.read import col_letter
-
-PLACEHOLDER_MARKS = ("xx", "XX", "××", "某", "**", "○○")
+from etl.vocab import FLAG_PLACEHOLDER_REGION, PERIOD_FY, is_placeholder
 
 
 @dataclass
@@ -122,7 +121,7 @@ def build(table: Table, *, doc: str, doc_id: str) -> Built:
                 out.problems.append(Problem("error", f"期间“{_show(v)}”无法识别，应填“上半年”或“全年”。",
                                             _where(table, row.index, period_col.index), _show(v), "bad_period"))
                 continue
-        flags = (FLAG_PLACEHOLDER_REGION,) if any(m in region for m in PLACEHOLDER_MARKS) else ()
+        flags = (FLAG_PLACEHOLDER_REGION,) if is_placeholder(region) else ()
         base = dict(doc=doc, doc_id=doc_id, segment=grid.index, year=year, period=period, region=region, flags=flags)
         if table.layout == "wide":
             line = str(row.index + 1)

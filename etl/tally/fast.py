@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.catalog import load_catalog
-from etl.model import FLAG_PLACEHOLDER_REGION, PERIOD_FY, Fact, Problem
+from etl.model import Fact, Problem
 from etl.tally.columns import FACT_SCHEMA, FactColumns
 from etl.tally.config import lexicon
-from etl.tally.facts import PLACEHOLDER_MARKS, Built, _check_total, _figure, _show, _where
+from etl.tally.facts import Built, _check_total, _figure, _show, _where
 from etl.tally.layout import CellTypes, Column, Table
 from etl.tally.mapping import parse_number, parse_period, parse_year
 from etl.tally.validate import (
@@ -35,6 +35,7 @@ from etl.tally.validate import (
     value_problem,
     year_problem,
 )
+from etl.vocab import FLAG_PLACEHOLDER_REGION, PERIOD_FY, is_placeholder
 
 _NONE = type(None)
 
@@ -271,7 +272,7 @@ def _fact_table(table: Table, doc: str, doc_id: str, cols: list[Column], data: l
     cat = load_catalog()
     region_arr = pa.array(regions, pa.string())
     enc = region_arr.dictionary_encode()
-    marks = [[FLAG_PLACEHOLDER_REGION] if r and any(m in r for m in PLACEHOLDER_MARKS) else []
+    marks = [[FLAG_PLACEHOLDER_REGION] if r and is_placeholder(r) else []
              for r in enc.dictionary.to_pylist()]
     flag_arr = pc.take(pa.array(marks, pa.list_(pa.string())), enc.indices)
     rows_taken = pa.array(row_pos)

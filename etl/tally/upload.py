@@ -18,6 +18,7 @@ from etl.model import Fact, Problem
 from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
 from etl.tally.validate import Conflict, check_db
+from etl.vocab import PERIOD_ZH
 
 ROLE_ZH = {"region": "地区", "year": "年份", "period": "期间", "metric": "指标名称（长表）", "value": "数值（长表）",
            "unit": "计量单位（长表）", "ignore": "不导入", "unknown": "不导入"}
@@ -171,6 +172,6 @@ def problem_rows(plan: Plan) -> list[dict[str, str | None]]:
 
 def conflict_rows(plan: Plan) -> list[dict[str, object]]:
     cat = load_catalog()
-    return [{"地区": c.new.region, "年份": c.new.year, "期间": "上半年" if c.new.period == "H1" else "全年",
+    return [{"地区": c.new.region, "年份": c.new.year, "期间": PERIOD_ZH.get(c.new.period or "", ""),
              "指标": cat[c.new.metric].name_zh, "数据库中": c.old_value, "来源": c.old_source,
              "本表": c.new.value, "本表单元格": c.new.source, "用本表替换": False} for c in plan.conflicts]
