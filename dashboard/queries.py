@@ -226,7 +226,8 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
     """Every fact ever loaded for one cell (any status), with its file text for highlighting."""
     return query_df(
         """
-        SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence, f.flags,
+        SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence,
+               f.needs_review, f.flags,
                f.evidence, f.start_offset, f.end_offset, f.source_cell, f.doc_id, f.batch_id,
                b.status AS batch_status, b.created_at, fl.name AS file, fl.kind AS file_kind, fl.text,
                d.title AS doc_title
@@ -262,7 +263,11 @@ def review_total(path: PathLike = None) -> int:
 
 
 def review_queue(limit: int = 500, path: PathLike = None) -> pd.DataFrame:
-    """The `limit` most urgent active, unreviewed facts: conflicts first, then the least confident."""
+    """The `limit` most urgent active, unreviewed facts: conflicts first, then the least confident.
+
+    Listed: low confidence, any flag, conflicting sources, or anything that keeps a fact out of figures
+    (vocab.excluded_reason_sql: no year, no region, waiting for the confirmation its extractor asked for).
+    """
     ids = snapshot.query_df("SELECT id, conflict FROM review_ids ORDER BY conflict DESC, confidence, id LIMIT $n",
                             {"n": int(limit)}, path=path)
     df = query_df(
@@ -272,7 +277,7 @@ def review_queue(limit: int = 500, path: PathLike = None) -> pd.DataFrame:
             WHERE id IN (SELECT unnest($ids::BIGINT[])) AND status = 'active' AND reviewed_by IS NULL
         )
         SELECT f.id, coalesce(r.name, f.region_raw) AS region, f.region_id, f.metric, m.name_zh AS metric_zh,
-               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.flags,
+               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.needs_review, f.flags,
                f.evidence, f.source_cell, fl.name AS file
         FROM picked f
         LEFT JOIN regions r ON r.id = f.region_id

@@ -47,12 +47,12 @@ CREATE TABLE excluded AS  -- active facts the charts leave out, by metric, year 
     WHERE status = 'active' AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
       AND {excluded_reason_sql()} IS NOT NULL
     GROUP BY ALL;
-CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags, conflicts
+CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags, conflicts, whatever is not counted
     SELECT id, confidence, id IN (SELECT id FROM conflict_ids) AS conflict FROM src.facts
     WHERE status = 'active' AND reviewed_by IS NULL
       AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
       AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0
-           OR id IN (SELECT id FROM conflict_ids));
+           OR id IN (SELECT id FROM conflict_ids) OR {excluded_reason_sql()} IS NOT NULL);
 CREATE TABLE rollup AS
     SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
            CASE WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END AS approx,

@@ -24,37 +24,17 @@ import pyarrow.compute as pc
 
 from etl import db, regions
 from etl.archive import DEFAULT_ARCHIVE, archive_bytes
-from etl.model import Document, ExtractedFile, Fact, Problem
-from etl.tally.columns import FactColumns, bulk
+from etl.dedup import DuplicateIndex
+from etl.errors import UnionError
+from etl.model import FACT_FIELDS, ROW_SCHEMA, Document, ExtractedFile, Problem, bulk
 from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE, is_placeholder
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
 STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
 SKIPPED_SHOWN = 5  # longer lists of skipped files are grouped by reason (all shown with --verbose)
 
-# Which batch superseded which facts, so undo can restore them. Kept beside the
-# lead's schema (etl/db.py) rather than as a facts column: one batch may
-# replace many facts, and a fact may be superseded, restored, superseded again.
-SUPERSEDED_SCHEMA = """
-CREATE TABLE IF NOT EXISTS batch_superseded (
-    batch_id INTEGER NOT NULL,
-    fact_id BIGINT NOT NULL,
-    PRIMARY KEY (batch_id, fact_id)
-);
--- Files of undone batches (their files rows are deleted): history still names them,
--- and the archive path lets someone load them again.
-CREATE TABLE IF NOT EXISTS undone_files (
-    batch_id INTEGER NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    name VARCHAR NOT NULL,
-    archive_path VARCHAR,
-    PRIMARY KEY (sha256, batch_id)
-);
-"""
-
-
-class LoadError(RuntimeError):
-    """A load or undo that cannot go ahead; the message says why, in Chinese."""
+class LoadError(UnionError):
+    """A load or undo that cannot go ahead; the message says why, in Chinese, and names the batch or file."""
 
 
 @dataclass
@@ -184,11 +164,6 @@ class LoadSummary:
         return "\n".join(out)
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """This module's own table (batch_superseded); idempotent."""
-    con.execute(SUPERSEDED_SCHEMA)
-
-
 # Problem codes meaning the bytes could not even be read (nothing to archive).
 UNREAD_CODES = ("not_found", "unreadable")
 
@@ -213,35 +188,14 @@ def _check_metrics(f: ExtractedFile) -> list[Problem]:
     from etl.catalog import load_catalog
 
     catalog = load_catalog()
-    cols = getattr(f, "fact_columns", None)
-    used = set(pc.unique(cols["metric"]).to_pylist()) if cols is not None else {fact.metric for fact in f.facts}
+    used = set(pc.unique(f.fact_table["metric"]).to_pylist())
     unknown = sorted(code for code in used if code not in catalog)
     return [Problem("error", f"未知的指标代码“{code}”，不在指标目录 etl/lexicon/metrics.csv 中。", f.name,
                     code, "unknown_metric") for code in unknown]
 
 
-class _ExactIndex:
-    """Stand-in for etl.dedup.DuplicateIndex (equal fingerprints only), used if that module is missing."""
-
-    def __init__(self, items: Iterable[tuple[str, tuple[int, ...]]]) -> None:
-        self._first: dict[tuple[int, ...], str] = {}
-        for doc_id, fp in items:
-            self.add(doc_id, fp)
-
-    def add(self, doc_id: str, fp: tuple[int, ...]) -> None:
-        if fp:
-            self._first.setdefault(tuple(fp), doc_id)
-
-    def find(self, fp: tuple[int, ...]) -> str | None:
-        return self._first.get(tuple(fp)) if fp else None
-
-
-def _duplicate_index(items: list[tuple[str, tuple[int, ...]]]) -> Any:
-    """Near-duplicate index over active documents (etl.dedup), built once per load."""
-    try:
-        from etl.dedup import DuplicateIndex
-    except ImportError:
-        return _ExactIndex(items)
+def _duplicate_index(items: list[tuple[str, tuple[int, ...]]]) -> DuplicateIndex:
+    """Near-duplicate index over active documents, built once per load."""
     return DuplicateIndex(items)
 
 
@@ -253,42 +207,6 @@ def _active_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tupl
         "ORDER BY d.batch_id, d.doc_id"
     ).fetchall()
     return [(doc_id, tuple(int(v) for v in fp)) for doc_id, fp in rows]
-
-
-FACT_COLUMNS = (
-    "batch_id", "doc_id", "region_id", "region_raw", "metric", "value", "unit", "approx", "year", "period",
-    "as_of", "evidence", "start_offset", "end_offset", "source_file", "source_cell", "confidence", "flags",
-)
-
-
-def _fact_row(batch_id: int, f: ExtractedFile, fact: Fact, doc: Document | None, duplicate: bool,
-              resolver: regions.RegionResolver) -> dict[str, Any]:
-    """One fact as a row dict (the per-fact reference; `_fact_table` does the same for all facts at once)."""
-    raw = fact.region or (doc.region if doc else None)
-    region_id = resolver.resolve(raw)
-    extra = []
-    if raw and is_placeholder(raw):
-        extra.append(FLAG_PLACEHOLDER_REGION)
-    if doc is not None and doc.is_template:
-        extra.append(FLAG_TEMPLATE)
-    if duplicate:
-        extra.append(FLAG_DUPLICATE_DOC)
-    return {
-        "batch_id": batch_id, "doc_id": fact.doc_id or None, "region_id": region_id, "region_raw": raw,
-        "metric": fact.metric, "value": fact.value, "unit": fact.unit, "approx": fact.approx, "year": fact.year,
-        "period": fact.period, "as_of": fact.as_of, "evidence": fact.evidence, "start_offset": fact.start,
-        "end_offset": fact.end, "source_file": f.sha256, "source_cell": fact.source,
-        "confidence": fact.confidence, "flags": _merge_flags(fact.flags, extra),
-    }
-
-
-FACT_ARROW_SCHEMA = pa.schema([
-    ("batch_id", pa.int32()), ("doc_id", pa.string()), ("region_id", pa.int32()), ("region_raw", pa.string()),
-    ("metric", pa.string()), ("value", pa.float64()), ("unit", pa.string()), ("approx", pa.string()),
-    ("year", pa.int32()), ("period", pa.string()), ("as_of", pa.string()), ("evidence", pa.string()),
-    ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("source_file", pa.string()),
-    ("source_cell", pa.string()), ("confidence", pa.float64()), ("flags", pa.list_(pa.string())),
-])
 
 
 class BatchResolver(regions.RegionResolver):
@@ -360,13 +278,12 @@ class BatchResolver(regions.RegionResolver):
 
 def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], duplicate_docs: set[str],
                 resolver: BatchResolver) -> pa.Table:
-    """All facts of a file as rows of the facts table: regions resolved and flags merged once per distinct value.
+    """All facts of a file as rows of the facts table (etl.model.ROW_SCHEMA).
 
-    Takes the file's columnar facts when it has them (big tallies), else the Fact list.
+    Regions are resolved and flags merged once per distinct value, not per fact: a big tally
+    has a million facts but a few thousand towns.
     """
-    cols = getattr(f, "fact_columns", None)
-    if cols is None:
-        cols = FactColumns.from_facts(f.facts).table
+    cols = f.fact_table
     n = cols.num_rows
     raw = cols["region"]
     missing = pc.or_kleene(pc.is_null(raw), pc.equal(raw, ""))
@@ -377,7 +294,18 @@ def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], dupl
     names = raw_enc.dictionary.to_pylist()
     ids = resolver.resolve_all(names)
     region_id = pc.take(pa.array([ids[name] for name in names], pa.int32()), raw_enc.indices)
-    # flags: the fact's own, then placeholder region, template document, duplicate document
+    stored = {"region": raw, "flags": _merged_flags(cols, raw_enc, docs, duplicate_docs, resolver),
+              "doc_id": pc.if_else(pc.equal(cols["doc_id"], ""), pa.scalar(None, pa.string()), cols["doc_id"])}
+    load = {"batch_id": pa.array(np.full(n, batch_id, dtype=np.int32)), "region_id": region_id,
+            "source_file": pa.repeat(pa.scalar(f.sha256, pa.string()), n)}
+    return pa.table({**load, **{fl.stored_as: stored.get(fl.name, cols[fl.name]) for fl in FACT_FIELDS if fl.sql}},
+                    schema=ROW_SCHEMA)
+
+
+def _merged_flags(cols: pa.Table, raw_enc: pa.DictionaryArray, docs: dict[str, Document], duplicate_docs: set[str],
+                  resolver: BatchResolver) -> pa.Array:
+    """Each fact's flags, then placeholder region, template document, duplicate document (each once)."""
+    names = raw_enc.dictionary.to_pylist()
     fl_enc = _encode(pc.binary_join(cols["flags"], "\x1f"))
     doc_enc = _encode(cols["doc_id"])
     codes = (_codes(fl_enc) * (len(names) + 1) + _codes(raw_enc)) * (len(doc_enc.dictionary) + 1) + _codes(doc_enc)
@@ -398,16 +326,7 @@ def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], dupl
         if d and doc_names[d - 1] in duplicate_docs:
             extra.append(FLAG_DUPLICATE_DOC)
         merged.append(_merge_flags(own, extra))
-    flags = pc.take(pa.array(merged, pa.list_(pa.string())), pa.array(inverse.reshape(-1)))
-    doc_id = pc.if_else(pc.equal(cols["doc_id"], ""), pa.scalar(None, pa.string()), cols["doc_id"])
-    return pa.table({
-        "batch_id": pa.array(np.full(n, batch_id, dtype=np.int32)), "doc_id": doc_id, "region_id": region_id,
-        "region_raw": raw, "metric": cols["metric"], "value": cols["value"], "unit": cols["unit"],
-        "approx": cols["approx"], "year": cols["year"], "period": cols["period"], "as_of": cols["as_of"],
-        "evidence": cols["evidence"], "start_offset": cols["start"], "end_offset": cols["end"],
-        "source_file": pa.repeat(pa.scalar(f.sha256, pa.string()), n),
-        "source_cell": cols["source"], "confidence": cols["confidence"], "flags": flags,
-    }, schema=FACT_ARROW_SCHEMA)
+    return pc.take(pa.array(merged, pa.list_(pa.string())), pa.array(inverse.reshape(-1)))
 
 
 def _encode(arr: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
@@ -421,18 +340,31 @@ def _codes(enc: pa.DictionaryArray) -> np.ndarray:
     return pc.fill_null(pc.add(enc.indices.cast(pa.int64()), 1), 0).to_numpy()
 
 
-def insert_facts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]] | pa.Table) -> None:
-    """One INSERT … SELECT from an Arrow table (see bench/bench_load.py for executemany vs this)."""
-    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=FACT_ARROW_SCHEMA)
+def insert_facts(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    """One INSERT … SELECT from an Arrow table of facts-table rows (see bench/bench_load.py for executemany vs this).
+
+    Columns whose every value is the column's default (a tally has no offsets, no dates, no approximations)
+    are left to the database: DuckDB then writes nothing for them, which is measurably faster for big files.
+    """
     if not table.num_rows:
         return
+    default = {fl.stored_as: fl.default for fl in FACT_FIELDS if fl.sql}
+    cols = [c for c in table.column_names if not _all_default(table[c], default.get(c, ...))]
+    dates = {fl.stored_as for fl in FACT_FIELDS if fl.sql == "DATE"}
     con.register("_new_facts", table)
     try:
-        cols = ", ".join(FACT_COLUMNS)
-        select = ", ".join("CAST(as_of AS DATE)" if c == "as_of" else c for c in FACT_COLUMNS)
-        con.execute(f"INSERT INTO facts ({cols}) SELECT {select} FROM _new_facts")
+        select = ", ".join(f"CAST({c} AS DATE)" if c in dates else c for c in cols)
+        con.execute(f"INSERT INTO facts ({', '.join(cols)}) SELECT {select} FROM _new_facts")
     finally:
         con.unregister("_new_facts")
+
+
+def _all_default(col: pa.ChunkedArray, default: Any) -> bool:
+    if default is None:
+        return col.null_count == len(col)
+    if default is False:
+        return col.null_count == 0 and not pc.any(col).as_py()
+    return False
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, outcome: FileOutcome,
@@ -465,8 +397,8 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
     outcome.facts = table.num_rows
-    outcome.flagged = table.num_rows - pc.sum(pc.equal(pc.list_value_length(table["flags"]), 0)).as_py() \
-        if table.num_rows else 0
+    marked = pc.or_(pc.greater(pc.list_value_length(table["flags"]), 0), table["needs_review"])
+    outcome.flagged = int(pc.sum(marked).as_py() or 0)  # flagged, or held for a person's confirmation
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, batch_id: int, fact_ids: Sequence[int]) -> int:
@@ -479,7 +411,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, batch_id: int, fact_ids: Sequence
     if missing:
         shown = "、".join(str(i) for i in missing[:10])
         raise LoadError(f"要替换的数据（编号 {shown}{'等' if len(missing) > 10 else ''}）已不是有效数据，"
-                        "可能刚被其他导入替换或撤销。本次导入未写入任何内容，请刷新后重新比对再导入。")
+                        "可能刚被其他导入替换或撤销。本次导入未写入任何内容，请刷新后重新比对再导入。",
+                        item=f"facts {shown}")
     con.execute("UPDATE facts SET status = 'superseded' WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
     con.executemany("INSERT INTO batch_superseded VALUES (?, ?)", [(batch_id, i) for i in ids])
     return len(ids)
@@ -518,7 +451,6 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         summary.files.append(outcome)
 
     with db.transaction(db_path, wait=wait) as con:
-        ensure_tables(con)
         regions.seed_regions(con)
         held = dict(con.execute(
             "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
@@ -551,7 +483,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
                 _write_file(con, summary.batch_id, f, outcome, dedup, resolver)
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
-                                "原文件已存档，请把它发给管理员检查。") from exc
+                                "原文件已存档，请把它发给管理员检查。", item=f.name) from exc
             outcome.status = "loaded"
             if not f.ok:
                 outcome.reason = "只导入了没有错误的部分（按您的选择），有错误的行未导入。"
@@ -575,12 +507,13 @@ class UndoSummary:
 def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None) -> UndoSummary:
     """Remove one batch completely and restore what it superseded; the batch stays listed as 'undone'."""
     with db.transaction(db_path, wait=wait) as con:
-        ensure_tables(con)
         row = con.execute("SELECT status, undone_at FROM batches WHERE id = ?", [batch_id]).fetchone()
         if row is None:
-            raise LoadError(f"没有编号为 {batch_id} 的导入批次。可用 python -m etl status 查看所有批次。")
+            raise LoadError(f"没有编号为 {batch_id} 的导入批次。可用 python -m etl status 查看所有批次。",
+                            item=f"batch {batch_id}")
         if row[0] == "undone":
-            raise LoadError(f"批次 {batch_id} 已在 {row[1]:%Y-%m-%d %H:%M:%S} 撤销过，无需再次撤销。")
+            raise LoadError(f"批次 {batch_id} 已在 {row[1]:%Y-%m-%d %H:%M:%S} 撤销过，无需再次撤销。",
+                            item=f"batch {batch_id}")
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE batch_id = ?", [batch_id]).fetchall()]
         # Later copies that were flagged as duplicates of this batch's documents become the original.
         if doc_ids:
@@ -607,10 +540,7 @@ def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None)
 def database_status(db_path: Path | str, *, limit: int | None = None, wait: float | None = None) -> dict[str, Any]:
     """Counts of active rows and the batches, newest first (the `status` command's JSON)."""
     with db.connect(db_path, read_only=True, wait=wait) as con:
-        has_undone = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'undone_files'"
-                                 ).fetchone()[0]
-        names = ("SELECT name, batch_id FROM files UNION ALL SELECT name, batch_id FROM undone_files"
-                 if has_undone else "SELECT name, batch_id FROM files")
+        names = "SELECT name, batch_id FROM files UNION ALL SELECT name, batch_id FROM undone_files"
         documents = con.execute(
             "SELECT count(*) FROM documents d JOIN batches b ON b.id = d.batch_id WHERE b.status = 'loaded'"
         ).fetchone()[0]

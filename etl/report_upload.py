@@ -14,7 +14,7 @@ from pathlib import Path
 from etl import db
 from etl.catalog import load_catalog
 from etl.model import ExtractedFile
-from etl.vocab import APPROX_ZH, FLAG_ZH, PERIOD_ZH
+from etl.vocab import APPROX_ZH, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
 
@@ -68,6 +68,6 @@ def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
             "年份": f.year,
             "期间": PERIOD_ZH.get(f.period or "", ""),
             "原文": f.evidence,
-            "标记": "、".join(FLAG_ZH.get(x, x) for x in f.flags),
+            "标记": "、".join([FLAG_ZH.get(x, x) for x in f.flags] + [NEEDS_REVIEW_ZH] * f.needs_review),
         })
     return rows

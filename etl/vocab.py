@@ -99,13 +99,15 @@ def is_placeholder(name: str | None) -> bool:
 def counted_sql(alias: str = "", batches: str = "batches") -> str:
     """SQL condition: the fact is countable in a figure (`alias` the facts table's alias, e.g. 'f').
 
-    Active, in a loaded batch, with a value, year, period and region, and carrying no SKIP_FLAGS flag.
+    Active, in a loaded batch, with a value, year, period and region, carrying no SKIP_FLAGS flag, and
+    not waiting for the confirmation its extractor asked for (needs_review, until a person accepts it).
     The dashboard's snapshot, the year range and the deck's source lists all use this one rule.
     """
     a = f"{alias}." if alias else ""
     return (f"{a}status = 'active' AND {a}batch_id IN (SELECT id FROM {batches} WHERE status = 'loaded') "
             f"AND {a}value IS NOT NULL AND {a}year IS NOT NULL AND {a}period IS NOT NULL "
-            f"AND {a}region_id IS NOT NULL AND NOT {_has_any_flag(a, SKIP_FLAGS)}")
+            f"AND {a}region_id IS NOT NULL AND NOT {_has_any_flag(a, SKIP_FLAGS)} "
+            f"AND NOT ({a}needs_review AND {a}reviewed_by IS NULL)")
 
 
 def excluded_reason_sql(alias: str = "") -> str:
@@ -124,6 +126,7 @@ def excluded_reason_sql(alias: str = "") -> str:
         (f"{a}year IS NULL OR {has(FLAG_UNKNOWN_YEAR)}", FLAG_ZH[FLAG_UNKNOWN_YEAR]),
         (f"{a}region_id IS NULL OR {has(FLAG_PLACEHOLDER_REGION)}", FLAG_ZH[FLAG_PLACEHOLDER_REGION]),
         (f"{a}period IS NULL", "期别不明"),
+        (f"{a}needs_review AND {a}reviewed_by IS NULL", NEEDS_REVIEW_ZH),
     )
     return "CASE " + " ".join(f"WHEN {cond} THEN '{label}'" for cond, label in reasons) + " END"
 

@@ -8,7 +8,7 @@ from etl.vocab import PERIOD_ZH, review_reasons
 
 filters.ensure_router()
 st.title("审核")
-st.caption("低可信度、带标记（模板、年份不明、重复文档等）或多个来源数字不一致的数据。"
+st.caption("低可信度、带标记（模板、年份不明、重复文档等）、抽取时要求人工确认、或多个来源数字不一致的数据。"
            "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")
 queue = cache.get("review_queue")
 if queue.empty:
@@ -17,7 +17,8 @@ if queue.empty:
 
 
 table = queue.assign(
-    原因=["、".join(review_reasons(r.flags, r.confidence, conflict=r.conflict)) for r in queue.itertuples()],
+    原因=["、".join(review_reasons(r.flags, r.confidence, bool(r.needs_review), r.conflict))
+        for r in queue.itertuples()],
     数值=[fmt.number(v, u, a) for v, u, a in zip(queue["value"], queue["unit"], queue["approx"], strict=True)],
     期别=queue["period"].map(PERIOD_ZH).fillna("—"),
     年份=["—" if pd.isna(y) else str(int(y)) for y in queue["year"]],

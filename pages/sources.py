@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import cache, filters, fmt, views
 from dashboard.provenance import highlight
 from etl.catalog import load_catalog
-from etl.vocab import FLAG_ZH, PERIOD_ZH, PERIODS
+from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
 
 STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已驳回"}
 
@@ -64,5 +64,8 @@ for row in facts.itertuples():
                 st.markdown(f"<div style='line-height:1.9;font-size:1.05rem'>{excerpt}</div>", unsafe_allow_html=True)
             else:
                 st.markdown(f"原文摘录：{row.evidence or '（无）'}")
-        if row.flags is not None and len(row.flags):
-            st.caption("标记：" + "、".join(FLAG_ZH.get(x, x) for x in row.flags))
+        marks = [FLAG_ZH.get(x, x) for x in (row.flags if row.flags is not None else [])]
+        if row.needs_review and not row.reviewed_by:
+            marks.append(NEEDS_REVIEW_ZH)
+        if marks:
+            st.caption("标记：" + "、".join(marks))

@@ -45,7 +45,7 @@ docs = plan.file.documents
 c1, c2, c3 = st.columns(3)
 c1.metric("文档", f"{len(docs)} 篇")
 c2.metric("找到的数据", f"{len(plan.file.facts)} 条")
-c3.metric("带标记待核", f"{sum(1 for f in plan.file.facts if f.flags)} 条")
+c3.metric("带标记待核", f"{sum(1 for f in plan.file.facts if f.flags or f.needs_review)} 条")
 if any(d.is_template for d in docs):
     st.warning("这份报告含有占位符（如 xx镇、X家、20xx年），像是范本：其中的数据会带“模板”标记，"
                "不进入图表，需在“审核”页确认。")

@@ -16,8 +16,8 @@ from test_tally_validate import HEAD, ROW_CASES
 
 from etl.db import connect
 from etl.load import load_files
+from etl.model import ColumnarFile
 from etl.tally import analyze
-from etl.tally.columns import TallyFile
 
 CASES = {**GOOD, "medium_2000_rows": medium_book}
 CASES.update({f"row_check_{c[0]}": (lambda row=c[1]: ("t.xlsx", xlsx({"Sheet1": {"rows": [HEAD, row]}})))
@@ -65,10 +65,10 @@ def test_medium_workbook_has_every_kind_of_problem() -> None:
 def test_facts_stay_columns_until_asked_for() -> None:
     name, data = medium_book()
     ef = analyze(data, name, engine="calamine", fast=True).extracted
-    assert isinstance(ef, TallyFile) and ef.fact_columns is not None
-    assert ef.fact_count == ef.fact_columns.num_rows
+    assert isinstance(ef, ColumnarFile) and ef._fact_list is None
+    assert ef.fact_count == ef.fact_table.num_rows
     first = ef.facts[0]
-    assert ef.fact_columns is None  # the list was handed out: from now on it is the truth
+    assert ef._columns is None  # the list was handed out: from now on it is the truth
     ef.facts = ef.facts[1:]
     assert ef.fact_count == len(ef.facts) and ef.facts[0] != first
 
@@ -83,7 +83,7 @@ def test_loading_either_path_writes_the_same_rows(tmp_path: Path) -> None:
         with connect(db):
             pass
         if how == "fast":
-            assert a.extracted.fact_columns is not None
+            assert a.extracted._fact_list is None
         s = load_files(db, [a.extracted], archive_dir=tmp_path / how, accept_partial=True)
         assert s.loaded == 1
         with connect(db, read_only=True) as con:

@@ -9,7 +9,7 @@ from tally_books import xlsx
 
 from etl.load import load_files
 from etl.tally import analyze
-from etl.vocab import FLAG_PLACEHOLDER_REGION, FLAG_ZH, PERIOD_ZH, is_placeholder, review_reasons
+from etl.vocab import FLAG_PLACEHOLDER_REGION, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, is_placeholder, review_reasons
 
 
 def _stored_flags(db: Path) -> list[bool]:
@@ -44,3 +44,23 @@ def test_extractor_tally_and_loader_agree_on_placeholders(name: str, tmp_path: P
 def test_labels() -> None:
     assert PERIOD_ZH == {"FY": "全年", "H1": "上半年"}
     assert review_reasons(["template"], 0.5, conflict=True) == [FLAG_ZH["template"], "来源不一致", "可信度低（0.50）"]
+
+
+def test_every_active_fact_is_counted_or_has_a_reason(tmp_path: Path) -> None:
+    """counted_sql and excluded_reason_sql split the active facts with a value exactly in two."""
+    from dashboard.synth import build_demo
+    from etl.db import connect
+    from etl.vocab import counted_sql, excluded_reason_sql
+
+    demo = build_demo(tmp_path / "demo.duckdb")
+    with connect(demo.path) as con:
+        con.execute("UPDATE facts SET needs_review = true WHERE id IN (SELECT min(id) FROM facts)")
+        rows = con.execute(f"SELECT {counted_sql()}, {excluded_reason_sql()} FROM facts "
+                           "WHERE status = 'active' AND value IS NOT NULL").fetchall()
+        reasons = {r for c, r in rows if not c}
+        (held,) = con.execute(f"SELECT {excluded_reason_sql('f')} FROM facts f WHERE f.needs_review").fetchone()
+        con.execute("UPDATE facts SET reviewed_by = '张三' WHERE needs_review")
+        (accepted,) = con.execute(f"SELECT {counted_sql('f')} FROM facts f WHERE f.needs_review").fetchone()
+    assert all(c != (r is not None) for c, r in rows)
+    assert reasons >= {FLAG_ZH["template"], FLAG_ZH["unknown_year"], FLAG_ZH["duplicate_document"], NEEDS_REVIEW_ZH}
+    assert held == NEEDS_REVIEW_ZH and accepted

@@ -49,7 +49,7 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
     `fast`: the columnar path (same facts and problems, facts kept as columns until asked for);
     None takes it when a sheet has FAST_MIN_ROWS rows or more.
     """
-    from etl.tally.columns import bulk
+    from etl.model import bulk
 
     with bulk():
         return _analyze(data, name, mapping=mapping, engine=engine, path=path, fast=fast)
@@ -57,13 +57,13 @@ def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None
 
 def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None,
              engine: str | None, path: str | None, fast: bool | None) -> Analysis:
-    from etl.tally.columns import FactColumns, TallyFile
+    from etl.model import ColumnarFile, FactColumns
     from etl.tally.facts import build
     from etl.tally.validate import check_file
 
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
-    ef = TallyFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
+    ef = ColumnarFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
     try:
         book = read_book(data, name, engine=engine)
     except TallyReadError as exc:

@@ -20,8 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.catalog import load_catalog
-from etl.model import Fact, Problem
-from etl.tally.columns import FACT_SCHEMA, FactColumns
+from etl.model import FACT_SCHEMA, Fact, FactColumns, Problem
 from etl.tally.config import lexicon
 from etl.tally.facts import Built, _check_total, _figure, _show, _where
 from etl.tally.layout import CellTypes, Column, Table
