@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import db, regions  # noqa: E402
-from etl.load import BatchResolver, _fact_table, insert_facts  # noqa: E402
+from etl.load import _fact_table, insert_facts  # noqa: E402
 from etl.model import ExtractedFile, Fact  # noqa: E402
 from etl.pipeline import expand_paths, extract_path, ingest_paths  # noqa: E402
+from etl.regions import BatchResolver  # noqa: E402
 
 TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
 

@@ -85,7 +85,7 @@ def _undo_args(p: argparse.ArgumentParser) -> None:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from etl.load import undo_batch
+    from etl.batches import undo_batch
 
     result = undo_batch(db_path(args), args.batch)
     if args.json:
@@ -115,7 +115,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from etl.load import KIND_ZH, STATUS_ZH, database_status
+    from etl.batches import database_status
+    from etl.vocab import BATCH_STATUS_ZH, KIND_ZH
 
     status = database_status(db_path(args), limit=args.limit)
     if args.json:
@@ -131,7 +132,7 @@ def _status(args: argparse.Namespace) -> int:
         names = b["files"]
         shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
         rows.append([str(b["id"]), b["created_at"].replace("T", " "), KIND_ZH.get(b["kind"], b["kind"]),
-                     STATUS_ZH.get(b["status"], b["status"]), str(b["documents"]), str(b["facts"]), shown or "—"])
+                     BATCH_STATUS_ZH.get(b["status"], b["status"]), str(b["documents"]), str(b["facts"]), shown or "—"])
     print(_table(["批次", "导入时间", "类型", "状态", "文档", "数据", "文件"], rows))
     return EXIT_OK
 
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
 
     from etl.archive import ArchiveError
-    from etl.load import LoadError
+    from etl.batches import LoadError
 
     try:
         return args.run(args)

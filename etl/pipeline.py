@@ -16,7 +16,8 @@ from pathlib import Path
 
 from etl import db
 from etl.archive import DEFAULT_ARCHIVE, ArchiveError, archive_bytes, sha256_of
-from etl.load import FileOutcome, LoadSummary, load_files
+from etl.batches import FileOutcome, LoadSummary
+from etl.load import load_files
 from etl.model import ExtractedFile, Problem
 
 log = logging.getLogger(__name__)

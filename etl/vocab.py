@@ -43,6 +43,11 @@ FLAG_ZH = {
 # Facts carrying any of these are held out of every figure (and listed for review).
 SKIP_FLAGS = (FLAG_TEMPLATE, FLAG_UNKNOWN_YEAR, FLAG_PLACEHOLDER_REGION, FLAG_DUPLICATE_DOC)
 
+# ---- batches (one load, or one review correction) ----------------------------------------------------------------
+
+KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
+BATCH_STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
+
 # ---- review --------------------------------------------------------------------------------------------------------
 
 REVIEW_CONFIDENCE = 0.7  # below this a person should look at a fact

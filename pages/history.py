@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard.db import db_path
 from dashboard.filters import ensure_router
-from etl.load import KIND_ZH, STATUS_ZH, LoadError, database_status, undo_batch
+from etl.batches import LoadError, database_status, undo_batch
+from etl.vocab import BATCH_STATUS_ZH, KIND_ZH
 
 ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
@@ -38,7 +39,7 @@ for b in status["batches"]:
     files = b["files"]
     c[3].write("、".join(files[:3]) + (f" 等 {len(files)} 个" if len(files) > 3 else "") or (b.get("note") or "—"))
     c[4].write(str(b["facts"]))
-    c[5].write(STATUS_ZH.get(b["status"], b["status"]))
+    c[5].write(BATCH_STATUS_ZH.get(b["status"], b["status"]))
     if b["status"] == "loaded" and c[6].button("撤销", key=f"undo_{b['id']}"):
         try:
             st.session_state["undo_message"] = undo_batch(DB, int(b["id"])).to_text()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from etl.batches import database_status, undo_batch
 from etl.db import connect
-from etl.load import LoadError, database_status, load_files, undo_batch
+from etl.load import LoadError, load_files
 from etl.model import Document, ExtractedFile, Fact, Problem
 
 
@@ -348,7 +349,8 @@ def _reference_row(f: ExtractedFile, fact: Fact, doc: Document | None, duplicate
 def test_fact_table_matches_row_by_row(tmp_path: Path) -> None:
     """The batch path (distinct names resolved once, new regions in one INSERT) equals fact-by-fact resolution."""
     from etl import db, regions
-    from etl.load import BatchResolver, _fact_table
+    from etl.load import _fact_table
+    from etl.regions import BatchResolver
 
     names = ["城关街道", "城关", "新村镇工会", "新村镇", "青禾区新村镇", "xx镇", "本镇", "", None, "红旗机械厂",
              " 新村镇总工会 ", "柳塘", "新村镇工会", "某某公司", "青禾区红旗机械厂"]

@@ -15,7 +15,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
@@ -44,8 +46,14 @@ class Grid:
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
     percent: set[tuple[int, int]] | None = None  # percent-formatted numeric cells; None: formats unknown
-    formula_nocache: set[tuple[int, int]] = field(default_factory=set)
-    cells: Any = field(default=None, repr=False, compare=False)  # layout.CellTypes, built on demand
+    formulas: Callable[[], dict[str, set[tuple[int, int]]]] | None = field(default=None, repr=False, compare=False)
+    cells: Any = field(default=None, repr=False, compare=False)  # sheet.SheetColumns, built on demand
+
+    @property
+    def formula_nocache(self) -> set[tuple[int, int]]:
+        """Cells holding a formula without a computed value (they read as empty). Found on first use: the
+        sheet's XML is unzipped again only when some figure cell is empty (never for a full 200,000-row sheet)."""
+        return self.formulas().get(self.name, set()) if self.formulas else set()
 
     @property
     def width(self) -> int:
@@ -133,9 +141,9 @@ def read_book(data: bytes, name: str, engine: str | None = None) -> Book:
                              "请在 Excel 中另存为 .xlsx 后重新上传。",
                              "unreadable") from exc
     if kind in ("xlsx", "xlsm"):
-        nocache = formula_cells_without_cache(data)
+        formulas = cache(lambda: formula_cells_without_cache(data))
         for g in grids:
-            g.formula_nocache = nocache.get(g.name, set())
+            g.formulas = formulas
     max_rows = lexicon().limits["max_rows"]
     for g in grids:
         if len(g.rows) > max_rows:

@@ -17,6 +17,7 @@ from etl.catalog import load_catalog
 from etl.model import Fact, Problem
 from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
+from etl.tally.rules import by_position
 from etl.tally.validate import Conflict, check_db
 from etl.vocab import PERIOD_ZH
 
@@ -62,7 +63,9 @@ class Plan:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.analysis.problems + self.db_problems
+        """The file's problems and the database's, in sheet, row, column order."""
+        sheets = [g.name for g in self.analysis.book.grids] if self.analysis.book else []
+        return by_position(self.analysis.problems + self.db_problems, sheets)
 
     @property
     def errors(self) -> list[Problem]:
@@ -114,7 +117,8 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
     with db.connect(db_path, read_only=True) as con:
         plan.already = already_loaded(con, plan.analysis.extracted.sha256)
         if plan.analysis.facts:
-            plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts)
+            plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
+                                                                   plan.analysis.region_cells)
     return plan
 
 
