@@ -33,8 +33,8 @@ $(DB):
 sample-db: install ## build data/union.duckdb from data/samples (if missing)
 	@$(MAKE) --no-print-directory $(DB)
 
-run: install sample-db ## install, build the sample database, start the dashboard
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+run: install sample-db ## install, build the sample database, start the dashboard (address, port: union.toml)
+	UNION_DB=$(DB) UNION_SERVER_PORT=$(PORT) $(BIN)/python -m dashboard
 
 test: install ## install everything and run lint + the whole test suite
 	$(BIN)/ruff check .

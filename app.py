@@ -8,8 +8,9 @@ Pages are listed here (st.navigation does not scan pages/): add a line to add a 
 
 import streamlit as st
 
-from dashboard import filters, views
-from etl.db import DatabaseBusy
+from dashboard import db, filters, views
+from etl.errors import UnionError
+from etl.settings import load as load_settings
 
 st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
 
@@ -35,7 +36,8 @@ PAGES = [
 views.register(PAGES)
 page = st.navigation(PAGES)
 try:
+    db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
     filters.sidebar()
     page.run()
-except (DatabaseBusy, FileNotFoundError) as exc:
+except (UnionError, FileNotFoundError) as exc:
     st.error(str(exc))

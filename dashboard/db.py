@@ -1,14 +1,17 @@
-"""Read-only access for the dashboard: one short connection per query.
+"""Read-only access for the dashboard: one short connection per query, and the app's settings.
 
 The app must never hold the DuckDB file while a command-line ingest wants to
 write it (DuckDB locks per process, read-only included), so every query opens,
 reads and closes. etl.db.connect already retries briefly on lock errors.
+
+app.py reads the settings (etl/settings.py) once at the start of each run and
+hands them here (`use`); pages and queries take the database, the archive and
+the waits from `settings()`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,25 +22,38 @@ import duckdb
 import pandas as pd
 
 from etl.db import connect, db_version
+from etl.settings import Settings
+from etl.settings import load as load_settings
 
-# How long a page waits for a writer (an ingest) before it shows "busy".
-READ_WAIT_SECONDS = float(os.environ.get("UNION_DB_READ_WAIT", "20"))
+_settings: Settings | None = None
+
+
+def use(settings: Settings) -> None:
+    """The settings for this run of the app (app.py calls this first, every run)."""
+    global _settings
+    _settings = settings
+
+
+def settings() -> Settings:
+    """The settings app.py handed over; read once here when the app did not (a script, a test)."""
+    if _settings is None:
+        use(load_settings())
+    return _settings  # type: ignore[return-value]
 
 
 def db_path() -> Path:
-    """The database the app reads: env UNION_DB, read at call time (tests switch it)."""
-    return Path(os.environ.get("UNION_DB", "data/union.duckdb"))
+    return settings().db
 
 
 def archive_path() -> Path:
-    """Where uploads are archived: env UNION_ARCHIVE, read at call time like db_path()."""
-    return Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+    """Where uploads are archived: the same folder the command line uses (settings.archive_dir)."""
+    return settings().archive_dir
 
 
 @contextlib.contextmanager
 def reader(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one unit of work, closed at once."""
-    with connect(path or db_path(), read_only=True, wait=READ_WAIT_SECONDS) as con:
+    """A read-only connection for one unit of work, closed at once; waits settings.read_wait for a writer."""
+    with connect(path or db_path(), read_only=True, wait=settings().read_wait) as con:
         yield con
 
 

@@ -71,7 +71,7 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """ATTACH read-only, retrying while a writer holds the file (as etl.db.open_db does)."""
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在：{path}。请先运行 python -m etl ingest 或 make sample-db。")
-    deadline = time.monotonic() + db.READ_WAIT_SECONDS
+    deadline = time.monotonic() + db.settings().read_wait
     delay = 0.02
     while True:
         try:

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from etl.db import DEFAULT_DB, DatabaseBusy
+from etl.errors import UnionError
+from etl.settings import Settings
+from etl.settings import load as load_settings
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,8 +46,13 @@ def lazy(module: str, attr: str) -> Callable[..., Any]:
     return call
 
 
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings of this run (etl/settings.py), read once by main(); a --db given here wins."""
+    return args.settings.with_db(getattr(args, "db", None))
+
+
 def db_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "db", None) or DEFAULT_DB)
+    return settings(args).db
 
 
 def _print_json(obj: Any) -> None:
@@ -57,7 +64,7 @@ def _print_json(obj: Any) -> None:
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="报告或统计表文件，或包含它们的文件夹（递归）")
     p.add_argument("--archive", type=Path, default=None,
-                   help="原文件归档目录（默认：数据库所在目录下的 archive/）")
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
     p.add_argument("--user", default=None, help="导入人（记录在批次中）")
     p.add_argument("--note", default=None, help="批次备注")
     p.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
@@ -67,9 +74,9 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from etl.pipeline import ingest_paths
 
-    path = db_path(args)
-    archive = args.archive or path.parent / "archive"
-    summary = ingest_paths(args.paths, db_path=path, archive_dir=archive, user=args.user, note=args.note)
+    cfg = settings(args)
+    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir, user=args.user,
+                           note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb)
     if args.json:
         _print_json(summary.to_json())
     else:
@@ -87,7 +94,7 @@ def _undo_args(p: argparse.ArgumentParser) -> None:
 def _undo(args: argparse.Namespace) -> int:
     from etl.batches import undo_batch
 
-    result = undo_batch(db_path(args), args.batch)
+    result = undo_batch(db_path(args), args.batch, wait=settings(args).lock_wait)
     if args.json:
         _print_json(vars(result))
     else:
@@ -118,7 +125,7 @@ def _status(args: argparse.Namespace) -> int:
     from etl.batches import database_status
     from etl.vocab import BATCH_STATUS_ZH, KIND_ZH
 
-    status = database_status(db_path(args), limit=args.limit)
+    status = database_status(db_path(args), limit=args.limit, wait=settings(args).lock_wait)
     if args.json:
         _print_json(status)
         return EXIT_OK
@@ -159,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     # option from overwriting a value given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help=f"DuckDB 数据库文件（默认 {DEFAULT_DB}，或环境变量 UNION_DB）")
+                        help=f"DuckDB 数据库文件（默认 {Settings.db}，或环境变量 UNION_DB、配置文件 union.toml）")
     parser = argparse.ArgumentParser(
         prog="python -m etl", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
         description="工会统计看板的数据导入工具：把报告和统计表导入 DuckDB。",
@@ -180,12 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import duckdb
 
-    from etl.archive import ArchiveError
-    from etl.batches import LoadError
-
     try:
+        args.settings = load_settings()
         return args.run(args)
-    except (DatabaseBusy, LoadError, ArchiveError, FileNotFoundError) as exc:
+    except (UnionError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except duckdb.Error as exc:  # e.g. not a DuckDB file, or written by a newer DuckDB

@@ -10,7 +10,6 @@ in Chinese, which process holds the file.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -21,9 +20,7 @@ import duckdb
 from etl import schema
 from etl.errors import UnionError
 
-DEFAULT_DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
-
-LOCK_RETRY_SECONDS = float(os.environ.get("UNION_DB_LOCK_WAIT", "10"))
+LOCK_WAIT = 10.0  # seconds; the command line and the app pass etl.settings' lock_wait
 
 
 class DatabaseBusy(UnionError):
@@ -48,17 +45,17 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
-def open_db(path: Path | str = DEFAULT_DB, read_only: bool = False,
+def open_db(path: Path | str, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the database, retrying while another process holds its lock.
 
     A writer creates the file if missing and brings its schema up to date
     (etl/schema.py); a reader of a database from an earlier release first has a
     writer do that. Raises DatabaseBusy with a Chinese message after `wait`
-    seconds (default UNION_DB_LOCK_WAIT or 10).
+    seconds (default LOCK_WAIT; settings.lock_wait from the callers that read settings).
     """
     path = Path(path)
-    wait = LOCK_RETRY_SECONDS if wait is None else wait
+    wait = LOCK_WAIT if wait is None else wait
     if read_only and not path.exists():
         raise FileNotFoundError(f"数据库文件不存在：{path}。请先运行 python -m etl ingest 或 make sample-db。")
     if not read_only:
@@ -95,7 +92,7 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
 
 
 @contextlib.contextmanager
-def connect(path: Path | str = DEFAULT_DB, read_only: bool = False,
+def connect(path: Path | str, read_only: bool = False,
             wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Short-lived connection for one unit of work; always closed."""
     con = open_db(path, read_only=read_only, wait=wait)
@@ -106,7 +103,7 @@ def connect(path: Path | str = DEFAULT_DB, read_only: bool = False,
 
 
 @contextlib.contextmanager
-def transaction(path: Path | str = DEFAULT_DB,
+def transaction(path: Path | str,
                 wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-write connection inside one transaction: all or nothing."""
     with connect(path, read_only=False, wait=wait) as con:

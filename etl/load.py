@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import db, regions
-from etl.archive import DEFAULT_ARCHIVE, archive_bytes
+from etl.archive import archive_bytes
 from etl.batches import FileOutcome, LoadError, LoadSummary
 from etl.dedup import DuplicateIndex
 from etl.model import FACT_FIELDS, ROW_SCHEMA, Document, ExtractedFile, Problem, bulk
@@ -218,7 +218,7 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
     return kinds.pop() if len(kinds) == 1 else "mixed"
 
 
-def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str = DEFAULT_ARCHIVE,
+def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
                user: str | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
                accept_partial: bool = False, wait: float | None = None) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from etl import db
-from etl.archive import DEFAULT_ARCHIVE, ArchiveError, archive_bytes, sha256_of
+from etl.archive import ArchiveError, archive_bytes, sha256_of
 from etl.batches import FileOutcome, LoadSummary
+from etl.errors import UnionError
 from etl.load import load_files
 from etl.model import ExtractedFile, Problem
+from etl.read import is_tally
 
 log = logging.getLogger(__name__)
 
@@ -55,37 +57,28 @@ def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error
                          problems=[Problem("error", message, path.name, None, code)])
 
 
-def _is_tally(path: Path) -> bool:
-    try:
-        from etl.read import is_tally
-    except ImportError:  # before etl/read.py exists: the documented tally extensions
-        return path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")
-    return is_tally(path)
+def extract_path(path: Path | str, max_mb: float | None = None) -> ExtractedFile:
+    """Dispatch one file to its extractor; any reader failure becomes an error Problem (never raises).
 
-
-def extract_path(path: Path | str) -> ExtractedFile:
-    """Dispatch one file to its extractor; any reader failure becomes an error Problem (never raises)."""
+    `max_mb`: the size limit for tallies (settings.tally_max_mb; default the lexicon's).
+    """
     path = Path(path)
-    tally = _is_tally(path)
+    tally = is_tally(path)
     kind = "tally" if tally else "report"
     try:
         if tally:
             from etl.tally import extract_tally_file
 
-            return extract_tally_file(path)
+            return extract_tally_file(path, max_mb=max_mb)
         from etl.extract import extract_report_file
 
         return extract_report_file(path)
-    except Exception as exc:  # one bad file must not stop the batch
-        data = path.read_bytes() if path.is_file() else b""
-        # Our own readers' exceptions (ReadError, TallyReadError …) carry a Chinese message for the user.
-        known = type(exc).__module__.startswith("etl.")
-        if known:
-            message = str(exc)
-        else:
-            log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
-            message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
-        return _failed(path, message, data, "read_error" if known else "extract_crash", kind)
+    except UnionError as exc:  # ours (ReadError, TallyReadError …): a Chinese message that names the file
+        return _failed(path, str(exc), path.read_bytes() if path.is_file() else b"", "read_error", kind)
+    except Exception as exc:  # a bug: one bad file must not stop the batch
+        log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
+        message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
+        return _failed(path, message, path.read_bytes() if path.is_file() else b"", "extract_crash", kind)
 
 
 def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str] | ExtractedFile:
@@ -121,9 +114,9 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
             "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
 
 
-def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAULT_DB,
-                 archive_dir: Path | str = DEFAULT_ARCHIVE, user: str | None = None, note: str | None = None,
-                 wait: float | None = None) -> IngestSummary:
+def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
+                 user: str | None = None, note: str | None = None, wait: float | None = None,
+                 max_mb: float | None = None) -> IngestSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction."""
     held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
@@ -133,11 +126,11 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAUL
         if isinstance(got, ExtractedFile):
             f = got
         elif got[1] in held:  # already loaded: no need to parse it again
-            order.append(FileOutcome(path.name, got[1], "tally" if _is_tally(path) else "report", "skipped",
+            order.append(FileOutcome(path.name, got[1], "tally" if is_tally(path) else "report", "skipped",
                                      f"内容与批次 {held[got[1]]} 中已导入的文件相同，未重复导入。"))
             continue
         else:
-            f = extract_path(path)
+            f = extract_path(path, max_mb)
             if f.sha256 != got[1]:  # the file changed between our read and the extractor's
                 f = _failed(path, f"文件 {path.name} 在导入过程中被修改，请等它保存完再导入。", got[0], "changed")
         extracted.append(f)

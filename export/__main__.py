@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from etl.settings import load as load_settings
 from export import checks, deck, pptx, render, xlsx
 
 
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return paragraphs_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", type=Path, default=Path("data/union.duckdb"), help="DuckDB file (default: %(default)s)")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="DuckDB file (default: UNION_DB, union.toml's db, or data/union.duckdb: etl/settings.py)")
     ap.add_argument("--out", type=Path, default=Path("年度工作汇报.pptx"), help="PPTX to write")
     ap.add_argument("--slides", default=",".join(deck.DEFAULT_DECK),
                     help="slide keys in order, comma-separated (default: the 年度工作汇报). Known: "
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--png-dir", type=Path, help="also write each chart as NN_key.png here")
     ap.add_argument("--xlsx", type=Path, help="also write every slide's table to this workbook")
     args = ap.parse_args(argv)
-
+    cfg = load_settings().with_db(args.db)
+    args.db = cfg.db
     if not args.db.exists():
         print(f"数据库文件不存在：{args.db}", file=sys.stderr)
         return 2
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.args[0], file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    ctx = deck.DeckContext.from_db(args.db, years=args.years, period=args.period)
+    ctx = deck.DeckContext.from_db(args.db, years=args.years, period=args.period, federation=cfg.federation)
     slides = deck.build_deck(ctx, keys)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pptx.build(slides, ctx))

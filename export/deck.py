@@ -38,6 +38,7 @@ class DeckContext:
     year_to: int
     period: str = "FY"
     path: PathLike = None
+    federation: str | None = None  # the cover's name for a deck of the whole area (settings.federation)
 
     @property
     def empty(self) -> bool:
@@ -59,7 +60,8 @@ class DeckContext:
 
     @classmethod
     def from_db(cls, path: PathLike = None, region_ids: Sequence[int] | None = None,
-                years: tuple[int, int] | None = None, period: str = "FY") -> DeckContext:
+                years: tuple[int, int] | None = None, period: str = "FY", federation: str | None = None
+                ) -> DeckContext:
         """Defaults as the dashboard's: the top-level region(s) and every year that has data."""
         regions = queries.regions(path)
         if region_ids is None:
@@ -68,7 +70,7 @@ class DeckContext:
         if years is None:
             years = period_years(period, path) or queries.year_bounds(path) or (0, 0)
         return cls(tuple(int(i) for i in region_ids), tuple(names.get(int(i), str(i)) for i in region_ids),
-                   int(years[0]), int(years[1]), period, path)
+                   int(years[0]), int(years[1]), period, path, federation)
 
 
 @dataclass

@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 from dashboard import filters, views
+from etl.vocab import PERIOD_ZH
 from export import checks, deck, ui
 from export.render import ExportUnavailable
 
@@ -90,7 +91,7 @@ if not full:
     st.divider()
     st.subheader("编排本次汇报")
     st.caption(f"默认为“{deck.DECK_TITLE}”的 {len(deck.DEFAULT_DECK)} 页；可增删页面，或把当前页前移、后移。"
-               f"范围随左侧筛选：{ctx.place} · {ctx.years} · {deck.PERIOD_ZH[ctx.period]}。")
+               f"范围随左侧筛选：{ctx.place} · {ctx.years} · {PERIOD_ZH[ctx.period]}。")
     # The deck lives in present_order (widget state is dropped while full-screen hides the picker).
     st.session_state.present_pick = list(keys)
     st.multiselect("幻灯片（按播放顺序）", list(deck.SLIDES), key="present_pick", format_func=LABELS.get,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.db import archive_path, db_path
+from dashboard.db import archive_path, db_path, settings
 from dashboard.filters import ensure_router
 from etl.catalog import load_catalog
 from etl.tally import upload as up
@@ -48,7 +48,8 @@ sha = hashlib.sha256(data).hexdigest()
 mapping = st.session_state.setdefault("tally_mapping", {})
 plan_key = (sha, json.dumps(mapping, sort_keys=True))
 if st.session_state.get("tally_plan_key") != plan_key:
-    st.session_state["tally_plan"] = up.prepare(data, file.name, db_path=DB, archive_dir=ARCHIVE, mapping=mapping)
+    st.session_state["tally_plan"] = up.prepare(data, file.name, db_path=DB, archive_dir=ARCHIVE, mapping=mapping,
+                                                max_mb=settings().tally_max_mb)
     st.session_state["tally_plan_key"] = plan_key
 plan: up.Plan = st.session_state["tally_plan"]
 

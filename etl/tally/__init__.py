@@ -50,22 +50,23 @@ class Analysis:
 
 
 def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None = None,
-            engine: str | None = None, path: str | None = None) -> Analysis:
+            engine: str | None = None, path: str | None = None, max_mb: float | None = None) -> Analysis:
     """Read, find the tables, melt, parse and check. Never raises for bad input: problems say why.
 
-    The facts stay an Arrow table until someone asks for the list (ColumnarFile).
+    The facts stay an Arrow table until someone asks for the list (ColumnarFile). `max_mb`: a bigger
+    file is refused (default: the lexicon's limit; settings.tally_max_mb where a server sets one).
     """
     with bulk():
-        return _analyze(data, name, mapping=mapping, engine=engine, path=path)
+        return _analyze(data, name, mapping=mapping, engine=engine, path=path, max_mb=max_mb)
 
 
 def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None, engine: str | None,
-             path: str | None) -> Analysis:
+             path: str | None, max_mb: float | None) -> Analysis:
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     ef = ColumnarFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
     try:
-        book = read_book(data, name, engine=engine)
+        book = read_book(data, name, engine=engine, max_mb=max_mb)
     except TallyReadError as exc:
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)
@@ -93,7 +94,7 @@ def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | Non
 
 
 def extract_tally_file(path: str | Path, *, mapping: dict[str, dict[str, str]] | None = None,
-                       engine: str | None = None) -> ExtractedFile:
+                       engine: str | None = None, max_mb: float | None = None) -> ExtractedFile:
     """One tally file → ExtractedFile (kind 'tally'); facts carry their cell as `source`."""
     p = Path(path)
-    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p)).extracted
+    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p), max_mb=max_mb).extracted

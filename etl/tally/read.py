@@ -22,19 +22,18 @@ from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+from etl.errors import UnionError
 from etl.tally.config import lexicon
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-class TallyReadError(Exception):
-    """The file cannot be read as a tally; `message` says why, in Chinese."""
+class TallyReadError(UnionError):
+    """The file cannot be read as a tally; `message` says why, in Chinese, naming the file."""
 
     def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
 
 
 @dataclass
@@ -68,14 +67,17 @@ class Book:
     encoding: str | None = None
 
 
-def sniff(data: bytes, name: str) -> str:
-    """The real format of `data`: 'xlsx', 'xlsm', 'xls' or 'csv'; raises TallyReadError otherwise."""
-    lim = lexicon().limits
+def sniff(data: bytes, name: str, max_mb: float | None = None) -> str:
+    """The real format of `data`: 'xlsx', 'xlsm', 'xls' or 'csv'; raises TallyReadError otherwise.
+
+    `max_mb`: the size limit (default: lexicon/tally_headers.toml's max_file_mb).
+    """
+    max_mb = lexicon().limits["max_file_mb"] if max_mb is None else max_mb
     if not data:
         raise TallyReadError(f"文件“{name}”是空的（0 字节），请重新导出后上传。", "empty")
-    if len(data) > lim["max_file_mb"] * 1024 * 1024:
+    if len(data) > max_mb * 1024 * 1024:
         raise TallyReadError(
-            f"文件“{name}”有 {len(data) / 1048576:.1f} MB，超过上限 {lim['max_file_mb']:.0f} MB。"
+            f"文件“{name}”有 {len(data) / 1048576:.1f} MB，超过上限 {max_mb:.0f} MB。"
             "请删除无关工作表或分成几个文件上传。", "too_large")
     if data.startswith(ZIP_MAGIC):
         return _check_zip(data, name)
@@ -124,9 +126,9 @@ def _check_zip(data: bytes, name: str) -> str:
     return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
 
 
-def read_book(data: bytes, name: str, engine: str | None = None) -> Book:
+def read_book(data: bytes, name: str, engine: str | None = None, max_mb: float | None = None) -> Book:
     """Read every sheet. engine None picks openpyxl for small .xlsx (formats, merges) and calamine otherwise."""
-    kind = sniff(data, name)
+    kind = sniff(data, name, max_mb)
     if kind == "csv":
         return _read_csv(data, name)
     if engine is None:

@@ -102,7 +102,8 @@ def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
 
 
 def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
-            mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None) -> Plan:
+            mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None,
+            max_mb: float | None = None) -> Plan:
     """Archive the original bytes, read and check the file, compare with the database."""
     from etl.archive import archive_bytes
     from etl.tally.store import load_mappings
@@ -111,7 +112,7 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
     remembered = load_mappings(db_path)
     if mapping:
         remembered.update(mapping)
-    plan = Plan(analyze(data, name, mapping=remembered, engine=engine))
+    plan = Plan(analyze(data, name, mapping=remembered, engine=engine, max_mb=max_mb))
     if not Path(db_path).exists():
         return plan
     with db.connect(db_path, read_only=True) as con:
