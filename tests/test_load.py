@@ -11,22 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from etl.batches import database_status, undo_batch
+from etl.batches import LoadError, database_status, undo_batch
 from etl.db import connect
-from etl.load import LoadError, load_files
+from etl.dedup import fingerprint as minhash
+from etl.load import load_files
 from etl.model import Document, ExtractedFile, Fact, Problem
 
 
 def fingerprint(text: str) -> tuple[int, ...]:
-    """The real fingerprint when etl.dedup exists, else a stand-in (identical texts → identical tuples)."""
-    try:
-        from etl.dedup import fingerprint as fp
-    except ImportError:
-        squeezed = "".join(text.split())
-        return tuple(int(hashlib.sha256(f"{i}{squeezed}".encode()).hexdigest()[:15], 16) for i in range(8))
+    """The near-duplicate fingerprint the extractor gives a document."""
     from etl.normalize import normalize
 
-    return tuple(fp(normalize(text).text))
+    return tuple(minhash(normalize(text).text))
 
 
 def report(name: str, text: str, figures: list[tuple[str, float | None, str, str]], *, region: str = "城关街道",

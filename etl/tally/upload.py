@@ -1,4 +1,4 @@
-"""The upload flow behind pages/upload.py: prepare (archive, read, check) then commit (one batch).
+"""The upload flow behind app_pages/upload.py: prepare (archive, read, check) then commit (one batch).
 
 Kept out of the page so it is tested without a browser and the page stays a
 thin script. Nothing here holds a database connection between calls.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from etl import db
 from etl.catalog import load_catalog
+from etl.errors import UnionError
 from etl.model import Fact, Problem
 from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
@@ -123,8 +124,8 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
     return plan
 
 
-class UploadRefused(ValueError):
-    """The plan cannot be committed as asked; the message says why, in Chinese."""
+class UploadRefused(UnionError):
+    """The plan cannot be committed as asked; the message says why, in Chinese, and names the file."""
 
 
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
@@ -133,10 +134,10 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     from etl.load import load_files
 
     if plan.already:
-        raise UploadRefused(plan.already)
+        raise UploadRefused(plan.already, item=plan.name)
     if plan.errors and not partial:
-        raise UploadRefused(f"文件有 {len(plan.errors)} 处错误，不能导入。"
-                            "请修改后重新上传，或选择“只导入没有错误的行”。")
+        raise UploadRefused(f"“{plan.name}”有 {len(plan.errors)} 处错误，不能导入。"
+                            "请修改后重新上传，或选择“只导入没有错误的行”。", item=plan.name)
     replace = {int(i) for i in replace}
     facts = plan.valid_facts() if partial else list(plan.analysis.facts)
     drop = {id(c.new) for c in plan.conflicts if c.fact_id not in replace} | {id(f) for f in plan.same}
@@ -144,8 +145,9 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     chosen = {id(f) for f in facts}
     replace_ids = sorted({c.fact_id for c in plan.conflicts if c.fact_id in replace and id(c.new) in chosen})
     if not facts:
-        raise UploadRefused("没有需要导入的新数据：" + ("每一行都有错误。" if partial and plan.errors else
-                                                        "表中的数据与数据库中已有的完全相同，或都选择了保留原值。"))
+        why = ("每一行都有错误。" if partial and plan.errors
+               else "表中的数据与数据库中已有的完全相同，或都选择了保留原值。")
+        raise UploadRefused(f"“{plan.name}”没有需要导入的新数据：{why}", item=plan.name)
     ef = dataclasses.replace(plan.analysis.extracted, facts=facts)
     note = f"统计表上传：{plan.name}" + ("（部分导入）" if partial and plan.errors else "")
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,

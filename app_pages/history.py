@@ -7,11 +7,8 @@ Each action opens the database for itself and closes it (etl.load does).
 import streamlit as st
 
 from dashboard.db import db_path
-from dashboard.filters import ensure_router
 from etl.batches import LoadError, database_status, undo_batch
 from etl.vocab import BATCH_STATUS_ZH, KIND_ZH
-
-ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
 DB = db_path()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, filters, fmt, views
+from dashboard import cache, filters, fmt
 from dashboard.provenance import highlight
 from etl.catalog import load_catalog
 from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
@@ -46,7 +46,7 @@ elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
     st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
              "图表采用可信度最高的一条；请到审核页确认。")
-    st.page_link(views.page("pages/review.py"), label="去审核页处理", icon=":material/fact_check:")
+    st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 

@@ -5,10 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.db import archive_path, db_path
-from dashboard.filters import ensure_router
 from etl.report_upload import REPORT_TYPES, commit_report, fact_rows, prepare_report
-
-ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
 
 DB = db_path()
 ARCHIVE = archive_path()
@@ -20,8 +17,8 @@ st.caption("上传工作总结或讲话稿（.txt / .docx / 文字版 .pdf，简
 done = st.session_state.pop("report_done", None)
 if done:
     st.success(done)
-    st.page_link("pages/review.py", label="到“审核”页核对带标记的数据", icon=":material/fact_check:")
-    st.page_link("pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
+    st.page_link("app_pages/review.py", label="到“审核”页核对带标记的数据", icon=":material/fact_check:")
+    st.page_link("app_pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
 
 file = st.file_uploader("选择报告文件", type=REPORT_TYPES, key="report_file")
 if file is None:

@@ -12,19 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.db import archive_path, db_path, settings
-from dashboard.filters import ensure_router
 from etl.catalog import load_catalog
 from etl.tally import upload as up
 from etl.tally.report import error_workbook
 from etl.tally.store import save_mapping
 from etl.tally.template import build_template
 
-ensure_router()  # a bookmarked deep link on a fresh server still goes through app.py
-
 DB = db_path()
 ARCHIVE = archive_path()
-CATEGORY_PAGE = {"formation": ("pages/formation.py", "工会组建"), "membership": ("pages/membership.py", "会员发展"),
-                 "contracts": ("pages/contracts.py", "集体合同"), "hardship": ("pages/hardship.py", "困难帮扶")}
+CATEGORY_PAGE = {"formation": ("app_pages/formation.py", "工会组建"),
+                 "membership": ("app_pages/membership.py", "会员发展"),
+                 "contracts": ("app_pages/contracts.py", "集体合同"), "hardship": ("app_pages/hardship.py", "困难帮扶")}
 
 st.title("数据上传")
 st.caption("上传乡镇（街道）报来的统计表。系统会识别表头、逐格检查，确认后作为一个可撤销的批次导入。")
@@ -36,7 +34,7 @@ if done:
     st.success(done["text"])
     for path, label in done["links"]:
         st.page_link(path, label=f"查看{label}图表", icon="📈")
-    st.page_link("pages/history.py", label="查看导入记录（可撤销）", icon="🗂️")
+    st.page_link("app_pages/history.py", label="查看导入记录（可撤销）", icon="🗂️")
 
 file = st.file_uploader("选择统计表（.xlsx / .xlsm / .xls / .csv）", type=["xlsx", "xlsm", "xls", "csv"],
                         key="tally_file")

@@ -3,10 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, cache, filters, fmt
+from dashboard import actions, cache, fmt
 from etl.vocab import PERIOD_ZH, review_reasons
 
-filters.ensure_router()
 st.title("审核")
 st.caption("低可信度、带标记（模板、年份不明、重复文档等）、抽取时要求人工确认、或多个来源数字不一致的数据。"
            "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")
