@@ -43,6 +43,10 @@ FLAG_ZH = {
 # Facts carrying any of these are held out of every figure (and listed for review).
 SKIP_FLAGS = (FLAG_TEMPLATE, FLAG_UNKNOWN_YEAR, FLAG_PLACEHOLDER_REGION, FLAG_DUPLICATE_DOC)
 
+# ---- problems with an input ------------------------------------------------------------------------------------
+
+SEVERITY_ZH = {"error": "错误", "warning": "提醒"}  # an error blocks a load, a warning does not
+
 # ---- batches (one load, or one review correction) ----------------------------------------------------------------
 
 KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}

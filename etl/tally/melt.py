@@ -14,7 +14,7 @@ into figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -41,62 +41,76 @@ class Spec:
 
 @dataclass
 class Lines:
-    """The data rows of every table, in order; `ok` where the row's region, year and period are all readable.
+    """The data rows of every table, in order; `ok` where the row's region, year and period are all readable."""
 
-    While melting each field is a list of per-table arrays; `concat` makes one array of each.
-    """
-
-    row: list[np.ndarray] = field(default_factory=list)
-    ok: list[np.ndarray] = field(default_factory=list)
-    region: list[np.ndarray] = field(default_factory=list)  # str (object)
-    year: list[np.ndarray] = field(default_factory=list)  # int64, 0 where unknown
-    period: list[np.ndarray] = field(default_factory=list)  # str (object)
-
-    def __len__(self) -> int:
-        return sum(len(r) for r in self.row)
-
-    def concat(self) -> Lines:
-        def cat(parts: list[np.ndarray], dtype: Any) -> list[np.ndarray]:
-            return [np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)]
-
-        return Lines(cat(self.row, np.int64), cat(self.ok, bool), cat(self.region, object), cat(self.year, np.int64),
-                     cat(self.period, object))
+    row: np.ndarray  # int64
+    ok: np.ndarray  # bool
+    region: np.ndarray  # str (object)
+    year: np.ndarray  # int64, 0 where unknown
+    period: np.ndarray  # str (object)
 
 
 @dataclass
 class Cells:
     """One entry per figure cell of a data row (arrays of equal length), in reading order."""
 
-    table: list[np.ndarray] = field(default_factory=list)  # while melting: one array per table, concatenated after
-    row: list[np.ndarray] = field(default_factory=list)
-    col: list[np.ndarray] = field(default_factory=list)
-    line: list[np.ndarray] = field(default_factory=list)  # index into Lines
-    spec: list[np.ndarray] = field(default_factory=list)  # index into the specs list
-    raw: list[np.ndarray] = field(default_factory=list)  # the value as read (object)
-    types: list[np.ndarray] = field(default_factory=list)  # its Python type (object)
+    table: np.ndarray  # int64: index among the file's tables
+    row: np.ndarray  # int64
+    col: np.ndarray  # int64
+    line: np.ndarray  # int64: index into Lines
+    spec: np.ndarray  # int64: index into the specs list
+    raw: np.ndarray  # object: the value as read
+    types: np.ndarray  # object: its Python type
 
-    def concat(self) -> Cells:
-        def cat(parts: list[np.ndarray], dtype: Any) -> list[np.ndarray]:
-            return [np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)]
 
-        return Cells(cat(self.table, np.int64), cat(self.row, np.int64), cat(self.col, np.int64),
-                     cat(self.line, np.int64), cat(self.spec, np.int64), cat(self.raw, object),
-                     cat(self.types, object))
+class _Parts:
+    """Per-table arrays of one of the frames above while melting; `done` concatenates them."""
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+        self.parts: dict[str, list[np.ndarray]] = {f.name: [] for f in fields(kind)}
+
+    def add(self, **arrays: np.ndarray) -> None:
+        for name, arr in arrays.items():
+            self.parts[name].append(arr)
+
+    def last(self, name: str) -> np.ndarray:
+        return self.parts[name][-1]
+
+    def __len__(self) -> int:
+        return sum(len(a) for a in self.parts["row"])
+
+    def done(self) -> Any:
+        return self.kind(**{k: np.concatenate(v) if v else np.zeros(0, dtype=object if k in _OBJECTS else np.int64)
+                            for k, v in self.parts.items()})
+
+
+_OBJECTS = ("raw", "types", "region", "period")
 
 
 @dataclass
 class Melted:
     tables: list[Table]
-    cells: Cells  # concatenated: each field holds one array
+    cells: Cells
     lines: Lines
     specs: list[Spec]
     region_cells: dict[str, str]  # region name → the cell that first names it (for messages)
 
 
+@dataclass
+class _Melting:
+    """What melt_tables gathers, table by table."""
+
+    cells: _Parts = field(default_factory=lambda: _Parts(Cells))
+    lines: _Parts = field(default_factory=lambda: _Parts(Lines))
+    specs: list[Spec] = field(default_factory=list)
+    index: dict[Spec, int] = field(default_factory=dict)
+    region_cells: dict[str, str] = field(default_factory=dict)
+
+
 def melt_tables(tables: list[Table], problems: Problems) -> Melted:
     """All tables of a file → one frame of figure cells, plus their table and row problems."""
-    out = Melted(tables, Cells(), Lines(), [], {})
-    spec_index: dict[Spec, int] = {}
+    out = _Melting()
     for t_index, table in enumerate(tables):
         if not _usable(table, problems):
             continue
@@ -105,16 +119,14 @@ def melt_tables(tables: list[Table], problems: Problems) -> Melted:
         if table.layout == "wide" and not _header_checks(table, data, sheet, problems):
             continue
         first_line = len(out.lines)
-        _lines(table, t_index, data, sheet, out.lines, problems)
+        _lines(table, data, sheet, out.lines, problems)
         _region_cells(table, out.lines, out.region_cells)
         line = np.arange(first_line, first_line + len(data), dtype=np.int64)
         if table.layout == "wide":
-            _wide(table, t_index, data, line, sheet, out, spec_index, problems)
+            _wide(table, t_index, data, line, sheet, out)
         else:
-            _long(table, t_index, data, line, sheet, out, spec_index, problems)
-    out.cells = out.cells.concat()
-    out.lines = out.lines.concat()
-    return out
+            _long(table, t_index, data, line, sheet, out, problems)
+    return Melted(tables, out.cells.done(), out.lines.done(), out.specs, out.region_cells)
 
 
 def _usable(table: Table, problems: Problems) -> bool:
@@ -129,8 +141,7 @@ def _usable(table: Table, problems: Problems) -> bool:
     return True
 
 
-def _lines(table: Table, t_index: int, data: np.ndarray, sheet: SheetColumns, lines: Lines,
-           problems: Problems) -> None:
+def _lines(table: Table, data: np.ndarray, sheet: SheetColumns, lines: _Parts, problems: Problems) -> None:
     """Region, year and period of each data row; a row with a missing or unreadable one is not ok (one error)."""
     region_col, year_col, period_col = table.column("region"), table.column("year"), table.column("period")
     y0, y1 = lexicon().years
@@ -153,11 +164,7 @@ def _lines(table: Table, t_index: int, data: np.ndarray, sheet: SheetColumns, li
         period = np.where(np.not_equal(types, NONE), _each(raw, types, parse_period), period)
     ok = named & ~bad_year & ~out_of_range & np.not_equal(period, None)
     _row_problems(table, data, sheet, np.flatnonzero(~ok), named, bad_year, out_of_range, year, problems)
-    lines.row.append(data)
-    lines.ok.append(ok)
-    lines.region.append(region)
-    lines.year.append(year)
-    lines.period.append(period)
+    lines.add(row=data, ok=ok, region=region, year=year, period=period)
 
 
 def _each(raw: np.ndarray, types: np.ndarray, parse: Any) -> np.ndarray:
@@ -206,7 +213,7 @@ def _has_figures(table: Table, data: np.ndarray, sheet: SheetColumns) -> np.ndar
     return out
 
 
-def _region_cells(table: Table, lines: Lines, found: dict[str, str]) -> None:
+def _region_cells(table: Table, lines: _Parts, found: dict[str, str]) -> None:
     """The cell that first names each region: its region cell (the merge's top-left), or the title's."""
     from etl.tally.rules import where
 
@@ -217,7 +224,7 @@ def _region_cells(table: Table, lines: Lines, found: dict[str, str]) -> None:
         return
     anchor = {(r, c): (r1, c1) for r1, c1, r2, c2 in table.grid.merged
               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if c1 <= region_col.index <= c2}
-    regions, rows = lines.region[-1], lines.row[-1]
+    regions, rows = lines.last("region"), lines.last("row")
     first: dict[str, int] = {}
     for i, name in enumerate(regions.tolist()):
         if name and name not in first:
@@ -228,18 +235,17 @@ def _region_cells(table: Table, lines: Lines, found: dict[str, str]) -> None:
             found[name] = where(table.grid.name, *anchor.get((r, region_col.index), (r, region_col.index)))
 
 
-def _add(cells: Cells, t_index: int, rows: np.ndarray, col: np.ndarray, line: np.ndarray, spec: np.ndarray,
+def _add(cells: _Parts, t_index: int, rows: np.ndarray, col: np.ndarray, line: np.ndarray, spec: np.ndarray,
          raw: np.ndarray, types: np.ndarray) -> None:
-    cells.table.append(np.full(len(rows), t_index, dtype=np.int64))
-    for name, arr in (("row", rows), ("col", col), ("line", line), ("spec", spec), ("raw", raw), ("types", types)):
-        getattr(cells, name).append(arr)
+    cells.add(table=np.full(len(rows), t_index, dtype=np.int64), row=rows, col=col, line=line, spec=spec, raw=raw,
+              types=types)
 
 
-def _spec(spec: Spec, out: Melted, index: dict[Spec, int]) -> int:
-    if spec not in index:
-        index[spec] = len(out.specs)
+def _spec(spec: Spec, out: _Melting) -> int:
+    if spec not in out.index:
+        out.index[spec] = len(out.specs)
         out.specs.append(spec)
-    return index[spec]
+    return out.index[spec]
 
 
 def _header_checks(table: Table, data: np.ndarray, sheet: SheetColumns, problems: Problems) -> bool:
@@ -254,8 +260,8 @@ def _header_checks(table: Table, data: np.ndarray, sheet: SheetColumns, problems
     return True
 
 
-def _wide(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet: SheetColumns, out: Melted,
-          index: dict[Spec, int], problems: Problems) -> None:
+def _wide(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet: SheetColumns,
+          out: _Melting) -> None:
     """One cell per data row and figure column, row by row (columns left to right within a row)."""
     figures: list[Column] = [c for c in table.columns if c.role == "figure"]
     k, n = len(figures), len(data)
@@ -263,7 +269,7 @@ def _wide(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
     types = np.empty((n, k), dtype=object)
     for j, c in enumerate(figures):
         raw[:, j], types[:, j] = sheet.column(c.index, data)
-    specs = np.array([_spec(Spec(t_index, c.metric, c.header, c.unit, c.index), out, index) for c in figures])
+    specs = np.array([_spec(Spec(t_index, c.metric, c.header, c.unit, c.index), out) for c in figures])
     _add(out.cells, t_index, np.repeat(data, k), np.tile([c.index for c in figures], n), np.repeat(line, k),
          np.tile(specs, n), raw.reshape(-1), types.reshape(-1))
 
@@ -275,8 +281,8 @@ def _has_numbers(values: np.ndarray, types: np.ndarray) -> bool:
     return any(parse_number(v).value is not None for v in values[~numeric & np.not_equal(types, NONE)].tolist())
 
 
-def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet: SheetColumns, out: Melted,
-          index: dict[Spec, int], problems: Problems) -> None:
+def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet: SheetColumns, out: _Melting,
+          problems: Problems) -> None:
     """One cell per data row (its value column), its metric and unit read from the row's own cells."""
     s = table.grid.index
     mcol, vcol, ucol = table.column("metric"), table.column("value"), table.column("unit")
@@ -285,7 +291,7 @@ def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
     keep, specs = [], []
     for i, r in enumerate(data.tolist()):
         name = names[i]
-        if not out.lines.ok[-1][i] or name is None:
+        if not out.lines.last("ok")[i] or name is None:
             continue
         metric, unit = metric_of(name)
         if metric is None:
@@ -301,7 +307,7 @@ def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
             else:
                 unit = u
         keep.append(i)
-        specs.append(_spec(Spec(t_index, metric, norm(name), unit), out, index))
+        specs.append(_spec(Spec(t_index, metric, norm(name), unit), out))
     at = np.array(keep, dtype=np.int64)
     raw, types = sheet.column(vcol.index, data[at])
     _add(out.cells, t_index, data[at], np.full(len(at), vcol.index, dtype=np.int64), line[at],

@@ -13,9 +13,9 @@ import io
 import re
 
 from etl.model import Problem
+from etl.vocab import SEVERITY_ZH
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_ZH = {"error": "错误", "warning": "提醒"}
 _WHERE = re.compile(r"^(?P<sheet>.+)!(?P<cell>[A-Z]{1,3}[0-9]+)$")
 
 

@@ -20,7 +20,7 @@ from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
 from etl.tally.rules import by_position
 from etl.tally.validate import Conflict, check_db
-from etl.vocab import PERIOD_ZH
+from etl.vocab import PERIOD_ZH, SEVERITY_ZH
 
 ROLE_ZH = {"region": "地区", "year": "年份", "period": "期间", "metric": "指标名称（长表）", "value": "数值（长表）",
            "unit": "计量单位（长表）", "ignore": "不导入", "unknown": "不导入"}
@@ -171,8 +171,6 @@ def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
 
 
 def problem_rows(plan: Plan) -> list[dict[str, str | None]]:
-    from etl.tally.report import SEVERITY_ZH
-
     return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
             for p in plan.problems]
 

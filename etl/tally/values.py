@@ -61,7 +61,7 @@ def parse(raw: np.ndarray, types: np.ndarray) -> Parsed:
 def _marked(m: Melted, which: str, among: np.ndarray) -> np.ndarray:
     """Which of the cells `among` are listed in their sheet's `percent` (number formats, openpyxl only) or
     `formula_nocache` set (asked only for empty cells: a formula without its value reads as empty)."""
-    table, row, col = m.cells.table[0], m.cells.row[0], m.cells.col[0]
+    table, row, col = m.cells.table, m.cells.row, m.cells.col
     out = np.zeros(len(table), dtype=bool)
     if not among.any():
         return out
@@ -77,7 +77,7 @@ def _marked(m: Melted, which: str, among: np.ndarray) -> np.ndarray:
 def _fractions(m: Melted, p: Parsed, percent: np.ndarray, problems: Problems) -> np.ndarray:
     """Rate columns (wide) whose every value is a fraction in [0, 1], some not 0 or 1, none written or formatted
     as percent: read ×100, with a warning per column. Returns a flag per spec."""
-    spec = m.cells.spec[0]
+    spec = m.cells.spec
     cat = load_catalog()
     k = len(m.specs)
     rate = np.array([s.column is not None and cat[s.metric].unit == "%" for s in m.specs], dtype=bool)
@@ -108,7 +108,7 @@ def _py_round(x: np.ndarray, digits: int) -> np.ndarray:
 def scale(m: Melted, p: Parsed, percent: np.ndarray, fraction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's figure in catalog units, and where the header's unit does not fit the metric (not scaled)."""
     cat = load_catalog()
-    spec = m.cells.spec[0]
+    spec = m.cells.spec
     rate = np.array([cat[s.metric].unit == "%" for s in m.specs], dtype=bool)[spec]
     unit_scale = np.array([s.unit.scale if s.unit else np.nan for s in m.specs])[spec]
     fits = np.array([s.unit is not None and s.unit.to == cat[s.metric].unit for s in m.specs], dtype=bool)[spec]
@@ -125,7 +125,7 @@ def cell_checks(m: Melted, p: Parsed, nocache: np.ndarray, mismatch: np.ndarray,
     """What is wrong with single cells of rows that are otherwise fine (the first that applies per cell)."""
     cat = load_catalog()
     c = m.cells
-    raw, spec, table, row, col = c.raw[0], c.spec[0], c.table[0], c.row[0], c.col[0]
+    raw, spec, table, row, col = c.raw, c.spec, c.table, c.row, c.col
     has = ~np.isnan(p.value)
     for i in np.flatnonzero(ok & (nocache | np.isin(np.arange(len(raw)), list(p.error)) | (has & mismatch))):
         at = (m.tables[table[i]].grid.index, int(row[i]), int(col[i]))
@@ -142,19 +142,19 @@ def cell_checks(m: Melted, p: Parsed, nocache: np.ndarray, mismatch: np.ndarray,
 def figures(m: Melted, doc: str, sha: str, problems: Problems) -> FactFrame:
     """Parse, scale and check every cell; the facts of the file in reading order."""
     c = m.cells
-    table = c.table[0]
-    p = parse(c.raw[0], c.types[0])
+    table = c.table
+    p = parse(c.raw, c.types)
     percent = _marked(m, "percent", p.plain)
-    nocache = _marked(m, "formula_nocache", np.equal(c.types[0], NONE))
+    nocache = _marked(m, "formula_nocache", np.equal(c.types, NONE))
     fraction = _fractions(m, p, percent, problems)
     value, mismatch = scale(m, p, percent, fraction)
-    ok = m.lines.ok[0][c.line[0]]
+    ok = m.lines.ok[c.line]
     cell_checks(m, p, nocache, mismatch, ok, problems)
     fact = ok & ~nocache & ~np.isnan(value)
     totals(m, np.where(fact, value, 0.0), problems)
     at = np.flatnonzero(fact)
     sheet = np.array([t.grid.index for t in m.tables] or [0], dtype=np.int64)[table[at]]
-    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[0][at], c.col[0][at])
+    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[at], c.col[at])
 
 
 def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
@@ -178,21 +178,21 @@ def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
 def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str, sha: str) -> pa.Table:
     """The facts (cells `at`) as a FACT_SCHEMA table: evidence 'region｜header：cell', source 'Sheet!D7'."""
     c, lines, cat = m.cells, m.lines, load_catalog()
-    line = c.line[0][at]
-    spec = pa.array(c.spec[0][at])
-    tables = c.table[0][at]
-    region_of = pa.array(lines.region[0], pa.string())
+    line = c.line[at]
+    spec = pa.array(c.spec[at])
+    tables = c.table[at]
+    region_of = pa.array(lines.region, pa.string())
     region = pc.take(region_of, pa.array(line))
     enc = region_of.dictionary_encode()
     marks = pa.array([[FLAG_PLACEHOLDER_REGION] if r and is_placeholder(r) else [] for r in enc.dictionary.to_pylist()],
                      pa.list_(pa.string()))
     sheet_name = pc.take(pa.array([t.grid.name for t in m.tables], pa.string()), pa.array(tables))
-    letters = pa.array([col_letter(x) for x in range(int(c.col[0].max(initial=0)) + 1)], pa.string())
-    source = pc.binary_join_element_wise(sheet_name, pa.scalar("!"), pc.take(letters, pa.array(c.col[0][at])),
-                                         pc.cast(pa.array(c.row[0][at] + 1), pa.string()), "")
+    letters = pa.array([col_letter(x) for x in range(int(c.col.max(initial=0)) + 1)], pa.string())
+    source = pc.binary_join_element_wise(sheet_name, pa.scalar("!"), pc.take(letters, pa.array(c.col[at])),
+                                         pc.cast(pa.array(c.row[at] + 1), pa.string()), "")
     label = pc.take(pa.array([s.label for s in m.specs], pa.string()), spec)
     evidence = pc.binary_join_element_wise(region, pa.scalar("｜"), label, pa.scalar("："),
-                                           _shown(c.raw[0], p, at), "")
+                                           _shown(c.raw, p, at), "")
     n = len(at)
     seg = np.array([t.grid.index for t in m.tables], dtype=np.int32)
     return pa.table({
@@ -204,8 +204,8 @@ def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str
         "doc_id": pc.take(pa.array([f"{sha[:16]}:{x}" for x in seg.tolist()], pa.string()), pa.array(tables)),
         "segment": pa.array(seg[tables]),
         "approx": pa.nulls(n, pa.string()),
-        "year": pa.array(lines.year[0][line].astype(np.int32)),
-        "period": pc.take(pa.array(lines.period[0], pa.string()), pa.array(line)),
+        "year": pa.array(lines.year[line].astype(np.int32)),
+        "period": pc.take(pa.array(lines.period, pa.string()), pa.array(line)),
         "as_of": pa.nulls(n, pa.string()),
         "region": region,
         "start": pa.nulls(n, pa.int32()),
@@ -223,16 +223,16 @@ def totals(m: Melted, value: np.ndarray, problems: Problems) -> None:
     for t_index, t in enumerate(m.tables):
         if t.layout != "wide" or not any(r.kind in ("total", "subtotal") for r in t.rows):
             continue
-        at = np.flatnonzero(c.table[0] == t_index)
+        at = np.flatnonzero(c.table == t_index)
         if not len(at):
             continue
-        specs = sorted(set(c.spec[0][at].tolist()))
+        specs = sorted(set(c.spec[at].tolist()))
         col = {s: j for j, s in enumerate(specs)}
-        rows = c.row[0][at]
+        rows = c.row[at]
         order = sorted(set(rows.tolist()))
         grid = np.zeros((len(order), len(specs)))
         pos = {r: i for i, r in enumerate(order)}
-        grid[[pos[r] for r in rows.tolist()], [col[s] for s in c.spec[0][at].tolist()]] = value[at]
+        grid[[pos[r] for r in rows.tolist()], [col[s] for s in c.spec[at].tolist()]] = value[at]
         _total_rows(t, [m.specs[s] for s in specs], pos, grid, problems)
 
 
