@@ -49,36 +49,17 @@ class LoadSummary:
     files: list[FileOutcome] = field(default_factory=list)
     superseded: int = 0
 
-    def _count(self, status: str) -> int:
+    # Over all files: how many ended with a status, and the sums of their counts.
+    loaded = property(lambda self: self._with_status("loaded"))
+    skipped = property(lambda self: self._with_status("skipped"))
+    errors = property(lambda self: self._with_status("failed"))
+    documents = property(lambda self: sum(f.documents for f in self.files))
+    facts = property(lambda self: sum(f.facts for f in self.files))
+    flagged = property(lambda self: sum(f.flagged for f in self.files))
+    duplicates = property(lambda self: sum(f.duplicates for f in self.files))
+
+    def _with_status(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def loaded(self) -> int:
-        return self._count("loaded")
-
-    @property
-    def skipped(self) -> int:
-        return self._count("skipped")
-
-    @property
-    def errors(self) -> int:
-        return self._count("failed")
-
-    @property
-    def documents(self) -> int:
-        return sum(f.documents for f in self.files)
-
-    @property
-    def facts(self) -> int:
-        return sum(f.facts for f in self.files)
-
-    @property
-    def flagged(self) -> int:
-        return sum(f.flagged for f in self.files)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(f.duplicates for f in self.files)
 
     @property
     def warnings(self) -> int:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from etl.tally.config import lexicon, norm
 from etl.tally.mapping import Column, columns, find_year_period, guess_header, header_key, parse_number
@@ -260,20 +261,17 @@ def _plain_rows(sheet: SheetColumns, region: int, figures: list[int]
     """
     n = len(sheet.rows)
     col = sheet.values[region] if region < len(sheet.values) else np.full(n, None, dtype=object)
-    names = {v: _region_name(v) for v in set(col.tolist()) if type(v) is str}
-    other = (None, "")
-    named = [names.get(v, other) if type(v) is str else other for v in col.tolist()]
-    kinds: list[str | None] = [k for k, _ in named]
-    regions: list[str | None] = [s for _, s in named]
+    codes, uniques = pd.factorize(col)  # a sheet names the same towns over and over: look each up once
+    named = [_region_name(v) if type(v) is str else (None, "") for v in uniques.tolist()] + [(None, "")]
+    kinds = np.array([k for k, _ in named], dtype=object)[codes]  # code -1 (an empty cell) takes the last
+    regions = np.array([s for _, s in named], dtype=object)[codes]
     has_figure = np.zeros(n, dtype=bool)
     for c in figures:
         if c < len(sheet.types):
             has_figure |= np.not_equal(sheet.types[c], type(None))
-    plain = sheet.has_number & (sheet.first_text == region) & np.array([k is not None for k in kinds], dtype=bool)
-    for r in np.flatnonzero(plain & ~has_figure).tolist():
-        if kinds[r] == "data":
-            kinds[r] = "blank"  # a name without figures carries nothing to load
-    return kinds, regions, np.flatnonzero(~plain)
+    plain = sheet.has_number & (sheet.first_text == region) & np.not_equal(kinds, None)
+    kinds[plain & ~has_figure & np.equal(kinds, "data")] = "blank"  # a name without figures carries nothing to load
+    return kinds.tolist(), regions.tolist(), np.flatnonzero(~plain)
 
 
 @lru_cache(maxsize=1 << 16)

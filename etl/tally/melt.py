@@ -225,12 +225,11 @@ def _region_cells(table: Table, lines: _Parts, found: dict[str, str]) -> None:
     anchor = {(r, c): (r1, c1) for r1, c1, r2, c2 in table.grid.merged
               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if c1 <= region_col.index <= c2}
     regions, rows = lines.last("region"), lines.last("row")
-    first: dict[str, int] = {}
-    for i, name in enumerate(regions.tolist()):
-        if name and name not in first:
-            first[name] = i
-    for name, i in first.items():
-        if name not in found:
+    codes, names = pd.factorize(regions)  # in order of first appearance
+    _, first = np.unique(codes, return_index=True)
+    for code, i in zip(codes[np.sort(first)].tolist(), np.sort(first).tolist(), strict=True):
+        name = names[code] if code >= 0 else None
+        if name and name not in found:
             r = int(rows[i])
             found[name] = where(table.grid.name, *anchor.get((r, region_col.index), (r, region_col.index)))
 

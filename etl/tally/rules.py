@@ -167,16 +167,26 @@ class FactFrame:
         c, names = self.metric
         return np.array([fn(None), *(fn(cat[m]) for m in names)], dtype=dtype)[c]
 
+    kept: np.ndarray | None = None  # set by `check`: the facts that are no later copy of another
+    row_key: np.ndarray | None = None  # region × period code of each fact, when the caller knows it cheaper
+
+    @cached_property
+    def kept_keys(self) -> pd.Index:
+        """The kept facts' region × period × year × metric keys, to look keys up (pairs, the year before)."""
+        return pd.Index(self.group[1][self.kept])
+
     @cached_property
     def group(self) -> tuple[np.ndarray, np.ndarray, int]:
         """(region × period × year code, the same × metric code, how many metric codes) of each fact."""
-        region, _ = codes(self.table["region"])
-        period, periods = codes(self.table["period"])
+        if self.row_key is None:
+            region, _ = codes(self.table["region"])
+            period, periods = codes(self.table["period"])
+            self.row_key = region * (len(periods) + 1) + period
         y = self.year
         ymin = int(y.min()) if len(y) else 0
         year = y - ymin + 2  # +2: the year before the smallest still has a code
         n_year = int(year.max()) + 2 if len(y) else 2
-        group = (region * (len(periods) + 1) + period) * n_year + year
+        group = self.row_key * n_year + year
         n_metric = len(self.metric[1]) + 1
         return group, group * n_metric + self.metric[0], n_metric
 
@@ -263,9 +273,8 @@ def _duplicate_rows(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
 
 def _pairs(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
     """Pairs that must not cross (lexicon [[checks.le]]) within one region, year and period."""
-    group, key, n_metric = frame.group
+    group, _, n_metric = frame.group
     metric_of = {m: k + 1 for k, m in enumerate(frame.metric[1])}
-    at = pd.Index(key[kept])
     kept_idx = np.flatnonzero(kept)
     cat = load_catalog()
     for rule in lexicon().le_checks:
@@ -273,13 +282,13 @@ def _pairs(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
         if small_code is None or big_code is None:
             continue
         small = kept_idx[frame.metric[0][kept_idx] == small_code]
-        pos = at.get_indexer(group[small] * n_metric + big_code)
-        big = np.where(pos >= 0, kept_idx[np.maximum(pos, 0)], -1)
-        for i, j in zip(small.tolist(), big.tolist(), strict=True):
-            if j >= 0 and frame.value[i] > frame.value[j]:
-                yield i, fmt(float(frame.value[i])), {
-                    "why": rule["why"], "small_zh": cat[rule["small"]].name_zh, "small": fmt(float(frame.value[i])),
-                    "big_zh": cat[rule["big"]].name_zh, "big": fmt(float(frame.value[j])), "big_cell": frame.cell(j)}
+        pos = frame.kept_keys.get_indexer(group[small] * n_metric + big_code)
+        big = kept_idx[np.maximum(pos, 0)]
+        crossed = (pos >= 0) & (frame.value[small] > frame.value[big])
+        for i, j in zip(small[crossed].tolist(), big[crossed].tolist(), strict=True):
+            yield i, fmt(float(frame.value[i])), {
+                "why": rule["why"], "small_zh": cat[rule["small"]].name_zh, "small": fmt(float(frame.value[i])),
+                "big_zh": cat[rule["big"]].name_zh, "big": fmt(float(frame.value[j])), "big_cell": frame.cell(j)}
 
 
 def jump_hits(metric: Callable[[int], str], stock: np.ndarray, year: np.ndarray, value: np.ndarray,
@@ -303,7 +312,7 @@ def is_stock_count(m: Any) -> bool:
 def _jumps(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
     _, key, n_metric = frame.group
     kept_idx = np.flatnonzero(kept)
-    pos = pd.Index(key[kept_idx]).get_indexer(key[kept_idx] - n_metric)  # the same key, one year earlier
+    pos = frame.kept_keys.get_indexer(key[kept_idx] - n_metric)  # the same key, one year earlier
     found = pos >= 0
     before = np.where(found, frame.value[kept_idx[np.maximum(pos, 0)]], np.nan)
     stock = frame.by_metric(is_stock_count, bool)[kept_idx]
@@ -331,6 +340,7 @@ def check(frame: FactFrame, problems: Problems) -> np.ndarray:
     kept = ~duplicates(frame) if len(frame) else np.ones(0, dtype=bool)
     if not len(frame):
         return kept
+    frame.kept = kept
     for rule in RULES:
         for i, shown, fields in rule.find(frame, kept):
             problems.add(rule.key, *frame.at(i), shown, **fields)

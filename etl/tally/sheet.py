@@ -29,9 +29,11 @@ class SheetColumns:
 
     def __init__(self, grid: Grid) -> None:
         self.rows = grid.rows
-        n, width = len(grid.rows), grid.width
+        n = len(grid.rows)
+        lengths = np.fromiter(map(len, grid.rows), dtype=np.int64, count=n)
+        width = int(lengths.max(initial=0))
         cells = np.empty((n, width), dtype=object)
-        ragged = any(len(r) != width for r in grid.rows)
+        ragged = bool((lengths != width).any())
         cells[:] = [r + [None] * (width - len(r)) for r in grid.rows] if ragged else grid.rows
         types = _TYPE(cells) if n and width else np.empty((n, width), dtype=object)
         self.values = list(cells.T)  # column c: a view, not a copy

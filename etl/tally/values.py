@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -154,7 +155,10 @@ def figures(m: Melted, doc: str, sha: str, problems: Problems) -> FactFrame:
     totals(m, np.where(fact, value, 0.0), problems)
     at = np.flatnonzero(fact)
     sheet = np.array([t.grid.index for t in m.tables] or [0], dtype=np.int64)[table[at]]
-    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[at], c.col[at])
+    region, _ = pd.factorize(m.lines.region)  # coded per data row: far fewer than facts
+    period, periods = pd.factorize(m.lines.period)
+    row_key = ((region + 1) * (len(periods) + 1) + period + 1)[c.line[at]]
+    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[at], c.col[at], row_key=row_key)
 
 
 def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
@@ -162,17 +166,16 @@ def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
     by repr (what show gives a float), the few text cells one by one."""
     v = p.value[at]
     plain = p.plain[at]
-    whole = plain & (v == np.floor(v)) & (np.abs(v) < 1e15)
-    out = pc.cast(pa.array(np.where(whole, v, 0).astype(np.int64)), pa.string())
-    other = np.flatnonzero(~whole)
-    if not len(other):
-        return out
-    texts = np.full(len(at), None, dtype=object)
-    numbers = other[plain[other]]
-    texts[numbers] = list(map(repr, raw[at[numbers]].astype(np.float64).tolist()))
-    cells = other[~plain[other]]
-    texts[cells] = [show(x) for x in raw[at[cells]].tolist()]
-    return pc.if_else(pa.array(~whole), pa.array(texts, pa.string()), out)
+    whole_mask = plain & (v == np.floor(v)) & (np.abs(v) < 1e15)
+    whole, other = np.flatnonzero(whole_mask), np.flatnonzero(~whole_mask)
+    numbers, cells = other[plain[other]], other[~plain[other]]
+    pieces = pa.concat_arrays([
+        pc.cast(pa.array(v[whole].astype(np.int64)), pa.string()),
+        pa.array(list(map(repr, raw[at[numbers]].astype(np.float64).tolist())), pa.string()),
+        pa.array([show(x) for x in raw[at[cells]].tolist()], pa.string())])
+    place = np.empty(len(at), dtype=np.int64)  # where each fact's text sits in `pieces`
+    place[np.concatenate([whole, numbers, cells])] = np.arange(len(at))
+    return pc.take(pieces, pa.array(place))
 
 
 def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str, sha: str) -> pa.Table:
