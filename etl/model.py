@@ -139,6 +139,12 @@ def facts_table_columns(version: int | None = None) -> list[tuple[str, str]]:
     return cols + list(REVIEW_COLUMNS)
 
 
+def default_column(f: FactField, n: int) -> pa.Array:
+    """n copies of a field's default, as an Arrow column (a field a producer does not set)."""
+    default = list(f.default) if isinstance(f.default, tuple) else f.default
+    return pa.nulls(n, f.arrow) if default is None else pa.repeat(pa.scalar(default, f.arrow), n)
+
+
 # The rows the loader writes: its own columns, then every stored fact field under its column name.
 ROW_SCHEMA = pa.schema([(c, a) for c, _, a in LOAD_COLUMNS]
                        + [(f.stored_as, f.arrow) for f in FACT_FIELDS if f.sql])

@@ -67,3 +67,13 @@ def test_dashboard_is_served_where_the_settings_say(monkeypatch: pytest.MonkeyPa
     cmd = command(["--server.headless", "true"])
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0" and cmd[cmd.index("--server.port") + 1] == "8600"
     assert cmd[-2:] == ["--server.headless", "true"] and cmd[4].endswith("app.py")
+
+
+def test_the_example_config_lists_every_setting_and_loads() -> None:
+    example = ROOT / "union.example.toml"
+    s = load({}, config=example)
+    assert s.federation == "青禾区总工会" and s.db == Path("data/union.duckdb") and s.tally_max_mb == 50
+    from etl.settings import CONFIG
+
+    text = example.read_text(encoding="utf-8")
+    assert all(key.split(".")[-1] in text for key in CONFIG)

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.catalog import load_catalog
-from etl.model import FACT_SCHEMA
+from etl.model import FACT_FIELDS, FACT_SCHEMA, default_column
 from etl.tally.layout import Table
 from etl.tally.mapping import parse_number
 from etl.tally.melt import Melted, Spec
@@ -196,28 +196,23 @@ def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str
     label = pc.take(pa.array([s.label for s in m.specs], pa.string()), spec)
     evidence = pc.binary_join_element_wise(region, pa.scalar("｜"), label, pa.scalar("："),
                                            _shown(c.raw, p, at), "")
-    n = len(at)
     seg = np.array([t.grid.index for t in m.tables], dtype=np.int32)
-    return pa.table({
-        "doc": pa.repeat(pa.scalar(doc, pa.string()), n),
+    columns = {  # every other field keeps its default (approx, as_of, offsets, confidence 1, needs_review no)
+        "doc": pa.repeat(pa.scalar(doc, pa.string()), len(at)),
         "metric": pc.take(pa.array([s.metric for s in m.specs], pa.string()), spec),
         "value": pa.array(value[at]),
         "unit": pc.take(pa.array([cat[s.metric].unit for s in m.specs], pa.string()), spec),
         "evidence": evidence,
         "doc_id": pc.take(pa.array([f"{sha[:16]}:{x}" for x in seg.tolist()], pa.string()), pa.array(tables)),
         "segment": pa.array(seg[tables]),
-        "approx": pa.nulls(n, pa.string()),
         "year": pa.array(lines.year[line].astype(np.int32)),
         "period": pc.take(pa.array(lines.period, pa.string()), pa.array(line)),
-        "as_of": pa.nulls(n, pa.string()),
         "region": region,
-        "start": pa.nulls(n, pa.int32()),
-        "end": pa.nulls(n, pa.int32()),
         "source": source,
-        "confidence": pa.repeat(pa.scalar(1.0), n),
-        "needs_review": pa.repeat(pa.scalar(False), n),
         "flags": pc.take(marks, pc.take(enc.indices, pa.array(line))),
-    }, schema=FACT_SCHEMA)
+    }
+    return pa.table({f.name: columns[f.name] if f.name in columns else default_column(f, len(at))
+                     for f in FACT_FIELDS}, schema=FACT_SCHEMA)
 
 
 def totals(m: Melted, value: np.ndarray, problems: Problems) -> None:
