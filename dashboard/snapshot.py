@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import db
-from etl.vocab import REVIEW_CONFIDENCE, counted_sql, excluded_reason_sql
+from etl.vocab import REVIEW_CONFIDENCE, counted_sql, excluded_reason_sql, unconfirmed_sql
 
 REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
 
@@ -52,7 +52,7 @@ CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags
     WHERE status = 'active' AND reviewed_by IS NULL
       AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
       AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0
-           OR id IN (SELECT id FROM conflict_ids) OR {excluded_reason_sql()} IS NOT NULL);
+           OR id IN (SELECT id FROM conflict_ids) OR {excluded_reason_sql()} IS NOT NULL OR {unconfirmed_sql()});
 CREATE TABLE rollup AS
     SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
            CASE WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END AS approx,

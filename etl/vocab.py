@@ -57,6 +57,13 @@ BATCH_STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
 REVIEW_CONFIDENCE = 0.7  # below this a person should look at a fact
 NEEDS_REVIEW_ZH = "待人工确认"  # a fact its extractor asked a person to confirm (Fact.needs_review)
 
+# Facts their extractor asks a person to confirm (Fact.needs_review) are always listed on 审核. Whether they
+# also stay out of every figure until someone accepts them is this one switch. It is off: like a fact below
+# REVIEW_CONFIDENCE, such a fact counts (a more confident source of the same cell wins), because the trained
+# extractor asks for about three in four facts of a report whose body was not named at upload (1,377 of the
+# 1,898 sample facts), and holding them all would empty the dashboard until each is confirmed.
+HOLD_UNCONFIRMED = False
+
 
 def review_reasons(flags: list[str] | tuple[str, ...] | None, confidence: float | None, needs_review: bool = False,
                    conflict: bool = False) -> list[str]:
@@ -105,21 +112,30 @@ def is_placeholder(name: str | None) -> bool:
 # ---- which facts count --------------------------------------------------------------------------------------------
 
 
-def counted_sql(alias: str = "", batches: str = "batches") -> str:
+def counted_sql(alias: str = "", batches: str = "batches", hold_unconfirmed: bool = HOLD_UNCONFIRMED) -> str:
     """SQL condition: the fact is countable in a figure (`alias` the facts table's alias, e.g. 'f').
 
-    Active, in a loaded batch, with a value, year, period and region, carrying no SKIP_FLAGS flag, and
-    not waiting for the confirmation its extractor asked for (needs_review, until a person accepts it).
-    The dashboard's snapshot, the year range and the deck's source lists all use this one rule.
+    Active, in a loaded batch, with a value, year, period and region, and carrying no SKIP_FLAGS flag
+    (and, with `hold_unconfirmed`, not waiting for the confirmation its extractor asked for). The
+    dashboard's snapshot, the year range, the deck's source lists and the draft checker use this rule.
     """
     a = f"{alias}." if alias else ""
+    held = f" AND NOT ({_unconfirmed(a)})" if hold_unconfirmed else ""
     return (f"{a}status = 'active' AND {a}batch_id IN (SELECT id FROM {batches} WHERE status = 'loaded') "
             f"AND {a}value IS NOT NULL AND {a}year IS NOT NULL AND {a}period IS NOT NULL "
-            f"AND {a}region_id IS NOT NULL AND NOT {_has_any_flag(a, SKIP_FLAGS)} "
-            f"AND NOT ({a}needs_review AND {a}reviewed_by IS NULL)")
+            f"AND {a}region_id IS NOT NULL AND NOT {_has_any_flag(a, SKIP_FLAGS)}{held}")
 
 
-def excluded_reason_sql(alias: str = "") -> str:
+def unconfirmed_sql(alias: str = "") -> str:
+    """SQL condition: the extractor asked a person to confirm the fact, and nobody has yet (审核 lists it)."""
+    return _unconfirmed(f"{alias}." if alias else "")
+
+
+def _unconfirmed(a: str) -> str:
+    return f"coalesce({a}needs_review, false) AND {a}reviewed_by IS NULL"
+
+
+def excluded_reason_sql(alias: str = "", hold_unconfirmed: bool = HOLD_UNCONFIRMED) -> str:
     """SQL expression: why an active fact is left out of figures, in Chinese (NULL when nothing keeps it out).
 
     The first reason that applies is given; a fact that merely lacks a value (X家, redacted) has none.
@@ -135,7 +151,7 @@ def excluded_reason_sql(alias: str = "") -> str:
         (f"{a}year IS NULL OR {has(FLAG_UNKNOWN_YEAR)}", FLAG_ZH[FLAG_UNKNOWN_YEAR]),
         (f"{a}region_id IS NULL OR {has(FLAG_PLACEHOLDER_REGION)}", FLAG_ZH[FLAG_PLACEHOLDER_REGION]),
         (f"{a}period IS NULL", "期别不明"),
-        (f"{a}needs_review AND {a}reviewed_by IS NULL", NEEDS_REVIEW_ZH),
+        *([(_unconfirmed(a), NEEDS_REVIEW_ZH)] if hold_unconfirmed else []),
     )
     return "CASE " + " ".join(f"WHEN {cond} THEN '{label}'" for cond, label in reasons) + " END"
 

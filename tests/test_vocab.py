@@ -47,7 +47,8 @@ def test_labels() -> None:
 
 
 def test_every_active_fact_is_counted_or_has_a_reason(tmp_path: Path) -> None:
-    """counted_sql and excluded_reason_sql split the active facts with a value exactly in two."""
+    """counted_sql and excluded_reason_sql split the active facts with a value exactly in two (holding facts that
+    wait for confirmation or not)."""
     from dashboard.synth import build_demo
     from etl.db import connect
     from etl.vocab import counted_sql, excluded_reason_sql
@@ -55,12 +56,16 @@ def test_every_active_fact_is_counted_or_has_a_reason(tmp_path: Path) -> None:
     demo = build_demo(tmp_path / "demo.duckdb")
     with connect(demo.path) as con:
         con.execute("UPDATE facts SET needs_review = true WHERE id IN (SELECT min(id) FROM facts)")
-        rows = con.execute(f"SELECT {counted_sql()}, {excluded_reason_sql()} FROM facts "
-                           "WHERE status = 'active' AND value IS NOT NULL").fetchall()
-        reasons = {r for c, r in rows if not c}
-        (held,) = con.execute(f"SELECT {excluded_reason_sql('f')} FROM facts f WHERE f.needs_review").fetchone()
+        splits = [con.execute(f"SELECT {counted_sql(hold_unconfirmed=hold)}, "
+                              f"{excluded_reason_sql(hold_unconfirmed=hold)} FROM facts "
+                              "WHERE status = 'active' AND value IS NOT NULL").fetchall() for hold in (False, True)]
+        asked = "FROM facts f WHERE f.needs_review"
+        (counts,) = con.execute(f"SELECT {counted_sql('f')} {asked}").fetchone()
+        (held,) = con.execute(f"SELECT {excluded_reason_sql('f', hold_unconfirmed=True)} {asked}").fetchone()
         con.execute("UPDATE facts SET reviewed_by = '张三' WHERE needs_review")
-        (accepted,) = con.execute(f"SELECT {counted_sql('f')} FROM facts f WHERE f.needs_review").fetchone()
-    assert all(c != (r is not None) for c, r in rows)
+        (accepted,) = con.execute(f"SELECT {counted_sql('f', hold_unconfirmed=True)} {asked}").fetchone()
+    for rows in splits:
+        assert all(c != (r is not None) for c, r in rows)
+    reasons = {r for c, r in splits[1] if not c}
     assert reasons >= {FLAG_ZH["template"], FLAG_ZH["unknown_year"], FLAG_ZH["duplicate_document"], NEEDS_REVIEW_ZH}
-    assert held == NEEDS_REVIEW_ZH and accepted
+    assert counts and held == NEEDS_REVIEW_ZH and accepted
