@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import cache, filters, views
 from dashboard.db import archive_path, db_path
 from etl.read import ReadError
+from etl.vocab import PERIOD_ZH
 from writing import show
 from writing.check import DRAFT_TYPES, VERDICT_ZH, check_draft, read_draft
 from writing.stored import federation
@@ -27,7 +28,7 @@ region = c2.selectbox("代表地区", names, index=names.index(home) if home in 
                       help="稿件以哪一级工会的名义写；稿件中点名的下属镇街按各自的数据核对。")
 year = c3.selectbox("年份", ["按稿件", *range(hi, lo - 1, -1)], key="draft_year",
                     help="稿件中没写年份的数字按此年份核对；“按稿件”即取标题中的年份。")
-period = c4.radio("期别", ["按稿件", "全年", "上半年"], horizontal=True, key="draft_period")
+period = c4.radio("期别", ["按稿件", *PERIOD_ZH.values()], horizontal=True, key="draft_period")
 
 if source == "粘贴文字":
     text = st.text_area("稿件内容", height=220, key="draft_text",
@@ -50,7 +51,7 @@ if st.button("开始核对", type="primary", key="draft_go"):
         with st.spinner("正在核对……"):
             check = check_draft(text, path=db_path(), region=region, name=name,
                                 year=None if year == "按稿件" else int(year),
-                                period={"全年": "FY", "上半年": "H1"}.get(period))
+                                period={zh: code for code, zh in PERIOD_ZH.items()}.get(period))
         st.session_state["draft_result"] = (check, original)
     except ReadError as exc:
         st.error(str(exc))
@@ -60,7 +61,7 @@ if "draft_result" not in st.session_state:
     st.stop()
 check, original = st.session_state["draft_result"]
 st.divider()
-st.caption(f"稿件“{check.name}”按 **{check.region} {check.year}年{'上半年' if check.period == 'H1' else '全年'}** 核对"
+st.caption(f"稿件“{check.name}”按 **{check.region} {check.year}年{PERIOD_ZH.get(check.period, '全年')}** 核对"
            "（稿件中写明其他年份或下属镇街的数字，按所写的核对）。")
 cols = st.columns(5)
 cols[0].metric("数字", len(check.figures))

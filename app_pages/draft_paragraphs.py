@@ -6,12 +6,13 @@ import streamlit as st
 
 from dashboard import cache, filters
 from dashboard.db import db_path
+from etl.vocab import PERIOD_H1, PERIOD_ZH
 from writing import show
 from writing.paragraphs import as_text, paragraphs
 from writing.stored import federation, latest_year
 from writing.word import paragraphs_docx
 
-PERIODS = {"全年": "FY", "上半年": "H1"}
+PERIODS = {zh: code for code, zh in PERIOD_ZH.items()}  # 全年 → FY
 
 st.title("起草数字段落")
 st.caption("按地区和年份生成工作报告中的数字段落（工会组建、会员发展、集体合同、困难帮扶），措辞取自各地报告的常见写法。"
@@ -31,7 +32,7 @@ if region is None or year is None:
     st.info("数据库中还没有数据。请先在“数据上传”或“上传报告”页导入统计表或工作报告。")
     st.stop()
 paras = paragraphs(region, year, period, path=db_path())
-when = f"{year}年{'上半年' if period == 'H1' else ''}"
+when = f"{year}年{PERIOD_ZH[period] if period == PERIOD_H1 else ''}"
 if not paras:
     st.info(f"库中没有{region}{when}的数据，无法起草。")
     st.stop()

@@ -27,7 +27,7 @@ def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_check_a_pasted_draft(app: AppTest) -> None:
-    at = app.switch_page("pages/check_draft.py").run()
+    at = app.switch_page("app_pages/check_draft.py").run()
     assert not at.exception
     at.text_area(key="draft_text").set_value(DRAFT).run()
     at.button(key="draft_go").click().run()
@@ -50,7 +50,7 @@ def test_upload_a_docx_and_download_the_comments(app: AppTest, tmp_path: Path) -
         src.add_paragraph(line)
     buf = io.BytesIO()
     src.save(buf)
-    at = app.switch_page("pages/check_draft.py").run()
+    at = app.switch_page("app_pages/check_draft.py").run()
     at.radio(key="draft_source").set_value("上传文件").run()
     at.file_uploader(key="draft_file").upload("征求意见稿.docx", buf.getvalue(), DOCX).run()
     at.button(key="draft_go").click().run()
@@ -61,7 +61,7 @@ def test_upload_a_docx_and_download_the_comments(app: AppTest, tmp_path: Path) -
 
 
 def test_an_unreadable_upload_says_why(app: AppTest) -> None:
-    at = app.switch_page("pages/check_draft.py").run()
+    at = app.switch_page("app_pages/check_draft.py").run()
     at.radio(key="draft_source").set_value("上传文件").run()
     at.file_uploader(key="draft_file").upload("稿件.docx", b"not a zip", DOCX).run()
     at.button(key="draft_go").click().run()
@@ -70,7 +70,7 @@ def test_an_unreadable_upload_says_why(app: AppTest) -> None:
 
 
 def test_draft_paragraphs_page(app: AppTest) -> None:
-    at = app.switch_page("pages/draft_paragraphs.py").run()
+    at = app.switch_page("app_pages/draft_paragraphs.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert [s.value for s in at.subheader][:4] == ["一、工会组建", "二、会员发展", "三、集体合同", "四、困难帮扶"]
     assert at.code[0].value.startswith("一、工会组建\n截至2024年底，全区共有基层工会组织3,887家")
@@ -87,10 +87,10 @@ def test_both_pages_on_an_empty_database(tmp_db: Path, tmp_path: Path, monkeypat
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
     db.forget()
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at = at.switch_page("pages/draft_paragraphs.py").run()
+    at = at.switch_page("app_pages/draft_paragraphs.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert "还没有数据" in at.info[0].value
-    at = at.switch_page("pages/check_draft.py").run()
+    at = at.switch_page("app_pages/check_draft.py").run()
     at.text_area(key="draft_text").set_value("截至2024年底，全区共有基层工会组织3,887家。").run()
     at.button(key="draft_go").click().run()
     assert not at.exception, [e.message for e in at.exception]

@@ -28,6 +28,7 @@ from etl.extract import extract_report_text
 from etl.model import Fact
 from etl.normalize import normalize
 from etl.numbers import Quantity, find_quantities
+from etl.vocab import PERIOD_ZH
 from writing.derived import SENTENCE_END, Cue, read_cue
 from writing.figures import Written, draft_lexicon, parse, stored_bounds, stored_written
 from writing.stored import Source, Store, Stored, federation, is_complete, latest_year
@@ -37,7 +38,6 @@ VERDICTS = ("match", "differs", "missing", "not_checked")
 VERDICT_ZH = {"match": "一致", "differs": "不一致", "missing": "库中无此数据", "not_checked": "未核对"}
 KIND_ZH = {"figure": "数字", "growth": "增幅", "points": "增减（百分点）", "change": "增减", "share": "完成率",
            "other": "其他数字"}
-PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
 
 
 def message(key: str, **fields: object) -> str:

@@ -11,14 +11,18 @@ import json
 import sys
 from pathlib import Path
 
-from etl.db import DEFAULT_DB
+from etl.settings import Settings
+from etl.settings import load as load_settings
+from etl.vocab import PERIOD_FY
+from etl.vocab import PERIOD_ZH as PERIODS
 
 EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
-PERIODS = {"FY": "全年", "H1": "上半年"}
 
 
 def _db(args: argparse.Namespace) -> Path:
-    path = Path(getattr(args, "db", None) or DEFAULT_DB)
+    """The database of the settings (read once by `python -m etl`, else here), or --db."""
+    settings = getattr(args, "settings", None) or load_settings()
+    path = settings.with_db(getattr(args, "db", None)).db
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在：{path}。请先运行 python -m etl ingest 或 make sample-db。")
     return path
@@ -80,7 +84,8 @@ def paragraphs_main(argv: list[str] | None = None) -> int:
         prog="python -m export paragraphs", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="起草数字段落：按地区和年份生成工会组建、会员发展、集体合同、困难帮扶的数字段落。",
         epilog="Example:\n  python -m export paragraphs --region 青禾区 --year 2024 --docx 数字段落.docx")
-    ap.add_argument("--db", type=Path, default=None, help=f"DuckDB 数据库文件（默认 {DEFAULT_DB}）")
+    ap.add_argument("--db", type=Path, default=None,
+                    help=f"DuckDB 数据库文件（默认 {Settings.db}，或环境变量 UNION_DB、配置文件 union.toml）")
     _scope_args(ap, "地区（默认：库中最上级的地区）", "年份（默认：库中最近一年）")
     ap.add_argument("--docx", type=Path, metavar="OUT", help="另存为 .docx（含每个数字的来源）")
     args = ap.parse_args(argv)
@@ -92,7 +97,7 @@ def paragraphs_main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    period = args.period or "FY"
+    period = args.period or PERIOD_FY
     region = args.region or federation(path)
     year = args.year or latest_year(period, path)
     if region is None or year is None:

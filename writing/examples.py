@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from etl.vocab import PERIOD_ZH
 from writing.paragraphs import as_text, paragraphs
 from writing.stored import Store
 
 SCOPES = [("青禾区", 2024, "FY"), ("白沙镇", 2024, "H1")]
-PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
 
 
 def examples_markdown(scopes: Sequence[tuple[str, int, str]] = SCOPES, store: Store | None = None,

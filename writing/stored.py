@@ -20,6 +20,7 @@ from dashboard import queries, snapshot
 from dashboard.db import query_df, reader
 from etl.catalog import load_catalog
 from etl.regions import RegionResolver
+from etl.vocab import counted_sql
 
 PathLike = Path | str | None
 
@@ -137,9 +138,10 @@ def _str(v: object) -> str | None:
 
 
 def _winning_facts(region_id: int, period: str, path: PathLike) -> pd.DataFrame:
-    """The fact each cell of this region and of its children counts (the snapshot's pick: confidence, then id)."""
+    """The fact each cell of this region and of its children counts (the snapshot's pick: confidence, then id;
+    which facts count: etl.vocab.counted_sql)."""
     return query_df(
-        """
+        f"""
         SELECT * EXCLUDE (rk) FROM (
             SELECT f.id, f.region_id, r.name AS region, f.metric, f.year, f.value, f.evidence, f.source_cell,
                    fl.name AS file, d.title AS doc_title, f.region_id = $region AS own,
@@ -150,12 +152,11 @@ def _winning_facts(region_id: int, period: str, path: PathLike) -> pd.DataFrame:
             JOIN regions r ON r.id = f.region_id
             LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
             LEFT JOIN documents d ON d.doc_id = f.doc_id AND d.batch_id = f.batch_id
-            WHERE f.status = 'active' AND f.value IS NOT NULL AND f.year IS NOT NULL AND f.period = $period
+            WHERE {counted_sql("f")} AND f.period = $period
               AND (f.region_id = $region OR r.parent_id = $region)
-              AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip)
         ) WHERE rk = 1 ORDER BY region, metric, year
         """,
-        {"region": int(region_id), "period": period, "skip": snapshot.SKIP_FLAGS},
+        {"region": int(region_id), "period": period},
         path=path,
     )
 
