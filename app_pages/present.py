@@ -84,8 +84,8 @@ with st.expander("讲稿：本页数字与来源", expanded=False):
     st.text(slide.notes)
     if slide.has_data:
         st.dataframe(slide.table, hide_index=True, width="stretch")
-    st.page_link(views.page("pages/draft_paragraphs.py"), label="起草各方面的数字段落", icon=":material/edit_note:")
-    st.page_link(views.page("pages/check_draft.py"), label="核对讲话稿中的数字", icon=":material/spellcheck:")
+    st.page_link("app_pages/draft_paragraphs.py", label="起草各方面的数字段落", icon=":material/edit_note:")
+    st.page_link("app_pages/check_draft.py", label="核对讲话稿中的数字", icon=":material/spellcheck:")
 
 if not full:
     st.divider()

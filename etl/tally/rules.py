@@ -89,9 +89,6 @@ class Problems:
         """A problem of the whole file (no cell), listed first."""
         self._items.append(((-1, -1, -1), problem(key, name, **fields)))
 
-    def extend(self, other: Problems) -> None:
-        self._items += other._items
-
     def sorted(self) -> list[Problem]:
         return [p for _, p in sorted(self._items, key=lambda kp: kp[0])]
 
