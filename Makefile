@@ -28,7 +28,7 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 install: system-deps $(BIN)/activate ## system packages + virtualenv with pinned requirements
 
 $(DB):
-	$(BIN)/python -m etl --db $(DB) ingest data/samples
+	$(BIN)/python -m etl --db $(DB) ingest data/samples --confirmed --user 示例数据
 
 sample-db: install ## build data/union.duckdb from data/samples (if missing)
 	@$(MAKE) --no-print-directory $(DB)

@@ -10,7 +10,7 @@ around this router (the docs suggest another name for exactly this).
 
 import streamlit as st
 
-from dashboard import db, filters
+from dashboard import db, filters, views
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
@@ -36,6 +36,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+st.session_state[views.CHART_SEQ] = {}
 try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
     filters.sidebar()

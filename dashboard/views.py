@@ -13,6 +13,7 @@ from dashboard.filters import Filters
 from dashboard.summary import Kpi
 from etl.vocab import PERIOD_H1, PERIOD_ZH
 
+CHART_SEQ = "_chart_keys_this_run"
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
@@ -22,7 +23,13 @@ def show(fig: go.Figure, key: str | None = None) -> None:
     Clicking a point that stands for one region's figure opens 数据来源 for it (the
     charts put [region, metric, year, period] in each point's customdata).
     """
-    key = key or f"chart-{fig.layout.title.text or ''}-{len(fig.data)}"
+    if key is None:
+        # Stable across reruns, distinct within one: two charts alike in title and traces (two empty ones)
+        # get their order on the page. app.py clears the counter before every run.
+        base = f"chart-{fig.layout.title.text or ''}-{len(fig.data)}"
+        seen = st.session_state.setdefault(CHART_SEQ, {})
+        seen[base] = seen.get(base, -1) + 1
+        key = f"{base}-{seen[base]}" if seen[base] else base
     event = st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key, on_select="rerun",
                             selection_mode="points")
     points = event.selection.points if event else []

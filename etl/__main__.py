@@ -67,6 +67,10 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
                    help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
     p.add_argument("--user", default=None, help="导入人（记录在批次中）")
     p.add_argument("--note", default=None, help="批次备注")
+    p.add_argument("--region", default=None, metavar="NAME",
+                   help="报告的报送单位（如 白沙镇）：以此为准，不再从正文推断；正文中点名的下属单位仍归各自")
+    p.add_argument("--confirmed", action="store_true",
+                   help="所有数字已经人工核对：抽取器要求确认的数字直接记为已确认（须同时给出 --user）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
     p.add_argument("-v", "--verbose", action="store_true", help="同时列出所有提醒（warning）")
 
@@ -75,8 +79,12 @@ def _ingest(args: argparse.Namespace) -> int:
     from etl.pipeline import ingest_paths
 
     cfg = settings(args)
+    if args.confirmed and not args.user:
+        print("--confirmed 须同时给出 --user（核对人的姓名），以便记录是谁确认的。", file=sys.stderr)
+        return EXIT_USAGE
     summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir, user=args.user,
-                           note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb)
+                           note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb, region=args.region,
+                           confirmed_by=args.user if args.confirmed else None)
     if args.json:
         _print_json(summary.to_json())
     else:

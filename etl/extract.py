@@ -229,7 +229,7 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     ), row
 
 
-def extract_report_file(path: str | Path, data: bytes | None = None) -> ExtractedFile:
+def extract_report_file(path: str | Path, data: bytes | None = None, region: str | None = None) -> ExtractedFile:
     """Read a report file (or its uploaded bytes) and extract it; read errors become a Chinese problem."""
     from etl.read import ReadError, read_report
 
@@ -241,7 +241,7 @@ def extract_report_file(path: str | Path, data: bytes | None = None) -> Extracte
             data = path.read_bytes() if path.is_file() else b""
         return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
                              problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
-    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)
+    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256, region=region)
     return ExtractedFile(str(path), rt.name, rt.sha256, rt.data, "report", rt.encoding, rt.text, docs, facts)
 
 

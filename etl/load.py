@@ -220,7 +220,7 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
 
 def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
                user: str | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
-               accept_partial: bool = False, wait: float | None = None) -> LoadSummary:
+               accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.
 
     Files whose extraction reported errors are not loaded (listed as failed,
@@ -228,7 +228,9 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     explicit "import only the valid rows" choice). Files whose sha256 is held
     by an active batch are skipped. When nothing is left to write, no batch is
     created. `replace_fact_ids` are set to 'superseded' by this batch; undo
-    restores them. Any exception rolls everything back and propagates.
+    restores them. `confirmed_by` names the person who has checked every figure
+    (the demo data, a reviewed upload): unflagged facts the extractor asked to
+    confirm load as confirmed by them. Any exception rolls everything back and propagates.
     """
     summary = LoadSummary()
     outcomes: dict[int, FileOutcome] = {}
@@ -281,4 +283,8 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             if not f.ok:
                 outcome.reason = "只导入了没有错误的部分（按您的选择），有错误的行未导入。"
         summary.superseded = _supersede(con, summary.batch_id, replace_fact_ids)
+        if confirmed_by:
+            # Figures the extractor doubted; a flagged figure (no year, a placeholder name) still needs its fix.
+            con.execute("UPDATE facts SET reviewed_by = ? WHERE batch_id = ? AND needs_review AND reviewed_by IS NULL "
+                        "AND len(coalesce(flags, []::VARCHAR[])) = 0", [confirmed_by, summary.batch_id])
     return summary

@@ -57,10 +57,11 @@ def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error
                          problems=[Problem("error", message, path.name, None, code)])
 
 
-def extract_path(path: Path | str, max_mb: float | None = None) -> ExtractedFile:
+def extract_path(path: Path | str, max_mb: float | None = None, region: str | None = None) -> ExtractedFile:
     """Dispatch one file to its extractor; any reader failure becomes an error Problem (never raises).
 
     `max_mb`: the size limit for tallies (settings.tally_max_mb; default the lexicon's).
+    `region`: the reporting body of a report, as its sender names it (the text's guess otherwise).
     """
     path = Path(path)
     tally = is_tally(path)
@@ -72,7 +73,7 @@ def extract_path(path: Path | str, max_mb: float | None = None) -> ExtractedFile
             return extract_tally_file(path, max_mb=max_mb)
         from etl.extract import extract_report_file
 
-        return extract_report_file(path)
+        return extract_report_file(path, region=region)
     except UnionError as exc:  # ours (ReadError, TallyReadError …): a Chinese message that names the file
         return _failed(path, str(exc), path.read_bytes() if path.is_file() else b"", "read_error", kind)
     except Exception as exc:  # a bug: one bad file must not stop the batch
@@ -116,8 +117,13 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
                  user: str | None = None, note: str | None = None, wait: float | None = None,
-                 max_mb: float | None = None) -> IngestSummary:
-    """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction."""
+                 max_mb: float | None = None, region: str | None = None,
+                 confirmed_by: str | None = None) -> IngestSummary:
+    """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
+
+    `region` names the reporting body of every report (the sender's word beats the text's guess);
+    `confirmed_by` loads every figure as checked by that person (see load.load_files).
+    """
     held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
     order: list[ExtractedFile | FileOutcome] = []  # input order, for the summary
@@ -130,12 +136,13 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
                                      f"内容与批次 {held[got[1]]} 中已导入的文件相同，未重复导入。"))
             continue
         else:
-            f = extract_path(path, max_mb)
+            f = extract_path(path, max_mb, region)
             if f.sha256 != got[1]:  # the file changed between our read and the extractor's
                 f = _failed(path, f"文件 {path.name} 在导入过程中被修改，请等它保存完再导入。", got[0], "changed")
         extracted.append(f)
         order.append(f)
-    summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait)
+    summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait,
+                         confirmed_by=confirmed_by)
     by_input = iter(summary.files)
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary

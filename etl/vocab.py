@@ -57,12 +57,12 @@ BATCH_STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
 REVIEW_CONFIDENCE = 0.7  # below this a person should look at a fact
 NEEDS_REVIEW_ZH = "待人工确认"  # a fact its extractor asked a person to confirm (Fact.needs_review)
 
-# Facts their extractor asks a person to confirm (Fact.needs_review) are always listed on 审核. Whether they
-# also stay out of every figure until someone accepts them is this one switch. It is off: like a fact below
-# REVIEW_CONFIDENCE, such a fact counts (a more confident source of the same cell wins), because the trained
-# extractor asks for about four in five facts of a report whose body was not named at upload (1,516 of the
-# 1,898 sample facts), and holding them all would empty the dashboard until each is confirmed.
-HOLD_UNCONFIRMED = False
+# Facts their extractor asks a person to confirm (Fact.needs_review) are listed on 审核 and stay out of every
+# figure until someone confirms them (issue 8: a doubtful figure goes to review, not to a chart). Confirming
+# happens on 审核, in the upload preview (loading what one has looked at confirms it), or at ingest with
+# --confirmed --user NAME (the shipped demo data is loaded that way). The switch stays for a federation that
+# prefers to chart first and review later.
+HOLD_UNCONFIRMED = True
 
 
 def review_reasons(flags: list[str] | tuple[str, ...] | None, confidence: float | None, needs_review: bool = False,

@@ -83,8 +83,8 @@ def test_a_fact_cannot_be_handled_twice(demo):
 
 
 def test_a_fact_its_extractor_wants_confirmed_waits_for_a_person(tmp_db, tmp_path):
-    """needs_review: listed for review until someone accepts it; like a low-confidence fact it still counts
-    (vocab.HOLD_UNCONFIRMED, off; tests/test_vocab.py checks the rule with it on)."""
+    """needs_review: listed for review and left out of every figure until someone accepts it
+    (vocab.HOLD_UNCONFIRMED; tests/test_vocab.py checks the rule both ways)."""
     from etl.load import load_files
     from etl.model import ExtractedFile, Fact
 
@@ -99,7 +99,7 @@ def test_a_fact_its_extractor_wants_confirmed_waits_for_a_person(tmp_db, tmp_pat
     db.forget()
     queue = queries.review_queue(path=tmp_db)
     assert list(queue["id"]) == [fid] and bool(queue["needs_review"].iloc[0])
-    assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].iloc[0] == 5000
+    assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].isna().all()
     actions.accept(fid, "王五", path=tmp_db)
     db.forget()
     assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].iloc[0] == 5000
