@@ -9,9 +9,10 @@ problem on that file instead of a crash of the batch.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from etl import db
@@ -21,6 +22,7 @@ from etl.errors import UnionError
 from etl.load import load_files
 from etl.model import ExtractedFile, Problem
 from etl.read import is_tally
+from etl.regions import Choice
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +120,14 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
                  user: str | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
-                 confirmed_by: str | None = None) -> IngestSummary:
+                 confirmed_by: str | None = None, region_choices: Mapping[str, Choice] | None = None,
+                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> IngestSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
 
     `region` names the reporting body of every report (the sender's word beats the text's guess);
-    `confirmed_by` loads every figure as checked by that person (see load.load_files).
+    `confirmed_by` loads every figure as checked by that person; `region_choices` and
+    `new_regions_under` decide names the directory lacks, `received_on` dates the material
+    (see load.load_files).
     """
     held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
@@ -142,7 +147,8 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
         extracted.append(f)
         order.append(f)
     summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait,
-                         confirmed_by=confirmed_by)
+                         confirmed_by=confirmed_by, region_choices=region_choices,
+                         new_regions_under=new_regions_under, received_on=received_on)
     by_input = iter(summary.files)
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary

@@ -8,12 +8,18 @@ lost even when the file cannot be read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow.compute as pc
 
 from etl import db
 from etl.catalog import load_catalog
+from etl.load import raw_regions
 from etl.model import ExtractedFile
+from etl.regions import Choice, Unknown, find_unknown
 from etl.vocab import APPROX_ZH, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
@@ -26,6 +32,7 @@ class ReportPlan:
 
     file: ExtractedFile
     already: str | None = None  # set when the same bytes are already loaded
+    unknown: list[Unknown] = field(default_factory=list)  # region names not in the directory: a person decides
 
     @property
     def readable(self) -> bool:
@@ -43,14 +50,24 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
     if plan.readable and Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
             plan.already = already_loaded(con, plan.file.sha256)
+            if plan.file.facts:
+                raw = raw_regions(plan.file.fact_table, plan.file.documents)
+                counts = {c["values"]: c["counts"] for c in pc.value_counts(raw).to_pylist()}
+                plan.unknown = find_unknown(con, counts, {name: plan.file.name for name in counts if name})
     return plan
 
 
-def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None):
-    """Load the report as one undoable batch (returns etl.load.LoadSummary)."""
+def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None,
+                  region_choices: Mapping[str, Choice] | None = None, received_on: dt.date | None = None):
+    """Load the report as one undoable batch (returns etl.load.LoadSummary).
+
+    `region_choices` decide the names of `plan.unknown` (see etl.tally.upload.commit); a name left
+    undecided fails the file, with its suggestions.
+    """
     from etl.load import load_files
 
-    return load_files(db_path, [plan.file], archive_dir=archive_dir, user=user, note=f"报告上传：{plan.file.name}")
+    return load_files(db_path, [plan.file], archive_dir=archive_dir, user=user, note=f"报告上传：{plan.file.name}",
+                      region_choices=region_choices, received_on=received_on)
 
 
 def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:

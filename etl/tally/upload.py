@@ -7,8 +7,10 @@ thin script. Nothing here holds a database connection between calls.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from etl import db
 from etl.catalog import load_catalog
 from etl.errors import UnionError
 from etl.model import Fact, Problem
+from etl.regions import Choice, Unknown, find_unknown
 from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
 from etl.tally.rules import by_position
@@ -53,6 +56,7 @@ class Plan:
     db_problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     same: list[Fact] = field(default_factory=list)  # already stored with the same value: not loaded again
+    unknown: list[Unknown] = field(default_factory=list)  # region names not in the directory: a person decides
 
     @property
     def name(self) -> str:
@@ -121,6 +125,8 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
         if plan.analysis.facts:
             plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
                                                                    plan.analysis.region_cells)
+            plan.unknown = find_unknown(con, Counter(f.region for f in plan.analysis.facts),
+                                        plan.analysis.region_cells)
     return plan
 
 
@@ -129,12 +135,23 @@ class UploadRefused(UnionError):
 
 
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
-           partial: bool = False, user: str | None = None):  # -> etl.load.LoadSummary
-    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped)."""
+           partial: bool = False, user: str | None = None, region_choices: Mapping[str, Choice] | None = None,
+           received_on: dt.date | None = None):  # -> etl.load.LoadSummary
+    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped).
+
+    `region_choices`: for every name of `plan.unknown`, what the person chose (etl.regions.Choice: map to
+    an existing region, add as a new child of one, leave its rows out); without a choice for each, the
+    upload is refused: a name the directory lacks never becomes a region by itself.
+    """
     from etl.load import load_files
 
     if plan.already:
         raise UploadRefused(plan.already, item=plan.name)
+    choices = dict(region_choices or {})
+    undecided = [u.raw for u in plan.unknown if u.raw not in choices]
+    if undecided:
+        raise UploadRefused(f"“{plan.name}”中的地区 {'、'.join(undecided)} 不在地区名录中。请先为每个名称选择："
+                            "改为名录中的地区、作为新地区加入某个上级之下，或不导入这些行。", item=plan.name)
     if plan.errors and not partial:
         raise UploadRefused(f"“{plan.name}”有 {len(plan.errors)} 处错误，不能导入。"
                             "请修改后重新上传，或选择“只导入没有错误的行”。", item=plan.name)
@@ -151,7 +168,8 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     ef = dataclasses.replace(plan.analysis.extracted, facts=facts)
     note = f"统计表上传：{plan.name}" + ("（部分导入）" if partial and plan.errors else "")
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
-                      replace_fact_ids=replace_ids, accept_partial=partial)
+                      replace_fact_ids=replace_ids, accept_partial=partial, region_choices=choices,
+                      received_on=received_on)
 
 
 # Rows for the page's tables (plain dicts: the page turns them into DataFrames).

@@ -9,7 +9,6 @@ the messages of both are lexicon/tally_checks.toml.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ import numpy as np
 
 from etl.catalog import load_catalog
 from etl.model import Problem
-from etl.regions import canonical_name, seed_registry
+from etl.regions import RegionResolver, canonical_name, names_a_place, spellings, suggestions
 from etl.tally.rules import fmt, is_stock_count, jump_hits, messages, problem
 
 
@@ -34,27 +33,24 @@ class Conflict:
 
 
 def region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every known spelling (name or alias) → canonical region name, the shipped registry included."""
-    names: dict[str, str] = {}
-    for seed in seed_registry():
-        names[seed.name] = seed.name
-        for alias in seed.aliases:
-            names.setdefault(alias, seed.name)
-    names.update({n: n for (n,) in con.execute("SELECT name FROM regions").fetchall()})
-    for alias, name in con.execute(
-            "SELECT a.alias, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id").fetchall():
-        names[alias] = name
-    return names
+    """Every known spelling (name or alias) of the directory → its region's name."""
+    return spellings(con)
 
 
-def _unknown_regions(facts: list[Any], known: dict[str, str], region_cells: dict[str, str]) -> list[Problem]:
+def _unknown_regions(con: duckdb.DuckDBPyConnection, facts: list[Any], known: dict[str, str],
+                     region_cells: dict[str, str]) -> list[Problem]:
+    """One problem per name the directory lacks (the resolver's rule: names, aliases, codes, county prefixes),
+    at the cell that first writes it, with the directory's suggestions (etl.regions.suggestions)."""
+    resolver = RegionResolver(con)
     out: list[Problem] = []
-    reported: set[str] = set()
+    seen: set[str] = set()
     for f in facts:
-        if not f.region or f.region in reported or f.region in known or canonical_name(f.region) in known:
+        if f.region in seen or not names_a_place(f.region):
             continue
-        reported.add(f.region)
-        near = difflib.get_close_matches(canonical_name(f.region), sorted(set(known.values())), n=3, cutoff=0.5)
+        seen.add(f.region)
+        if resolver.resolve(f.region) is not None:
+            continue
+        near = suggestions(f.region, known)
         hint = messages()["unknown_region"].extra["hint"].format(near="、".join(near)) if near else ""
         out.append(problem("unknown_region", region_cells.get(f.region) or f.source or "", f.region,
                            region=f.region, hint=hint))
@@ -89,7 +85,7 @@ def check_db(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dic
     """
     cat = load_catalog()
     known = region_names(con)
-    problems = _unknown_regions(facts, known, region_cells or {})
+    problems = _unknown_regions(con, facts, known, region_cells or {})
     region_of = {raw: known.get(raw) or known.get(canonical_name(raw)) or raw
                  for raw in {f.region or "" for f in facts}}
     stored = _stored(con, {region_of[f.region or ""] for f in facts})
