@@ -10,12 +10,13 @@ around this router (the docs suggest another name for exactly this).
 
 import streamlit as st
 
-from dashboard import db, filters, views
+from dashboard import cache, db, filters, views
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
 st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
 
+DIRECTORY = st.Page("app_pages/directory.py", title="地区名录", icon=":material/account_tree:")
 PAGES = [
     st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
     st.Page("app_pages/formation.py", title="工会组建", icon=":material/apartment:"),
@@ -33,12 +34,19 @@ PAGES = [
     # Last, so the first ten (what the sidebar shows before "View more") stay as they were.
     st.Page("app_pages/check_draft.py", title="核对稿件", icon=":material/spellcheck:"),
     st.Page("app_pages/draft_paragraphs.py", title="起草数字段落", icon=":material/edit_note:"),
+    st.Page("app_pages/reporting.py", title="报送情况", icon=":material/checklist:"),
+    DIRECTORY,
 ]
 
 page = st.navigation(PAGES)
 st.session_state[views.CHART_SEQ] = {}
 try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
+    fed = cache.get("federation") if db.db_path().exists() else None
+    if fed is None:  # first run: the federation and its directory come before anything else
+        DIRECTORY.run()
+        st.stop()
+    st.set_page_config(page_title=f"{fed.name} · 工会统计看板")
     filters.sidebar()
     page.run()
 except (UnionError, FileNotFoundError) as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import region_choice
 from dashboard.db import archive_path, db_path, settings
 from etl.catalog import load_catalog
 from etl.tally import upload as up
@@ -85,6 +86,8 @@ if plan.conflicts:
     replace = [c.fact_id for c, keep in zip(plan.conflicts, chosen["用本表替换"], strict=True) if keep]
     st.caption("未勾选的保留数据库中的原值，本表的对应数字不导入。")
 
+choices = region_choice.choose(plan.unknown, key="tally")
+
 st.subheader("3. 确认导入")
 if plan.already:
     st.info(plan.already)
@@ -92,9 +95,14 @@ if plan.already:
 partial = False
 if plan.errors:
     partial = st.checkbox("只导入没有错误的行（有错误的行不导入）", key="partial")
-if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(plan.errors) and not partial):
+waiting = region_choice.undecided(choices)
+if waiting:
+    st.caption(f"还有 {waiting} 个名录外的地区没有选择处理方式。")
+if st.button("确认导入", type="primary", key="tally_confirm",
+             disabled=(bool(plan.errors) and not partial) or bool(waiting)):
     try:
-        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial)
+        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial,
+                            region_choices=choices)
     except up.UploadRefused as exc:
         st.error(str(exc))
         st.stop()

@@ -4,6 +4,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard import region_choice
 from dashboard.db import archive_path, db_path
 from etl.report_upload import REPORT_TYPES, commit_report, fact_rows, prepare_report
 
@@ -52,8 +53,12 @@ if not plan.file.facts:
 st.dataframe(pd.DataFrame(fact_rows(plan)), hide_index=True, key="report_facts",
              column_config={"数值": st.column_config.NumberColumn(format="localized")})
 
-if st.button("确认导入", type="primary", key="report_commit"):
-    summary = commit_report(plan, db_path=DB, archive_dir=ARCHIVE)
+choices = region_choice.choose(plan.unknown, key="report")
+waiting = region_choice.undecided(choices)
+if waiting:
+    st.caption(f"还有 {waiting} 个名录外的地区没有选择处理方式。")
+if st.button("确认导入", type="primary", key="report_commit", disabled=bool(waiting)):
+    summary = commit_report(plan, db_path=DB, archive_dir=ARCHIVE, region_choices=choices)
     st.session_state["report_done"] = (f"已导入批次 {summary.batch_id}：{summary.documents} 篇文档，"
                                        f"{summary.facts} 条数据。")
     for k in ("report_plan", "report_plan_name", "report_file"):

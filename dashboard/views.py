@@ -11,7 +11,6 @@ import streamlit as st
 from dashboard import cache, filters
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
-from etl.vocab import PERIOD_H1, PERIOD_ZH
 
 CHART_SEQ = "_chart_keys_this_run"
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -63,17 +62,29 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
 
 
 def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
-    """KPI cards: latest value, 同比 change, a small FY trend line."""
+    """KPI cards: the value of the latest complete year (or the one asked for), 同比 change, a small trend."""
     cols = st.columns(columns)
     for i, k in enumerate(items):
         with cols[i % columns]:
-            label = k.name_zh + (f"（{k.year}年{PERIOD_ZH[k.period] if k.period == PERIOD_H1 else ''}）"
-                                 if k.year else "")
+            label = k.name_zh + (f"（{k.when}）" if k.year else "")
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
+            note = (("含约数；" if k.approx else "")
+                    + (f"仅为{k.count}已报的合计，不完整，不计算同比；" if k.partial else "")
+                    + (f"{k.newer[0]}年仅{k.newer[1]}已报，未作为最新数字；" if k.newer and not k.partial else "")
+                    + ("来源不一致，请到数据来源页核对。" if k.conflict else ""))
             st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
-                      border=True, chart_data=hist if len(hist) > 1 else None,
-                      help=("含约数；" if k.approx else "") + ("仅为已上报下级的合计，不完整；" if k.partial else "")
-                      + ("来源不一致，请到数据来源页核对。" if k.conflict else "") or None)
+                      border=True, chart_data=hist if len(hist) > 1 else None, help=note or None)
+
+
+def partial_toggle(items: Sequence[Kpi], key: str) -> bool:
+    """Offer the newer partial year the cards leave out ('2025年，4/7镇街已报'); True when the user wants it."""
+    from dashboard.summary import newer_partial
+
+    newer = newer_partial(list(items))
+    if newer is None:
+        return False
+    return st.toggle(f"看{newer[0]}年（仅{newer[1]}已报，不完整）", key=key,
+                     help=f"卡片默认显示最近的完整年份；{newer[0]}年还有下级未报，其合计偏小，不与上年比较。")
 
 
 def scope_caption(f: Filters) -> None:
