@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, queries
 from dashboard.filters import Filters
 from export import deck, pptx, xlsx
 
@@ -28,8 +28,10 @@ def context(f: Filters) -> deck.DeckContext:
         y0, y1 = max(y0, years[0]), min(y1, years[1])
         if y0 > y1:
             y0, y1 = f.year_from, f.year_to
+    fed = queries.federation(cfg.db)
+    whole = fed is not None and tuple(f.region_ids) == (fed.region_id,)
     return deck.DeckContext(tuple(f.region_ids), tuple(f.region_names), int(y0), int(y1), period, str(cfg.db),
-                            cfg.federation if f.default_scope else None)
+                            fed.name if whole else None, queries.unit_word(f.region_ids, cfg.db))
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
