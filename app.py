@@ -44,6 +44,9 @@ try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
     fed = cache.get("federation") if db.db_path().exists() else None
     if fed is None:  # first run: the federation and its directory come before anything else
+        if not db.db_path().exists():
+            st.error(f"数据库文件不存在：{db.db_path()}。如果这是首次使用，请在下面设置本会（将新建该文件）；"
+                     "如果数据库在别处，请检查 UNION_DB 或 union.toml 中的路径。")
         DIRECTORY.run()
         st.stop()
     st.set_page_config(page_title=f"{fed.name} · 工会统计看板")

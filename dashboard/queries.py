@@ -143,6 +143,21 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     return _label(out, path)
 
 
+def last_complete_year(regions: Sequence[int], period: str = "FY", path: PathLike = None) -> int | None:
+    """The newest year whose figures for the selection are all complete (`trend`'s rule), or None.
+
+    What headlines, the deck's default range and a draft without a year are about: a newer year in which
+    only some towns have reported is shown as partial beside it, never instead of it.
+    """
+    bounds = year_bounds(path)
+    if bounds is None or not regions:
+        return None
+    t = trend(_catalog_codes(), regions, bounds[0], bounds[1], [period], path=path)
+    t = t[t["value"].notna()]
+    whole = t.groupby("year")["complete"].all()
+    return int(whole[whole].index.max()) if whole.any() else None
+
+
 def unit_word(regions: Sequence[int], path: PathLike = None) -> str:
     """What the selection's reporting units are called (镇街 under a district), from the directory's rules."""
     from etl.directory import count_word

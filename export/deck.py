@@ -63,7 +63,7 @@ class DeckContext:
     def from_db(cls, path: PathLike = None, region_ids: Sequence[int] | None = None,
                 years: tuple[int, int] | None = None, period: str = "FY", federation: str | None = None
                 ) -> DeckContext:
-        """Defaults as the dashboard's: the federation's area and every year that has data.
+        """Defaults as the dashboard's: the federation's area, from its first year to its last complete one.
 
         The cover names the configured federation (`federation` overrides its name, as the setting does);
         a deck of chosen regions is named after them. No set-up and no regions chosen: DirectoryError.
@@ -79,7 +79,7 @@ class DeckContext:
             region_ids = [fed.region_id]
         names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
         if years is None:
-            years = period_years(period, path) or queries.year_bounds(path) or (0, 0)
+            years = period_years(period, path, region_ids) or queries.year_bounds(path) or (0, 0)
         whole = fed is not None and list(region_ids) == [fed.region_id]
         return cls(tuple(int(i) for i in region_ids), tuple(names.get(int(i), str(i)) for i in region_ids),
                    int(years[0]), int(years[1]), period, path, fed.name if whole else None,
@@ -108,12 +108,19 @@ class SlideDef:
     build: Callable[[DeckContext], Slide]
 
 
-def period_years(period: str, path: PathLike = None) -> tuple[int, int] | None:
-    """First and last year with a countable fact of this period (a 全年 deck does not end in a half year)."""
+def period_years(period: str, path: PathLike = None, regions: Sequence[int] = ()) -> tuple[int, int] | None:
+    """First and last year with a countable fact of this period (a 全年 deck does not end in a half year).
+
+    With `regions`, the last year is their last complete one (queries.last_complete_year): a year in
+    which only some towns have reported is not a deck's default end.
+    """
     df = snapshot.query_df("SELECT min(year) AS lo, max(year) AS hi FROM cells WHERE period = $p", {"p": period},
                            path=path)
     lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
-    return None if pd.isna(lo) else (int(lo), int(hi))
+    if pd.isna(lo):
+        return None
+    last = queries.last_complete_year(regions, period, path) if regions else None
+    return int(lo), int(last if last is not None and last >= lo else hi)
 
 
 # ------------------------------------------------------------------ sources and notes

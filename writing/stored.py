@@ -179,7 +179,12 @@ def federation(path: PathLike = None) -> str | None:
 
 
 def latest_year(period: str = "FY", path: PathLike = None) -> int | None:
-    """The last year with a countable figure of this period (a draft without a year is about it)."""
+    """The year a draft without one is about: the federation's last complete year of this period
+    (dashboard.queries.last_complete_year), else the last year with a countable figure."""
+    fed = queries.federation(path)
+    last = queries.last_complete_year([fed.region_id], period, path) if fed else None
+    if last is not None:
+        return last
     df = snapshot.query_df("SELECT max(year) AS y FROM cells WHERE period = $p", {"p": period}, path=path)
     y = df["y"].iloc[0]
     return None if pd.isna(y) else int(y)

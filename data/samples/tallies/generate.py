@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE.parent / "expected.jsonl"
 OUT = HERE / "青禾区2025年上半年各镇(街道)工会工作统计表.xlsx"
-OUT_FY = HERE / "青禾区2025年全年各镇(街道)工会工作统计表（已报4个）.xlsx"
+OUT_FY = HERE / "青禾区2025年全年各镇(街道)工会工作统计表(已报4个).xlsx"
 TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
 REPORTED_FY = ["城关街道", "东湖街道", "白沙镇", "新港镇"]  # the full year, as far as it had come in
 # (group, header, metric, kind) — kind: stock grows, flow is a half-year share, rate is percent points
