@@ -58,12 +58,15 @@ def test_a_bad_big_file_is_refused_whole(tmp_path: Path) -> None:
 
 
 def test_both_readers_load_the_same_rows(tmp_path: Path) -> None:
+    from scripts.sample_db import set_up
+
     name, data = medium_book()
     got = []
     for engine in ("openpyxl", "calamine"):
         db = tmp_path / f"{engine}.duckdb"
+        set_up(db)  # the sample federation; the book's made-up towns go under its area
         s = load_files(db, [analyze(data, name, engine=engine).extracted], archive_dir=tmp_path / engine,
-                       accept_partial=True)
+                       accept_partial=True, new_regions_under="青禾区")
         assert s.loaded == 1
         with connect(db, read_only=True) as con:
             got.append((con.execute("SELECT * EXCLUDE (id, created_at) FROM facts ORDER BY id").fetchall(),
