@@ -25,7 +25,9 @@ metric = st.selectbox("指标", KPI, format_func=lambda c: load_catalog()[c].nam
 views.show(charts.trend(trend[trend["metric"] == metric], region=one))
 
 st.subheader("变化最大的地区（与上年同期相比）")
-latest = max((k.year for k in cards if k.year), default=None) or f.year_to
+# the cards' year: the complete one (a metric with no complete year shows a partial one, which does not decide)
+latest = (max((k.year for k in cards if k.year and not k.partial), default=None)
+          or max((k.year for k in cards if k.year), default=None) or f.year_to)
 moved = cache.get("changes", KPI, f.region_ids, latest, period)
 st.dataframe(summary.changes_table(moved), hide_index=True, width="stretch")
 views.excluded_note(KPI, f)
