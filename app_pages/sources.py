@@ -1,15 +1,18 @@
 """数据来源: every source of one figure: the report sentence highlighted in its document, or the tally cell."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import cache, filters, fmt
+from dashboard import actions, auth, cache, filters, fmt
 from dashboard.provenance import highlight
+from etl.audit import ACTION_ZH, VIA_ZH
 from etl.catalog import load_catalog
 from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
 
 STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已驳回"}
 
 st.title("数据来源")
+account = auth.me()
 f = filters.current()
 qp = st.query_params
 if "open_sources" in st.session_state:  # arrived from a chart click or a 查看来源 button
@@ -69,3 +72,25 @@ for row in facts.itertuples():
             marks.append(NEEDS_REVIEW_ZH)
         if marks:
             st.caption("标记：" + "、".join(marks))
+        undoable = row.status == "rejected" and row.batch_status == "loaded" and account.may_for("review", rid)
+        if undoable and st.button("撤销驳回", key=f"unreject_{row.id}", icon=":material/undo:"):
+            try:
+                actions.unreject(int(row.id), account)
+            except actions.ReviewError as exc:
+                st.error(str(exc))
+            else:
+                cache.clear()
+                st.toast(f"已撤销驳回：数据 {row.id} 重新计入。")
+                st.rerun()
+
+if account.may("history") and not facts.empty:  # who loaded, corrected, accepted, rejected, undid this figure
+    st.subheader("修改历史")
+    history = cache.get("figure_history", rid, metric, year, period)
+    if history.empty:
+        st.caption("没有记录（这些数据是在启用操作记录之前导入的）。")
+    else:  # a table, not markdown: file and region names are shown exactly as written
+        st.dataframe(pd.DataFrame({
+            "时间": [f"{w:%Y-%m-%d %H:%M}" for w in history["when"]], "人员": history["who"],
+            "途径": history["via"].map(VIA_ZH), "操作": history["action"].map(ACTION_ZH), "经过": history["what"],
+            "批次": history["batch_id"]}), hide_index=True, key="figure_history",
+            column_config={"批次": st.column_config.NumberColumn(format="%d")})

@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
 from dashboard.db import archive_path, db_path, settings
+from etl.batches import LoadError
 from etl.catalog import load_catalog
 from etl.tally import upload as up
 from etl.tally.report import error_workbook
@@ -20,12 +22,14 @@ from etl.tally.template import build_template
 
 DB = db_path()
 ARCHIVE = archive_path()
+account = auth.me()
 CATEGORY_PAGE = {"formation": ("app_pages/formation.py", "工会组建"),
                  "membership": ("app_pages/membership.py", "会员发展"),
                  "contracts": ("app_pages/contracts.py", "集体合同"), "hardship": ("app_pages/hardship.py", "困难帮扶")}
 
 st.title("数据上传")
-st.caption("上传乡镇（街道）报来的统计表。系统会识别表头、逐格检查，确认后作为一个可撤销的批次导入。")
+st.caption("上传乡镇（街道）报来的统计表。系统会识别表头、逐格检查，确认后作为一个可撤销的批次导入。"
+           + ("" if account.may_for("upload", None) else f"您可以导入的地区：{account.scope.text()}（含下属单位）。"))
 st.download_button("下载统计表模板", build_template(), "统计表模板.xlsx", key="template",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -44,10 +48,10 @@ if file is None:
 data = file.getvalue()
 sha = hashlib.sha256(data).hexdigest()
 mapping = st.session_state.setdefault("tally_mapping", {})
-plan_key = (sha, json.dumps(mapping, sort_keys=True))
+plan_key = (sha, json.dumps(mapping, sort_keys=True), account.id)
 if st.session_state.get("tally_plan_key") != plan_key:
     st.session_state["tally_plan"] = up.prepare(data, file.name, db_path=DB, archive_dir=ARCHIVE, mapping=mapping,
-                                                max_mb=settings().tally_max_mb)
+                                                max_mb=settings().tally_max_mb, account=account)
     st.session_state["tally_plan_key"] = plan_key
 plan: up.Plan = st.session_state["tally_plan"]
 
@@ -62,7 +66,8 @@ for t in plan.tables:
     changed = up.changed_choices(t, list(edited["识别为"]))
     if changed:
         mapping[t.key] = {**mapping.get(t.key, {}), **changed}
-        save_mapping(DB, t.key, [c.header for c in t.columns], mapping[t.key])  # remembered for the next file
+        save_mapping(DB, t.key, [c.header for c in t.columns], mapping[t.key],  # remembered for the next file
+                     user=account.actor())
         st.rerun()
 
 st.subheader("2. 检查结果")
@@ -94,8 +99,8 @@ if plan.errors:
     partial = st.checkbox("只导入没有错误的行（有错误的行不导入）", key="partial")
 if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(plan.errors) and not partial):
     try:
-        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial)
-    except up.UploadRefused as exc:
+        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial, account=account)
+    except (up.UploadRefused, LoadError) as exc:
         st.error(str(exc))
         st.stop()
     cats = {load_catalog()[f.metric].category for f in plan.analysis.facts}
