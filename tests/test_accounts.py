@@ -81,7 +81,7 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(book):
     for i in range(4):
         with pytest.raises(AccountError, match="用户名或密码不正确"):
             accounts.sign_in(book, "李红", f"错的-{i}-xxxx", policy, now=T0)
-    with pytest.raises(AccountError, match="连续输错 5 次.*已锁定 15 分钟（到 09:15）") as exc:
+    with pytest.raises(AccountError, match=r"连续输错 5 次.*已锁定 15 分钟（到 09:15）") as exc:
         accounts.sign_in(book, "李红", "错的-5-xxxx", policy, now=T0)
     assert exc.value.code == "locked"
     with pytest.raises(AccountError, match="已锁定，请在 09:15 之后再试") as exc:  # even the right password

@@ -90,7 +90,8 @@ def test_undo_own_batches_unless_admin(role, user, owner, allowed):
 
 
 def test_refusals_say_why_in_chinese():
-    assert permissions.refusal("view", "upload") == "您的角色“查看”不能上传统计表和报告。如确有需要，请联系管理员调整角色。"
+    assert permissions.refusal("view", "upload") == \
+        "您的角色“查看”不能上传统计表和报告。如确有需要，请联系管理员调整角色。"
     assert permissions.refusal(None, "upload") == "请先登录。"
     assert "白沙镇”不在您的范围（城关街道）内" in permissions.refusal("fill", "upload", CHENGGUAN_SCOPE, "白沙镇")
     assert "不在地区目录中" in permissions.refusal("fill", "upload", CHENGGUAN_SCOPE, "东城街道", known=False)
