@@ -1,10 +1,9 @@
 """数据来源: every source of one figure: the report sentence highlighted in its document, or the tally cell."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, cache, filters, fmt
-from dashboard.provenance import highlight
+from dashboard.provenance import highlight, history_html
 from etl.audit import ACTION_ZH, VIA_ZH
 from etl.catalog import load_catalog
 from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
@@ -88,9 +87,5 @@ if account.may("history") and not facts.empty:  # who loaded, corrected, accepte
     history = cache.get("figure_history", rid, metric, year, period)
     if history.empty:
         st.caption("没有记录（这些数据是在启用操作记录之前导入的）。")
-    else:  # a table, not markdown: file and region names are shown exactly as written
-        st.dataframe(pd.DataFrame({
-            "时间": [f"{w:%Y-%m-%d %H:%M}" for w in history["when"]], "人员": history["who"],
-            "途径": history["via"].map(VIA_ZH), "操作": history["action"].map(ACTION_ZH), "经过": history["what"],
-            "批次": history["batch_id"]}), hide_index=True, key="figure_history",
-            column_config={"批次": st.column_config.NumberColumn(format="%d")})
+    else:  # HTML with every name escaped: file and region names are shown exactly as written
+        st.html(history_html(history, VIA_ZH, ACTION_ZH))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.db import archive_path, db_path, settings
+from dashboard.provenance import lines_html
 from etl.batches import LoadError
 from etl.catalog import load_catalog
 from etl.tally import upload as up
@@ -71,6 +72,10 @@ for t in plan.tables:
         st.rerun()
 
 st.subheader("2. 检查结果")
+refused = [p for p in plan.errors if p.code == "out_of_scope"]
+if refused:  # rows this account may not load, named before the full list of problems
+    st.error(f"有 {len(refused)} 行的地区不在您的填报范围（{account.scope.text()}）内，这些行不能由您导入：")
+    st.html(lines_html([f"{p.where}：{p.message}" for p in refused]))
 c1, c2, c3 = st.columns(3)
 c1.metric("识别出的数据", f"{len(plan.analysis.facts)} 条")
 c2.metric("错误（阻止导入）", len(plan.errors))

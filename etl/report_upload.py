@@ -63,8 +63,12 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
 def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None,
                   account: Account | None = None):
     """Load the report as one undoable batch, without its refused figures (returns etl.load.LoadSummary)."""
+    from etl.batches import LoadError
     from etl.load import load_files
 
+    if plan.refused and not plan.loadable:
+        raise LoadError(f"“{plan.file.name}”中的数据都不在您的范围内，没有可以导入的数据。", item=plan.file.name,
+                        code="out_of_scope")
     f = dataclasses.replace(plan.file, facts=plan.loadable) if plan.refused else plan.file
     return load_files(db_path, [f], archive_dir=archive_dir, user=user, note=f"报告上传：{plan.file.name}",
                       account=account)
