@@ -1,10 +1,11 @@
 """数据来源: every source of one figure: the report sentence highlighted in its document, or the tally cell."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import actions, auth, cache, filters, fmt
 from dashboard.provenance import highlight, history_html
-from etl.audit import ACTION_ZH, VIA_ZH
+from etl.audit import VIA_ZH
 from etl.catalog import load_catalog
 from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
 
@@ -57,10 +58,13 @@ for row in facts.itertuples():
     with st.container(border=True):
         st.markdown(f"**{fmt.number(row.value, unit, row.approx)}** · {status} · 可信度 {row.confidence:.2f}"
                     f" · 批次 {row.batch_id} · 数据编号 {row.id}")
-        if row.source_cell:
-            st.markdown(f"统计表 **{row.file or '（文件未登记）'}**，单元格 `{row.source_cell}`")
+        file = next((x for x in (row.doc_title, row.file) if isinstance(x, str) and x), None)
+        if file is None and not pd.isna(row.supersedes):  # a correction: its own batch has no file
+            st.markdown(f"审核更正（数据 {int(row.supersedes)} 的更正版本，{row.reviewed_by or '—'}）")
+        elif row.source_cell:
+            st.markdown(f"统计表 **{file or '（文件未登记）'}**，单元格 `{row.source_cell}`")
         else:
-            st.markdown(f"报告 **{row.doc_title or row.file or '（文件未登记）'}**")
+            st.markdown(f"报告 **{file or '（文件未登记）'}**")
             excerpt = highlight(row.text, row.start_offset, row.end_offset, row.evidence)
             if excerpt:
                 st.markdown(f"<div style='line-height:1.9;font-size:1.05rem'>{excerpt}</div>", unsafe_allow_html=True)
@@ -88,4 +92,4 @@ if account.may("history") and not facts.empty:  # who loaded, corrected, accepte
     if history.empty:
         st.caption("没有记录（这些数据是在启用操作记录之前导入的）。")
     else:  # HTML with every name escaped: file and region names are shown exactly as written
-        st.html(history_html(history, VIA_ZH, ACTION_ZH))
+        st.html(history_html(history, VIA_ZH))

@@ -177,7 +177,9 @@ def sidebar(account: Account) -> None:
             if st.button("退出登录", key="sign_out", icon=":material/logout:"):
                 sign_out(account)
         else:
-            st.page_link("app_pages/account.py", label="登录", icon=":material/login:")
+            first = not has_accounts()  # the first run: say where the administrator is set up
+            st.page_link("app_pages/account.py", label="设置管理员账号" if first else "登录",
+                         icon=":material/login:")
 
 
 def gate(account: Account, action: str) -> bool:

@@ -2,7 +2,8 @@
 
 `make test` never waits for a person: `ensure` creates an account (the first one an
 administrator, as the app requires), `sign_in` puts a real session's token into an
-AppTest's session state, `browser_sign_in` types name and password into the real page.
+AppTest's session state, `browser_sign_in` types name and password into the real page (`sign_in_here`: the
+form a refused URL shows, so the page stays where it is; a reload would start a new session).
 """
 
 from __future__ import annotations
@@ -57,3 +58,10 @@ def browser_sign_in(page, base: str, name: str, password: str = PASSWORD) -> Non
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
     page.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
+
+
+def sign_in_here(page, name: str, password: str = PASSWORD) -> None:
+    """Type name and password into the sign-in form the current URL shows (a page that needs an account)."""
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import people
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,10 @@ def test_upload_confirm_and_see_the_figure(server: str, tmp_db: Path, tmp_path: 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        people.ensure(tmp_db, people.FIRST_ADMIN)
         page.goto(f"{server}/upload")
+        people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account (viewing does not, locally)
+        expect(page.get_by_text(f"已登录：{people.FIRST_ADMIN}")).to_be_visible(timeout=30_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))
         confirm = page.get_by_role("button", name="确认导入")
         expect(confirm).to_be_enabled(timeout=30_000)
