@@ -238,14 +238,19 @@ def duplicates(frame: FactFrame) -> np.ndarray:
 
 
 def _copies(frame: FactFrame, kept: np.ndarray) -> Iterator[tuple[int, int]]:
-    """(later copy, its first occurrence) for each fact that repeats an earlier one's key."""
+    """(later copy, its first occurrence) for each fact that repeats an earlier one's key on another row.
+
+    A copy on the same row comes from two columns of one metric: the header check says that once
+    (same_metric_columns), not on every row.
+    """
     later = np.flatnonzero(~kept)
     if not len(later):
         return
     kept_idx = np.flatnonzero(kept)
     key = frame.group[1]
     first = kept_idx[pd.Index(key[kept_idx]).get_indexer(key[later])]
-    yield from zip(later.tolist(), first.tolist(), strict=True)
+    other_row = (frame.sheet[later] != frame.sheet[first]) | (frame.row[later] != frame.row[first])
+    yield from zip(later[other_row].tolist(), first[other_row].tolist(), strict=True)
 
 
 def _conflicts(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
