@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tally_books import GOOD, xlsx
+from tally_books import GOOD, TYPO_SHAPES, xlsx
 
 from etl.tally import analyze
 from etl.tally.upload import commit, prepare
@@ -89,3 +89,30 @@ def test_database_checks(tmp_db: Path, tmp_path: Path) -> None:
     assert c.old_source == "分年.xlsx 2023年!B2"
     assert [(f.metric, f.source) for f in plan.same] == [("members_total", "Sheet1!D2")]
     assert not plan.errors
+
+
+@pytest.mark.parametrize("shape", list(TYPO_SHAPES))
+def test_a_typo_town_is_named_at_its_own_cell(shape: str, tmp_db: Path, tmp_path: Path) -> None:
+    """Wherever the town is written (a region column anywhere, merged cells, a title, a 填报单位 line, a sheet's
+    name, a table not at A1, a CSV), the message names that place, suggests the right town, and the annotated
+    workbook comments exactly that cell (or colours that sheet's tab), never a figure."""
+    import io
+
+    import openpyxl
+    from tally_books import TYPO
+
+    from etl.tally.report import error_workbook
+
+    build, cell = TYPO_SHAPES[shape]
+    name, data = build()
+    plan = prepare(data, name, db_path=tmp_db, archive_dir=tmp_path / "a")
+    typo = [p for p in plan.problems if p.code == "unknown_region"]
+    assert [(p.where, p.value) for p in typo] == [(cell, TYPO)]
+    assert "白沙镇" in typo[0].message
+    wb = openpyxl.load_workbook(io.BytesIO(error_workbook(data, name, plan.problems)))
+    commented = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows() for c in row
+                 if c.comment and typo[0].message in c.comment.text]
+    if "!" in cell:
+        assert commented == [cell]
+    else:
+        assert commented == [] and wb[TYPO].sheet_properties.tabColor is not None

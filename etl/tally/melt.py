@@ -215,13 +215,15 @@ def _has_figures(table: Table, data: np.ndarray, sheet: SheetColumns) -> np.ndar
 
 
 def _region_cells(table: Table, lines: _Parts, found: dict[str, str]) -> None:
-    """The cell that first names each region: its region cell (the merge's top-left), or the title's."""
-    from etl.tally.rules import where
+    """The cell that first names each region: its region cell (the merge's top-left), the title's, or, for a
+    region only the sheet's name gives, that name (never a figure's cell)."""
+    from etl.tally.rules import sheet_where, where
 
     region_col = table.column("region")
     if region_col is None:
-        if table.region and table.region_cell and table.region not in found:
-            found[table.region] = where(table.grid.name, *table.region_cell)
+        if table.region and table.region not in found:
+            found[table.region] = (where(table.grid.name, *table.region_cell) if table.region_cell
+                                   else sheet_where(table.grid.name))
         return
     anchor = {(r, c): (r1, c1) for r1, c1, r2, c2 in table.grid.merged
               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if c1 <= region_col.index <= c2}
