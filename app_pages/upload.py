@@ -38,7 +38,7 @@ if done:
     st.page_link("app_pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
 
 file = st.file_uploader("选择统计表（.xlsx / .xlsm / .xls / .csv）", type=["xlsx", "xlsm", "xls", "csv"],
-                        key="tally_file")
+                        key=f"tally_file{ss.get('tally_uploads', '')}")  # a new key after a load empties it
 if file is None:
     st.stop()
 
@@ -84,12 +84,12 @@ c3.metric("提醒", len(plan.warnings))
 for u in plan.typos:  # a town taken for a typo: one click corrects it (or keeps it as a new town)
     with st.container(border=True):
         st.markdown(f"**{u.where}**：地区“{u.name}”不在地区名录中，像是笔误。")
-        cols = st.columns(len(u.near) + 1)
+        cols = st.columns([1] * (len(u.near) + 1) + [2])
         for col, name in zip(cols, u.near, strict=False):
             if col.button(f"改为{name}", key=f"fix_{u.name}_{name}", type="primary", icon=":material/edit:"):
                 regions[u.name] = name
                 st.rerun()
-        if cols[-1].button("不是笔误，保留原名", key=f"keep_{u.name}"):
+        if cols[len(u.near)].button("不是笔误，保留原名", key=f"keep_{u.name}"):
             keep.append(u.name)
             st.rerun()
 for old, new in list(regions.items()):
@@ -100,12 +100,15 @@ for old, new in list(regions.items()):
         st.rerun()
 
 if plan.problems:
-    st.dataframe(pd.DataFrame(up.problem_rows(plan)), hide_index=True, key="problems", row_height=68,
-                 height=min(40 + 68 * len(plan.problems), 560),
-                 column_config={"级别": st.column_config.TextColumn(width=60),
-                                "位置": st.column_config.TextColumn(width=170),
-                                "单元格内容": st.column_config.TextColumn(width=150),
-                                "问题说明": st.column_config.TextColumn(width=720)})
+    rows = up.problem_rows(plan)
+    lines = max(-(-len(r["问题说明"]) // 38) for r in rows)  # about 38 characters a line at this width
+    tall = 35 if lines == 1 else min(max(66, 12 + 22 * lines), 132)  # the grid wraps text only above 64 px
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="problems", row_height=tall,
+                 height=min(40 + tall * len(rows), 600),
+                 column_config={"级别": st.column_config.TextColumn(width=50),
+                                "位置": st.column_config.TextColumn(width=150),
+                                "单元格内容": st.column_config.TextColumn(width=110),
+                                "问题说明": st.column_config.TextColumn(width=560)})
     st.caption("按工作表、行、列排列。")
     st.download_button("下载标注了问题的原表", error_workbook(data, file.name, plan.problems),
                        f"{Path(file.name).stem}_问题标注.xlsx", key="error_report", icon=":material/download:")
@@ -127,6 +130,9 @@ if plan.already:
 partial = False
 if plan.errors:
     partial = st.checkbox("只导入没有错误的行（有错误的行、疑似笔误的地区不导入）", key="partial")
+if (plan.readable and not (plan.errors and not partial)) and not up.select(plan, replace, partial).facts:
+    st.info("表中的数据与数据库中已有的完全相同（或都选择了保留原值），没有需要导入的新数据。")
+    st.stop()
 if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(plan.errors) and not partial):
     try:
         summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial)
@@ -136,6 +142,7 @@ if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(
     cats = {load_catalog()[f.metric].category for f in plan.analysis.facts}
     ss["tally_done"] = {"text": up.done_text(plan, up.select(plan, replace, partial), summary),
                         "links": [CATEGORY_PAGE[c] for c in CATEGORY_PAGE if c in cats]}
-    for k in ("tally_plan_key", "tally_file", "tally_sha"):
+    for k in ("tally_plan_key", "tally_sha"):
         ss.pop(k, None)
+    ss["tally_uploads"] = ss.get("tally_uploads", 0) + 1
     st.rerun()
