@@ -56,7 +56,7 @@ if ss.get("tally_plan_key") != plan_key:
 plan: up.Plan = ss["tally_plan"]
 
 st.subheader("1. 识别结果")
-st.caption("请核对每一列“识别为”什么。识别错了，就**双击**“识别为”一列的单元格，从下拉框中改选；"
+st.caption("请核对每一列“识别为”什么。识别错了，就**双击**“识别为”一列的单元格（或选中后按回车），从下拉框中改选；"
            "改动立即生效，并会记住，下次上传表头相同的表时自动沿用。")
 labels = list(up.choice_labels().values())
 version = ss.setdefault("tally_map_version", 0)  # a new editor after each applied change: no stale edits
