@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cache, filters
+from dashboard import cache, db, filters, links, provenance, summary
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
+from etl.archive import ArchiveError, read_archived
 from etl.vocab import PERIOD_H1, PERIOD_ZH
 
 CHART_SEQ = "_chart_keys_this_run"
-PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+# Plotly's toolbar in Chinese (its own `locale` mechanism; the strings are data in plotly_zh.json), and only the
+# buttons a reader needs: download the picture, reset the axes. Zoom and pan fight with click-to-open.
+PLOTLY_LOCALE = json.loads((Path(__file__).with_name("plotly_zh.json")).read_text(encoding="utf-8"))
+PLOTLY_CONFIG = {
+    "displaylogo": False, "locale": "zh-CN", "locales": {"zh-CN": PLOTLY_LOCALE},
+    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                               "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+Click = Literal["sources", "region"] | None
 
 
-def show(fig: go.Figure, key: str | None = None) -> None:
+def show(fig: go.Figure, key: str | None = None, click: Click = "sources") -> None:
     """Draw a figure with our own theme (theme=None keeps streamlit from restyling it).
 
-    Clicking a point that stands for one region's figure opens 数据来源 for it (the
-    charts put [region, metric, year, period] in each point's customdata).
+    Each point of a chart carries [region, metric, year, period] in its customdata. A click opens
+    数据来源 for that figure (click="sources", trends), or 地区详情 for that town (click="region", rankings
+    and heat maps: the drill from the district to a town); click=None draws a chart that does not react.
     """
     if key is None:
         # Stable across reruns, distinct within one: two charts alike in title and traces (two empty ones)
@@ -30,21 +45,70 @@ def show(fig: go.Figure, key: str | None = None) -> None:
         seen = st.session_state.setdefault(CHART_SEQ, {})
         seen[base] = seen.get(base, -1) + 1
         key = f"{base}-{seen[base]}" if seen[base] else base
-    event = st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key, on_select="rerun",
-                            selection_mode="points")
+    name = fig.layout.title.text or "图表"
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
+                                                        "filename": name.split("（")[0]}}
+    if click is None:
+        st.plotly_chart(fig, theme=None, config=config, key=key)
+        return
+    event = st.plotly_chart(fig, theme=None, config=config, key=key, on_select="rerun", selection_mode="points")
     points = event.selection.points if event else []
     cell = points[0].get("customdata") if points else None
-    if cell and cell[0]:
+    if not (cell and cell[0]):
+        return
+    if click == "region":
+        open_region(cell[0], cell[1])
+    else:
         open_sources(*cell)
 
 
-def open_sources(region: str, metric: str, year: int, period: str) -> None:
-    """Go to 数据来源 for one cell. The cell travels in session state; the sources page writes it into the URL
-    itself, so the view can be bookmarked."""
-    st.session_state["open_sources"] = {"src_region": region, "src_metric": metric, "src_year": str(year),
-                                        "src_period": period}
-    st.switch_page("app_pages/sources.py")
+def _keep_filters() -> dict[str, str]:
+    """The sidebar's URL parameters, carried to the page switched to (so Back finds one history entry)."""
+    qp = st.query_params
+    return {k: qp[k] for k in filters.URL_KEYS if qp.get(k)}
 
+
+def open_sources(region: str, metric: str, year: int, period: str) -> None:
+    """Go to 数据来源 for one cell; the cell travels in the URL, so Back returns here and the view can be shared."""
+    st.switch_page("app_pages/sources.py",
+                   query_params={**_keep_filters(), **links.sources_params(region, metric, year, period)})
+
+
+def open_region(town: str, metric: str | None = None) -> None:
+    """Drill down: 地区详情 of one town (with the trend of the metric that was clicked)."""
+    st.switch_page("app_pages/region.py", query_params={**_keep_filters(), **links.region_params(town, metric)})
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _archived(sha256: str, archive: str) -> bytes | None:
+    try:
+        return read_archived(sha256, archive)
+    except ArchiveError:
+        return None
+
+
+def original_file(sha256: str | None, name: str | None, key: str) -> None:
+    """A button that downloads the uploaded file exactly as it was archived (or says it is missing)."""
+    if not sha256:
+        return
+    data = _archived(sha256, str(db.archive_path()))
+    if data is None:
+        st.caption("原始文件不在归档目录中，无法下载。")
+        return
+    st.download_button("下载原始文件", data, file_name=name or sha256[:12], key=key, icon=":material/download:")
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _tally_row(sha256: str, archive: str, name: str, cell: str) -> str | None:
+    data = _archived(sha256, archive)
+    return provenance.tally_row(data, name, cell) if data is not None else None
+
+
+def tally_row(sha256: str | None, name: str | None, cell: str) -> None:
+    """The sheet row a tally figure came from, under its header rows, the figure's cell marked."""
+    table = _tally_row(sha256, str(db.archive_path()), name or "", cell) if sha256 else None
+    if table:
+        st.markdown(table, unsafe_allow_html=True)  # provenance escapes every cell text
 
 def one_region(f: Filters) -> str | None:
     """The single region a trend is about, if the filter picks exactly one."""
@@ -62,18 +126,45 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
     return total
 
 
-def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
-    """KPI cards: latest value, 同比 change, a small FY trend line."""
+def kpi_cards(items: Sequence[Kpi], columns: int = 3, regions: pd.DataFrame | None = None) -> None:
+    """KPI cards: latest value, 同比 change, a small FY trend line.
+
+    `regions`: per-region trends (summary.per_region's input) when several regions are chosen. A rate
+    cannot be added up across regions, so its card shows the lowest～highest region and lists every
+    region's value in its help; a card without a figure says why it shows "—".
+    """
     cols = st.columns(columns)
     for i, k in enumerate(items):
         with cols[i % columns]:
+            spread = (summary.per_region(regions, k.metric, k.year or _last_year(regions, k), k.period)
+                      if regions is not None else None)
             label = k.name_zh + (f"（{k.year}年{PERIOD_ZH[k.period] if k.period == PERIOD_H1 else ''}）"
                                  if k.year else "")
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
-            st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
-                      border=True, chart_data=hist if len(hist) > 1 else None,
-                      help=("含约数；" if k.approx else "") + ("仅为已上报下级的合计，不完整；" if k.partial else "")
-                      + ("来源不一致，请到数据来源页核对。" if k.conflict else "") or None)
+            notes = ("含约数；" if k.approx else "") + ("仅为已上报下级的合计，不完整；" if k.partial else "") \
+                + ("来源不一致，请到数据来源页核对。" if k.conflict else "")
+            text = k.text
+            if k.value is None and spread is not None and len(spread):
+                year = _last_year(regions, k)
+                label = f"{k.name_zh}（{year}年，{len(spread)}个地区）"
+                text = summary.spread_text(spread, k.unit)
+                notes = ("比率不能跨地区相加，这里是各地区的最低～最高值。" if k.unit == "%" else "") + "各地区：" + \
+                    "；".join(f"{r.region} {r.text}" for r in spread.itertuples())
+                hist = []
+            elif k.value is None:
+                notes = "所选范围内没有这一指标的数据（空缺年份不按 0 计），所以显示“—”。"
+            elif spread is not None and len(spread) > 1:
+                notes += "各地区：" + "；".join(f"{r.region} {r.text}" for r in spread.itertuples())
+            st.metric(label, text, delta=k.delta, delta_description="同比" if k.delta else None,
+                      border=True, chart_data=hist if len(hist) > 1 else None, help=notes or None)
+
+
+def _last_year(regions: pd.DataFrame | None, k: Kpi) -> int | None:
+    """The last year any region has this metric (the card of a rate over several regions has no sum's year)."""
+    if regions is None:
+        return None
+    have = regions[(regions["metric"] == k.metric) & (regions["period"] == k.period) & regions["value"].notna()]
+    return int(have["year"].max()) if len(have) else None
 
 
 def scope_caption(f: Filters) -> None:
