@@ -14,16 +14,14 @@ RATES = ["union_coverage_rate", "membership_rate", "cc_coverage_rate"]
 st.title("覆盖率")
 f = filters.current()
 views.scope_caption(f)
-metric = st.radio("指标", RATES, format_func=links.metric_label, horizontal=True, key=links.COVERAGE_METRIC,
-                  bind="query-params")
+metric = views.url_widget(st.radio, "指标", RATES, links.COVERAGE_METRIC, fmt=links.metric_label, horizontal=True)
 name = load_catalog()[metric].name_zh
 grid = cache.get("by_region", [metric], f.region_ids, f.year_from, f.year_to, [f.periods[0]], top=views.TOP)
 years = [int(y) for y in sorted(grid.dropna(subset=["value"])["year"].unique())]
 if not years:
     st.info("所选范围内没有这一指标的数据。")
 else:
-    year = st.select_slider("年份", years, value=years[-1], key=links.COVERAGE_YEAR, bind="query-params",
-                            format_func=lambda y: f"{y}年") if len(years) > 1 else years[0]
+    year = views.year_choice(years, links.COVERAGE_YEAR)
     now = cache.get("by_region", [metric], f.region_ids, year, year, [f.periods[0]]).dropna(subset=["value"])
     target = targets.target_for(metric, int(year))
     if target is not None:

@@ -24,14 +24,12 @@ per = pd.concat([cache.get("trend", KPI, (rid,), f.year_from, f.year_to, f.perio
 
 have = (per if several else trend).dropna(subset=["value"])
 years = sorted({int(y) for y in have.loc[have["period"] == period, "year"]})
-year = st.select_slider("年份", years, value=years[-1], key=links.OVERVIEW_YEAR, bind="query-params",
-                        format_func=lambda y: f"{y}年") if len(years) > 1 else (years[0] if years else None)
+year = views.year_choice(years, links.OVERVIEW_YEAR)
 upto = trend[trend["year"] <= year] if year else trend
 views.kpi_cards(summary.kpis(upto, KPI, period), regions=per[per["year"] <= year] if several and year else per)
 
 st.subheader("趋势")
-metric = st.selectbox("指标", KPI, format_func=links.metric_label, key=links.OVERVIEW_METRIC, bind="query-params",
-                      placeholder="选择指标")
+metric = views.url_widget(st.selectbox, "指标", KPI, links.OVERVIEW_METRIC, fmt=links.metric_label)
 if several:  # one line per region: a summed line would hide which town moved
     views.show(charts.trend(per[per["metric"] == metric], series="region",
                             title=f"{links.metric_label(metric)}：各地区"))

@@ -13,9 +13,7 @@ st.title("地区详情")
 f = filters.current()
 regions = cache.get("regions")
 names = list(regions["name"])
-first = f.region_names[0] if f.region_names and f.region_names[0] in names else names[0]
-name = st.selectbox("地区", names, index=names.index(first), key=links.TOWN, bind="query-params",
-                    persist_state="session", placeholder="选择地区")
+name = views.url_widget(st.selectbox, "地区", names, links.TOWN, views.town_default(f, names))
 rid = int(regions.loc[regions["name"] == name, "id"].iloc[0])
 
 profile = cache.get("region_profile", rid, f.year_from, f.year_to)
@@ -31,9 +29,8 @@ else:
     table.columns = [f"{y}年" for y in table.columns]
     st.subheader(f"各项指标（{PERIOD_ZH[half]}）")
     st.table(table.fillna("—"))
-    codes = sorted(set(profile.dropna(subset=["value"])["metric"]))
-    metric = st.selectbox("趋势指标", codes, format_func=links.metric_label, key=links.TOWN_METRIC,
-                          bind="query-params", persist_state="session", placeholder="选择指标")
+    codes = views.town_metrics(rid, f)
+    metric = views.url_widget(st.selectbox, "趋势指标", codes, links.TOWN_METRIC, fmt=links.metric_label)
     views.show(charts.trend(profile[profile["metric"] == metric], title=f"{name}", region=name))
     last = part[part["metric"] == metric].dropna(subset=["value"])
     if len(last) and st.button("查看这个数字的来源", icon=":material/search:"):

@@ -1,7 +1,7 @@
 """数据来源: every source of one figure: the report sentence highlighted in its document, or the tally row.
 
-The four choices are bound to the URL (dashboard.links), so a chart click, a shared link and the browser's
-Back button all land on the same cell.
+The four choices are in the URL (dashboard.links), so a chart click, a shared link and the browser's Back
+button all land on the same cell.
 """
 
 import streamlit as st
@@ -19,21 +19,18 @@ regions = cache.get("regions")
 names = list(regions["name"])
 catalog = load_catalog()
 codes = list(catalog)
-lo, hi = cache.get("year_bounds") or (f.year_from, f.year_to)
-years = list(range(min(lo, f.year_from), max(hi, f.year_to) + 1))
+years = views.source_years(f)
 
 c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-region = c1.selectbox("地区", names, key=links.SRC_REGION, bind="query-params", placeholder="选择地区")
-metric = c2.selectbox("指标", codes, index=codes.index("members_total"), format_func=links.metric_label,
-                      key=links.SRC_METRIC, bind="query-params", placeholder="选择指标")
+with c1:
+    region = views.url_widget(st.selectbox, "地区", names, links.SRC_REGION)
+with c2:
+    metric = views.url_widget(st.selectbox, "指标", codes, links.SRC_METRIC, views.SOURCES_METRIC, links.metric_label)
 rid = int(regions.loc[regions["name"] == region, "id"].iloc[0])
-have = cache.get("region_profile", rid, lo, hi).dropna(subset=["value"])
-have = have[have["metric"] == metric]
-latest = int(have["year"].max()) if len(have) else years[-1]  # default: the region's latest year with this figure
-year = c3.selectbox("年份", years, index=years.index(latest) if latest in years else len(years) - 1,
-                    key=links.SRC_YEAR, bind="query-params", placeholder="选择年份")
-period = c4.selectbox("期别", list(PERIODS), format_func=links.period_label, key=links.SRC_PERIOD,
-                      bind="query-params", placeholder="选择期别")
+with c3:
+    year = views.url_widget(st.selectbox, "年份", years, links.SRC_YEAR, views.sources_year_default(rid, metric, years))
+with c4:
+    period = views.url_widget(st.selectbox, "期别", list(PERIODS), links.SRC_PERIOD, fmt=links.period_label)
 
 facts = cache.get("sources", rid, metric, year, period)
 counted = facts[(facts["status"] == "active") & (facts["batch_status"] == "loaded")]
@@ -54,10 +51,10 @@ for row in facts.itertuples():
         st.markdown(f"**{fmt.number(row.value, unit, row.approx)}** · {status} · 可信度 {row.confidence:.2f}"
                     f" · 批次 {row.batch_id} · 数据编号 {row.id}")
         if row.source_cell:
-            st.markdown(f"{KIND_ZH['tally']} **{views.md(row.file or '（文件未登记）')}**，单元格 `{row.source_cell}`")
+            st.markdown(f"{KIND_ZH['tally']} **{row.file or '（文件未登记）'}**，单元格 `{row.source_cell}`")
             views.tally_row(row.source_file, row.file, row.source_cell)
         else:
-            st.markdown(f"{KIND_ZH['report']} **{views.md(row.doc_title or row.file or '（文件未登记）')}**")
+            st.markdown(f"{KIND_ZH['report']} **{row.doc_title or row.file or '（文件未登记）'}**")
             excerpt = highlight(row.text, row.start_offset, row.end_offset, row.evidence)
             if excerpt:
                 st.markdown(f"<div style='line-height:1.9;font-size:1.05rem'>{excerpt}</div>", unsafe_allow_html=True)

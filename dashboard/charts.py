@@ -221,7 +221,7 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
         text = fmt.number(v, "%", a)
         if target is not None and pd.notna(v):
             d = v - target
-            text += f"（{'+' if d >= 0 else '−'}{fmt.number(abs(d), '', None)}）"
+            text += f"（{'+' if d >= 0 else '−'}{fmt.number(round(abs(d), 1), '%')[:-1]}）"
         labels.append(text if pd.notna(v) else "")
     fig = go.Figure()
     if target is not None:  # the gap: a segment from the target to each town, coloured by its side
@@ -264,11 +264,21 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     text = grid.map(lambda v: fmt.number(v, unit, with_unit=False) if pd.notna(v) else "")
     metric = df["metric"].iloc[0] if "metric" in df else ""
     period = df["period"].iloc[0] if "period" in df else ""
-    cells = [[[region, metric, y, period] for y in years] for region in grid.index]  # a click opens the town
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(y) for y in years], y=grid.index, text=text.values, texttemplate="%{text}",
-        colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2, customdata=cells,
-        colorbar={"title": {"text": unit}}, hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
+        colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2, hoverinfo="skip",
+        colorbar={"title": {"text": unit}},
+    ))
+    # A heat map's cells cannot be selected in plotly, so each cell also gets an invisible square point:
+    # hovering it shows the figure, clicking it opens the town (customdata [region, metric, year, period]).
+    cells = [(region, y, v) for region in grid.index for y, v in zip(years, grid.loc[region], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=[str(y) for _, y, _ in cells], y=[r for r, _, _ in cells], mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 26, "color": "rgba(0,0,0,0)"},
+        customdata=[[r, metric, y, period] for r, y, _ in cells],
+        text=[f"{fmt.number(v, unit)}" if pd.notna(v) else "无数据" for _, _, v in cells],
+        hovertemplate="%{y} %{x}年：%{text}（点击查看该地区）<extra></extra>",
+        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}},
     ))
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(type="category")  # "2019", not "2,019"

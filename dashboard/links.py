@@ -1,10 +1,9 @@
 """The URL of a view: which query parameter holds which choice, and how a value is written.
 
-Page widgets are bound to the URL (`bind="query-params"`, the parameter name is the widget's key), so a
-shared link or the browser's Back button brings the same view back. Streamlit writes a bound widget's
-value as the option's label, so a link reads `sources?src_region=白沙镇&src_metric=会员总数&src_year=2024
-&src_period=全年`; these functions build the same text for links made elsewhere (a chart click, the
-writing pages). No streamlit here.
+A page's choices are in the URL (dashboard.views.url_widget; the parameter name is the widget's key), so a
+shared link or the browser's Back button brings the same view back. A value is written as the option's
+label, so a link reads `sources?src_region=白沙镇&src_metric=会员总数&src_year=2024&src_period=全年`; these
+functions build the same text for links made elsewhere (a chart click, the writing pages). No streamlit.
 """
 
 from __future__ import annotations

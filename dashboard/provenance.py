@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 import pandas as pd
 
@@ -71,11 +72,15 @@ def tally_row(data: bytes, name: str, ref: str, around: int = COLS_AROUND) -> st
     fill = filled(grid)
     labels = [x.index for x in table.columns if x.role == "region"] if table else []
     cols = sorted({*labels[:1], *range(max(0, c - around), min(grid.width, c + around + 1))} or {c})
+    skip = {j for j, k in pairwise(cols) if k > j + 1}  # a '…' column after j
     out = ["<table class='tally-row' style='border-collapse:collapse;font-size:.95rem'>",
-           "<tr><th></th>" + "".join(f"<th style='{_TH}'>{col_letter(j)}</th>" for j in cols) + "</tr>"]
+           "<tr><th></th>" + "".join(f"<th style='{_TH}'>{col_letter(j)}</th>" + (f"<th style='{_TH}'>…</th>"
+                                     if j in skip else "") for j in cols) + "</tr>"]
     for i in [*head, r]:
         cells = []
-        for j in cols:
+        for n, j in enumerate(cols):
+            if n and cols[n - 1] in skip:
+                cells.append(f"<td style='{_TD};color:#999'>…</td>")
             v = fill[i][j] if j < len(fill[i]) else None
             text = html.escape("" if v is None else _plain(v))
             style = _TD + (";background:#fff3b0;font-weight:700;outline:2px solid #D55E00" if (i, j) == (r, c)

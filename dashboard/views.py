@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -62,21 +62,96 @@ def show(fig: go.Figure, key: str | None = None, click: Click = "sources") -> No
         open_sources(*cell)
 
 
-def _keep_filters() -> dict[str, str]:
-    """The sidebar's URL parameters, carried to the page switched to (so Back finds one history entry)."""
-    qp = st.query_params
-    return {k: qp[k] for k in filters.URL_KEYS if qp.get(k)}
+def _switch(page: str, params: dict[str, str]) -> None:
+    """Open a page on a view, so that Back returns to this one.
+
+    st.switch_page(query_params=…) makes two history entries: first this page's path with the new
+    parameters, then the new page. Back stops at the first, so it carries this page's own parameters too
+    (the view's widgets follow the URL, see `url_widget`) and shows this same view; the other page's
+    parameters in it are ignored here, and this page's are ignored there.
+    """
+    here = {k: st.query_params[k] for k in st.query_params if k not in params}
+    st.switch_page(page, query_params={**here, **params})
 
 
 def open_sources(region: str, metric: str, year: int, period: str) -> None:
     """Go to 数据来源 for one cell; the cell travels in the URL, so Back returns here and the view can be shared."""
-    st.switch_page("app_pages/sources.py",
-                   query_params={**_keep_filters(), **links.sources_params(region, metric, year, period)})
+    _switch("app_pages/sources.py", links.sources_params(region, metric, year, period))
 
 
 def open_region(town: str, metric: str | None = None) -> None:
     """Drill down: 地区详情 of one town (with the trend of the metric that was clicked)."""
-    st.switch_page("app_pages/region.py", query_params={**_keep_filters(), **links.region_params(town, metric)})
+    _switch("app_pages/region.py", links.region_params(town, metric))
+
+
+# ---- page choices in the URL
+
+URL_WROTE = "_url_wrote"  # parameter → the text this session last wrote to the URL
+URL_KEPT = "_url_kept"  # parameter → the value last chosen (a widget's own state is dropped on a page switch)
+
+
+def url_widget(widget: Callable[..., Any], label: str, options: Sequence[Any], key: str, default: Any = None,
+               fmt: Callable[[Any], str] = str, **kwargs: Any) -> Any:
+    """A choice widget whose value is in the URL under `key`, written as the option's label (what it shows).
+
+    The URL sets the widget when it says something this session did not write (a shared link, Back or
+    Forward, a chart click); otherwise the widget keeps the value last chosen, also after a visit to
+    another page; `default` (else the first option) before anything was chosen. The value is then written
+    back, defaults too, so every link is complete. A value that is not one of the options is ignored
+    with a note. Why not `bind="query-params"`: a page whose parameters are bound cannot hand them to
+    st.switch_page, so Back after a chart click would land on the defaults.
+    """
+    options = list(options)
+    if widget in (st.selectbox, st.multiselect):  # else its empty input says "Choose an option"
+        kwargs.setdefault("placeholder", f"请选择{label}")
+    wrote = st.session_state.setdefault(URL_WROTE, {})
+    kept = st.session_state.setdefault(URL_KEPT, {})
+    by_text = {fmt(o): o for o in options}
+    raw = st.query_params.get(key)
+    if raw is not None and raw != wrote.get(key):
+        if raw in by_text:
+            st.session_state[key] = by_text[raw]
+        else:
+            st.caption(f"网址中的“{raw[:40]}”不是可选的{label}，已改用默认值。")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = kept[key] if kept.get(key) in options else (
+            default if default in options else options[0])
+    value = widget(label, options, key=key, format_func=fmt, **kwargs)
+    kept[key] = value
+    wrote[key] = fmt(value)
+    if st.query_params.get(key) != wrote[key]:
+        st.query_params[key] = wrote[key]
+    return value
+
+
+# ---- the defaults of 数据来源 and 地区详情
+
+SOURCES_METRIC = "members_total"
+
+
+def source_years(f: Filters) -> list[int]:
+    """The years 数据来源 offers: every year with data, and the sidebar's range."""
+    lo, hi = cache.get("year_bounds") or (f.year_from, f.year_to)
+    return list(range(min(lo, f.year_from), max(hi, f.year_to) + 1))
+
+
+def sources_year_default(region_id: int, metric: str, years: Sequence[int]) -> int:
+    """数据来源's year before anyone picks one: the region's latest year with this figure, else the last year."""
+    have = cache.get("region_profile", region_id, min(years), max(years)).dropna(subset=["value"])
+    have = have[have["metric"] == metric]
+    latest = int(have["year"].max()) if len(have) else int(years[-1])
+    return latest if latest in years else int(years[-1])
+
+
+def town_default(f: Filters, names: Sequence[str]) -> str:
+    """地区详情's town before anyone picks one: the sidebar's first region, else the top region."""
+    return f.region_names[0] if f.region_names and f.region_names[0] in names else names[0]
+
+
+def town_metrics(region_id: int, f: Filters) -> list[str]:
+    """The metrics 地区详情 offers for its trend: those the town has figures for."""
+    profile = cache.get("region_profile", region_id, f.year_from, f.year_to)
+    return sorted(set(profile.dropna(subset=["value"])["metric"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
@@ -109,6 +184,15 @@ def tally_row(sha256: str | None, name: str | None, cell: str) -> None:
     table = _tally_row(sha256, str(db.archive_path()), name or "", cell) if sha256 else None
     if table:
         st.markdown(table, unsafe_allow_html=True)  # provenance escapes every cell text
+
+def year_choice(years: Sequence[int], key: str, label: str = "年份") -> int | None:
+    """One year among those with data, as a row of buttons (every year visible, unlike a slider), in the URL
+    under `key`; the latest year by default. None when there is no year."""
+    years = [int(y) for y in years]
+    if len(years) < 2:
+        return years[0] if years else None
+    return url_widget(st.segmented_control, label, years, key, years[-1], fmt=lambda y: f"{y}年", required=True)
+
 
 def one_region(f: Filters) -> str | None:
     """The single region a trend is about, if the filter picks exactly one."""
