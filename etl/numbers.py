@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.prefilter import Prefiltered
-
 LEXICON = Path(__file__).parent / "lexicon"
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -111,12 +109,12 @@ _GROUPS = ("pre", "body", "red", "infix", "mult", "suffix", "unit", "tail")
 
 
 @cache
-def _quantity_scanner() -> Prefiltered:
-    """The quantity pattern tried only where a quantity can start (a digit, a numeral, 近/约…)."""
+def _quantity_scanner() -> re.Pattern[str]:
+    """The quantity pattern, checked once for the group layout find_quantities unpacks."""
     pattern = quantity_pattern()
     if tuple(pattern.groupindex) != _GROUPS or pattern.groups != len(_GROUPS):
         raise RuntimeError("units.toml: a pattern adds a capturing group; use (?:…)")  # m.groups() is unpacked
-    return Prefiltered(pattern, scan_first=True)
+    return pattern
 
 
 def parse_cn_integer(s: str) -> int:

@@ -9,7 +9,6 @@ feature and as the evidence span when both agree.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,6 @@ from etl.features import FamilyIndex, candidate_features, hash_features
 from etl.passes import document_passes
 from etl.rules import RuleHit, _family, metric_for_label, rule_hits, vetoed
 
-_DROP = tuple(x for x in os.environ.get("FEATURE_DROP", "").split(",") if x)
 EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
 
 
@@ -55,8 +53,6 @@ def read_segment(text: str, start: int, end: int, doc_period: str | None) -> Seg
             read = tuple(h.metric for h in hits.get(c.q.start, ()))
             kept_m = tuple(m for m in read if (c.q.start, m) in kept)
         names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
-        if _DROP:
-            names = [n for n in names if not n.startswith(_DROP) and not any(f"|{d}" in n for d in _DROP)]
         rows.append(hash_features(list(dict.fromkeys(names))))
         prev = c if c.table_label is None else prev
     return SegmentReading(cands, rows, hits)

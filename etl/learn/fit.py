@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -45,7 +45,6 @@ class FitConfig:
     beta: float = 1.0  # the model-alone threshold maximises F-beta on inner predictions
     emit_with_rules: float = 0.0  # the cue rules are high-precision: their readings are never vetoed
     body_C: float = 3.0  # inverse regularisation strength of the reporting-body ranker
-    extra: dict = field(default_factory=dict)
 
 
 def classes() -> tuple[str, ...]:
