@@ -97,16 +97,17 @@ def url_widget(widget: Callable[..., Any], label: str, options: Sequence[Any], k
     The URL sets the widget when it says something this session did not write (a shared link, Back or
     Forward, a chart click); otherwise the widget keeps the value last chosen, also after a visit to
     another page; `default` (else the first option) before anything was chosen. The value is then written
-    back, defaults too, so every link is complete. A value that is not one of the options is ignored
-    with a note. Why not `bind="query-params"`: a page whose parameters are bound cannot hand them to
-    st.switch_page, so Back after a chart click would land on the defaults.
+    back, defaults too, so every link is complete. A link may also hold the option itself (a metric's
+    code, as links did before); a value that is neither is ignored with a note. Why not
+    `bind="query-params"`: a page whose parameters are bound cannot hand them to st.switch_page, so Back
+    after a chart click would land on the defaults.
     """
     options = list(options)
     if widget in (st.selectbox, st.multiselect):  # else its empty input says "Choose an option"
         kwargs.setdefault("placeholder", f"请选择{label}")
     wrote = st.session_state.setdefault(URL_WROTE, {})
     kept = st.session_state.setdefault(URL_KEPT, {})
-    by_text = {fmt(o): o for o in options}
+    by_text = {**{str(o): o for o in options}, **{fmt(o): o for o in options}}  # older links held the code
     raw = st.query_params.get(key)
     if raw is not None and raw != wrote.get(key):
         if raw in by_text:

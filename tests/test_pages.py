@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, fmt
+from dashboard import db, fmt, links
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -196,3 +196,14 @@ def test_review_page_needs_a_reviewer_name(writable_db):
     next(b for b in at.button if b.label == "确认无误").click().run()
     assert at.error and "审核人" in at.error[0].value
     assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", None)]
+
+
+def test_page_choices_come_from_the_link_and_go_back_into_it(app_db):
+    rate = "membership_rate"
+    for given in (links.metric_label(rate), rate):  # the label, as written now, or the code of older links
+        at = run(None, cov_metric=given, cov_year="2022年")
+        at.switch_page("app_pages/coverage.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.radio(key=links.COVERAGE_METRIC).value == rate
+        assert at.query_params[links.COVERAGE_METRIC] == links.metric_label(rate)
+        assert at.query_params[links.COVERAGE_YEAR] == "2022年"
