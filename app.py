@@ -1,20 +1,24 @@
 """工会统计看板: the router. Shared filters in the sidebar, then the chosen page.
 
 Icons are Material names (bundled with streamlit): emoji need a colour-emoji font the
-projector PCs and the test browser may not have.
+projector PCs and the test browser may not have. The favicon is a local file: a Material favicon is
+fetched from an outside font host, which fails offline.
 
 Pages are listed here: add a line to add a page. Their scripts live in app_pages/, not pages/:
 Streamlit would auto-discover a pages/ folder and route a fresh server's first request by it,
 around this router (the docs suggest another name for exactly this).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import db, filters, views
+from dashboard import db, filters, views, zh
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
-st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="工会统计看板", page_icon=Path(__file__).parent / "dashboard" / "favicon.png",
+                   layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
@@ -30,12 +34,12 @@ PAGES = [
     st.Page("app_pages/upload.py", title="数据上传", icon=":material/upload_file:"),
     st.Page("app_pages/upload_report.py", title="上传报告", icon=":material/description:"),
     st.Page("app_pages/history.py", title="导入记录", icon=":material/history:"),
-    # Last, so the first ten (what the sidebar shows before "View more") stay as they were.
     st.Page("app_pages/check_draft.py", title="核对稿件", icon=":material/spellcheck:"),
     st.Page("app_pages/draft_paragraphs.py", title="起草数字段落", icon=":material/edit_note:"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed: no English "View N more" hiding the staff pages
+zh.apply()
 st.session_state[views.CHART_SEQ] = {}
 try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
