@@ -1,7 +1,8 @@
 """工会统计看板: the router. Shared filters in the sidebar, then the chosen page.
 
 Icons are Material names (bundled with streamlit): emoji need a colour-emoji font the
-projector PCs and the test browser may not have.
+projector PCs and the test browser may not have. The favicon is a local file: a Material favicon is
+fetched from an outside font host, which fails offline.
 
 Pages are listed here with the action each needs (etl/lexicon/roles.toml): add a line to add a page.
 A page a person may not use is left out of their navigation, and its URL shows a Chinese refusal
@@ -11,13 +12,16 @@ Page scripts live in app_pages/, not pages/: Streamlit would auto-discover a pag
 route a fresh server's first request by it, around this router (the docs suggest another name).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import auth, db, filters, views
+from dashboard import auth, db, filters, views, zh
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
-st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="工会统计看板", page_icon=Path(__file__).parent / "dashboard" / "favicon.png",
+                   layout="wide")
 
 # script, title, icon, the action it needs (etl/lexicon/roles.toml; None: everyone, signed in or not)
 PAGES = [
@@ -34,7 +38,6 @@ PAGES = [
     ("app_pages/upload.py", "数据上传", ":material/upload_file:", "upload"),
     ("app_pages/upload_report.py", "上传报告", ":material/description:", "upload"),
     ("app_pages/history.py", "导入记录", ":material/history:", "history"),
-    # Last, so the first ten (what the sidebar shows before "View more") stay as they were.
     ("app_pages/check_draft.py", "核对稿件", ":material/spellcheck:", "view"),
     ("app_pages/draft_paragraphs.py", "起草数字段落", ":material/edit_note:", "view"),
     ("app_pages/users.py", "账号管理", ":material/manage_accounts:", "accounts"),
@@ -54,7 +57,8 @@ try:
                            else "hidden")
              for path, title, icon, action in PAGES}
     need = {page.url_path: action for (_, _, _, action), page in zip(PAGES, pages.values(), strict=True)}
-    page = st.navigation(list(pages.values()))
+    page = st.navigation(list(pages.values()), expanded=True)  # no English "View N more" hiding pages
+    zh.apply()
     auth.sidebar(account)
     if need[page.url_path] is None or auth.gate(account, need[page.url_path]):
         filters.sidebar()

@@ -228,7 +228,7 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
         """
         SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence,
                f.needs_review, f.flags,
-               f.evidence, f.start_offset, f.end_offset, f.source_cell, f.doc_id, f.batch_id,
+               f.evidence, f.start_offset, f.end_offset, f.source_cell, f.source_file, f.doc_id, f.batch_id,
                b.status AS batch_status, b.created_at, fl.name AS file, fl.kind AS file_kind, fl.text,
                d.title AS doc_title
         FROM facts f

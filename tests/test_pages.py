@@ -10,7 +10,7 @@ import people
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, fmt
+from dashboard import db, fmt, links
 from etl.settings import load as load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +108,7 @@ def test_half_year_from_the_url(app_db):
 def test_coverage_ranking_matches_duckdb(app_db):
     at = run("coverage")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    bars = spec["data"][0]
+    dots = next(t for t in spec["data"] if "customdata" in t)  # a rate ranking: one dot per town (+ gap lines)
     year = max(r[0] for r in q(app_db, "SELECT DISTINCT year FROM facts WHERE metric = 'union_coverage_rate' "
                                        "AND period = 'FY' AND region_id IS NOT NULL"))
     direct = {name: (v, a) for name, v, a in q(app_db, """
@@ -116,10 +116,10 @@ def test_coverage_ranking_matches_duckdb(app_db):
         FROM facts f JOIN regions r ON r.id = f.region_id
         WHERE metric = 'union_coverage_rate' AND period = 'FY' AND year = ? AND r.parent_id IS NOT NULL
           AND status = 'active' AND len(flags) = 0 GROUP BY r.name""", [year])}
-    shown = dict(zip(bars["y"], bars["text"], strict=True))
+    shown = dict(zip(dots["y"], dots["text"], strict=True))
     assert set(shown) == set(direct)
-    for town, (value, approx) in direct.items():
-        assert shown[town] == fmt.number(value, "%", approx)
+    for town, (value, approx) in direct.items():  # the value, then its gap to the target if there is one
+        assert shown[town].split("（")[0] == fmt.number(value, "%", approx)
 
 
 def test_sources_page_highlights_the_sentence(app_db):
@@ -212,3 +212,14 @@ def test_a_viewer_is_refused_on_the_review_page(writable_db):
     assert [t.value for t in at.title] == ["无权访问"]
     assert "“查看”不能审核" in at.error[0].value
     assert [b.label for b in at.button] == ["退出登录"]  # no accept, correct or reject
+
+
+def test_page_choices_come_from_the_link_and_go_back_into_it(app_db):
+    rate = "membership_rate"
+    for given in (links.metric_label(rate), rate):  # the label, as written now, or the code of older links
+        at = run(None, cov_metric=given, cov_year="2022年")
+        at.switch_page("app_pages/coverage.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.radio(key=links.COVERAGE_METRIC).value == rate
+        assert at.query_params[links.COVERAGE_METRIC] == links.metric_label(rate)
+        assert at.query_params[links.COVERAGE_YEAR] == "2022年"
