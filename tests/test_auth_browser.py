@@ -158,7 +158,7 @@ def test_a_town_clerk_sees_a_row_for_another_town_refused(office, page, tmp_path
     confirm = page.get_by_role("button", name="确认导入")
     expect(confirm).to_be_disabled()
     shot(page, "clerk_row_refused")
-    page.get_by_text("只导入没有错误的行", exact=False).click()
+    page.get_by_role("checkbox", name=re.compile("^只导入没有错误的行")).click(force=True)
     expect(confirm).to_be_enabled()
     confirm.click()
     expect(page.get_by_text(re.compile(r"已导入批次 \d+"))).to_be_visible(timeout=30_000)
