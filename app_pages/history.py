@@ -19,7 +19,7 @@ if msg:
 try:
     status = database_status(DB)
 except FileNotFoundError:
-    st.info("还没有数据库：请先在“数据上传”页上传统计表，或运行 python -m etl ingest。")
+    st.info("还没有数据库：请先在“数据上传”页上传统计表，或在“上传报告”页上传工作报告。")
     st.stop()
 
 st.caption(f"有效数据 {status['facts']} 条，文档 {status['documents']} 篇，共 {len(status['batches'])} 个导入批次。")

@@ -88,7 +88,7 @@ class LoadSummary:
         }
 
     def to_text(self, warnings: bool = False) -> str:
-        """The Chinese summary the CLI prints (and the upload page can show)."""
+        """The Chinese summary the CLI prints (its hints name CLI options; the pages say it their own way)."""
         out: list[str] = []
         if self.batch_id is None:
             out.append("没有新数据写入数据库（未创建批次）。")
