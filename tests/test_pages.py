@@ -223,3 +223,18 @@ def test_page_choices_come_from_the_link_and_go_back_into_it(app_db):
         assert at.radio(key=links.COVERAGE_METRIC).value == rate
         assert at.query_params[links.COVERAGE_METRIC] == links.metric_label(rate)
         assert at.query_params[links.COVERAGE_YEAR] == "2022年"
+
+
+def test_several_towns_rate_card_shows_each_town_and_the_trend_one_line_each(app_db):
+    towns = ["白沙镇", "青石镇", "云溪乡"]
+    at = run(None, region=",".join(towns), ov_metric=links.metric_label("membership_rate"))
+    assert not at.exception, [e.message for e in at.exception]
+    card = next(m for m in at.metric if m.label.startswith("入会率"))
+    latest = {t: latest_fy(app_db, t, "membership_rate") for t in towns}
+    year = max(y for y, _ in latest.values())
+    values = [v for y, v in latest.values() if y == year]
+    assert card.label == f"入会率（{year}年，{len(values)}个地区）"  # a rate is not summed over towns
+    assert card.value == f"{fmt.number(min(values), '%')}～{fmt.number(max(values), '%')}"
+    assert all(t in card.proto.help for t in towns)  # its help lists every town's own value
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert {t["name"] for t in spec["data"] if t.get("name")} >= set(towns)  # one line per town
