@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, db, queries
+from dashboard import auth, cache, db, queries
 from etl import directory
 
 DB = db.db_path()
@@ -88,6 +88,9 @@ def directory_view(fed: directory.Federation) -> None:
     with db.reader() as con:
         data = directory.write_csv(directory.rows(con))
     st.download_button("导出地区名录 CSV", data, f"{fed.name}地区名录.csv", mime="text/csv", key="directory_export")
+    if not auth.me().may("directory"):
+        st.caption("修改地区名录需要管理角色。")
+        return
 
     st.subheader("导入修改后的名录")
     st.caption("在导出的 CSV 中修改或新增行（更名、合并：在旧名称一行填终止年份和“更名或并入为”，"

@@ -6,7 +6,7 @@ The rule (who is due, when) is etl/reporting.py's; the grid is dashboard.queries
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, db, filters, summary
+from dashboard import auth, cache, db, filters, summary
 from etl import reporting
 from etl.vocab import PERIOD_ZH, PERIODS
 
@@ -56,6 +56,10 @@ st.dataframe(pd.DataFrame({
 
 st.subheader("标记为不适用")
 st.caption("某单位本期确实没有这项数字（如该镇没有这类企业）时标记，它就不再算作未报，合计也不再等它。可随时撤回。")
+account = auth.me()
+if not account.may("review"):
+    st.caption("标记和撤回“不适用”需要审核或管理角色。")
+    st.stop()
 with st.form("rep_exempt"):
     who = st.selectbox("单位", list(dict.fromkeys(table["region"])), key="rep_ex_region")
     names = dict(zip(table["name_zh"], table["metric"], strict=False))
@@ -64,7 +68,8 @@ with st.form("rep_exempt"):
     if st.form_submit_button("标记为不适用"):
         rid = int(table.loc[table["region"] == who, "region_id"].iloc[0])
         for code in [names[w] for w in what] or [None]:
-            reporting.mark_not_applicable(db.db_path(), rid, year, metric=code, period=period, reason=reason)
+            reporting.mark_not_applicable(db.db_path(), rid, year, metric=code, period=period, reason=reason,
+                                          user=account.name)
         db.forget()
         cache.clear()
         st.rerun()
@@ -75,7 +80,7 @@ for r in marks.itertuples():
     what = "全部指标" if pd.isna(r.exempt_metric) else r.name_zh
     c1.write(f"{r.region}：{what} 不适用（{r.reason or '未注明原因'}）")
     if c2.button("撤回", key=f"rep_revoke_{int(r.exemption_id)}"):
-        reporting.revoke(db.db_path(), int(r.exemption_id))
+        reporting.revoke(db.db_path(), int(r.exemption_id), user=account.name)
         db.forget()
         cache.clear()
         st.rerun()

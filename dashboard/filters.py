@@ -85,7 +85,8 @@ def sidebar() -> Filters:
     with st.sidebar:
         st.markdown("**筛选**")
         st.multiselect("地区", names, key="flt_regions", format_func=labels.get,
-                       placeholder="全区（默认）", help="不选即看全区；选上级地区时不必再选其下属镇街。")
+                       placeholder="全区（默认）", select_all=False,
+                       help="不选即看全区；选上级地区时不必再选其下属镇街。")
         if lo < hi:
             st.slider("年份", min_value=lo, max_value=hi, key="flt_years", format="%d年")
         else:

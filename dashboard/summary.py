@@ -138,3 +138,21 @@ def reporting_summary(table: pd.DataFrame) -> dict[str, list[str]]:
         if (g["status"] == LATE).any():
             out["late"].append(region)
     return out
+
+
+def per_region(trends: pd.DataFrame, metric: str, year: int | None, period: str = "FY") -> pd.DataFrame:
+    """Each region's own value of one metric in one year (rates cannot be added across regions, so a card
+    for several regions shows these instead of a sum): columns region, value, approx, text; sorted high to low."""
+    g = trends[(trends["metric"] == metric) & (trends["period"] == period) & (trends["year"] == year)]
+    g = g[g["value"].notna()].sort_values(["value", "region"], ascending=[False, True])
+    return g.assign(text=[fmt.number(v, u, a if isinstance(a, str) else None)
+                          for v, u, a in zip(g["value"], g["unit"], g["approx"], strict=True)]
+                    )[["region", "value", "approx", "text"]].reset_index(drop=True)
+
+
+def spread_text(rows: pd.DataFrame, unit: str) -> str:
+    """'95.3%～97.6%' (lowest to highest) for a card; one value alone stays one value; '—' for none."""
+    if rows.empty:
+        return "—"
+    lo, hi = rows["value"].min(), rows["value"].max()
+    return fmt.number(lo, unit) if lo == hi else f"{fmt.number(lo, unit)}～{fmt.number(hi, unit)}"

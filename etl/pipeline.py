@@ -17,6 +17,7 @@ from pathlib import Path
 
 from etl import db
 from etl.archive import ArchiveError, archive_bytes, sha256_of
+from etl.audit import Actor
 from etl.batches import FileOutcome, LoadSummary
 from etl.errors import UnionError
 from etl.load import load_files
@@ -118,7 +119,7 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
 
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
-                 user: str | None = None, note: str | None = None, wait: float | None = None,
+                 user: str | Actor | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
                  confirmed_by: str | None = None, region_choices: Mapping[str, Choice] | None = None,
                  new_regions_under: str | None = None, received_on: dt.date | None = None) -> IngestSummary:

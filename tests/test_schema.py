@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from etl import schema
+from etl.accounts import Account
 from etl.db import connect
 from etl.errors import SchemaError
 from etl.model import facts_table_columns
@@ -32,7 +33,7 @@ def release1(tmp_path: Path) -> Path:
     return path
 
 
-# Columns of the first release no release ever wrote (every row NULL), dropped by migration 4.
+# Columns of the first release no release ever wrote (every row NULL), dropped by migration 5 (the directory).
 DROPPED = {"regions": ("valid_from", "valid_to")}
 
 
@@ -84,7 +85,7 @@ def test_first_release_database_is_upgraded_and_keeps_every_row(tmp_path: Path) 
     path = release1(tmp_path)
     before = dump(path)
     assert len(before["facts"]) == 159 and before["undone_files"] and before["tally_mappings"]
-    with duckdb.connect(str(path), read_only=True) as con:  # what migration 4 drops was never written
+    with duckdb.connect(str(path), read_only=True) as con:  # what migration 5 drops was never written
         assert con.execute("SELECT count(*) FROM regions WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL"
                            ).fetchone()[0] == 0
     with connect(path) as con:
@@ -125,7 +126,7 @@ def test_upgraded_database_takes_new_loads_and_corrections(tmp_path: Path) -> No
     with connect(path, read_only=True) as con:
         (fact_id,) = con.execute("SELECT min(id) FROM facts WHERE batch_id = 6").fetchone()
         assert fact_id > 159  # the id sequence carried on
-    new_id = actions.correct(fact_id, "王五", value=1.0, path=path)
+    new_id = actions.correct(fact_id, Account(1, "王五", "admin"), value=1.0, path=path)
     assert new_id > fact_id
     assert not queries.regions(path=path).empty
 

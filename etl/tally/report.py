@@ -3,6 +3,8 @@
 Staff fix mistakes fastest in the file they made, so the report is the
 ORIGINAL workbook with each problem cell filled (red: error, yellow: warning)
 and carrying a comment that says why, plus a 问题清单 sheet listing them all.
+A problem with a sheet's name (a town's sheet named with a typo) colours that
+sheet's tab instead: no cell of the sheet holds the name.
 .xls and .csv inputs, which openpyxl cannot edit, are copied cell by cell into
 a new workbook first.
 """
@@ -13,6 +15,7 @@ import io
 import re
 
 from etl.model import Problem
+from etl.tally.rules import named_sheet
 from etl.vocab import SEVERITY_ZH
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -42,10 +45,16 @@ def error_workbook(data: bytes, name: str, problems: list[Problem]) -> bytes:
 
     wb = _workbook(data, name)
     notes: dict[tuple[str, str], list[Problem]] = {}
+    tabs: dict[str, list[Problem]] = {}  # a sheet's name (a town's sheet named with a typo): its tab is coloured
     for p in problems:
         m = _WHERE.match(p.where or "")
-        if m and m["sheet"] in wb.sheetnames:
+        named = named_sheet(p.where)
+        if named in wb.sheetnames:
+            tabs.setdefault(named, []).append(p)
+        elif m and m["sheet"] in wb.sheetnames:
             notes.setdefault((m["sheet"], m["cell"]), []).append(p)
+    for sheet, found in tabs.items():
+        wb[sheet].sheet_properties.tabColor = FILLS["error" if any(p.severity == "error" for p in found) else "warning"]
     for (sheet, cell), found in notes.items():
         c = wb[sheet][cell]
         worst = "error" if any(p.severity == "error" for p in found) else "warning"
