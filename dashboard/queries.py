@@ -106,8 +106,9 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
     Each selected region gives its own figure (a renamed or merged town: its predecessors' before it
     existed), or the sum of the children due to report to it when it reported none; the selection is
     then added up (rates only for a single region). `n_children` of `n_expected` units reported;
-    `complete` when all did (or the region reported itself), `partial` otherwise: a partial figure is
-    never compared with a complete one. `unit_word` names the units (镇街). Missing years are NaN rows
+    `complete` when all did (or the region reported itself) for every selected region, `partial`
+    otherwise (several regions chosen and one lacks the figure, too): a partial figure is never
+    compared with a complete one. `unit_word` names the units (镇街). Missing years are NaN rows
     so lines break instead of dropping to 0.
     """
     sql = f"""
@@ -129,7 +130,10 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
            CASE WHEN m.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
            CASE WHEN count(*) = 1 THEN any_value(p.approx) WHEN bool_or(p.approx IS NOT NULL) THEN 'about' END
                AS approx, bool_or(p.conflict) AS conflict,
-           bool_or(p.from_children) AS from_children, bool_and(p.n_children >= p.n_expected) AS complete,
+           bool_or(p.from_children) AS from_children,
+           -- complete: each selected region's figure is (own, or all its children due), and every one has one
+           bool_and(p.n_children >= p.n_expected) AND count(DISTINCT p.sel_id) = (SELECT count(*) FROM sel)
+               AS complete,
            count(*) AS n_regions, sum(p.n_children) AS n_children, sum(p.n_expected) AS n_expected,
            string_agg(p.via, '、') AS via
     FROM per_sel p JOIN metrics m ON m.code = p.metric
