@@ -8,7 +8,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.db import connect
-from etl.report_upload import commit_report, fact_rows, prepare_report
+from etl.report_upload import (
+    action_labels,
+    apply_rows,
+    body_options,
+    commit_report,
+    fact_rows,
+    prepare_report,
+    row_problems,
+    with_bodies,
+)
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 REPORT = ("白沙镇总工会2023年工作总结\n"
@@ -78,3 +87,82 @@ def test_page_explains_a_file_it_cannot_read(page: AppTest, tmp_db: Path) -> Non
     assert not page.exception
     assert page.error and "扫描.pdf" in page.error[0].value
     assert active_facts(tmp_db) == []
+
+
+NO_YEAR = ("白沙镇总工会工作总结\n今年以来，全镇共有基层工会组织312家，会员总数2.6万人。"
+           "走访慰问困难职工126户，发放慰问金15.2万元。\n")
+
+
+def loaded(db: Path) -> dict[str, tuple]:
+    with connect(db, read_only=True) as con:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT metric, value, year, period, region_raw, needs_review, reviewed_by, flags FROM facts "
+            "WHERE status = 'active'").fetchall()}
+
+
+def test_rows_dropped_corrected_and_confirmed_before_loading(tmp_db: Path, tmp_path: Path) -> None:
+    """Leave out one figure, correct a value and a metric, confirm one: corrected and confirmed ones load as
+    checked by the person, the others as read, the dropped one not at all; the batch note says so."""
+    archive = tmp_path / "archive"
+    plan = prepare_report(REPORT.encode("utf-8"), "r.txt", db_path=tmp_db, archive_dir=archive)
+    rows = fact_rows(plan)
+    acts = action_labels()
+    by = {r["指标"]: r for r in rows}
+    by["工会组织总数"]["数值"] = 321
+    by["会员总数"]["指标"] = "职工总数"
+    by["帮扶慰问户数"]["处理"] = acts["drop"]
+    by["入会率"]["处理"] = acts["confirm"]
+    applied = apply_rows(plan, rows)
+    assert (applied.edited, applied.dropped, len(applied.checked)) == (2, 1, 3)
+    summary = commit_report(plan, db_path=tmp_db, archive_dir=archive, user="张三", rows=rows)
+    got = loaded(tmp_db)
+    assert "aid_households" not in got and "members_total" not in got
+    assert got["union_orgs_total"][:6] == (321.0, 2023, "FY", "白沙镇", False, "张三")
+    assert got["workers_total"][0] == 26000.0 and got["workers_total"][4:6] == (False, "张三")
+    assert got["membership_rate"][4:6] == (False, "张三")
+    assert got["aid_amount"][0] == 152000.0 and got["aid_amount"][5] is None  # untouched: as read
+    with connect(tmp_db, read_only=True) as con:
+        note, user = con.execute("SELECT note, user_name FROM batches WHERE id = ?", [summary.batch_id]).fetchone()
+    assert "上传时更正 2 条、不导入 1 条" in note and user == "张三"
+
+
+def test_missing_year_is_a_problem_until_filled_in(tmp_db: Path, tmp_path: Path) -> None:
+    """A report that names no year: each row says so in words (never "None"); filled in, the figures load
+    with that year, without 年份不明, and count in charts."""
+    from etl.vocab import counted_sql
+
+    archive = tmp_path / "archive"
+    plan = prepare_report(NO_YEAR.encode("utf-8"), "白沙镇.txt", db_path=tmp_db, archive_dir=archive)
+    rows = fact_rows(plan)
+    assert rows and all(r["年份"] is None and "原文没有写年份" in r["问题"] for r in rows)
+    assert not any("None" in v for r in rows for v in r.values() if isinstance(v, str))
+    for r in rows:
+        r["年份"], r["期间"] = 2024.0, "全年"
+    assert not any(row_problems(r) for r in rows)
+    commit_report(plan, db_path=tmp_db, archive_dir=archive, rows=rows)
+    got = loaded(tmp_db)
+    assert got["union_orgs_total"][:3] == (312.0, 2024, "FY")
+    assert all(not v[4] and "unknown_year" not in (v[6] or []) for v in got.values())
+    with connect(tmp_db, read_only=True) as con:
+        counted = con.execute(f"SELECT count(*) FROM facts f JOIN batches b ON b.id = f.batch_id "
+                              f"WHERE {counted_sql('f')}").fetchone()[0]
+    assert counted == len(rows)
+
+
+def test_reporting_body_chosen_per_document(tmp_db: Path, tmp_path: Path) -> None:
+    """The reader takes 白沙镇 from the title; staff say the report is 青石镇's: the document and its figures
+    load under 青石镇, and choosing the guess again gives back what was read."""
+    archive = tmp_path / "archive"
+    plan = prepare_report(REPORT.encode("utf-8"), "r.txt", db_path=tmp_db, archive_dir=archive)
+    (doc,) = plan.file.documents
+    assert doc.region == "白沙镇" and "青石镇" in body_options(tmp_db)
+    other = with_bodies(plan, {doc.doc_id: "青石镇"})
+    assert other.file.documents[0].region == "青石镇"
+    assert {f.region for f in other.file.facts} == {"青石镇"}
+    assert len(other.file.facts) == len(plan.file.facts)
+    assert with_bodies(other, {}).file is plan.file
+    commit_report(other, db_path=tmp_db, archive_dir=archive, rows=fact_rows(other))
+    assert {v[3] for v in loaded(tmp_db).values()} == {"青石镇"}
+    with connect(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT region FROM documents").fetchall() == [("青石镇",)]
+        assert "报送单位：青石镇" in con.execute("SELECT note FROM batches").fetchone()[0]
