@@ -13,7 +13,6 @@ import streamlit as st
 from dashboard.db import archive_path, db_path
 from etl import report_upload as ru
 from etl.catalog import load_catalog
-from etl.vocab import PERIOD_ZH
 
 DB = db_path()
 ARCHIVE = archive_path()
@@ -87,26 +86,30 @@ acts = ru.action_labels()
 st.caption(f"“处理”一列：{acts['load']}（按识别结果导入，带标记的到“审核”页再确认）、{acts['confirm']}"
            f"（您已核对无误，导入后直接进入图表）、{acts['drop']}。指标、数值、年份、期间识别错了，就**双击**"
            "单元格（或选中后按回车）修改；改过的数据按已核对导入。金额以元计。")
-table = pd.DataFrame(ru.fact_rows(plan)).astype({"年份": "Int64"})
+table = pd.DataFrame(ru.fact_rows(plan))
 edited = st.data_editor(
     table, key=f"report_rows_{sha[:12]}_{hashlib.sha256(plan_key.encode()).hexdigest()[:8]}", hide_index=True,
-    disabled=["单位", "约数", "地区", "原文", "标记", "问题"],
+    disabled=["单位", "约数", "地区", "原文", "标记"],
+    column_order=[c for c in table.columns if c != "问题"],  # what still stands is listed under the table
     column_config={
         "处理": st.column_config.SelectboxColumn(options=list(acts.values()), required=True, width="small"),
         "指标": st.column_config.SelectboxColumn(options=[m.name_zh for m in load_catalog().values()],
                                                  required=True, width="medium"),
         "数值": st.column_config.NumberColumn(format="localized"),
-        "年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d"),
-        "期间": st.column_config.SelectboxColumn(options=list(PERIOD_ZH.values()), required=True, width="small"),
+        "年份": st.column_config.SelectboxColumn(options=ru.year_options([f.year for f in facts if f.year]),
+                                                 width="small"),
+        "期间": st.column_config.SelectboxColumn(options=ru.period_options(), required=True, width="small"),
         "原文": st.column_config.TextColumn(width="large"),
-        "问题": st.column_config.TextColumn(width="large"),
     })
 rows = edited.to_dict("records")
 applied = ru.apply_rows(plan, rows)
-open_rows = [(i + 1, p) for i, r in enumerate(rows) if r["处理"] != acts["drop"] for p in ru.row_problems(r)]
+open_rows: dict[str, list[int]] = {}  # problem → rows it still stands on
+for i, r in enumerate(rows):
+    for p in ru.row_problems(r) if r["处理"] != acts["drop"] else []:
+        open_rows.setdefault(p, []).append(i + 1)
 if open_rows:
     st.warning("还有要处理的地方（也可以照样导入，这些数据会在“审核”页等待确认）：\n\n"
-               + "\n".join(f"- 第 {i} 行：{p}" for i, p in open_rows))
+               + "\n".join(f"- 第 {'、'.join(map(str, n))} 行：{p}" for p, n in open_rows.items()))
 
 st.subheader("3. 确认导入")
 k1, k2, k3 = st.columns(3)

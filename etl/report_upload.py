@@ -106,6 +106,7 @@ def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
     """One row per extracted figure, in Chinese, for the page's table (处理 first: what to do with it)."""
     catalog = load_catalog()
     load = action_labels()["load"]
+    missing = rules()["problems"]["cell"]
     rows = []
     for f in plan.file.facts:
         m = catalog[f.metric]
@@ -116,8 +117,8 @@ def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
             "单位": m.unit,
             "约数": APPROX_ZH.get(f.approx or "", ""),
             "地区": f.region or "",
-            "年份": f.year,
-            "期间": PERIOD_ZH.get(f.period or "", ""),
+            "年份": missing if f.year is None else str(f.year),  # text, so an empty cell says 待填, never "None"
+            "期间": PERIOD_ZH.get(f.period or "", missing),
             "原文": f.evidence,
             "标记": "、".join([FLAG_ZH.get(x, x) for x in f.flags] + [NEEDS_REVIEW_ZH] * f.needs_review),
             "问题": "；".join(row_problems({"年份": f.year, "数值": f.value, "指标": m.name_zh,
@@ -126,12 +127,29 @@ def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
     return rows
 
 
+def year_options(years: Sequence[int] = ()) -> list[str]:
+    """Years a row can be given (2000 to next year, and any the report names), as the table shows them."""
+    import datetime
+
+    span = set(range(2000, datetime.date.today().year + 2)) | set(years)
+    return [rules()["problems"]["cell"], *(str(y) for y in sorted(span, reverse=True))]
+
+
+def period_options() -> list[str]:
+    """Periods a row can be given, as the table shows them."""
+    return [rules()["problems"]["cell"], *PERIOD_ZH.values()]
+
+
 def _blank(v: object) -> bool:
-    return v is None or v == "" or (isinstance(v, float) and math.isnan(v)) or str(v) in ("<NA>", "nan")
+    return (v is None or v == "" or v == rules()["problems"]["cell"] or (isinstance(v, float) and math.isnan(v))
+            or str(v) in ("<NA>", "nan"))
 
 
 def row_problems(row: Mapping[str, object]) -> list[str]:
-    """What is still wrong with one table row, in Chinese (a missing year is a problem, never "None")."""
+    """What is still wrong with one table row, in Chinese (a missing year is a problem, never "None").
+
+    The 问题 column holds them as read; the page lists those that still stand after edits.
+    """
     msg = rules()["problems"]
     out = []
     if _blank(row.get("指标")):

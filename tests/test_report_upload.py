@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_tally_browser import ARGS, server  # noqa: F401 (the Streamlit server fixture)
 
 from etl.db import connect
 from etl.report_upload import (
@@ -134,10 +135,10 @@ def test_missing_year_is_a_problem_until_filled_in(tmp_db: Path, tmp_path: Path)
     archive = tmp_path / "archive"
     plan = prepare_report(NO_YEAR.encode("utf-8"), "白沙镇.txt", db_path=tmp_db, archive_dir=archive)
     rows = fact_rows(plan)
-    assert rows and all(r["年份"] is None and "原文没有写年份" in r["问题"] for r in rows)
+    assert rows and all(r["年份"] == r["期间"] == "待填" and "原文没有写年份" in r["问题"] for r in rows)
     assert not any("None" in v for r in rows for v in r.values() if isinstance(v, str))
     for r in rows:
-        r["年份"], r["期间"] = 2024.0, "全年"
+        r["年份"], r["期间"] = "2024", "全年"
     assert not any(row_problems(r) for r in rows)
     commit_report(plan, db_path=tmp_db, archive_dir=archive, rows=rows)
     got = loaded(tmp_db)
@@ -166,3 +167,93 @@ def test_reporting_body_chosen_per_document(tmp_db: Path, tmp_path: Path) -> Non
     with connect(tmp_db, read_only=True) as con:
         assert con.execute("SELECT region FROM documents").fetchall() == [("青石镇",)]
         assert "报送单位：青石镇" in con.execute("SELECT note FROM batches").fetchone()[0]
+
+
+def _grid_cell(page, row: int, col: int) -> None:
+    """Select a cell of the page's first grid: click its row's first cell, then step right (the grid is drawn on
+    a canvas, so cells are reached by position and keys)."""
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
+    for _ in range(col):
+        page.keyboard.press("ArrowRight")
+
+
+def _grid_pick(page, row: int, col: int, option: str) -> None:
+    """Open a dropdown cell with Enter and click `option` (typed first: the list draws only what fits)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(5):
+        _grid_cell(page, row, col)
+        page.keyboard.press("Enter")
+        try:
+            page.get_by_role("listbox").wait_for(timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"cell ({row}, {col}) did not open")
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_timeout(800)  # the page reruns with the edit
+
+
+def _grid_type(page, row: int, col: int, text: str) -> None:
+    """Open a cell's editor with Enter, replace what it holds with `text`, commit with Enter."""
+    _grid_cell(page, row, col)
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea")
+    editor.first.wait_for(timeout=5_000)
+    editor.first.fill(text)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A report with no year read as 白沙镇's: staff say it is 青石镇's, fill in year and period of two figures,
+    correct one value, leave the other two out, and load; the page says what stands and what it did."""
+    from playwright.sync_api import expect, sync_playwright
+
+    path = tmp_path / "工作总结.txt"
+    path.write_text(NO_YEAR, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(f"{server}/upload_report")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        problems = page.get_by_test_id("stAlertContentWarning").filter(has_text="还有要处理的地方")
+        expect(problems).to_contain_text("第 1、2、3、4 行：原文没有写年份", timeout=30_000)
+        body = page.get_by_test_id("stSelectbox").filter(has_text="报送单位")
+        expect(body.locator("input")).to_have_value("（按原文识别：白沙镇）")
+        page.get_by_test_id("stDataFrame").locator("canvas").first.wait_for()
+        page.wait_for_timeout(1_000)  # the grid draws after its canvas appears
+        page.screenshot(path=str(tmp_path / "report_read.png"), full_page=True)
+
+        body.locator("input").click()
+        page.keyboard.type("青石镇")
+        page.get_by_role("option", name="青石镇", exact=True).click()
+        expect(body.locator("input")).to_have_value("青石镇")
+        page.wait_for_timeout(1_500)
+        for row in (0, 1):
+            _grid_pick(page, row, 6, "2024")
+            _grid_pick(page, row, 7, "全年")
+        _grid_type(page, 0, 2, "321")
+        for row in (2, 3):
+            _grid_pick(page, row, 0, "不导入")
+        metric = page.get_by_test_id("stMetric")
+        expect(metric.filter(has_text="不导入")).to_contain_text("2 条")
+        expect(metric.filter(has_text="已更正")).to_contain_text("2 条")
+        expect(metric.filter(has_text="将导入")).to_contain_text("2 条")
+        expect(problems).to_have_count(0)
+        page.get_by_placeholder("请填写姓名").fill("李四")
+        page.get_by_placeholder("请填写姓名").press("Enter")
+        page.screenshot(path=str(tmp_path / "report_edited.png"), full_page=True)
+        page.get_by_role("button", name="确认导入").click()
+        expect(page.get_by_text("已导入批次 1")).to_contain_text("其中 2 条按您的更正，2 条未导入", timeout=30_000)
+        page.screenshot(path=str(tmp_path / "report_done.png"), full_page=True)
+        browser.close()
+    got = loaded(tmp_db)
+    assert set(got) == {"union_orgs_total", "members_total"}
+    assert got["union_orgs_total"][:6] == (321.0, 2024, "FY", "青石镇", False, "李四")
+    assert got["members_total"][:6] == (26000.0, 2024, "FY", "青石镇", False, "李四")
