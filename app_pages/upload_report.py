@@ -10,12 +10,16 @@ import json
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
 from dashboard.db import archive_path, db_path
 from etl import report_upload as ru
+from etl.batches import LoadError
 from etl.catalog import load_catalog
 
 DB = db_path()
 ARCHIVE = archive_path()
+account = auth.me()
+may_review = account.may("review")  # confirming a figure is reviewing it
 ss = st.session_state
 
 st.title("上传报告")
@@ -34,9 +38,9 @@ if file is None:
 
 data = file.getvalue()
 sha = hashlib.sha256(data).hexdigest()
-if ss.get("report_sha") != sha:
-    ss["report_read"] = ru.prepare_report(data, file.name, db_path=DB, archive_dir=ARCHIVE)
-    ss["report_sha"], ss["report_bodies"] = sha, {}
+if ss.get("report_sha") != (sha, account.id):
+    ss["report_read"] = ru.prepare_report(data, file.name, db_path=DB, archive_dir=ARCHIVE, account=account)
+    ss["report_sha"], ss["report_bodies"] = (sha, account.id), {}
 read = ss["report_read"]
 
 for p in read.file.problems:
@@ -66,26 +70,39 @@ for d in docs:
         bodies.pop(d.doc_id, None)
 plan_key = json.dumps(bodies, sort_keys=True, ensure_ascii=False)
 if ss.get("report_plan_key") != (sha, plan_key):
-    ss["report_plan"], ss["report_plan_key"] = ru.with_bodies(read, bodies), (sha, plan_key)
+    ss["report_plan"], ss["report_plan_key"] = (ru.with_bodies(read, bodies, db_path=DB, account=account),
+                                                (sha, plan_key))
 plan = ss["report_plan"]
-facts = plan.file.facts
+facts = plan.loadable
 
 st.subheader("2. 核对数据")
 c1, c2, c3 = st.columns(3)
 c1.metric("文档", f"{len(docs)} 篇")
-c2.metric("找到的数据", f"{len(facts)} 条")
-c3.metric("带标记待核", f"{sum(1 for f in facts if f.flags or f.needs_review)} 条")
+c2.metric("找到的数据", f"{len(plan.file.facts)} 条")
+c3.metric("带标记待核", f"{sum(1 for f in plan.file.facts if f.flags or f.needs_review)} 条")
 if any(d.is_template for d in docs):
     st.warning("这份报告含有占位符（如 xx镇、X家、20xx年），像是范本：其中的数据会带“模板”标记，"
                "不进入图表，需在“审核”页确认。")
-if not facts:
+if not plan.file.facts:
     st.info("没有找到可以导入的统计数字。")
     st.stop()
+if plan.refused:  # figures for regions outside this account's scope: named, and left out of the load
+    st.error(f"以下 {len(plan.refused)} 条数据的地区不在您的填报范围（{account.scope.text()}）内，不能由您导入：")
+    refused = [{**row, "地区": r.region} for r, row in zip(
+        plan.refused, ru.fact_rows(plan, [r.fact for r in plan.refused]), strict=True)]
+    st.dataframe(pd.DataFrame(refused).drop(columns=["处理", "问题"]), hide_index=True, key="report_refused",
+                 column_config={"数值": st.column_config.NumberColumn(format="localized")})
+    if not facts:
+        st.stop()
+    st.markdown(f"**可以导入的 {len(facts)} 条：**")
 
-acts = ru.action_labels()
-st.caption(f"“处理”一列：{acts['load']}（按识别结果导入，带标记的到“审核”页再确认）、{acts['confirm']}"
-           f"（您已核对无误，导入后直接进入图表）、{acts['drop']}。指标、数值、年份、期间识别错了，就**双击**"
-           "单元格（或选中后按回车）修改；改过的数据按已核对导入。金额以元计。")
+acts = ru.action_labels(may_review)
+checked_note = ("改过的数据按已核对导入。" if may_review
+                else "改过的数据按您填写的导入，带标记的仍由审核人员确认。")
+st.caption(f"“处理”一列：{acts['load']}（按识别结果导入，带标记的到“审核”页再确认）"
+           + (f"、{acts['confirm']}（您已核对无误，导入后直接进入图表）" if may_review else "")
+           + f"、{acts['drop']}。指标、数值、年份、期间识别错了，就**双击**单元格（或选中后按回车）修改；"
+           + checked_note + "金额以元计。")
 table = pd.DataFrame(ru.fact_rows(plan))
 edited = st.data_editor(
     table, key=f"report_rows_{sha[:12]}_{hashlib.sha256(plan_key.encode()).hexdigest()[:8]}", hide_index=True,
@@ -102,7 +119,7 @@ edited = st.data_editor(
         "原文": st.column_config.TextColumn(width="large"),
     })
 rows = edited.to_dict("records")
-applied = ru.apply_rows(plan, rows)
+applied = ru.apply_rows(plan, rows, may_review)
 open_rows: dict[str, list[int]] = {}  # problem → rows it still stands on
 for i, r in enumerate(rows):
     for p in ru.row_problems(r) if r["处理"] != acts["drop"] else []:
@@ -116,12 +133,15 @@ k1, k2, k3 = st.columns(3)
 k1.metric("将导入", f"{len(applied.file.facts)} 条")
 k2.metric("已更正", f"{applied.edited} 条")
 k3.metric("不导入", f"{applied.dropped} 条")
-user = st.text_input("核对人（选填，记入导入记录）", key="report_user", placeholder="请填写姓名")
 if not applied.file.facts:
     st.info("所有数据都选了“不导入”，没有要导入的内容。")
     st.stop()
-if st.button("确认导入", type="primary", key="report_commit"):
-    summary = ru.commit_report(plan, db_path=DB, archive_dir=ARCHIVE, user=user.strip() or None, rows=rows)
+if st.button(f"确认导入{f'其余 {len(facts)} 条' if plan.refused else ''}", type="primary", key="report_commit"):
+    try:
+        summary = ru.commit_report(plan, db_path=DB, archive_dir=ARCHIVE, account=account, rows=rows)
+    except LoadError as exc:
+        st.error(str(exc))
+        st.stop()
     extra = "".join([f"，其中 {applied.edited} 条按您的更正" if applied.edited else "",
                      f"，{applied.dropped} 条未导入" if applied.dropped else ""])
     ss["report_done"] = f"已导入批次 {summary.batch_id}：{summary.documents} 篇文档，{summary.facts} 条数据{extra}。"

@@ -14,11 +14,12 @@ import functools
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from etl import db
+from etl import db, scope
+from etl.accounts import Account
 from etl.catalog import load_catalog
 from etl.model import ExtractedFile, Fact
 from etl.vocab import APPROX_ZH, FLAG_UNKNOWN_YEAR, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
@@ -34,9 +35,10 @@ def rules() -> dict[str, Any]:
     return tomllib.loads(RULES.read_text(encoding="utf-8"))
 
 
-def action_labels() -> dict[str, str]:
-    """Choice code → what the page's 处理 column shows (load, confirm, drop)."""
-    return dict(rules()["actions"])
+def action_labels(may_review: bool = True) -> dict[str, str]:
+    """Choice code → what the page's 处理 column shows (load, confirm, drop); confirming is reviewing, so
+    only for an account that may review."""
+    return {k: v for k, v in rules()["actions"].items() if may_review or k != "confirm"}
 
 
 @dataclass
@@ -47,14 +49,24 @@ class ReportPlan:
     already: str | None = None  # set when the same bytes are already loaded
     read: ExtractedFile | None = None  # as read, before any body was chosen (None: `file` is it)
     bodies: dict[str, str] | None = None  # doc_id → the body chosen instead of the reader's guess
+    refused: list[scope.Refusal] = field(default_factory=list)  # figures outside the account's scope
+
+    @property
+    def loadable(self) -> list:  # the figures a commit loads: all but the refused ones (the table's rows)
+        out = {id(r.fact) for r in self.refused}
+        return [f for f in self.file.facts if id(f) not in out]
 
     @property
     def readable(self) -> bool:
         return self.file.ok
 
 
-def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str) -> ReportPlan:
-    """Archive the bytes, then read and extract the report (nothing is written to the database)."""
+def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
+                   account: Account | None = None) -> ReportPlan:
+    """Archive the bytes, then read and extract the report (nothing is written to the database).
+
+    With `account`, figures for regions outside its scope are set aside in `refused` (etl/scope.py).
+    """
     from etl.archive import archive_bytes
     from etl.extract import extract_report_file
     from etl.tally.upload import already_loaded
@@ -64,7 +76,12 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
     if plan.readable and Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
             plan.already = already_loaded(con, plan.file.sha256)
+            plan.refused = _refused(con, account, plan.file)
     return plan
+
+
+def _refused(con, account: Account | None, file: ExtractedFile) -> list[scope.Refusal]:
+    return [] if account is None else scope.split(con, account, file.facts, scope.region_of(file))[1]
 
 
 def body_options(db_path: Path | str) -> list[str]:
@@ -78,18 +95,20 @@ def body_options(db_path: Path | str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def with_bodies(plan: ReportPlan, bodies: Mapping[str, str]) -> ReportPlan:
+def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | str | None = None,
+                account: Account | None = None) -> ReportPlan:
     """The plan with each document in `bodies` (doc_id → name) read again as sent by that body.
 
     The name goes to the reader as `region` (what the sender says it is), so the document's own figures take
-    it while sub-units its sentences name keep theirs; other documents keep what was read.
+    it while sub-units its sentences name keep theirs; other documents keep what was read. With `account`,
+    the figures outside its scope are found again (a body chosen outside it sets its figures aside).
     """
     from etl.extract import extract_report_text
 
     read = plan.read or plan.file
     bodies = {d: b for d, b in bodies.items() if b}
     if not bodies:
-        return replace(plan, file=read, read=None, bodies=None)
+        return _scoped(replace(plan, file=read, read=None, bodies=None), db_path, account)
     docs = {d.doc_id: d for d in read.documents}
     facts = {d: [f for f in read.facts if f.doc_id == d] for d in docs}
     for name in set(bodies.values()):
@@ -99,16 +118,23 @@ def with_bodies(plan: ReportPlan, bodies: Mapping[str, str]) -> ReportPlan:
                 docs[d.doc_id] = d
                 facts[d.doc_id] = [f for f in new_facts if f.doc_id == d.doc_id]
     file = replace(read, documents=list(docs.values()), facts=[f for d in docs for f in facts[d]])
-    return replace(plan, file=file, read=read, bodies=dict(bodies))
+    return _scoped(replace(plan, file=file, read=read, bodies=dict(bodies)), db_path, account)
 
 
-def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
-    """One row per extracted figure, in Chinese, for the page's table (处理 first: what to do with it)."""
+def _scoped(plan: ReportPlan, db_path: Path | str | None, account: Account | None) -> ReportPlan:
+    if account is None or db_path is None or not Path(db_path).exists():
+        return replace(plan, refused=[])
+    with db.connect(db_path, read_only=True) as con:
+        return replace(plan, refused=_refused(con, account, plan.file))
+
+
+def fact_rows(plan: ReportPlan, facts: list | None = None) -> list[dict[str, object]]:
+    """One row per loadable figure (or per one of `facts`), in Chinese, for the page's tables (处理 first)."""
     catalog = load_catalog()
     load = action_labels()["load"]
     missing = rules()["problems"]["cell"]
     rows = []
-    for f in plan.file.facts:
+    for f in plan.loadable if facts is None else facts:
         m = catalog[f.metric]
         rows.append({
             "处理": load,
@@ -176,21 +202,24 @@ class RowsApplied:
     edited: int
 
 
-def apply_rows(plan: ReportPlan, rows: Sequence[Mapping[str, object]]) -> RowsApplied:
-    """Each figure as the person left it in the table (rows in plan.file.facts order).
+def apply_rows(plan: ReportPlan, rows: Sequence[Mapping[str, object]], may_review: bool = True) -> RowsApplied:
+    """Each figure as the person left it in the table (rows in plan.loadable order).
 
-    A dropped row is left out; a corrected or confirmed one loads as checked (needs no further review,
-    confidence 1, a filled-in year clears 年份不明). Untouched rows load as read.
+    A dropped row is left out; a filled-in year clears 年份不明. A corrected or confirmed one loads as
+    checked (needs no further review, confidence 1) when the person may review; from one who may only
+    upload, a correction loads as written and waits for review as the figure read would. Untouched rows
+    load as read.
     """
-    if len(rows) != len(plan.file.facts):
-        raise ValueError(f"{len(rows)} rows for {len(plan.file.facts)} figures")
-    labels = {v: k for k, v in action_labels().items()}
+    loadable = plan.loadable
+    if len(rows) != len(loadable):
+        raise ValueError(f"{len(rows)} rows for {len(loadable)} figures")
+    labels = {v: k for k, v in action_labels(may_review).items()}
     by_name = {m.name_zh: m for m in load_catalog().values()}
     period_code = {v: k for k, v in PERIOD_ZH.items()}
     facts: list[Fact] = []
     checked: list[int] = []
     dropped = edited = 0
-    for f, row in zip(plan.file.facts, rows, strict=True):
+    for f, row in zip(loadable, rows, strict=True):
         action = labels.get(str(row.get("处理")), "load")
         if action == "drop":
             dropped += 1
@@ -203,29 +232,38 @@ def apply_rows(plan: ReportPlan, rows: Sequence[Mapping[str, object]]) -> RowsAp
                       period=period)
         changed = (new.metric, new.value, new.year, new.period) != (f.metric, f.value, f.year, f.period)
         edited += changed
-        if changed or action == "confirm":
-            flags = tuple(x for x in new.flags if not (x == FLAG_UNKNOWN_YEAR and new.year is not None))
-            new = replace(new, needs_review=False, confidence=1.0, flags=flags)
+        if new.year is not None:
+            new = replace(new, flags=tuple(x for x in new.flags if x != FLAG_UNKNOWN_YEAR))
+        if may_review and (changed or action == "confirm"):
+            new = replace(new, needs_review=False, confidence=1.0)
             checked.append(len(facts))
         facts.append(new)
     return RowsApplied(replace(plan.file, facts=facts), tuple(checked), dropped, edited)
 
 
 def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None,
-                  rows: Sequence[Mapping[str, object]] | None = None):
-    """Load the report as one undoable batch (returns etl.load.LoadSummary).
+                  account: Account | None = None, rows: Sequence[Mapping[str, object]] | None = None):
+    """Load the report as one undoable batch, without its refused figures (returns etl.load.LoadSummary).
 
     With `rows` (the page's table), the person's choices apply first; the batch note records the bodies
-    chosen and how many figures were corrected or left out.
+    chosen and how many figures were corrected or left out. Checked figures name their checker: the
+    account, else `user`.
     """
+    from etl.batches import LoadError
     from etl.load import load_files
 
-    applied = apply_rows(plan, rows) if rows is not None else RowsApplied(plan.file, (), 0, 0)
+    if plan.refused and not plan.loadable:
+        raise LoadError(f"“{plan.file.name}”中的数据都不在您的范围内，没有可以导入的数据。", item=plan.file.name,
+                        code="out_of_scope")
+    may_review = account is None or account.may("review")
+    applied = (apply_rows(plan, rows, may_review) if rows is not None
+               else RowsApplied(replace(plan.file, facts=plan.loadable), (), 0, 0))
     note = [f"报告上传：{plan.file.name}"]
     if plan.bodies:
         note.append("报送单位：" + "、".join(sorted(set(plan.bodies.values()))))
     if applied.edited or applied.dropped:
         note.append(f"上传时更正 {applied.edited} 条、不导入 {applied.dropped} 条")
-    who = {i: user or "" for i in applied.checked} if user else None
+    checker = account.name if account is not None and account.signed_in else user
+    who = {i: checker for i in applied.checked} if checker else None
     return load_files(db_path, [applied.file], archive_dir=archive_dir, user=user, note="；".join(note),
-                      checked={applied.file.sha256: who} if who else None)
+                      account=account, checked={applied.file.sha256: who} if who else None)

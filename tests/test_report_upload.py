@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_tally_browser import ARGS, server  # noqa: F401 (the Streamlit server fixture)
@@ -67,7 +68,7 @@ def test_unreadable_file_is_archived_and_explained(tmp_db: Path, tmp_path: Path)
 def page(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = people.sign_in(AppTest.from_file(str(APP), default_timeout=60), tmp_db).run()
     return at.switch_page("app_pages/upload_report.py").run()
 
 
@@ -169,6 +170,33 @@ def test_reporting_body_chosen_per_document(tmp_db: Path, tmp_path: Path) -> Non
         assert "报送单位：青石镇" in con.execute("SELECT note FROM batches").fetchone()[0]
 
 
+def test_body_brings_a_report_into_scope_and_a_filler_corrects_without_reviewing(tmp_db: Path,
+                                                                                tmp_path: Path) -> None:
+    """城关街道's 填报 account gets a report the reader took for 白沙镇's: every figure is outside the scope until
+    the 报送单位 is set to 城关街道. A 填报 account may not review, so 导入（已核对） is not offered and a
+    corrected figure loads as written but still waits for review like the figure read would."""
+    from etl import accounts
+
+    archive = tmp_path / "archive"
+    people.ensure(tmp_db, "城关填报")
+    with connect(tmp_db, read_only=True) as con:
+        account = accounts.account(con, "城关填报")
+    plan = prepare_report(REPORT.encode("utf-8"), "r.txt", db_path=tmp_db, archive_dir=archive, account=account)
+    assert plan.file.facts and not plan.loadable and not fact_rows(plan)
+    doc = plan.file.documents[0]
+    ours = with_bodies(plan, {doc.doc_id: "城关街道"}, db_path=tmp_db, account=account)
+    assert not ours.refused and len(ours.loadable) == len(plan.file.facts)
+    assert "confirm" not in action_labels(may_review=False)
+    rows = fact_rows(ours)
+    rate = next(r for r in rows if r["指标"] == "入会率")
+    rate["数值"] = 95.3
+    commit_report(ours, db_path=tmp_db, archive_dir=archive, account=account, rows=rows)
+    got = loaded(tmp_db)
+    assert got["membership_rate"][:4] == (95.3, 2023, "FY", "城关街道")
+    assert got["membership_rate"][5] is None  # not reviewed by a 填报 account
+    assert {v[3] for v in got.values()} == {"城关街道"}
+
+
 def _grid_cell(page, row: int, col: int) -> None:
     """Select a cell of the page's first grid: click its row's first cell, then step right (the grid is drawn on
     a canvas, so cells are reached by position and keys)."""
@@ -212,7 +240,8 @@ def _grid_type(page, row: int, col: int, text: str) -> None:
 @pytest.mark.slow
 def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path: Path) -> None:  # noqa: F811
     """A report with no year read as 白沙镇's: staff say it is 青石镇's, fill in year and period of two figures,
-    correct one value, leave the other two out, and load; the page says what stands and what it did."""
+    correct one value, leave the other two out, and load; the page says what stands and what it did, and the
+    corrected figures load as checked by the signed-in account."""
     from playwright.sync_api import expect, sync_playwright
 
     path = tmp_path / "工作总结.txt"
@@ -221,6 +250,8 @@ def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(f"{server}/upload_report")
+        people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account
+        expect(page.get_by_text(f"已登录：{people.FIRST_ADMIN}")).to_be_visible(timeout=30_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
         problems = page.get_by_test_id("stAlertContentWarning").filter(has_text="还有要处理的地方")
         expect(problems).to_contain_text("第 1、2、3、4 行：原文没有写年份", timeout=30_000)
@@ -246,8 +277,6 @@ def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path
         expect(metric.filter(has_text="已更正")).to_contain_text("2 条")
         expect(metric.filter(has_text="将导入")).to_contain_text("2 条")
         expect(problems).to_have_count(0)
-        page.get_by_placeholder("请填写姓名").fill("李四")
-        page.get_by_placeholder("请填写姓名").press("Enter")
         page.screenshot(path=str(tmp_path / "report_edited.png"), full_page=True)
         page.get_by_role("button", name="确认导入").click()
         expect(page.get_by_text("已导入批次 1")).to_contain_text("其中 2 条按您的更正，2 条未导入", timeout=30_000)
@@ -255,5 +284,5 @@ def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path
         browser.close()
     got = loaded(tmp_db)
     assert set(got) == {"union_orgs_total", "members_total"}
-    assert got["union_orgs_total"][:6] == (321.0, 2024, "FY", "青石镇", False, "李四")
-    assert got["members_total"][:6] == (26000.0, 2024, "FY", "青石镇", False, "李四")
+    assert got["union_orgs_total"][:6] == (321.0, 2024, "FY", "青石镇", False, people.FIRST_ADMIN)
+    assert got["members_total"][:6] == (26000.0, 2024, "FY", "青石镇", False, people.FIRST_ADMIN)
