@@ -4,16 +4,19 @@ The four choices are in the URL (dashboard.links), so a chart click, a shared li
 button all land on the same cell.
 """
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import cache, filters, fmt, links, views
-from dashboard.provenance import highlight
+from dashboard import actions, auth, cache, filters, fmt, links, views
+from dashboard.provenance import highlight, history_html
+from etl.audit import VIA_ZH
 from etl.catalog import load_catalog
 from etl.vocab import FLAG_ZH, KIND_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
 
 STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已驳回"}
 
 st.title("数据来源")
+account = auth.me()
 f = filters.current()
 regions = cache.get("regions")
 names = list(regions["name"])
@@ -41,7 +44,8 @@ elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
     st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{shown}）。"
              "图表采用可信度最高的一条；请到审核页确认。")
-    st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
+    if account.may_open("review"):
+        st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 
@@ -50,11 +54,14 @@ for row in facts.itertuples():
     with st.container(border=True):
         st.markdown(f"**{fmt.number(row.value, unit, row.approx)}** · {status} · 可信度 {row.confidence:.2f}"
                     f" · 批次 {row.batch_id} · 数据编号 {row.id}")
-        if row.source_cell:
-            st.markdown(f"{KIND_ZH['tally']} **{row.file or '（文件未登记）'}**，单元格 `{row.source_cell}`")
+        file = next((x for x in (row.doc_title, row.file) if isinstance(x, str) and x), None)
+        if file is None and not pd.isna(row.supersedes):  # a correction: its own batch has no file
+            st.markdown(f"审核更正（数据 {int(row.supersedes)} 的更正版本，{row.reviewed_by or '—'}）")
+        elif row.source_cell:
+            st.markdown(f"{KIND_ZH['tally']} **{file or '（文件未登记）'}**，单元格 `{row.source_cell}`")
             views.tally_row(row.source_file, row.file, row.source_cell)
         else:
-            st.markdown(f"{KIND_ZH['report']} **{row.doc_title or row.file or '（文件未登记）'}**")
+            st.markdown(f"{KIND_ZH['report']} **{file or '（文件未登记）'}**")
             excerpt = highlight(row.text, row.start_offset, row.end_offset, row.evidence)
             if excerpt:
                 st.markdown(f"<div style='line-height:1.9;font-size:1.05rem'>{excerpt}</div>", unsafe_allow_html=True)
@@ -66,3 +73,21 @@ for row in facts.itertuples():
             marks.append(NEEDS_REVIEW_ZH)
         if marks:
             st.caption("标记：" + "、".join(marks))
+        undoable = row.status == "rejected" and row.batch_status == "loaded" and account.may_for("review", rid)
+        if undoable and st.button("撤销驳回", key=f"unreject_{row.id}", icon=":material/undo:"):
+            try:
+                actions.unreject(int(row.id), account)
+            except actions.ReviewError as exc:
+                st.error(str(exc))
+            else:
+                cache.clear()
+                st.toast(f"已撤销驳回：数据 {row.id} 重新计入。")
+                st.rerun()
+
+if account.may("history") and not facts.empty:  # who loaded, corrected, accepted, rejected, undid this figure
+    st.subheader("修改历史")
+    history = cache.get("figure_history", rid, metric, year, period)
+    if history.empty:
+        st.caption("没有记录（这些数据是在启用操作记录之前导入的）。")
+    else:  # HTML with every name escaped: file and region names are shown exactly as written
+        st.html(history_html(history, VIA_ZH))

@@ -11,7 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
 from dashboard.db import archive_path, db_path, settings
+from dashboard.provenance import lines_html
+from etl.batches import LoadError
 from etl.catalog import load_catalog
 from etl.tally import upload as up
 from etl.tally.report import error_workbook
@@ -20,13 +23,15 @@ from etl.tally.template import build_template
 
 DB = db_path()
 ARCHIVE = archive_path()
+account = auth.me()
 CATEGORY_PAGE = {"formation": ("app_pages/formation.py", "工会组建"),
                  "membership": ("app_pages/membership.py", "会员发展"),
                  "contracts": ("app_pages/contracts.py", "集体合同"), "hardship": ("app_pages/hardship.py", "困难帮扶")}
 ss = st.session_state
 
 st.title("数据上传")
-st.caption("上传乡镇（街道）报来的统计表。系统会识别表头、逐格检查，确认后作为一个可撤销的批次导入。")
+st.caption("上传乡镇（街道）报来的统计表。系统会识别表头、逐格检查，确认后作为一个可撤销的批次导入。"
+           + ("" if account.may_for("upload", None) else f"您可以导入的地区：{account.scope.text()}（含下属单位）。"))
 st.download_button("下载统计表模板", build_template(), "统计表模板.xlsx", key="template",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -48,10 +53,11 @@ if ss.get("tally_sha") != sha:  # another file: the town corrections were for th
     ss["tally_sha"], ss["tally_regions"], ss["tally_keep"] = sha, {}, []
 mapping = ss.setdefault("tally_mapping", {})  # this session's column choices, over the remembered ones
 regions, keep = ss["tally_regions"], ss["tally_keep"]
-plan_key = (sha, json.dumps([mapping, regions, keep], sort_keys=True, ensure_ascii=False))
+plan_key = (sha, json.dumps([mapping, regions, keep], sort_keys=True, ensure_ascii=False), account.id)
 if ss.get("tally_plan_key") != plan_key:
     ss["tally_plan"] = up.prepare(data, file.name, db_path=DB, archive_dir=ARCHIVE, mapping=mapping,
-                                  max_mb=settings().tally_max_mb, regions=regions, keep_regions=keep)
+                                  max_mb=settings().tally_max_mb, regions=regions, keep_regions=keep,
+                                  account=account)
     ss["tally_plan_key"] = plan_key
 plan: up.Plan = ss["tally_plan"]
 
@@ -71,11 +77,16 @@ for t in plan.tables:
     if changed:
         mapping[t.key] = {**mapping.get(t.key, {}), **changed}
         remembered = up.merge_mappings(load_mappings(DB), {t.key: mapping[t.key]})[t.key]
-        save_mapping(DB, t.key, [c.header for c in t.columns], remembered)  # remembered for the next file
+        save_mapping(DB, t.key, [c.header for c in t.columns], remembered,  # remembered for the next file
+                     user=account.actor())
         ss["tally_map_version"] = version + 1
         st.rerun()
 
 st.subheader("2. 检查结果")
+refused = [p for p in plan.errors if p.code == "out_of_scope"]
+if refused:  # rows this account may not load, named before the full list of problems
+    st.error(f"有 {len(refused)} 行的地区不在您的填报范围（{account.scope.text()}）内，这些行不能由您导入：")
+    st.html(lines_html([f"{p.where}：{p.message}" for p in refused]))
 c1, c2, c3 = st.columns(3)
 c1.metric("识别出的数据", f"{len(plan.analysis.facts)} 条")
 c2.metric("错误（阻止导入）", len(plan.errors))
@@ -135,8 +146,8 @@ if (plan.readable and not (plan.errors and not partial)) and not up.select(plan,
     st.stop()
 if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(plan.errors) and not partial):
     try:
-        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial)
-    except up.UploadRefused as exc:
+        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial, account=account)
+    except (up.UploadRefused, LoadError) as exc:
         st.error(str(exc))
         st.stop()
     cats = {load_catalog()[f.metric].category for f in plan.analysis.facts}

@@ -243,6 +243,16 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
     )
 
 
+def figure_history(region_id: int, metric: str, year: int, period: str, path: PathLike = None) -> pd.DataFrame:
+    """What happened to one figure, oldest first: who loaded, corrected, accepted, rejected, undid (etl/audit.py)."""
+    from dashboard.db import reader
+    from etl.audit import figure_history as history
+
+    with reader(path) as con:
+        rows = history(con, region_id, metric, year, period)
+    return pd.DataFrame(rows, columns=["when", "who", "via", "action", "batch_id", "what"])
+
+
 def excluded(metrics: Sequence[str], y0: int, y1: int, path: PathLike = None) -> pd.DataFrame:
     """Active facts of these metrics that charts leave out, counted by reason (year unknown counts always)."""
     return snapshot.query_df(

@@ -40,8 +40,18 @@ class Settings:
     read_wait: float = 20.0  # seconds a dashboard page waits for a writer
     tally_max_mb: float | None = None  # a bigger tally is refused; None: lexicon/tally_headers.toml's limit
     federation: str | None = None  # the federation's name for the deck's cover (青禾区总工会); None: from the regions
-    server_address: str = "localhost"  # where `python -m dashboard` serves the app
+    server_address: str = "127.0.0.1"  # where `python -m dashboard` serves the app (this machine only)
     server_port: int = 8501
+    # A page's error in full on screen (dashboard/failures.py): None: only while the server listens on this
+    # machine alone, or to a 管理 account; everyone else reads one Chinese line, the details go to the log.
+    show_error_details: bool | None = None
+    # Accounts (etl/accounts.py). None: viewing without signing in only while the server listens on
+    # this machine alone (dashboard/auth.py); a server reachable from the network asks everyone to sign in.
+    view_without_sign_in: bool | None = None
+    session_idle_minutes: float = 120.0  # a session unused this long ends
+    session_max_hours: float = 12.0  # and every session ends this long after sign-in
+    lockout_failures: int = 5  # wrong passwords in a row that lock an account
+    lockout_minutes: float = 15.0  # for this long
 
     @property
     def archive_dir(self) -> Path:
@@ -62,15 +72,42 @@ ENV = {
     "UNION_FEDERATION": "federation",
     "UNION_SERVER_ADDRESS": "server_address",
     "UNION_SERVER_PORT": "server_port",
+    "UNION_SHOW_ERROR_DETAILS": "show_error_details",
+    "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
+    "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "UNION_SESSION_MAX_HOURS": "session_max_hours",
+    "UNION_LOCKOUT_FAILURES": "lockout_failures",
+    "UNION_LOCKOUT_MINUTES": "lockout_minutes",
 }
 # Config file key (section.key) → setting.
 CONFIG = {
     "db": "db", "archive": "archive", "federation": "federation",
     "limits.lock_wait": "lock_wait", "limits.read_wait": "read_wait", "limits.tally_max_mb": "tally_max_mb",
     "server.address": "server_address", "server.port": "server_port",
+    "server.show_error_details": "show_error_details",
+    "accounts.view_without_sign_in": "view_without_sign_in",
+    "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
+    "accounts.lockout_failures": "lockout_failures", "accounts.lockout_minutes": "lockout_minutes",
 }
+
+
+def _bool(value: Any) -> bool:
+    """true/false from a file (a TOML boolean) or the environment (1/0, true/false, yes/no, on/off)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 _TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "tally_max_mb": float,
-          "federation": str, "server_address": str, "server_port": int}
+          "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
+          "show_error_details": _bool,
+          "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
+          "lockout_minutes": float}
 
 
 def load(environ: Mapping[str, str] | None = None, config: Path | str | None = None) -> Settings:
@@ -102,7 +139,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     return {CONFIG[k]: _typed(CONFIG[k], v, f"配置文件 {path} 的 {k}") for k, v in flat.items()}
 
 
-_KIND_ZH = {Path: "路径", float: "数字", int: "整数", str: "文字"}
+_KIND_ZH = {Path: "路径", float: "数字", int: "整数", str: "文字", _bool: "true 或 false"}
 
 
 def _typed(name: str, value: Any, where: str) -> Any:

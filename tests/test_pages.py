@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import duckdb
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db, fmt, links
+from etl.settings import load as load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -40,10 +42,14 @@ def latest_fy(path, region, metric):
         GROUP BY year ORDER BY year DESC LIMIT 1""", [region, metric])[0]
 
 
-def run(page: str | None = None, **params) -> AppTest:
+def run(page: str | None = None, user: str | None = None, **params) -> AppTest:
+    """The app on `page`, signed in as `user` (the review page: the first administrator unless told)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
+    user = user or (people.FIRST_ADMIN if page == "review" else None)
+    if user:
+        people.sign_in(at, load_settings().db, user)  # the UNION_DB of this test
     at.run()
     if page:
         at.switch_page(f"app_pages/{page}.py").run()
@@ -161,9 +167,9 @@ def writable_db(sample_db_copy, monkeypatch):
 
 
 def review_at(fact_id: int, user: str = "张三") -> AppTest:
-    at = run("review")
+    people.ensure(load_settings().db, user, "review", ("青禾区",))
+    at = run("review", user=user)
     at.selectbox(key="review_pick").set_value(fact_id).run()
-    at.text_input(key="review_user").input(user).run()
     return at
 
 
@@ -190,12 +196,22 @@ def test_review_page_stores_a_correction_as_a_new_version(writable_db):
     assert q(writable_db, "SELECT status FROM facts WHERE id = ?", [fid]) == [("superseded",)]
 
 
-def test_review_page_needs_a_reviewer_name(writable_db):
+def test_review_page_records_the_signed_in_reviewer(writable_db):
+    """No name to type: the reviewer is the account, and the audit trail says so."""
     fid = q(writable_db, "SELECT min(id) FROM facts WHERE len(flags) > 0")[0][0]
-    at = review_at(fid, "")
+    at = review_at(fid, "区审核")
+    assert not [t for t in at.text_input if t.label == "审核人"]
     next(b for b in at.button if b.label == "确认无误").click().run()
-    assert at.error and "审核人" in at.error[0].value
-    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", None)]
+    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", "区审核")]
+    assert q(writable_db, "SELECT user_name, action FROM audit_log WHERE fact_id = ?", [fid]) == [("区审核", "accept")]
+
+
+def test_a_viewer_is_refused_on_the_review_page(writable_db):
+    at = run("review", user="领导")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["无权访问"]
+    assert "“查看”不能审核" in at.error[0].value
+    assert [b.label for b in at.button] == ["退出登录"]  # no accept, correct or reject
 
 
 def test_page_choices_come_from_the_link_and_go_back_into_it(app_db):

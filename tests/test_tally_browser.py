@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import people
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_db: Path, tmp_path: Path):
+    people.ensure(tmp_db, people.FIRST_ADMIN)  # the administrator the tests sign in as
     port = free_port()
     env = {**os.environ, "UNION_DB": str(tmp_db), "UNION_ARCHIVE": str(tmp_path / "archive")}
     proc = subprocess.Popen(
@@ -61,6 +63,8 @@ def test_upload_confirm_and_see_the_figure(server: str, tmp_db: Path, tmp_path: 
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{server}/upload")
+        people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account (viewing does not, locally)
+        expect(page.get_by_text(f"已登录：{people.FIRST_ADMIN}")).to_be_visible(timeout=30_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))
         confirm = page.get_by_role("button", name="确认导入")
         expect(confirm).to_be_enabled(timeout=30_000)
@@ -82,6 +86,8 @@ def _upload(page, url: str, path: Path) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{url}/upload")
+    people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account (the server fixture made it)
+    expect(page.get_by_text(f"已登录：{people.FIRST_ADMIN}")).to_be_visible(timeout=30_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     expect(page.get_by_text("识别出的数据")).to_be_visible(timeout=30_000)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 from tally_books import GOOD, xlsx
@@ -18,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def app(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = people.sign_in(AppTest.from_file(str(APP), default_timeout=60), tmp_db).run()
     return at.switch_page("app_pages/upload.py").run()
 
 
@@ -69,14 +70,18 @@ def test_history_lists_batches_and_undoes(tmp_db: Path, tmp_path: Path, monkeypa
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     name, data = GOOD["long_layout"]()
     commit(prepare(data, name, db_path=tmp_db, archive_dir=tmp_path / "a"), db_path=tmp_db, archive_dir=tmp_path / "a")
-    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("app_pages/history.py").run()
+    at = people.sign_in(AppTest.from_file(str(APP), default_timeout=60), tmp_db).run()
+    at.switch_page("app_pages/history.py").run()
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert "长表.xlsx" in texts and "已导入" in texts
     at.button(key="undo_1").click().run()
+    assert facts(tmp_db) != []  # asked first: nothing undone yet
+    assert "将撤销批次 1" in at.warning[0].value
+    at.button(key="undo_confirm").click().run()
     assert "已撤销批次 1" in at.success[0].value
     assert facts(tmp_db) == []
-    assert "已撤销" in [m.value for m in at.markdown]
+    assert any(m.value.startswith("已撤销（管理员，") for m in at.markdown)  # who undid it
 
 
 def test_a_typo_town_is_corrected_with_one_click(app: AppTest, tmp_db: Path) -> None:

@@ -12,13 +12,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import db
+from etl import db, scope
+from etl.accounts import Account
+from etl.audit import Actor
 from etl.catalog import load_catalog
 from etl.errors import UnionError
 from etl.model import Fact, Problem
 from etl.tally import Analysis, analyze
 from etl.tally.layout import Table
-from etl.tally.rules import by_position
+from etl.tally.rules import by_position, messages, problem
 from etl.tally.validate import Conflict, UnknownRegion, check_db, unknown_regions
 from etl.vocab import PERIOD_ZH, SEVERITY_ZH
 
@@ -115,11 +117,12 @@ def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
 def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
             mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None,
             max_mb: float | None = None, regions: dict[str, str] | None = None,
-            keep_regions: Collection[str] = ()) -> Plan:
+            keep_regions: Collection[str] = (), account: Account | None = None) -> Plan:
     """Archive the original bytes, read and check the file, compare with the database.
 
     `mapping`: column choices (table key → letter → choice), over the remembered ones letter by letter.
     `regions`: region names the person corrected; `keep_regions`: unknown names they said are no typo.
+    With `account`, rows for regions outside its scope are errors naming the row (etl/scope.py).
     """
     from etl.archive import archive_bytes
     from etl.tally.store import load_mappings
@@ -136,7 +139,26 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
             plan.unknown = unknown_regions(con, plan.analysis.facts, plan.analysis.region_cells)
             plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
                                                                    plan.analysis.region_cells, plan.kept)
+            if account is not None:
+                plan.db_problems += scope_problems(con, account, plan)
     return plan
+
+
+def scope_problems(con, account: Account, plan: Plan) -> list[Problem]:  # con: duckdb connection
+    """One error per row whose region the account may not load (the row's region cell when known)."""
+    _, refused = scope.split(con, account, plan.analysis.facts)
+    out: dict[tuple[str, int] | str, Problem] = {}
+    msg = messages()["out_of_scope"]
+    for r in refused:
+        at = row_of(r.fact.source or "")
+        key = at or (r.fact.source or r.region)
+        if key in out:
+            continue
+        cell = plan.analysis.region_cells.get(r.fact.region or "", "")
+        where = cell if cell and row_of(cell) == at else (r.fact.source or "")
+        out[key] = problem("out_of_scope", where, r.region, row=at[1] if at else "?", region=r.region,
+                           scope=account.scope.text(), why=msg.extra["known" if r.known else "unknown"])
+    return list(out.values())
 
 
 def merge_mappings(base: dict[str, dict[str, str]], edits: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -178,10 +200,17 @@ def select(plan: Plan, replace: Iterable[int] = (), partial: bool = False) -> Se
 
 
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
-           partial: bool = False, user: str | None = None):  # -> etl.load.LoadSummary
-    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped)."""
+           partial: bool = False, user: str | Actor | None = None,
+           account: Account | None = None):  # -> etl.load.LoadSummary
+    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped).
+
+    With `account` (the web), the batch is recorded as theirs, and a figure outside their scope
+    still in the chosen rows refuses the whole load (the page drops those rows as errors first).
+    """
     from etl.load import load_files
 
+    if account is not None:
+        user = account.actor()
     if plan.already:
         raise UploadRefused(plan.already, item=plan.name)
     if plan.errors and not partial:
@@ -197,7 +226,7 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     if plan.renamed:
         note += "；地区更正：" + "、".join(f"{a}→{b}" for a, b in plan.renamed.items())
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
-                      replace_fact_ids=chosen.replace_ids, accept_partial=partial)
+                      replace_fact_ids=chosen.replace_ids, accept_partial=partial, account=account)
 
 
 def done_text(plan: Plan, chosen: Selection, summary) -> str:  # summary: etl.load.LoadSummary
