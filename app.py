@@ -16,7 +16,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, cache, db, filters, views, zh
+from dashboard import auth, cache, db, failures, filters, views, zh
+from etl.accounts import VISITOR
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
@@ -80,3 +81,6 @@ try:
         page.run()
 except (UnionError, FileNotFoundError) as exc:
     st.error(str(exc))
+except Exception as exc:  # a bug: the details to the server's log (and to whom they are safe to show)
+    who = st.session_state.get(auth.RUN) or VISITOR
+    failures.show(exc, who, failures.details_shown(who, load_settings().show_error_details, auth.listens_locally()))

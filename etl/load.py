@@ -172,8 +172,13 @@ def _all_default(col: pa.ChunkedArray, default: Any) -> bool:
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, cols: pa.Table,
-                outcome: FileOutcome, dedup: Any, resolver: BatchResolver) -> None:
-    """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set)."""
+                outcome: FileOutcome, dedup: Any, resolver: BatchResolver,
+                checked: Mapping[int, str] | None = None) -> None:
+    """Rows of one file (`cols`: its facts, less rows left out by a person's choice): files, documents
+    (duplicates marked), facts (regions resolved, flags set).
+
+    `checked` names who checked a fact before loading, by its row in `cols` (its reviewed_by).
+    """
     con.execute(
         "INSERT INTO files (sha256, batch_id, name, size, kind, encoding, archive_path, text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,6 +202,9 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
         )
     with bulk():
         table = _fact_table(batch_id, f, cols, docs, duplicate_docs, resolver)
+        if checked:
+            table = table.append_column("reviewed_by", pa.array([checked.get(i) for i in range(table.num_rows)],
+                                                                 pa.string()))
         insert_facts(con, table)
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
@@ -260,8 +268,9 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
 def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
                user: str | Actor | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
                accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None,
-               account: Account | None = None, region_choices: Mapping[str, Choice] | None = None,
-               new_regions_under: str | None = None, received_on: dt.date | None = None) -> LoadSummary:
+               account: Account | None = None, checked: Mapping[str, Mapping[int, str]] | None = None,
+               region_choices: Mapping[str, Choice] | None = None, new_regions_under: str | None = None,
+               received_on: dt.date | None = None) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.
 
     Files whose extraction reported errors are not loaded (listed as failed,
@@ -271,7 +280,8 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     created. `replace_fact_ids` are set to 'superseded' by this batch; undo
     restores them. `confirmed_by` names the person who has checked every figure
     (the demo data, a reviewed upload): unflagged facts the extractor asked to
-    confirm load as confirmed by them. Any exception rolls everything back and propagates.
+    confirm load as confirmed by them. `checked` (file sha256 → fact index → name) marks single facts a
+    person checked before loading (上传报告). Any exception rolls everything back and propagates.
 
     Region names the directory does not know are never made regions silently: a person's
     `region_choices` (raw name → regions.Choice: map to a region, add under a parent, leave out)
@@ -304,7 +314,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
             "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
         resolver = BatchResolver(con)
-        todo: list[tuple[ExtractedFile, pa.Table, FileOutcome]] = []
+        todo: list[tuple[ExtractedFile, pa.Table, FileOutcome, dict[int, str]]] = []
         seen: dict[str, str] = {}
         first_years: dict[str, int | None] = {}
         for i, f in enumerate(files):
@@ -320,6 +330,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
                 outcome.reason = f"与本次的“{seen[f.sha256]}”内容完全相同，只导入一次。"
                 continue
             cols = f.fact_table
+            marks = dict((checked or {}).get(f.sha256, {}))  # fact index → who checked it (re-indexed below)
             unknown = _unknown_regions(cols, f, resolver)
             undecided = {raw: v for raw, v in unknown.items() if raw not in choices and not new_regions_under}
             if undecided:
@@ -333,15 +344,17 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             skip = [raw for raw in unknown if choices[raw].action == SKIP]
             if skip:
                 keep = pc.invert(pc.is_in(raw_regions(cols, f.documents), pa.array(skip, pa.string())))
+                kept = np.flatnonzero(pc.fill_null(keep, True).to_numpy(zero_copy_only=False))
+                marks = {new: marks[int(old)] for new, old in enumerate(kept) if int(old) in marks}
                 outcome.left_out = {raw: unknown[raw][0] for raw in skip}
                 cols = cols.filter(pc.fill_null(keep, True))
             seen[f.sha256] = f.name
-            todo.append((f, cols, outcome))
+            todo.append((f, cols, outcome, marks))
         if not todo and not replace_fact_ids:
             return summary
         if account is not None:
-            _check_scope(con, account, [f for f, _, _ in todo])
-        summary.kind = _batch_kind([f for f, _, _ in todo])
+            _check_scope(con, account, [f for f, _, _, _ in todo])
+        summary.kind = _batch_kind([f for f, _, _, _ in todo])
         summary.batch_id = con.execute(
             "INSERT INTO batches (kind, user_name, note, received_on) VALUES (?, ?, ?, ?) RETURNING id",
             [summary.kind, actor.name, note, received_on or dt.date.today()]).fetchone()[0]
@@ -353,9 +366,9 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         summary.regions_added = [name for (name,) in con.execute(
             "SELECT name FROM regions WHERE created_batch = ? ORDER BY id", [summary.batch_id]).fetchall()]
         dedup = DuplicateIndex(_active_fingerprints(con))  # near copies among active documents
-        for f, cols, outcome in todo:
+        for f, cols, outcome, marks in todo:
             try:
-                _write_file(con, summary.batch_id, f, cols, outcome, dedup, resolver)
+                _write_file(con, summary.batch_id, f, cols, outcome, dedup, resolver, marks)
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
                                 "原文件已存档，请把它发给管理员检查。", item=f.name) from exc

@@ -42,6 +42,9 @@ class Settings:
     federation: str | None = None  # overrides in titles the name `python -m etl setup` configured
     server_address: str = "127.0.0.1"  # where `python -m dashboard` serves the app (this machine only)
     server_port: int = 8501
+    # A page's error in full on screen (dashboard/failures.py): None: only while the server listens on this
+    # machine alone, or to a 管理 account; everyone else reads one Chinese line, the details go to the log.
+    show_error_details: bool | None = None
     # Accounts (etl/accounts.py). None: viewing without signing in only while the server listens on
     # this machine alone (dashboard/auth.py); a server reachable from the network asks everyone to sign in.
     view_without_sign_in: bool | None = None
@@ -69,6 +72,7 @@ ENV = {
     "UNION_FEDERATION": "federation",
     "UNION_SERVER_ADDRESS": "server_address",
     "UNION_SERVER_PORT": "server_port",
+    "UNION_SHOW_ERROR_DETAILS": "show_error_details",
     "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
     "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
     "UNION_SESSION_MAX_HOURS": "session_max_hours",
@@ -80,6 +84,7 @@ CONFIG = {
     "db": "db", "archive": "archive", "federation": "federation",
     "limits.lock_wait": "lock_wait", "limits.read_wait": "read_wait", "limits.tally_max_mb": "tally_max_mb",
     "server.address": "server_address", "server.port": "server_port",
+    "server.show_error_details": "show_error_details",
     "accounts.view_without_sign_in": "view_without_sign_in",
     "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
     "accounts.lockout_failures": "lockout_failures", "accounts.lockout_minutes": "lockout_minutes",
@@ -100,6 +105,7 @@ def _bool(value: Any) -> bool:
 
 _TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "tally_max_mb": float,
           "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
+          "show_error_details": _bool,
           "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
           "lockout_minutes": float}
 
