@@ -6,10 +6,16 @@ projector PCs and the test browser may not have.
 Pages are listed here (st.navigation does not scan pages/): add a line to add a page.
 """
 
+import logging
+import os
+
+import duckdb
 import streamlit as st
 
-from dashboard import filters, views
+from dashboard import filters, safe, views
 from etl.db import DatabaseBusy
+
+log = logging.getLogger("union.app")
 
 st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
 
@@ -34,5 +40,12 @@ page = st.navigation(PAGES)
 try:
     filters.sidebar()
     page.run()
-except (DatabaseBusy, FileNotFoundError) as exc:
-    st.error(str(exc))
+except (DatabaseBusy, FileNotFoundError) as exc:  # our own Chinese messages
+    st.error(safe.md(exc))
+except Exception as exc:  # readers never see a traceback: say what happened, keep the details in the log
+    if os.environ.get("UNION_RAISE_ERRORS"):  # tests: let AppTest see the exception itself
+        raise
+    log.exception("page %s failed", page.title)
+    what = "暂时无法读取数据库" if isinstance(exc, duckdb.Error) else "页面出错了"
+    st.error(f"{what}（{safe.md(type(exc).__name__)}），详情已记录在服务器日志中。请刷新页面重试；"
+             "如反复出现，请联系管理员。")

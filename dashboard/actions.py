@@ -32,7 +32,7 @@ def _active(con, fact_id: int) -> dict:
 
 def accept(fact_id: int, user: str, path: Path | str | None = None) -> None:
     """Mark a fact as checked by a person (its value is unchanged)."""
-    with transaction(path or db_path()) as con:
+    with transaction(path or db_path(), what="审核保存") as con:
         _active(con, fact_id)
         con.execute("UPDATE facts SET reviewed_by = ? WHERE id = ?", [user, int(fact_id)])
     forget()
@@ -40,7 +40,7 @@ def accept(fact_id: int, user: str, path: Path | str | None = None) -> None:
 
 def reject(fact_id: int, user: str, path: Path | str | None = None) -> None:
     """Take a fact out of every figure; the row stays, status 'rejected'."""
-    with transaction(path or db_path()) as con:
+    with transaction(path or db_path(), what="审核驳回") as con:
         _active(con, fact_id)
         con.execute("UPDATE facts SET status = 'rejected', reviewed_by = ? WHERE id = ?", [user, int(fact_id)])
     forget()
@@ -55,7 +55,7 @@ def correct(fact_id: int, user: str, *, value: float | None = None, year: int | 
         raise ReviewError("没有要更正的内容：请填写新的数值、年份、期别或地区。")
     if period is not None and period not in ("H1", "FY"):
         raise ReviewError(f"期别只能是上半年（H1）或全年（FY），收到的是“{period}”。")
-    with transaction(path or db_path()) as con:
+    with transaction(path or db_path(), what="审核更正") as con:
         old = _active(con, fact_id)
         if region_id is not None and not con.execute("SELECT 1 FROM regions WHERE id = ?", [region_id]).fetchone():
             raise ReviewError(f"地区编号 {region_id} 不存在。")

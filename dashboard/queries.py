@@ -57,7 +57,7 @@ def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], re
 
 def regions(path: PathLike = None) -> pd.DataFrame:
     """All regions in hierarchy order with their depth (0 = top)."""
-    return query_df(
+    return snapshot.query_df(
         """
         WITH RECURSIVE tree(id, name, level, parent_id, depth, sort_key) AS (
             SELECT id, name, level, parent_id, 0, [name] FROM regions
@@ -76,16 +76,13 @@ def regions(path: PathLike = None) -> pd.DataFrame:
 
 def metrics(path: PathLike = None) -> pd.DataFrame:
     """The metric catalog as stored in the database."""
-    return query_df("SELECT code, category, name_zh, unit, kind FROM metrics ORDER BY category, code", path=path)
+    return snapshot.query_df("SELECT code, category, name_zh, unit, kind FROM metrics ORDER BY category, code",
+                             path=path)
 
 
 def year_bounds(path: PathLike = None) -> tuple[int, int] | None:
     """First and last year that has a countable fact, or None for an empty database."""
-    df = query_df(
-        "SELECT min(year) AS lo, max(year) AS hi FROM facts WHERE status = 'active' AND year IS NOT NULL "
-        "AND batch_id IN (SELECT id FROM batches WHERE status = 'loaded')",
-        path=path,
-    )
+    df = snapshot.query_df("SELECT lo, hi FROM years", path=path)
     lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
     return None if pd.isna(lo) else (int(lo), int(hi))
 

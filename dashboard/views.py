@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cache, filters
+from dashboard import cache, filters, safe
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
 
@@ -87,7 +87,8 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
 
 
 def scope_caption(f: Filters) -> None:
-    st.caption(f"范围：{f.label}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。空缺年份显示为断点而非 0。")
+    st.caption(f"范围：{safe.md(f.label)}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。"
+               "空缺年份显示为断点而非 0。")
 
 
 TOP = 24  # towns in small multiples, heat maps and stacked bars

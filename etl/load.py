@@ -196,8 +196,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SUPERSEDED_SCHEMA)
 
 
-# Problem codes meaning the bytes could not even be read (nothing to archive).
-UNREAD_CODES = ("not_found", "unreadable")
+# Problem codes meaning the bytes could not be read, or were refused before archiving (over a limit).
+UNREAD_CODES = ("not_found", "unreadable", "over_limit")
 
 
 def _failure_reason(problems: list[Problem], archived: bool) -> str:
@@ -524,7 +524,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         outcomes[i] = outcome
         summary.files.append(outcome)
 
-    with db.transaction(db_path, wait=wait) as con:
+    with db.transaction(db_path, wait=wait, what="导入") as con:
         ensure_tables(con)
         regions.seed_regions(con)
         held = dict(con.execute(
@@ -581,7 +581,7 @@ class UndoSummary:
 
 def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None) -> UndoSummary:
     """Remove one batch completely and restore what it superseded; the batch stays listed as 'undone'."""
-    with db.transaction(db_path, wait=wait) as con:
+    with db.transaction(db_path, wait=wait, what=f"撤销批次 {batch_id}") as con:
         ensure_tables(con)
         row = con.execute("SELECT status, undone_at FROM batches WHERE id = ?", [batch_id]).fetchone()
         if row is None:

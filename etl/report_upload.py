@@ -8,6 +8,7 @@ lost even when the file cannot be read.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +42,24 @@ class ReportPlan:
 
 
 def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str) -> ReportPlan:
-    """Archive the bytes, then read and extract the report (nothing is written to the database)."""
-    from etl.archive import archive_bytes
-    from etl.extract import extract_report_file
+    """Look at the size, archive the bytes as a preview, then read and extract the report (nothing is written).
+
+    A file over a limit is refused before it is archived; extraction does bounded work (etl/bounded.py).
+    """
+    from etl.archive import archive_preview, expire_previews
+    from etl.bounded import extract
+    from etl.limits import Refused, inspect
+    from etl.model import Problem
     from etl.tally.upload import already_loaded
 
-    archive_bytes(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
-    plan = ReportPlan(extract_report_file(Path(name), data=data))
+    try:
+        insp = inspect(data, name)
+    except Refused as exc:
+        return ReportPlan(ExtractedFile(name, name, hashlib.sha256(data).hexdigest(), data, "report",
+                                        problems=[Problem("error", exc.message, name, code=exc.code)]))
+    archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    expire_previews(archive_dir)
+    plan = ReportPlan(extract(Path(name), data, insp))
     if plan.readable and Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
             plan.already = already_loaded(con, plan.file.sha256)

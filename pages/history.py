@@ -6,6 +6,7 @@ Each action opens the database for itself and closes it (etl.load does).
 
 import streamlit as st
 
+from dashboard import safe
 from dashboard.db import db_path
 from dashboard.filters import ensure_router
 from etl.load import KIND_ZH, STATUS_ZH, LoadError, database_status, undo_batch
@@ -17,7 +18,7 @@ DB = db_path()
 st.title("导入记录")
 msg = st.session_state.pop("undo_message", None)
 if msg:
-    st.success(msg)
+    st.success(safe.md(msg))
 try:
     status = database_status(DB)
 except FileNotFoundError:
@@ -35,14 +36,15 @@ for b in status["batches"]:
     c[0].write(str(b["id"]))
     c[1].write(b["created_at"].replace("T", " "))
     c[2].write(KIND_ZH.get(b["kind"], b["kind"]))
-    files = b["files"]
-    c[3].write("、".join(files[:3]) + (f" 等 {len(files)} 个" if len(files) > 3 else "") or (b.get("note") or "—"))
+    files = b["files"]  # names chosen by whoever sent the files: shown as written, never as markdown
+    c[3].markdown(safe.md("、".join(files[:3]) + (f" 等 {len(files)} 个" if len(files) > 3 else "")
+                          or (b.get("note") or "—")))
     c[4].write(str(b["facts"]))
     c[5].write(STATUS_ZH.get(b["status"], b["status"]))
     if b["status"] == "loaded" and c[6].button("撤销", key=f"undo_{b['id']}"):
         try:
             st.session_state["undo_message"] = undo_batch(DB, int(b["id"])).to_text()
         except LoadError as exc:
-            st.error(str(exc))
+            st.error(safe.md(exc))
             st.stop()
         st.rerun()

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, fmt, views
+from dashboard import cache, charts, filters, fmt, safe, views
 
 st.title("地区详情")
 f = filters.current()
 regions = cache.get("regions")
 names = list(regions["name"])
-wanted = st.query_params.get("town") or (f.region_names[0] if f.region_names else names[0])
-name = st.selectbox("地区", names, index=names.index(wanted) if wanted in names else 0, key="region_pick")
+wanted = filters.url_choice("town", names, f.region_names[0] if f.region_names else names[0])
+name = st.selectbox("地区", names, index=names.index(wanted), key="region_pick")
+filters.show_url_notes()
 st.query_params["town"] = name
 rid = int(regions.loc[regions["name"] == name, "id"].iloc[0])
 
 profile = cache.get("region_profile", rid, f.year_from, f.year_to)
 if profile["value"].notna().sum() == 0:
-    st.info(f"{name} 在 {f.year_from}–{f.year_to} 年没有本级上报的数据（由下级汇总的数字见各专题页）。")
+    st.info(f"{safe.md(name)} 在 {f.year_from}–{f.year_to} 年没有本级上报的数据（由下级汇总的数字见各专题页）。")
 else:
     half = f.periods[0]
     part = profile[profile["period"] == half].copy()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, cache, filters, fmt
+from dashboard import actions, cache, filters, fmt, safe
 
 FLAG_ZH = {"template": "模板文本", "unknown_year": "年份不明", "placeholder_region": "地区为占位符",
            "duplicate_document": "重复文档", "redacted": "数字被隐去"}
@@ -49,7 +49,7 @@ if chosen is None:
     st.stop()
 
 fact = queue[queue["id"] == chosen].iloc[0]
-st.subheader(f"处理数据 {int(fact['id'])}：{fact['region']} · {fact['metric_zh']}")
+st.subheader(f"处理数据 {int(fact['id'])}：{safe.md(fact['region'])} · {safe.md(fact['metric_zh'])}")
 user = st.text_input("审核人", key="review_user", placeholder="请填写姓名")
 regions = cache.get("regions")
 with st.form("review_form"):
@@ -78,7 +78,7 @@ if do_accept or do_correct or do_reject:
             actions.correct(int(fact["id"]), user.strip(), value=new_value,
                             year=None if new_year is None else int(new_year), period=new_period, region_id=rid)
     except actions.ReviewError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         st.stop()
     cache.clear()
     st.toast("已保存。")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import safe
 from dashboard.db import archive_path, db_path
 from dashboard.filters import ensure_router
 from etl.catalog import load_catalog
@@ -23,6 +24,7 @@ ensure_router()  # a bookmarked deep link on a fresh server still goes through a
 
 DB = db_path()
 ARCHIVE = archive_path()
+PROBLEMS_SHOWN = 2000  # rows of the problem table on the page (the downloadable list has them all, up to its cap)
 CATEGORY_PAGE = {"formation": ("pages/formation.py", "工会组建"), "membership": ("pages/membership.py", "会员发展"),
                  "contracts": ("pages/contracts.py", "集体合同"), "hardship": ("pages/hardship.py", "困难帮扶")}
 
@@ -33,7 +35,7 @@ st.download_button("下载统计表模板", build_template(), "统计表模板.x
 
 done = st.session_state.pop("tally_done", None)
 if done:
-    st.success(done["text"])
+    st.success(safe.md(done["text"]))
     for path, label in done["links"]:
         st.page_link(path, label=f"查看{label}图表", icon="📈")
     st.page_link("pages/history.py", label="查看导入记录（可撤销）", icon="🗂️")
@@ -51,12 +53,16 @@ if st.session_state.get("tally_plan_key") != plan_key:
     st.session_state["tally_plan"] = up.prepare(data, file.name, db_path=DB, archive_dir=ARCHIVE, mapping=mapping)
     st.session_state["tally_plan_key"] = plan_key
 plan: up.Plan = st.session_state["tally_plan"]
+if not plan.tables:  # nothing could be read: over a limit, unreadable, or not a tally
+    for p in plan.errors:
+        st.error(safe.md(p.message))
+    st.stop()
 
 st.subheader("1. 识别结果")
 labels = list(up.choice_labels().values())
 for t in plan.tables:
-    st.markdown(f"**工作表“{t.grid.name}”第 {t.header_rows[0] + 1} 行起**：{up.LAYOUT_ZH[t.layout]}"
-                + (f"；标题“{t.title}”" if t.title else "") + (f"；年份 {t.year}" if t.year else ""))
+    st.markdown(f"**工作表“{safe.md(t.grid.name)}”第 {t.header_rows[0] + 1} 行起**：{up.LAYOUT_ZH[t.layout]}"
+                + (f"；标题“{safe.md(t.title)}”" if t.title else "") + (f"；年份 {t.year}" if t.year else ""))
     edited = st.data_editor(pd.DataFrame(up.mapping_rows(t)), key=f"map_{t.grid.index}_{t.number}", hide_index=True,
                             disabled=["列", "表头", "需确认"],
                             column_config={"识别为": st.column_config.SelectboxColumn(options=labels)})
@@ -72,9 +78,20 @@ c1.metric("识别出的数据", f"{len(plan.analysis.facts)} 条")
 c2.metric("错误（阻止导入）", len(plan.errors))
 c3.metric("提醒", len(plan.warnings))
 if plan.problems:
-    st.dataframe(pd.DataFrame(up.problem_rows(plan)), hide_index=True, key="problems")
-    st.download_button("下载标注了问题的原表", error_workbook(data, file.name, plan.problems),
-                       f"{Path(file.name).stem}_问题标注.xlsx", key="error_report")
+    rows = up.problem_rows(plan)
+    st.dataframe(pd.DataFrame(rows[:PROBLEMS_SHOWN]), hide_index=True, key="problems")
+    if len(rows) > PROBLEMS_SHOWN:
+        st.caption(f"共 {len(rows)} 条问题，这里列出前 {PROBLEMS_SHOWN} 条；全部问题见下面生成的问题清单。")
+    # Built only when asked for (a big workbook took minutes and gigabytes when built on every rerun).
+    made = st.session_state.get("tally_report")
+    if made and made[0] == plan_key:
+        st.download_button("下载标注了问题的原表", made[1], f"{Path(file.name).stem}_问题标注.xlsx", key="error_report",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif st.button("生成标注了问题的原表（Excel）", key="make_error_report"):
+        with st.spinner("正在生成…"):
+            st.session_state["tally_report"] = (plan_key, error_workbook(data, file.name, plan.problems,
+                                                                         plan.inspection))
+        st.rerun()
 else:
     st.success("没有发现问题。")
 
@@ -97,7 +114,7 @@ if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(
     try:
         summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial)
     except up.UploadRefused as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         st.stop()
     cats = {load_catalog()[f.metric].category for f in plan.analysis.facts}
     st.session_state["tally_done"] = {"text": summary.to_text(),

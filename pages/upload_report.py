@@ -4,6 +4,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard import safe
 from dashboard.db import archive_path, db_path
 from dashboard.filters import ensure_router
 from etl.report_upload import REPORT_TYPES, commit_report, fact_rows, prepare_report
@@ -19,7 +20,7 @@ st.caption("上传工作总结或讲话稿（.txt / .docx / 文字版 .pdf，简
 
 done = st.session_state.pop("report_done", None)
 if done:
-    st.success(done)
+    st.success(safe.md(done))
     st.page_link("pages/review.py", label="到“审核”页核对带标记的数据", icon=":material/fact_check:")
     st.page_link("pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
 
@@ -33,8 +34,8 @@ if st.session_state.get("report_plan_name") != (file.name, len(data)):
     st.session_state["report_plan_name"] = (file.name, len(data))
 plan = st.session_state["report_plan"]
 
-for p in plan.file.problems:
-    (st.error if p.severity == "error" else st.warning)(p.message)
+for p in plan.file.problems:  # messages quote file names and text: shown as written
+    (st.error if p.severity == "error" else st.warning)(safe.md(p.message))
 if not plan.readable:
     st.stop()
 if plan.already:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# AppTest page tests see a page's exception itself (app.py shows users a Chinese message instead).
+# Servers started by browser and reliability tests get their environment without it.
+os.environ.setdefault("UNION_RAISE_ERRORS", "1")
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ def test_sources_page_highlights_the_sentence(app_db):
     region, metric = "白沙镇", "members_total"
     year, _ = latest_fy(app_db, region, metric)
     at = run("sources", src_region=region, src_metric=metric, src_year=str(year), src_period="FY")
-    html = [m.value for m in at.markdown if "<mark>" in m.value]
+    html = [h.proto.body for h in at.get("html") if "<mark>" in h.proto.body]  # st.html: no markdown pass
     evidence = q(app_db, """SELECT evidence FROM facts f JOIN regions r ON r.id = f.region_id
         WHERE r.name = ? AND metric = ? AND year = ? AND period = 'FY'""", [region, metric, year])[0][0]
     assert html and any(evidence.replace("\n", "<br>") in h for h in html)

@@ -39,7 +39,7 @@ def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
 
 def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str]) -> None:
     """Remember (or forget, with an empty mapping) the corrections for one header row."""
-    with db.transaction(db_path) as con:
+    with db.transaction(db_path, what="保存列映射") as con:
         con.execute(SCHEMA)
         if not mapping:
             con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])

@@ -7,6 +7,7 @@ thin script. Nothing here holds a database connection between calls.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from pathlib import Path
 
 from etl import db
 from etl.catalog import load_catalog
+from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
-from etl.tally import Analysis, analyze
+from etl.tally import Analysis
 from etl.tally.layout import Table
 from etl.tally.validate import Conflict, check_db
 
@@ -50,6 +52,7 @@ class Plan:
     db_problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     same: list[Fact] = field(default_factory=list)  # already stored with the same value: not loaded again
+    inspection: Inspection | None = None  # size and cells, from the look before parsing (None: refused there)
 
     @property
     def name(self) -> str:
@@ -99,15 +102,28 @@ def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
 
 def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
             mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None) -> Plan:
-    """Archive the original bytes, read and check the file, compare with the database."""
-    from etl.archive import archive_bytes
+    """Look at the size, archive the original bytes as a preview, read and check the file, compare with the database.
+
+    A file over a limit (etl/limits.py) is refused before it is archived or parsed; big files are
+    read in a child process (etl/bounded.py).
+    """
+    from etl.archive import archive_preview, expire_previews
+    from etl.bounded import analyze_tally
+    from etl.tally.columns import TallyFile
     from etl.tally.store import load_mappings
 
-    archive_bytes(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    try:
+        insp = inspect(data, name)
+    except Refused as exc:
+        ef = TallyFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
+        ef.problems.append(Problem("error", exc.message, name, code=exc.code))
+        return Plan(Analysis(ef))
+    archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    expire_previews(archive_dir)
     remembered = load_mappings(db_path)
     if mapping:
         remembered.update(mapping)
-    plan = Plan(analyze(data, name, mapping=remembered, engine=engine))
+    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine), inspection=insp)
     if not Path(db_path).exists():
         return plan
     with db.connect(db_path, read_only=True) as con:
