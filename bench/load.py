@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import shutil
@@ -47,9 +48,12 @@ class Result:
     scenario: str
     runs: list[Run] = field(default_factory=list)
     writes_ok: int = 0
+    writes_taken: int = 0  # a reviewer's fact was handled by the other reviewer first (not a failure)
     writes_failed: list[str] = field(default_factory=list)
     peak_mb: float = 0.0
     cli_cycles: int = 0
+    server_cpu: float = 0.0  # CPU seconds the server used while the sessions ran
+    load: float = 0.0  # the machine's 1-minute load average at the end (other jobs share these 2 cores)
 
 
 def prepare_db(folder: Path) -> Path:
@@ -129,9 +133,20 @@ async def reviewer(port: int, deadline: float, think: tuple[float, float], resul
             result.runs.append(saved)
             if "已保存。" in saved.texts and not saved.errors and not saved.exceptions:
                 result.writes_ok += 1
+            elif any("不能再处理" in e for e in saved.errors) or any("已由他人处理" in t for t in saved.texts):
+                result.writes_taken += 1  # the other reviewer handled this fact first: the page said so
             else:
                 result.writes_failed.append("; ".join(saved.errors + saved.exceptions)[:300] or "没有保存")
             await asyncio.sleep(rng.uniform(*think))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -159,9 +174,12 @@ def run_scenario(name: str, db: Path, folder: Path, sessions: int, seconds: floa
             writer = threading.Thread(target=cli_writer, args=(work / "union.duckdb", writer_folder(folder), stop,
                                                                 result))
             writer.start()
+        cpu0 = cpu_seconds(proc.pid)
         try:
             asyncio.run(_drive(port, name, sessions, seconds, think, result))
         finally:
+            result.server_cpu = cpu_seconds(proc.pid) - cpu0
+            result.load = os.getloadavg()[0]
             stop.set()
             if writer:
                 writer.join(timeout=180)
@@ -195,14 +213,15 @@ async def _drive(port: int, name: str, sessions: int, seconds: float, think: tup
 def table(results: list[Result], sessions: int, seconds: float, think: tuple[float, float]) -> str:
     lines = [f"{sessions} sessions, {seconds:.0f} s each, think time {think[0]:g}–{think[1]:g} s, "
              "times from request to script finished (seconds)", "",
-             "| scenario | page views | median | p95 | max | reader errors | writes ok | writes failed "
-             "| server peak MB |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| scenario | page views | median | p95 | max | reader errors | writes ok | taken by the other reviewer "
+             "| writes failed | server peak MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         med, p95, worst = summary([x.seconds for x in r.runs if x.ok])
         errors = sum(len(x.exceptions) + len(x.errors) for x in r.runs) + sum(1 for x in r.runs if not x.ok)
         lines.append(f"| {r.scenario} | {len(r.runs)} | {med:.2f} | {p95:.2f} | {worst:.2f} | {errors} | "
-                     f"{r.writes_ok} | {len(r.writes_failed)} | {r.peak_mb:.0f} |")
+                     f"{r.writes_ok} | {r.writes_taken} | {len(r.writes_failed)} | {r.peak_mb:.0f} | "
+                     f"{r.server_cpu:.0f} | {r.load:.1f} |")
     return "\n".join(lines)
 
 

@@ -14,8 +14,10 @@ answer for the new version.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -44,15 +46,22 @@ def get(name: str, *args: Any, **kwargs: Any) -> Any:
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kw = tuple(sorted(kwargs.items()))
     version = db.version()
-    key = (version[0], name, args, kw)
+    result = remembered((version[0], name, args, kw), lambda: _run(name, version, args, kw))
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
+def remembered(key: tuple, run: Callable[[], Any]) -> Any:
+    """run() — or, while another process holds the file, the last answer to the same question (`key`).
+
+    With an earlier answer at hand the reads inside wait only a moment for a
+    writer (dashboard.db.impatient); a result computed from an earlier
+    snapshot (snapshot.Stale) is shown but was not cached by `run`.
+    """
     with _last_lock:
         earlier = _last.get(key)
     try:
-        if earlier is None:
-            result = _run(name, version, args, kw)
-        else:
-            with db.impatient():
-                result = _run(name, version, args, kw)
+        with db.impatient() if earlier is not None else contextlib.nullcontext():
+            result = run()
     except snapshot.Stale as stale:
         result = stale.value
     except DatabaseBusy:
@@ -64,7 +73,7 @@ def get(name: str, *args: Any, **kwargs: Any) -> Any:
         _last.move_to_end(key)
         while len(_last) > LAST_KEPT:
             _last.popitem(last=False)
-    return result.copy() if isinstance(result, pd.DataFrame) else result
+    return result
 
 
 def clear() -> None:

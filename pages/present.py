@@ -130,7 +130,11 @@ if not full:
         if made and made[0] == (keys[idx], ctx):
             st.download_button("下载 PNG", made[1], file_name=f"{idx + 1:02d}_{slide.title}.png".replace("：", "_"),
                                mime="image/png", key="present_dl_png", width="stretch")
-    with right:
-        st.download_button("下载全部数据（Excel）", ui.xlsx_bytes(keys, ctx), file_name=f"{stem}_数据.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="present_dl_xlsx", width="stretch")
+    with right:  # built when asked for, like the others (building it on every rerun cost each page view ~0.5 s)
+        if st.button("生成全部数据（Excel）", key="present_make_xlsx", width="stretch"):
+            st.session_state.present_xlsx = (sig, ui.xlsx_bytes(keys, ctx))
+        made = st.session_state.get("present_xlsx")
+        if made and made[0] == sig:
+            st.download_button("下载全部数据（Excel）", made[1], file_name=f"{stem}_数据.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key="present_dl_xlsx", width="stretch")

@@ -45,8 +45,12 @@ ids = [int(i) for i in queue["id"]]
 labels = {int(r.id): f"编号 {int(r.id)} · {r.region} · {r.metric_zh}" for r in queue.itertuples()}
 chosen = st.selectbox("要处理的数据", [None, *ids], index=1 + rows[0] if rows else 0, key="review_pick",
                       format_func=lambda i: "（请选择）" if i is None else labels[i])
+last = st.session_state.pop("review_last", None)
 if chosen is None:
+    if last is not None and last not in ids:  # the fact this person had open left the queue meanwhile
+        st.info(f"编号 {last} 的数据已由他人处理，不在待审核列表中了；本次操作未保存。请另选一条。")
     st.stop()
+st.session_state["review_last"] = chosen
 
 fact = queue[queue["id"] == chosen].iloc[0]
 st.subheader(f"处理数据 {int(fact['id'])}：{safe.md(fact['region'])} · {safe.md(fact['metric_zh'])}")
@@ -80,6 +84,7 @@ if do_accept or do_correct or do_reject:
     except actions.ReviewError as exc:
         st.error(safe.md(exc))
         st.stop()
-    cache.clear()
+    # No cache clearing: the write changed the file, so every page's next run reads the new version.
+    st.session_state.pop("review_last", None)
     st.toast("已保存。")
     st.rerun()
