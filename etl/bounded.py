@@ -19,6 +19,7 @@ process with a memory cap and a time limit (etl/sandbox.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from etl.model import ExtractedFile, Problem
 # What counts as a number for the cap: digit runs (ASCII or full-width) and runs of Chinese numerals.
 NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]{2,}")
 BREAK = re.compile(r"[。！？!?；;\n]")
+log = logging.getLogger(__name__)
 
 
 def bound_text(text: str, name: str) -> tuple[str, list[Problem]]:
@@ -111,7 +113,11 @@ def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | N
         if not insp.isolate:
             return analyze(data, name, mapping=mapping, engine=engine)
         result = sandbox.run(_analyze_light, data, name, mapping, engine, what=name)
-    except Refused as exc:
+    except Exception as exc:  # a file over a limit, or a reader that failed on it: a problem, never a traceback
+        if not isinstance(exc, Refused):
+            log.warning("reading %s failed", name, exc_info=True)
+            exc = Refused(f"读取文件“{name}”时出错（{type(exc).__name__}），原文件已存档。请把它发给管理员检查。",
+                          "extract_crash")
         ef = TallyFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)

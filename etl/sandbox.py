@@ -14,6 +14,7 @@ second line should the watcher be slow.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 import threading
@@ -26,6 +27,7 @@ from typing import Any
 from etl.limits import Refused, limits
 
 PRELOAD = ["etl.tally", "etl.extract", "etl.bounded"]
+log = logging.getLogger(__name__)
 POLL = 0.05
 
 _context = None
@@ -72,11 +74,14 @@ def _child(conn, fn: Callable[..., Any], args: tuple, address_cap: int) -> None:
 
 
 class Outcome:
-    """How a child run went: its result, or why it was stopped, and the peak memory seen."""
+    """How a child run went: the peak memory seen and how long it took."""
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
         self.seconds = 0.0
+
+
+last: Outcome | None = None  # the latest run's outcome in this process (for benchmarks and logs)
 
 
 def run(fn: Callable[..., Any], *args: Any, what: str, memory_mb: float | None = None,
@@ -86,10 +91,11 @@ def run(fn: Callable[..., Any], *args: Any, what: str, memory_mb: float | None =
     `what` names the file in messages. `fn` must be a module-level function and
     its arguments and result picklable.
     """
+    global last
     lim = limits()
     memory_mb = lim.child_memory_mb if memory_mb is None else memory_mb
     seconds = lim.child_seconds if seconds is None else seconds
-    outcome = outcome or Outcome()
+    outcome = last = outcome or Outcome()
     ctx = _ctx()
     parent, child = ctx.Pipe(duplex=False)
     # The address-space cap leaves room for what the interpreter and libraries map without using it.
@@ -134,4 +140,6 @@ def run(fn: Callable[..., Any], *args: Any, what: str, memory_mb: float | None =
     if status == "died":
         raise Refused(f"读取文件“{what}”时读取程序意外退出（退出码 {proc.exitcode}），文件可能已损坏。"
                       "请用原来的程序打开后另存为新文件再上传；原文件已存档。", "child_died")
-    raise RuntimeError(value)
+    log.warning("parsing %s failed in the child process:\n%s", what, value)
+    raise Refused(f"读取文件“{what}”时出错（{str(value).split(':', 1)[0]}），原文件已存档。"
+                  "请把它发给管理员检查。", "extract_crash")

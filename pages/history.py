@@ -1,4 +1,4 @@
-"""导入记录: every batch (time, kind, files, facts, status) with an undo button.
+"""导入记录: every batch (time, kind, files, facts, status) with an undo button; backup and restore below.
 
 Each action opens the database for itself and closes it (etl.load does).
 """
@@ -6,8 +6,8 @@ Each action opens the database for itself and closes it (etl.load does).
 
 import streamlit as st
 
-from dashboard import safe
-from dashboard.db import db_path
+from dashboard import admin, safe
+from dashboard.db import archive_path, db_path
 from dashboard.filters import ensure_router
 from etl.load import KIND_ZH, STATUS_ZH, LoadError, database_status, undo_batch
 
@@ -23,6 +23,8 @@ try:
     status = database_status(DB)
 except FileNotFoundError:
     st.info("还没有数据库：请先在“数据上传”页上传统计表，或运行 python -m etl ingest。")
+    with st.expander("备份与恢复"):
+        admin.backup_panel(DB, archive_path())
     st.stop()
 
 st.caption(f"有效数据 {status['facts']} 条，文档 {status['documents']} 篇，共 {len(status['batches'])} 个导入批次。")
@@ -48,3 +50,7 @@ for b in status["batches"]:
             st.error(safe.md(exc))
             st.stop()
         st.rerun()
+
+st.divider()
+with st.expander("备份与恢复", icon=":material/backup:"):
+    admin.backup_panel(DB, archive_path())

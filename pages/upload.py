@@ -78,10 +78,9 @@ c1.metric("识别出的数据", f"{len(plan.analysis.facts)} 条")
 c2.metric("错误（阻止导入）", len(plan.errors))
 c3.metric("提醒", len(plan.warnings))
 if plan.problems:
-    rows = up.problem_rows(plan)
-    st.dataframe(pd.DataFrame(rows[:PROBLEMS_SHOWN]), hide_index=True, key="problems")
-    if len(rows) > PROBLEMS_SHOWN:
-        st.caption(f"共 {len(rows)} 条问题，这里列出前 {PROBLEMS_SHOWN} 条；全部问题见下面生成的问题清单。")
+    st.dataframe(pd.DataFrame(up.problem_rows(plan, PROBLEMS_SHOWN)), hide_index=True, key="problems")
+    if len(plan.problems) > PROBLEMS_SHOWN:
+        st.caption(f"共 {len(plan.problems)} 条问题，这里列出前 {PROBLEMS_SHOWN} 条；全部问题见下面生成的问题清单。")
     # Built only when asked for (a big workbook took minutes and gigabytes when built on every rerun).
     made = st.session_state.get("tally_report")
     if made and made[0] == plan_key:

@@ -178,11 +178,11 @@ def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
             if new != row["识别为"]}
 
 
-def problem_rows(plan: Plan) -> list[dict[str, str | None]]:
+def problem_rows(plan: Plan, limit: int | None = None) -> list[dict[str, str | None]]:
     from etl.tally.report import SEVERITY_ZH
 
     return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
-            for p in plan.problems]
+            for p in plan.problems[:limit]]
 
 
 def conflict_rows(plan: Plan) -> list[dict[str, object]]:
