@@ -99,6 +99,10 @@ def reset() -> None:
     _LIMITS = None
 
 
+# Codes of refusals made before a file is archived (etl.load does not archive such a file either).
+REFUSED_CODES = ("too_large", "too_many_cells", "zip_bomb", "corrupt_zip")
+
+
 class Refused(ValueError):
     """A file over a limit; `message` is Chinese and names the limit and what to do."""
 
@@ -129,6 +133,11 @@ class Inspection:
 def kind_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return "tally" if suffix in TALLY_SUFFIXES else "report" if suffix in REPORT_SUFFIXES else "other"
+
+
+def count_zh(n: float) -> str:
+    """12,345 or 123 万: how many, said the way a Chinese reader expects."""
+    return f"{n:,.0f}" if n < 100_000 else f"{n / 10000:,.0f} 万"
 
 
 def _mb(n: float) -> str:
@@ -172,7 +181,7 @@ def _check_cells(name: str, cells: int | None) -> None:
     cap = limits().cells
     if cells is not None and cells > cap:
         raise Refused(
-            f"文件“{name}”约有 {cells / 10000:.0f} 万个单元格，超过 {cap / 10000:.0f} 万个的上限，未存档也未读取。"
+            f"文件“{name}”约有 {count_zh(cells)} 个单元格，超过 {count_zh(cap)} 个的上限，未存档也未读取。"
             "常见原因是表格下方或右侧有大片带格式的空白区域：请删除这些空行空列（或无关的工作表），"
             "或按镇（街道）拆分成几个文件后分别上传。", "too_many_cells")
 
@@ -216,7 +225,7 @@ def _inspect_zip(data: bytes, name: str, count_cells: bool) -> tuple[int, int | 
                         tail = chunk[-2:]
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:  # checksum, truncation, encryption
         raise Refused(f"文件“{name}”已损坏（压缩内容与目录不符：{type(exc).__name__}），未存档也未读取。"
-                      "请用 Excel 或 WPS 打开后另存为新文件再上传。", "corrupt") from exc
+                      "请用 Excel 或 WPS 打开后另存为新文件再上传。", "corrupt_zip") from exc
     return total, (cells if count_cells else None)
 
 
@@ -232,4 +241,5 @@ def _csv_cells(data: bytes) -> int:
     return rows + delims
 
 
-__all__ = ["Inspection", "Limits", "Refused", "check_size", "inspect", "kind_of", "limits", "reset"]
+__all__ = ["REFUSED_CODES", "Inspection", "Limits", "Refused", "check_size", "count_zh", "inspect", "kind_of",
+           "limits", "reset"]

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from etl import db, regions
 from etl.archive import DEFAULT_ARCHIVE, archive_bytes
+from etl.limits import REFUSED_CODES
 from etl.model import (
     FLAG_DUPLICATE_DOC,
     FLAG_PLACEHOLDER_REGION,
@@ -197,7 +198,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # Problem codes meaning the bytes could not be read, or were refused before archiving (over a limit).
-UNREAD_CODES = ("not_found", "unreadable", "over_limit")
+UNREAD_CODES = ("not_found", "unreadable", *REFUSED_CODES)
 
 
 def _failure_reason(problems: list[Problem], archived: bool) -> str:

@@ -96,7 +96,7 @@ def _read(path: Path) -> bytes | ExtractedFile:
         check_size(path.name, path.stat().st_size)
         return path.read_bytes()
     except Refused as exc:
-        return _failed(path, exc.message, code="over_limit")  # not read, not archived
+        return _failed(path, exc.message, code=exc.code)  # not read, not archived (etl.load skips the code)
     except OSError as exc:
         return _failed(path, f"无法读取文件 {path}：{exc.strerror or exc}。", code="unreadable")
 
@@ -112,7 +112,7 @@ def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str, I
     try:
         insp = inspect(data, path.name)
     except Refused as exc:
-        return _failed(path, exc.message, data, code="over_limit")  # kept out of the archive
+        return _failed(path, exc.message, data, code=exc.code)  # kept out of the archive
     sha = sha256_of(data)
     try:
         archive_bytes(data, path.name, archive_dir, sha256=sha)

@@ -215,15 +215,26 @@ def encrypted_xlsx() -> bytes:
 
 
 def injection_xlsx() -> bytes:
-    """A good tally whose town names and a notes column carry formulas and markdown."""
-    from tally_books import xlsx
+    """A good tally whose town names and a notes column carry formulas and markdown, as text cells
+    (what a cell typed with a leading apostrophe, or an export from another program, holds)."""
+    import openpyxl
 
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "统计表"
     rows = [["地区", "年份", "工会组织总数(家)", "备注"]]
-    towns = [MD_TOWN, HTML_TOWN, *FORMULAS]
-    for i, town in enumerate(towns):
+    for i, town in enumerate([MD_TOWN, HTML_TOWN, *FORMULAS]):
         rows.append([town, 2024, 10 + i, FORMULAS[i % len(FORMULAS)]])
     rows.append(["白沙镇", 2024, -1, "负数"])  # one error, so the annotated workbook has something to mark
-    return xlsx({"统计表": {"rows": rows}})
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(r, c)
+            cell.value = v
+            if isinstance(v, str):
+                cell.data_type = "s"  # text, even when it starts with '='
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def injection_csv() -> bytes:
@@ -284,10 +295,10 @@ class Case:
 
 
 CASES: list[Case] = [
-    Case("重表_30MB.xlsx", heavy_xlsx, "refused", "too_many_cells", "万个单元格", big=True),
+    Case("重表_30MB.xlsx", heavy_xlsx, "refused", "too_many_cells", "万 个单元格", big=True),
     Case("格式到百万行.xlsx", formatted_void_xlsx, "refused", "too_many_cells", "带格式的空白区域", big=True),
     Case("压缩炸弹.xlsx", declared_bomb_xlsx, "refused", "zip_bomb", "疑似压缩炸弹"),
-    Case("谎报大小.xlsx", lying_bomb_xlsx, "refused", "corrupt", "已损坏"),
+    Case("谎报大小.xlsx", lying_bomb_xlsx, "refused", "corrupt_zip", "已损坏"),
     Case("加密.xlsx", encrypted_xlsx, "failed", "encrypted", "设置了打开密码"),
     Case("截断.xlsx", truncated_xlsx, "failed", "corrupt", "已损坏"),
     Case("随机字节.csv", random_csv, "failed", "not_spreadsheet", "不是表格文件", big=True),

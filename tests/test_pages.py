@@ -196,3 +196,27 @@ def test_review_page_needs_a_reviewer_name(writable_db):
     next(b for b in at.button if b.label == "确认无误").click().run()
     assert at.error and "审核人" in at.error[0].value
     assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", None)]
+
+
+BAD_URLS = {
+    "superscript_year": ("sources", {"src_year": "²"}, "src_year"),
+    "unknown_region": ("sources", {"src_region": "![x](http://127.0.0.1:9/a.png)"}, "src_region"),
+    "unknown_metric": ("sources", {"src_metric": "drop table"}, "src_metric"),
+    "bad_period": ("sources", {"src_period": "Q3"}, "src_period"),
+    "unknown_town": ("region", {"town": "不存在镇"}, "town"),
+    "bad_years": ("overview", {"years": "²-2024"}, "years"),
+    "unknown_filter_region": ("overview", {"region": "不存在镇"}, "region"),
+    "bad_filter_period": ("overview", {"period": "Q3"}, "period"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_URLS, ids=BAD_URLS)
+def test_a_bad_url_parameter_falls_back_with_a_note(app_db, case):
+    """?src_year=² used to end in a ValueError traceback; now the default is used and the page says so."""
+    page, params, key = BAD_URLS[case]
+    at = run(page if page != "overview" else None, **params)
+    assert not at.exception, [e.message for e in at.exception]
+    notes = [c.value for c in at.caption if "网址中的参数" in c.value]
+    assert notes, [c.value for c in at.caption]
+    assert f"{key}=" in notes[0].replace("\\", "") and "已改用" in notes[0]
+    assert all("http://" not in n for n in notes)  # shown escaped, never as a link or image

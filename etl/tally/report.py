@@ -67,17 +67,26 @@ def _problem_rows(problems: list[Problem], cap: int) -> Iterable[list]:
                            "请先改正上面的问题后重新上传。"]
 
 
+def _inspect(data: bytes, name: str):  # -> etl.limits.Inspection | None
+    from etl.limits import Refused, inspect
+
+    try:
+        return inspect(data, name)
+    except Refused:
+        return None
+
+
 def plan(data: bytes, name: str, inspection=None) -> str:  # inspection: etl.limits.Inspection
     """How the report will be built: 'annotate' (openpyxl in place), 'copy' (streamed copy) or 'list' (清单 only)."""
-    from etl.limits import Refused, inspect, limits
+    from etl.limits import limits
     from etl.tally.read import TallyReadError, sniff
 
     lim = limits()
     try:
         kind = sniff(data, name)
-        inspection = inspection or inspect(data, name)
-    except (TallyReadError, Refused):
+    except TallyReadError:
         return "list"
+    inspection = inspection or _inspect(data, name)
     cells = getattr(inspection, "cells", None)
     if cells is None and kind == "xls" and len(data) <= XLS_COPY_BYTES:
         return "copy"  # cells of an .xls cannot be counted without parsing; a small one is copied
@@ -97,6 +106,7 @@ def error_workbook(data: bytes, name: str, problems: list[Problem], inspection=N
     """
     from etl.limits import limits
 
+    inspection = inspection or _inspect(data, name)
     how = plan(data, name, inspection)
     cap = limits().problems_listed
     if how == "annotate":
@@ -148,7 +158,7 @@ def _streamed(data: bytes, name: str, problems: list[Problem], cap: int, copy: b
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
-    from etl.limits import limits
+    from etl.limits import count_zh, limits
     from export.xlsx import put
 
     wb = Workbook(write_only=True)
@@ -169,7 +179,7 @@ def _streamed(data: bytes, name: str, problems: list[Problem], cap: int, copy: b
         return out
 
     if not copy:
-        why = (f"原表约有 {cells / 10000:.0f} 万个单元格，超过 {limits().annotate_cells / 10000:.0f} 万个，"
+        why = (f"原表约有 {count_zh(cells)} 个单元格，超过 {count_zh(limits().annotate_cells)} 个，"
                "未复制原表；请按“位置”列在原文件中查找。" if cells
                else "原表无法读取或无法统计单元格数，未复制；请按下面的说明检查原文件。")
         ws.append(row(["说明", "", "", why]))
