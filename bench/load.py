@@ -10,7 +10,8 @@ for a random think time, and moves on round the pages. Scenarios:
 
 - readers: every session reads;
 - cli:     the same, while `python -m etl ingest` and `python -m etl undo` run back to back (a writer process);
-- app:     18 readers and 2 reviewers saving in 审核 (writes from inside the server process).
+- app:     18 readers and 2 reviewers saving in 审核 (writes from inside the server process);
+- both:    18 readers, 2 reviewers and the command-line writer at once (tests/test_reliability.py runs this).
 
 Prints median, 95th percentile and worst page time per scenario, what readers
 saw as errors (tracebacks, error boxes) and how the writes went, plus the
@@ -40,6 +41,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from bench.sessions import READER_PAGES, ROOT, Run, Session, sample_copy, start_server, summary
 
 MAX_SESSIONS, MAX_SECONDS = 50, 300
+SCENARIOS = {"readers": (0, False), "cli": (0, True), "app": (2, False), "both": (2, True)}  # reviewers, CLI writer
 TEMPLATE = ROOT / "data" / "samples" / "reports" / "xx镇总工会20xx年上半年工作总结（模板）.txt"
 
 
@@ -47,13 +49,19 @@ TEMPLATE = ROOT / "data" / "samples" / "reports" / "xx镇总工会20xx年上半�
 class Result:
     scenario: str
     runs: list[Run] = field(default_factory=list)
-    writes_ok: int = 0
+    writes_ok: int = 0  # review saves that landed
     writes_taken: int = 0  # a reviewer's fact was handled by the other reviewer first (not a failure)
     writes_failed: list[str] = field(default_factory=list)
     peak_mb: float = 0.0
-    cli_cycles: int = 0
+    cli_cycles: int = 0  # command-line ingest + undo pairs completed
     server_cpu: float = 0.0  # CPU seconds the server used while the sessions ran
     load: float = 0.0  # the machine's 1-minute load average at the end (other jobs share these 2 cores)
+
+    @property
+    def reader_errors(self) -> list[str]:
+        """What anyone reading saw go wrong: tracebacks, error boxes, runs that never finished."""
+        return ([f"{x.page or 'overview'}: {e}" for x in self.runs if not x.writer for e in x.exceptions + x.errors]
+                + [f"{x.page or 'overview'}: no script_finished" for x in self.runs if not x.ok])
 
 
 def prepare_db(folder: Path) -> Path:
@@ -86,13 +94,11 @@ def cli_writer(db: Path, folder: Path, stop: threading.Event, result: Result) ->
         if not m:
             result.writes_failed.append("ingest: " + (got.stderr or got.stdout)[-300:])
             continue
-        result.writes_ok += 1
         undo = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "undo", m.group(1)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         if undo.returncode:
             result.writes_failed.append("undo: " + (undo.stderr or undo.stdout)[-300:])
         else:
-            result.writes_ok += 1
             result.cli_cycles += 1
 
 
@@ -130,6 +136,7 @@ async def reviewer(port: int, deadline: float, think: tuple[float, float], resul
                 continue
             saved = await s.run("review", [chosen, WidgetState(id=user.id, string_value=name),
                                            WidgetState(id=button.id, trigger_value=True)])
+            saved.writer = True
             result.runs.append(saved)
             if "已保存。" in saved.texts and not saved.errors and not saved.exceptions:
                 result.writes_ok += 1
@@ -160,23 +167,26 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def run_scenario(name: str, db: Path, folder: Path, sessions: int, seconds: float,
-                 think: tuple[float, float]) -> Result:
+                 think: tuple[float, float], env: dict[str, str] | None = None) -> Result:
+    """One scenario on its own copy of `db` (and its archive) with a fresh server; bounded by `seconds`."""
+    reviewers, cli = SCENARIOS[name]
     result = Result(name)
     work = folder / f"db_{name}"
     work.mkdir()
     shutil.copy(db, work / "union.duckdb")
     shutil.copytree(db.parent / "archive", work / "archive", dirs_exist_ok=True)
-    with start_server(work / "union.duckdb", work / "archive", log=folder / f"server_{name}.log") as (proc, port):
+    with start_server(work / "union.duckdb", work / "archive", env=env,
+                      log=folder / f"server_{name}.log") as (proc, port):
         asyncio.run(_warm(port))
         stop = threading.Event()
         writer = None
-        if name == "cli":
+        if cli:
             writer = threading.Thread(target=cli_writer, args=(work / "union.duckdb", writer_folder(folder), stop,
                                                                 result))
             writer.start()
         cpu0 = cpu_seconds(proc.pid)
         try:
-            asyncio.run(_drive(port, name, sessions, seconds, think, result))
+            asyncio.run(_drive(port, reviewers, sessions, seconds, think, result))
         finally:
             result.server_cpu = cpu_seconds(proc.pid) - cpu0
             result.load = os.getloadavg()[0]
@@ -194,11 +204,10 @@ async def _warm(port: int) -> None:
             await s.run(p)
 
 
-async def _drive(port: int, name: str, sessions: int, seconds: float, think: tuple[float, float],
+async def _drive(port: int, n_rev: int, sessions: int, seconds: float, think: tuple[float, float],
                  result: Result) -> None:
     deadline = time.monotonic() + seconds
     rng = random.Random(14)
-    n_rev = 2 if name == "app" else 0
     tasks = []
     for i in range(sessions):
         r = random.Random(rng.random())
@@ -218,9 +227,9 @@ def table(results: list[Result], sessions: int, seconds: float, think: tuple[flo
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         med, p95, worst = summary([x.seconds for x in r.runs if x.ok])
-        errors = sum(len(x.exceptions) + len(x.errors) for x in r.runs) + sum(1 for x in r.runs if not x.ok)
+        errors = len(r.reader_errors)
         lines.append(f"| {r.scenario} | {len(r.runs)} | {med:.2f} | {p95:.2f} | {worst:.2f} | {errors} | "
-                     f"{r.writes_ok} | {r.writes_taken} | {len(r.writes_failed)} | {r.peak_mb:.0f} | "
+                     f"{r.writes_ok} | {r.writes_taken} | {r.cli_cycles} | {len(r.writes_failed)} | {r.peak_mb:.0f} | "
                      f"{r.server_cpu:.0f} | {r.load:.1f} |")
     return "\n".join(lines)
 
@@ -230,7 +239,7 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"))
-    ap.add_argument("--scenarios", default="readers,cli,app")
+    ap.add_argument("--scenarios", default="readers,cli,app", help=f"comma-separated, of {', '.join(SCENARIOS)}")
     ap.add_argument("-v", "--verbose", action="store_true", help="list what readers saw as errors")
     args = ap.parse_args()
     sessions, seconds = min(args.sessions, MAX_SESSIONS), min(args.seconds, MAX_SECONDS)
@@ -245,9 +254,8 @@ def main() -> None:
                 for msg in r.writes_failed[:5]:
                     print(f"  {r.scenario} write failed: {msg}")
             if args.verbose:
-                for x in r.runs:
-                    for e in x.exceptions + x.errors:
-                        print(f"  {r.scenario} {x.page or 'overview'}: {e[:200]}")
+                for e in r.reader_errors:
+                    print(f"  {r.scenario} {e[:200]}")
                 by_page: dict[str, list[float]] = {}
                 for x in r.runs:
                     by_page.setdefault(x.page or "overview", []).append(x.seconds)

@@ -98,6 +98,7 @@ class Run:
     errors: list[str] = field(default_factory=list)  # st.error boxes
     texts: list[str] = field(default_factory=list)  # markdown, alerts, toasts: for assertions
     widgets: dict[str, Widget] = field(default_factory=dict)  # by user key (or label for unkeyed)
+    writer: bool = False  # a run that saved something (its messages are the writer's, not a reader's)
 
 
 class Session:

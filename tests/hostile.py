@@ -222,10 +222,10 @@ def injection_xlsx() -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "统计表"
-    rows = [["地区", "年份", "工会组织总数(家)", "备注"]]
+    rows = [["地区", "年份", "工会组织总数(家)", "建会率(%)", "备注"]]
     for i, town in enumerate([MD_TOWN, HTML_TOWN, *FORMULAS]):
-        rows.append([town, 2024, 10 + i, FORMULAS[i % len(FORMULAS)]])
-    rows.append(["白沙镇", 2024, -1, "负数"])  # one error, so the annotated workbook has something to mark
+        rows.append([town, 2024, 10 + i, 90 + i, FORMULAS[i % len(FORMULAS)]])
+    rows.append(["白沙镇", 2024, -1, 95, "负数"])  # one error, so the annotated workbook has something to mark
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row, start=1):
             cell = ws.cell(r, c)
@@ -307,8 +307,8 @@ CASES: list[Case] = [
     Case("损坏.pdf", broken_pdf, "failed", "unreadable", "PDF"),
     Case("数字很多.txt", many_numbers_txt, "loaded", "too_many_numbers", "数字太多", big=True),
     Case("一行到底.txt", one_line_txt, "loaded", "sentence_too_long", "没有句号"),
-    Case("公式注入.xlsx", injection_xlsx, "failed", "negative_count", "负数"),
-    Case("公式注入.csv", injection_csv, "failed", "negative_count", "负数"),
+    Case("公式注入.xlsx", injection_xlsx, "failed", "negative_value", "负数"),
+    Case("公式注入.csv", injection_csv, "failed", "negative_value", "负数"),
     Case("![x](http:⁄⁄127.0.0.1:9⁄f.png)报告.txt", injection_report, "loaded", None),
     Case("gbk报告.txt", lambda: REPORT.replace("青禾区", "白沙镇").encode("gb18030"), "loaded", None),
     Case("big5報告.txt", lambda: "柳塘鎮總工會2023年工作總結\n全鎮新建工會組織5家。\n".encode("big5"), "loaded", None),
