@@ -222,8 +222,9 @@ async def _drive(port: int, n_rev: int, sessions: int, seconds: float, think: tu
 def table(results: list[Result], sessions: int, seconds: float, think: tuple[float, float]) -> str:
     lines = [f"{sessions} sessions, {seconds:.0f} s each, think time {think[0]:g}–{think[1]:g} s, "
              "times from request to script finished (seconds)", "",
-             "| scenario | page views | median | p95 | max | reader errors | review saves | taken by the other reviewer "
-             "| CLI ingest+undo | writes failed | server peak MB | server CPU s | load avg |",
+             "| scenario | page views | median | p95 | max | reader errors | review saves "
+             "| taken by the other reviewer | CLI ingest+undo | writes failed | server peak MB | server CPU s "
+             "| load avg |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         med, p95, worst = summary([x.seconds for x in r.runs if x.ok])
