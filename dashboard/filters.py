@@ -165,9 +165,15 @@ def _restore(names: list[str], lo: int, hi: int) -> None:
     regions, years, period = st.session_state.get("flt_saved", ([], (lo, hi), "全年"))
     ys = st.session_state.get("flt_years")
     if not (isinstance(ys, tuple | list) and len(ys) == 2):
-        st.session_state.flt_years = (max(lo, years[0]), min(hi, years[1]))
+        ys = years
+    # The data may have changed under the session (an undo, a restore, another upload): keep the range inside
+    # the years there are now, or the slider refuses its own value; a range wholly outside them becomes all years.
+    y0, y1 = int(ys[0]), int(ys[1])
+    st.session_state.flt_years = (max(lo, y0), min(hi, y1)) if y0 <= hi and y1 >= lo and y0 <= y1 else (lo, hi)
     if not isinstance(st.session_state.get("flt_regions"), list):
         st.session_state.flt_regions = [n for n in regions if n in names]
+    elif any(n not in names for n in st.session_state.flt_regions):  # a region that an undo took away
+        st.session_state.flt_regions = [n for n in st.session_state.flt_regions if n in names]
     if st.session_state.get("flt_period") not in PERIOD_CHOICES:
         st.session_state.flt_period = period
 
