@@ -97,8 +97,10 @@ def test_libreoffice_reads_escaped_cells_as_text(tmp_path: Path) -> None:
     texts = [t for t, _ in ESCAPED if not t.startswith(("\t", "\r"))]
     src = tmp_path / "t.xlsx"
     src.write_bytes(xlsx.table(pd.DataFrame({"地区": texts, "数": range(len(texts))})))
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=120)
+    got = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                          "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(src)],
+                         check=True, capture_output=True, text=True, timeout=120)
+    if not (tmp_path / "t.csv").exists() and "could not be loaded" in got.stdout + got.stderr:
+        pytest.skip("LibreOffice without Calc (make render-deps installs Impress only): cannot open .xlsx")
     rows = list(csv.reader((tmp_path / "t.csv").open(encoding="utf-8")))
     assert [r[0] for r in rows[1:]] == texts  # not evaluated: '=1+1' is not '2'

@@ -151,3 +151,57 @@ def test_without_the_gate_duckdb_refuses_and_that_counts_as_busy(tmp_db: Path) -
             db.open_db(tmp_db, wait=0.2)
     finally:
         ro.close()
+
+
+def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path: Path) -> None:
+    """In one process, as in the Streamlit server: review saves, a mapping save, an upload commit and an undo
+    run while reader threads build snapshots and read the file. Nothing fails, every write lands."""
+    from tally_books import xlsx
+
+    from dashboard import actions, queries
+    from etl.load import undo_batch
+    from etl.tally.store import load_mappings, save_mapping
+    from etl.tally.upload import commit, prepare
+
+    path = sample_db_copy
+    queue = queries.review_queue(path=path)
+    ids = [int(i) for i in queue["id"]][:6]
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                queries.trend(["members_total"], [1], 2019, 2024, ["FY"], path=path)
+                queries.sources(2, "members_total", 2023, "FY", path=path)
+                queries.review_queue(path=path)
+            except Exception as exc:
+                errors.append(f"read: {exc!r}")
+
+    def write() -> None:
+        try:
+            for i in ids:
+                actions.accept(i, "审核员", path=path)
+            save_mapping(path, "k" * 16, ["地区", "会员"], {"B": "members_total"})
+            rows = [["地区", "年份", "会员总数(人)"], ["测试镇", 2030, 123]]
+            name, data = "新表.xlsx", xlsx({"Sheet1": {"rows": rows}})
+            summary = commit(prepare(data, name, db_path=path, archive_dir=tmp_path / "archive"), db_path=path,
+                             archive_dir=tmp_path / "archive")
+            undo_batch(path, summary.batch_id)
+        except Exception as exc:
+            errors.append(f"write: {exc!r}")
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for t in readers:
+        t.start()
+    writer = threading.Thread(target=write)
+    writer.start()
+    writer.join(120)
+    stop.set()
+    for t in readers:
+        t.join(30)
+    assert errors == []
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM facts WHERE reviewed_by = '审核员'").fetchone()[0] == len(ids)
+        assert con.execute("SELECT count(*) FROM batches WHERE status = 'undone'").fetchone()[0] == 1
+    assert "k" * 16 in load_mappings(path)
