@@ -7,7 +7,7 @@ DB ?= data/union.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps run sample-db test screenshots lint score score-dev bench render-deps backup clean
+.PHONY: help install system-deps run sample-db test screenshots lint score score-dev score-cv train bench render-deps backup clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,20 +28,21 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 install: system-deps $(BIN)/activate ## system packages + virtualenv with pinned requirements
 
 $(DB):
-	$(BIN)/python -m etl --db $(DB) ingest data/samples
+	$(BIN)/python -m etl --db $(DB) ingest data/samples --confirmed --user 示例数据
 
 sample-db: install ## build data/union.duckdb from data/samples (if missing)
 	@$(MAKE) --no-print-directory $(DB)
 
-run: install sample-db ## install, build the sample database, start the dashboard
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+run: install sample-db ## install, build the sample database, start the dashboard (address, port: union.toml)
+	UNION_DB=$(DB) UNION_SERVER_PORT=$(PORT) $(BIN)/python -m dashboard
 
 test: install ## install everything and run lint + the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 screenshots: install ## refresh docs/screenshots/ from the browser tests (look at them afterwards)
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py \
+	  tests/test_writing_browser.py
 
 lint: ## ruff only
 	$(BIN)/ruff check .
@@ -52,6 +53,12 @@ score: ## extraction score on the seeds
 score-dev: ## extraction score on the development set, with misses
 	$(BIN)/python ../shared/eval/score.py --gold ../shared/eval/dev/gold.jsonl --docs ../shared/eval/dev/docs \
 	  --cmd "$(BIN)/python -m etl.extract --format jsonl" --misses
+
+train: install ## retrain the report extractor from data/corpus + data/samples → etl/trained/extractor.npz
+	$(BIN)/python -m etl.learn train
+
+score-cv: install ## cross-validate the extractor on data/corpus, grouped by source (table: P, R, exact, charted, region)
+	$(BIN)/python -m etl.learn cv
 
 bench: ## run every benchmark in bench/ (prints tables)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done

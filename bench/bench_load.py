@@ -17,26 +17,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import db, regions  # noqa: E402
-from etl.load import FACT_COLUMNS, _fact_row, insert_facts  # noqa: E402
+from etl.load import _fact_table, insert_facts  # noqa: E402
 from etl.model import ExtractedFile, Fact  # noqa: E402
 from etl.pipeline import expand_paths, extract_path, ingest_paths  # noqa: E402
+from etl.regions import BatchResolver  # noqa: E402
 
 TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
 
 
-def make_rows(con, n: int) -> list[dict]:
-    f = ExtractedFile("bench.txt", "bench.txt", "0" * 64, b"", "report")
-    resolver = regions.RegionResolver(con)
+def make_rows(con, n: int):  # -> pyarrow.Table of facts-table rows
     facts = [Fact(doc="bench.txt", metric="members_total", value=float(i), unit="人", evidence=f"会员{i}人",
                   doc_id="x:0", year=2015 + i % 10, period="FY", as_of="2015-12-31", region=TOWNS[i % 8],
                   start=i, end=i + 5, flags=("redacted",) if i % 50 == 0 else ()) for i in range(n)]
-    return [_fact_row(1, f, fact, None, False, resolver) for fact in facts]
+    f = ExtractedFile("bench.txt", "bench.txt", "0" * 64, b"", "report", facts=facts)
+    return _fact_table(1, f, {}, set(), BatchResolver(con))
 
 
-def executemany_insert(con, rows: list[dict]) -> None:
-    cols = ", ".join(FACT_COLUMNS)
-    marks = ", ".join("?" for _ in FACT_COLUMNS)
-    con.executemany(f"INSERT INTO facts ({cols}) VALUES ({marks})", [[r[c] for c in FACT_COLUMNS] for r in rows])
+def executemany_insert(con, rows) -> None:
+    cols = rows.column_names
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f"INSERT INTO facts ({', '.join(cols)}) VALUES ({marks})",
+                    [[r[c] for c in cols] for r in rows.to_pylist()])
 
 
 def timed(fn) -> float:

@@ -1,18 +1,17 @@
-"""Reading + validating + loading a big tally: the columnar fast path vs the row path, in one run.
+"""Reading + validating + loading a big tally with calamine (the reader for big files) and openpyxl, in one run.
 
 Builds a 200,000-row wide tally (地区, 年份, 期间 + 5 metric columns; town names
 cycle through 10,000 made-up towns so there are no duplicate keys) with
-openpyxl's write-only mode, then runs the real code end to end for each case:
+openpyxl's write-only mode, then runs the real code end to end for each reader:
 
-  calamine + fast    etl.tally.analyze(engine="calamine", fast=True)  (the default for big files)
-  calamine + rows    the same reader, the row-by-row path (fast=False)
-  openpyxl + rows    the old way: openpyxl reader, row-by-row path
+  calamine    etl.tally.analyze(engine="calamine")  (the default for files over 2 MB)
+  openpyxl    etl.tally.analyze(engine="openpyxl")  (the default for small .xlsx: it sees cell formats)
 
-Each case is analysed (read = sniff, unzip checks, reader; validate = find tables,
-build facts, file checks) and loaded with etl.load.load_files into a fresh on-disk
-DuckDB (one transaction). The machine is shared, so each case runs --repeat times
-and the fastest run is shown; library imports (pandas, pyarrow, duckdb: paid once per
-process) are timed apart, before the cases.
+Both go through the one columnar path (melt → figures → rules). Each case is analysed
+(read = sniff, unzip checks, reader; validate = find tables, melt, parse, scale, checks)
+and loaded with etl.load.load_files into a fresh on-disk DuckDB (one transaction). The
+machine is shared, so each case runs --repeat times and the fastest run is shown; library
+imports (pandas, pyarrow, duckdb: paid once per process) are timed apart, before the cases.
 
     .venv/bin/python bench/excel.py [--rows 200000] [--repeat 1] [--skip-slow]
 """
@@ -28,8 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 HEADERS = ["地区", "年份", "期间", "工会组织总数(家)", "会员总数(人)", "职工总数(人)", "建会率(%)", "帮扶金额(万元)"]
-CASES = {"calamine + fast": ("calamine", True), "calamine + rows": ("calamine", False),
-         "openpyxl + rows": ("openpyxl", False)}
+CASES = ("calamine", "openpyxl")
 
 
 def make_tally(path: Path, rows: int) -> None:
@@ -47,17 +45,17 @@ def make_tally(path: Path, rows: int) -> None:
     wb.save(path)
 
 
-def run(path: Path, engine: str, fast: bool, workdir: Path) -> dict[str, float]:
+def run(path: Path, engine: str, workdir: Path) -> dict[str, float]:
     from etl.db import connect
     from etl.load import load_files
     from etl.tally import analyze
 
     data = path.read_bytes()
     t0 = time.perf_counter()
-    a = analyze(data, path.name, engine=engine, fast=fast)
+    a = analyze(data, path.name, engine=engine)
     t1 = time.perf_counter()
     assert a.extracted.ok, a.problems[:3]
-    db = workdir / f"{engine}-{fast}-{time.monotonic_ns()}.duckdb"
+    db = workdir / f"{engine}-{time.monotonic_ns()}.duckdb"
     with connect(db):
         pass
     summary = load_files(db, [a.extracted], archive_dir=workdir / "archive")
@@ -70,7 +68,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is shown")
-    ap.add_argument("--skip-slow", action="store_true", help="only the fast path (the row paths take minutes)")
+    ap.add_argument("--skip-slow", action="store_true", help="calamine only (openpyxl takes half a minute)")
     args = ap.parse_args()
     t = time.perf_counter()
     import duckdb  # noqa: F401
@@ -78,9 +76,9 @@ def main() -> None:
     import pyarrow.compute  # noqa: F401
 
     import etl.load
-    import etl.tally.fast  # noqa: F401
+    import etl.tally  # noqa: F401
     imports = time.perf_counter() - t
-    cases = {k: v for k, v in CASES.items() if not args.skip_slow or v[1]}
+    cases = CASES[:1] if args.skip_slow else CASES
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         path = work / "big.xlsx"
@@ -89,17 +87,17 @@ def main() -> None:
         print(f"built {args.rows:,} rows × {len(HEADERS)} columns ({path.stat().st_size / 1e6:.1f} MB) "
               f"in {time.perf_counter() - t:.1f} s; imports {imports:.2f} s (once per process, not counted below)\n")
         results = {}
-        for name, (engine, fast) in cases.items():
-            runs = [run(path, engine, fast, work) for _ in range(args.repeat)]
-            results[name] = min(runs, key=lambda r: r["total"])
-    base = results["calamine + fast"]["total"]
+        for engine in cases:
+            runs = [run(path, engine, work) for _ in range(args.repeat)]
+            results[engine] = min(runs, key=lambda r: r["total"])
+    base = results["calamine"]["total"]
     facts = {r["facts"] for r in results.values()}
     assert len(facts) == 1, f"cases loaded different numbers of facts: {facts}"
     print(f"{'case':<16} {'rows':>9} {'facts':>9} {'read s':>7} {'validate s':>11} {'load s':>7} {'total s':>8} "
-          f"{'rows/s':>9} {'× fast':>7}")
+          f"{'rows/s':>9} {'× calamine':>10}")
     for name, r in results.items():
         print(f"{name:<16} {args.rows:>9,} {r['facts']:>9,} {r['read']:>7.2f} {r['validate']:>11.2f} "
-              f"{r['load']:>7.2f} {r['total']:>8.2f} {args.rows / r['total']:>9,.0f} {r['total'] / base:>7.1f}")
+              f"{r['load']:>7.2f} {r['total']:>8.2f} {args.rows / r['total']:>9,.0f} {r['total'] / base:>10.1f}")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import safe
-from etl.backup import BackupError, backup, default_folder, list_backups, restore
+from etl.backup import BackupError, backup, list_backups, restore
 from etl.db import DatabaseBusy
+from etl.settings import Settings
 
 
-def _backup(db: Path, archive: Path) -> None:
+def _backup(db: Path, archive: Path, folder: Path) -> None:
     try:
-        st.session_state["backup_message"] = ("success", backup(db, archive).to_text())
+        st.session_state["backup_message"] = ("success", backup(db, archive, backups=folder).to_text())
     except (BackupError, DatabaseBusy, OSError) as exc:
         st.session_state["backup_message"] = ("error", str(exc))
 
@@ -34,15 +35,15 @@ def _restore(db: Path, archive: Path) -> None:
     st.session_state["restore_sure"] = False  # the next restore is confirmed afresh
 
 
-def backup_panel(db: Path, archive: Path) -> None:
+def backup_panel(settings: Settings) -> None:
     """Back up now; restore a listed backup after an explicit confirmation (the current database is kept)."""
-    folder = default_folder(db)
+    db, archive, folder = settings.db, settings.archive_dir, settings.backups_dir
     st.caption(f"备份包括数据库和全部原文件，看板运行时也可以做，保存在 {safe.md(folder)}。"
                "恢复时当前数据库会改名保留，不删除任何文件。命令行：python -m etl backup / python -m etl restore。")
     done = st.session_state.pop("backup_message", None)
     if done:
         (st.success if done[0] == "success" else st.error)(safe.md(done[1]))
-    st.button("立即备份", key="backup_now", icon=":material/backup:", on_click=_backup, args=(db, archive))
+    st.button("立即备份", key="backup_now", icon=":material/backup:", on_click=_backup, args=(db, archive, folder))
     found = {str(b.path): b for b in list_backups(folder)}
     if not found:
         st.caption("还没有备份。")

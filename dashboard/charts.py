@@ -29,8 +29,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import fmt, theme
+from etl.vocab import PERIOD_ZH, PERIODS
 
-PERIOD_ORDER = ["全年", "上半年"]
+PERIOD_ORDER = [PERIOD_ZH[p] for p in PERIODS]
 MEMO_SIZE = 256  # figures remembered per chart function
 
 

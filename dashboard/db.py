@@ -1,19 +1,22 @@
-"""Read-only access for the dashboard: one short connection per query, never held.
+"""Read-only access for the dashboard: one short connection per query, never held; and the app's settings.
 
 The app must never hold the DuckDB file while a command-line ingest wants to
 write it (DuckDB locks per process, read-only included), so every query opens,
 reads and closes, through this process's gate (etl/gate.py) so that a write
 from another page never meets it. How long a read waits for a writer is
-`patience()`: the full READ_WAIT_SECONDS when there is nothing else to show,
+`patience()`: the full settings.read_wait when there is nothing else to show,
 a moment when the cache holds an earlier answer (dashboard/cache.py shows
 that instead of making the reader wait for the writer).
+
+app.py reads the settings (etl/settings.py) once at the start of each run and
+hands them here (`use`); pages and queries take the database, the archive and
+the waits from `settings()`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,20 +24,36 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from etl import limits
 from etl.db import connect
+from etl.settings import Settings
+from etl.settings import load as load_settings
 
-# How long a page waits for a writer (an ingest) before it shows "busy".
-READ_WAIT_SECONDS = float(os.environ.get("UNION_DB_READ_WAIT", "20"))
-# How long it waits when an earlier answer can be shown instead.
+# How long a read waits when an earlier answer can be shown instead.
 SHORT_WAIT_SECONDS = 0.3
 
+_settings: Settings | None = None
 _patience: contextvars.ContextVar[float | None] = contextvars.ContextVar("read_patience", default=None)
+
+
+def use(settings: Settings) -> None:
+    """The settings for this run of the app (app.py calls this first, every run); file limits follow them."""
+    global _settings
+    _settings = settings
+    limits.configure(settings)
+
+
+def settings() -> Settings:
+    """The settings app.py handed over; read once here when the app did not (a script, a test)."""
+    if _settings is None:
+        use(load_settings())
+    return _settings  # type: ignore[return-value]
 
 
 def patience() -> float:
     """Seconds a read may wait for a writer right now."""
     value = _patience.get()
-    return READ_WAIT_SECONDS if value is None else value
+    return settings().read_wait if value is None else value
 
 
 @contextlib.contextmanager
@@ -48,18 +67,17 @@ def impatient(seconds: float = SHORT_WAIT_SECONDS) -> Iterator[None]:
 
 
 def db_path() -> Path:
-    """The database the app reads: env UNION_DB, read at call time (tests switch it)."""
-    return Path(os.environ.get("UNION_DB", "data/union.duckdb"))
+    return settings().db
 
 
 def archive_path() -> Path:
-    """Where uploads are archived: env UNION_ARCHIVE, read at call time like db_path()."""
-    return Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+    """Where uploads are archived: the same folder the command line uses (settings.archive_dir)."""
+    return settings().archive_dir
 
 
 @contextlib.contextmanager
 def reader(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one unit of work, closed at once."""
+    """A read-only connection for one unit of work, closed at once; waits `patience()` for a writer."""
     with connect(path or db_path(), read_only=True, wait=patience()) as con:
         yield con
 

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache, safe
+from etl.vocab import PERIOD_ZH
 
 PERIOD_CHOICES = {"全年": ("FY",), "上半年": ("H1",), "全年和上半年": ("FY", "H1")}
 PERIOD_URL = {"全年": "FY", "上半年": "H1", "全年和上半年": "FY,H1"}
@@ -38,7 +39,7 @@ class Filters:
     @property
     def label(self) -> str:
         where = "、".join(self.region_names) if len(self.region_names) <= 3 else f"{len(self.region_names)}个地区"
-        half = "、".join({"FY": "全年", "H1": "上半年"}[p] for p in self.periods)
+        half = "、".join(PERIOD_ZH[p] for p in self.periods)
         return f"{where} · {self.year_from}–{self.year_to}年 · {half}"
 
 
@@ -193,28 +194,7 @@ def _write_url(f: Filters, lo: int, hi: int) -> None:
             del qp[key]
 
 
-def ensure_router() -> None:
-    """Make sure the page runs under app.py's st.navigation.
-
-    On a freshly started server the first request is served in streamlit's old
-    pages/ folder mode (PagesManager.uses_pages_directory is still True until
-    some run calls st.navigation), so a bookmarked deep link such as
-    /region?town=白沙镇 ran pages/region.py alone: old navigation, no filters.
-    Clearing the flag and rerunning sends the same URL through app.py.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future streamlit without the flag
-        return
-    # Only for a session that has not been through app.py yet: a rerun drops the widget event that
-    # triggered this run (a form submit would be lost), and AppTest resets the flag on every run.
-    if PagesManager.uses_pages_directory and "filters" not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def current() -> Filters:
     """The filters app.py drew for this run (pages call this, never sidebar())."""
-    ensure_router()
     f = st.session_state.get("filters")
     return f if f is not None else sidebar()

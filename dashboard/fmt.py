@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-APPROX_PREFIX = {"about": "约", "at_least": "逾", "at_most": "不足", True: "约"}
+from etl.vocab import APPROX_ZH
+
+APPROX_PREFIX = {**APPROX_ZH, True: "约"}  # True: approximate, kind unknown (a sum of some approximate parts)
 
 
 def _missing(v: object) -> bool:

@@ -4,10 +4,10 @@ User choices (regions, metrics, years, periods) always travel as bound
 parameters ($name), never as text pasted into SQL. The rules users rely on
 live here, once:
 
-- only facts with status 'active' in batches with status 'loaded' count;
-- facts flagged template / unknown_year / placeholder_region / duplicate_document,
-  or lacking a year, region or value, are left out of figures (and counted by
-  `excluded`, so pages can say how many and link to review);
+- which facts count is etl.vocab.counted_sql (active, in a loaded batch, with
+  a value, year, period and region, no template / unknown_year /
+  placeholder_region / duplicate_document flag); the others are counted by
+  `excluded`, so pages can say how many and link to review;
 - one value per cell (region × metric × year × period): the most confident,
   then the latest; a cell whose sources disagree is marked `conflict`;
 - a selected region shows its own reported figure, or else the sum of its
@@ -26,9 +26,7 @@ import pandas as pd
 
 from dashboard import snapshot
 from dashboard.db import query_df
-
-PERIODS = ("FY", "H1")
-PERIOD_ZH = {"FY": "全年", "H1": "上半年"}
+from etl.vocab import PERIOD_ZH, PERIODS
 
 PathLike = Path | str | None
 
@@ -82,7 +80,7 @@ def metrics(path: PathLike = None) -> pd.DataFrame:
 
 def year_bounds(path: PathLike = None) -> tuple[int, int] | None:
     """First and last year that has a countable fact, or None for an empty database."""
-    df = snapshot.query_df("SELECT lo, hi FROM years", path=path)
+    df = snapshot.query_df("SELECT min(year) AS lo, max(year) AS hi FROM cells", path=path)
     lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
     return None if pd.isna(lo) else (int(lo), int(hi))
 
@@ -229,7 +227,8 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
     """Every fact ever loaded for one cell (any status), with its file text for highlighting."""
     return query_df(
         """
-        SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence, f.flags,
+        SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence,
+               f.needs_review, f.flags,
                f.evidence, f.start_offset, f.end_offset, f.source_cell, f.doc_id, f.batch_id,
                b.status AS batch_status, b.created_at, fl.name AS file, fl.kind AS file_kind, fl.text,
                d.title AS doc_title
@@ -265,7 +264,11 @@ def review_total(path: PathLike = None) -> int:
 
 
 def review_queue(limit: int = 500, path: PathLike = None) -> pd.DataFrame:
-    """The `limit` most urgent active, unreviewed facts: conflicts first, then the least confident."""
+    """The `limit` most urgent active, unreviewed facts: conflicts first, then the least confident.
+
+    Listed: low confidence, any flag, conflicting sources, or anything that keeps a fact out of figures
+    (vocab.excluded_reason_sql: no year, no region, waiting for the confirmation its extractor asked for).
+    """
     ids = snapshot.query_df("SELECT id, conflict FROM review_ids ORDER BY conflict DESC, confidence, id LIMIT $n",
                             {"n": int(limit)}, path=path)
     df = query_df(
@@ -275,7 +278,7 @@ def review_queue(limit: int = 500, path: PathLike = None) -> pd.DataFrame:
             WHERE id IN (SELECT unnest($ids::BIGINT[])) AND status = 'active' AND reviewed_by IS NULL
         )
         SELECT f.id, coalesce(r.name, f.region_raw) AS region, f.region_id, f.metric, m.name_zh AS metric_zh,
-               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.flags,
+               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.needs_review, f.flags,
                f.evidence, f.source_cell, fl.name AS file
         FROM picked f
         LEFT JOIN regions r ON r.id = f.region_id

@@ -23,55 +23,41 @@ from pathlib import Path
 import duckdb
 
 from dashboard import db
+from etl.vocab import REVIEW_CONFIDENCE, counted_sql, excluded_reason_sql, unconfirmed_sql
 
-SKIP_FLAGS = ["template", "unknown_year", "placeholder_region", "duplicate_document"]
 REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
-REVIEW_CONFIDENCE = 0.7  # below this a person should look
 
-_BUILD = """
+# Which facts count (vocab.counted_sql) and why the others do not (vocab.excluded_reason_sql) are
+# the project's one rule, written into these statements once.
+_BUILD = f"""
 CREATE TABLE regions AS SELECT id, name, level, parent_id FROM src.regions;
 CREATE TABLE metrics AS SELECT code, category, name_zh, unit, kind FROM src.metrics;
-CREATE TABLE years AS  -- first and last year of any countable fact (the year filter's bounds)
-    SELECT min(year) AS lo, max(year) AS hi FROM src.facts
-    WHERE status = 'active' AND year IS NOT NULL AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded');
 CREATE TABLE cells AS
     SELECT region_id, metric, year, period,
            arg_max(value, confidence * 1e12 + id) AS value,
            arg_max(approx, confidence * 1e12 + id) AS approx,  -- 'about' | 'at_least' | 'at_most' | NULL
            max(value) - min(value) > $rel * abs(max(value)) AS conflict,
            count(*) AS n_sources
-    FROM src.facts
-    WHERE status = 'active'
-      AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
-      AND value IS NOT NULL AND year IS NOT NULL AND period IS NOT NULL AND region_id IS NOT NULL
-      AND NOT list_has_any(coalesce(flags, []::VARCHAR[]), $skip_flags)
+    FROM src.facts f
+    WHERE {counted_sql("f", "src.batches")}
     GROUP BY ALL
     ORDER BY metric, period, year;  -- sorted so that filters on metric and year skip whole row groups
 CREATE TABLE conflict_ids AS
     WITH cc AS (SELECT region_id, metric, year, period FROM cells WHERE conflict)
     SELECT f.id FROM src.facts f JOIN cc USING (region_id, metric, year, period)
-    WHERE f.status = 'active' AND f.value IS NOT NULL
-      AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip_flags);
-CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags, conflicts
+    WHERE {counted_sql("f", "src.batches")};
+CREATE TABLE excluded AS  -- active facts the charts leave out, by metric, year (may be NULL) and reason
+    SELECT metric, year, {excluded_reason_sql()} AS reason, count(*) AS n
+    FROM src.facts
+    WHERE status = 'active' AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
+      AND {excluded_reason_sql()} IS NOT NULL
+    GROUP BY ALL;
+CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags, conflicts, whatever is not counted
     SELECT id, confidence, id IN (SELECT id FROM conflict_ids) AS conflict FROM src.facts
     WHERE status = 'active' AND reviewed_by IS NULL
       AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
       AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0
-           OR id IN (SELECT id FROM conflict_ids));
-CREATE TABLE excluded AS  -- facts the charts leave out, by metric, year (may be NULL) and reason
-    SELECT metric, year, CASE
-             WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'template') THEN '模板/占位文本'
-             WHEN list_contains(coalesce(flags, []::VARCHAR[]), 'duplicate_document') THEN '重复文档'
-             WHEN year IS NULL OR list_contains(coalesce(flags, []::VARCHAR[]), 'unknown_year') THEN '年份不明'
-             WHEN region_id IS NULL OR list_contains(coalesce(flags, []::VARCHAR[]), 'placeholder_region')
-               THEN '地区为占位符'
-             WHEN period IS NULL THEN '期别不明'
-           END AS reason, count(*) AS n
-    FROM src.facts
-    WHERE status = 'active' AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
-      AND (year IS NULL OR period IS NULL OR region_id IS NULL OR list_has_any(coalesce(flags, []::VARCHAR[]),
-           ['template', 'duplicate_document', 'unknown_year', 'placeholder_region']))
-    GROUP BY ALL;
+           OR id IN (SELECT id FROM conflict_ids) OR {excluded_reason_sql()} IS NOT NULL OR {unconfirmed_sql()});
 CREATE TABLE rollup AS
     SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
            CASE WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END AS approx,
@@ -139,7 +125,7 @@ def build(path: Path | str, wait: float | None = None) -> duckdb.DuckDBPyConnect
         _attach(con, Path(path), left)
         try:
             for stmt in filter(str.strip, _BUILD.split(";")):
-                given = {"rel": REL_CONFLICT, "skip_flags": SKIP_FLAGS, "min_conf": REVIEW_CONFIDENCE}
+                given = {"rel": REL_CONFLICT, "min_conf": REVIEW_CONFIDENCE}
                 params = {k: v for k, v in given.items() if f"${k}" in stmt}
                 con.execute(stmt, params)
         finally:

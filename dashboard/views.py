@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,25 +11,10 @@ import streamlit as st
 from dashboard import cache, filters, safe
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
+from etl.vocab import PERIOD_H1, PERIOD_ZH
 
+CHART_SEQ = "_chart_keys_this_run"
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-_pages: dict[str, st.Page] = {}
-
-
-def register(pages: Sequence) -> None:
-    """Remember app.py's st.Page objects: switch_page with a bare path inside st.navigation fell back
-    to the old pages/ folder navigation (measured in the browser), so links use the objects."""
-    for p in pages:
-        path = getattr(p, "_page", None)
-        if path is not None and not callable(path):
-            _pages[Path(str(path)).as_posix().split("/pages/")[-1].removeprefix("pages/")] = p
-
-
-def page(file: str):
-    """The registered st.Page for 'pages/<file>' (or the path itself when app.py did not register it)."""
-    return _pages.get(file.removeprefix("pages/"), file)
 
 
 def show(fig: go.Figure, key: str | None = None) -> None:
@@ -39,7 +23,13 @@ def show(fig: go.Figure, key: str | None = None) -> None:
     Clicking a point that stands for one region's figure opens 数据来源 for it (the
     charts put [region, metric, year, period] in each point's customdata).
     """
-    key = key or f"chart-{fig.layout.title.text or ''}-{len(fig.data)}"
+    if key is None:
+        # Stable across reruns, distinct within one: two charts alike in title and traces (two empty ones)
+        # get their order on the page. app.py clears the counter before every run.
+        base = f"chart-{fig.layout.title.text or ''}-{len(fig.data)}"
+        seen = st.session_state.setdefault(CHART_SEQ, {})
+        seen[base] = seen.get(base, -1) + 1
+        key = f"{base}-{seen[base]}" if seen[base] else base
     event = st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=key, on_select="rerun",
                             selection_mode="points")
     points = event.selection.points if event else []
@@ -49,12 +39,11 @@ def show(fig: go.Figure, key: str | None = None) -> None:
 
 
 def open_sources(region: str, metric: str, year: int, period: str) -> None:
-    """Go to 数据来源 for one cell. The cell travels in session state, not in switch_page's query_params:
-    passing query_params there dropped the app back to the old pages/ navigation (seen in chromium);
-    the sources page writes them into the URL itself."""
+    """Go to 数据来源 for one cell. The cell travels in session state; the sources page writes it into the URL
+    itself, so the view can be bookmarked."""
     st.session_state["open_sources"] = {"src_region": region, "src_metric": metric, "src_year": str(year),
                                         "src_period": period}
-    st.switch_page(page("pages/sources.py"))
+    st.switch_page("app_pages/sources.py")
 
 
 def one_region(f: Filters) -> str | None:
@@ -69,7 +58,7 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
     if total:
         reasons = "，".join(f"{r}{n}条" for r, n in zip(ex["reason"], ex["n"], strict=True))
         st.caption(f"另有 {total} 条数据未计入图表（{reasons}），需人工核对。")
-        st.page_link(page("pages/review.py"), label="去审核页处理", icon=":material/fact_check:")
+        st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
     return total
 
 
@@ -78,7 +67,8 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3) -> None:
     cols = st.columns(columns)
     for i, k in enumerate(items):
         with cols[i % columns]:
-            label = k.name_zh + (f"（{k.year}年{'上半年' if k.period == 'H1' else ''}）" if k.year else "")
+            label = k.name_zh + (f"（{k.year}年{PERIOD_ZH[k.period] if k.period == PERIOD_H1 else ''}）"
+                                 if k.year else "")
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
             st.metric(label, k.text, delta=k.delta, delta_description="同比" if k.delta else None,
                       border=True, chart_data=hist if len(hist) > 1 else None,

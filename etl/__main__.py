@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from etl.db import DEFAULT_DB, DatabaseBusy
+from etl.errors import UnionError
+from etl.settings import Settings
+from etl.settings import load as load_settings
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -46,8 +48,13 @@ def lazy(module: str, attr: str) -> Callable[..., Any]:
     return call
 
 
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings of this run (etl/settings.py), read once by main(); a --db given here wins."""
+    return args.settings.with_db(getattr(args, "db", None))
+
+
 def db_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "db", None) or DEFAULT_DB)
+    return settings(args).db
 
 
 def _print_json(obj: Any) -> None:
@@ -59,9 +66,13 @@ def _print_json(obj: Any) -> None:
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="报告或统计表文件，或包含它们的文件夹（递归）")
     p.add_argument("--archive", type=Path, default=None,
-                   help="原文件归档目录（默认：数据库所在目录下的 archive/）")
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
     p.add_argument("--user", default=None, help="导入人（记录在批次中）")
     p.add_argument("--note", default=None, help="批次备注")
+    p.add_argument("--region", default=None, metavar="NAME",
+                   help="报告的报送单位（如 白沙镇）：以此为准，不再从正文推断；正文中点名的下属单位仍归各自")
+    p.add_argument("--confirmed", action="store_true",
+                   help="所有数字已经人工核对：抽取器要求确认的数字直接记为已确认（须同时给出 --user）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
     p.add_argument("-v", "--verbose", action="store_true", help="同时列出所有提醒（warning）")
 
@@ -69,9 +80,13 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from etl.pipeline import ingest_paths
 
-    path = db_path(args)
-    archive = args.archive or path.parent / "archive"
-    summary = ingest_paths(args.paths, db_path=path, archive_dir=archive, user=args.user, note=args.note)
+    cfg = settings(args)
+    if args.confirmed and not args.user:
+        print("--confirmed 须同时给出 --user（核对人的姓名），以便记录是谁确认的。", file=sys.stderr)
+        return EXIT_USAGE
+    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir, user=args.user,
+                           note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb, region=args.region,
+                           confirmed_by=args.user if args.confirmed else None)
     if args.json:
         _print_json(summary.to_json())
     else:
@@ -87,9 +102,9 @@ def _undo_args(p: argparse.ArgumentParser) -> None:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from etl.load import undo_batch
+    from etl.batches import undo_batch
 
-    result = undo_batch(db_path(args), args.batch)
+    result = undo_batch(db_path(args), args.batch, wait=settings(args).lock_wait)
     if args.json:
         _print_json(vars(result))
     else:
@@ -117,9 +132,10 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from etl.load import KIND_ZH, STATUS_ZH, database_status
+    from etl.batches import database_status
+    from etl.vocab import BATCH_STATUS_ZH, KIND_ZH
 
-    status = database_status(db_path(args), limit=args.limit)
+    status = database_status(db_path(args), limit=args.limit, wait=settings(args).lock_wait)
     if args.json:
         _print_json(status)
         return EXIT_OK
@@ -133,7 +149,7 @@ def _status(args: argparse.Namespace) -> int:
         names = b["files"]
         shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
         rows.append([str(b["id"]), b["created_at"].replace("T", " "), KIND_ZH.get(b["kind"], b["kind"]),
-                     STATUS_ZH.get(b["status"], b["status"]), str(b["documents"]), str(b["facts"]), shown or "—"])
+                     BATCH_STATUS_ZH.get(b["status"], b["status"]), str(b["documents"]), str(b["facts"]), shown or "—"])
     print(_table(["批次", "导入时间", "类型", "状态", "文档", "数据", "文件"], rows))
     return EXIT_OK
 
@@ -141,20 +157,23 @@ def _status(args: argparse.Namespace) -> int:
 # ---- backup / restore ---------------------------------------------------------------------------------------------
 
 def _archive_of(args: argparse.Namespace) -> Path:
-    return args.archive or db_path(args).parent / "archive"
+    return args.archive or settings(args).archive_dir
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None,
-                   help="备份目录（默认：数据库旁的 backups/union-时间/，或环境变量 UNION_BACKUPS 下）")
-    p.add_argument("--archive", type=Path, default=None, help="原文件归档目录（默认：数据库所在目录下的 archive/）")
+                   help="备份目录（默认：设置 backups 或环境变量 UNION_BACKUPS 下，否则数据库旁的 backups/，"
+                        "再加 union-时间/）")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
 def _backup(args: argparse.Namespace) -> int:
     from etl.backup import backup
 
-    info = backup(db_path(args), _archive_of(args), args.out)
+    cfg = settings(args)
+    info = backup(cfg.db, _archive_of(args), args.out, wait=cfg.lock_wait, backups=cfg.backups_dir)
     if args.json:
         _print_json({**vars(info), "path": str(info.path)})
     else:
@@ -164,7 +183,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("backup", type=Path, metavar="DIR", help="备份目录（python -m etl backup 生成的）")
-    p.add_argument("--archive", type=Path, default=None, help="原文件归档目录（默认：数据库所在目录下的 archive/）")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
     p.add_argument("--yes", action="store_true", help="确认恢复（不加则只检查备份并说明将做什么）")
 
 
@@ -177,7 +197,7 @@ def _restore(args: argparse.Namespace) -> int:
         print(f"备份完好。恢复会用它替换数据库 {db_path(args)}（原数据库改名保留，不删除），"
               "并把其中的原文件补回归档。确认请加 --yes 再运行一次。")
         return EXIT_USAGE
-    print(restore(args.backup, db_path(args), _archive_of(args)).to_text())
+    print(restore(args.backup, db_path(args), _archive_of(args), wait=settings(args).lock_wait).to_text())
     return EXIT_OK
 
 
@@ -196,6 +216,9 @@ COMMANDS: list[Command] = [
             "python -m etl backup --out /mnt/usb/工会备份", _backup_args, _backup),
     Command("restore", "从备份恢复数据库并补回原文件（原数据库改名保留，不删除任何文件）",
             "python -m etl restore data/backups/union-20261207-101500 --yes", _restore_args, _restore),
+    Command("check-draft", "核对稿件：稿件中的每个数字与库中数据比对（一致、不一致、库中无、未核对）",
+            "python -m etl check-draft 工作报告（征求意见稿）.docx --region 青禾区 --year 2024 --json",
+            lazy("writing.cli", "check_args"), lazy("writing.cli", "check_run")),
 ]
 
 
@@ -204,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     # option from overwriting a value given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help=f"DuckDB 数据库文件（默认 {DEFAULT_DB}，或环境变量 UNION_DB）")
+                        help=f"DuckDB 数据库文件（默认 {Settings.db}，或环境变量 UNION_DB、配置文件 union.toml）")
     parser = argparse.ArgumentParser(
         prog="python -m etl", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
         description="工会统计看板的数据导入工具：把报告和统计表导入 DuckDB。",
@@ -218,28 +241,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# The command line is batch work; the dashboard people are looking at runs beside it on the same cores.
-# A positive niceness lets page views go first (set UNION_CLI_NICE=0 to run at normal priority).
-CLI_NICE = int(os.environ.get("UNION_CLI_NICE", "10") or 0)
-
-
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
-    if CLI_NICE > 0 and argv is None:  # a real command line, not a call from tests or another program
-        with contextlib.suppress(OSError):
-            os.nice(CLI_NICE)
     import duckdb
 
-    from etl.archive import ArchiveError
-    from etl.backup import BackupError
-    from etl.load import LoadError
+    from etl import limits
 
     try:
+        args.settings = load_settings()
+        limits.configure(args.settings)
+        # The command line is batch work; the dashboard people are looking at runs beside it on the same
+        # cores. A positive niceness (settings.cli_nice; 0 for normal priority) lets page views go first.
+        if args.settings.cli_nice > 0 and argv is None:  # a real command line, not a call from tests
+            with contextlib.suppress(OSError):
+                os.nice(args.settings.cli_nice)
         return args.run(args)
-    except (DatabaseBusy, LoadError, ArchiveError, BackupError, FileNotFoundError) as exc:
+    except (UnionError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except duckdb.Error as exc:  # e.g. not a DuckDB file, or written by a newer DuckDB

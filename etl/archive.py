@@ -16,11 +16,11 @@ import os
 import tempfile
 from pathlib import Path
 
-DEFAULT_ARCHIVE = Path(os.environ.get("UNION_ARCHIVE", "data/archive"))
+from etl.errors import UnionError
 
 
-class ArchiveError(OSError):
-    """The archive could not keep a file; the message says why, in Chinese."""
+class ArchiveError(UnionError):
+    """The archive could not keep a file; the message says why, in Chinese, and names it."""
 
 
 def sha256_of(data: bytes) -> str:
@@ -33,7 +33,7 @@ def _suffix(name: str | None) -> str:
     return suffix if suffix.isascii() and 1 < len(suffix) <= 8 and suffix[1:].isalnum() else ""
 
 
-def find_archived(sha256: str, archive_dir: Path | str = DEFAULT_ARCHIVE) -> Path | None:
+def find_archived(sha256: str, archive_dir: Path | str) -> Path | None:
     """The archived file with this sha256, whatever its extension, or None."""
     folder = Path(archive_dir) / sha256[:2]
     if not folder.is_dir():
@@ -44,8 +44,7 @@ def find_archived(sha256: str, archive_dir: Path | str = DEFAULT_ARCHIVE) -> Pat
     return None
 
 
-def archive_bytes(data: bytes, name: str | None = None, archive_dir: Path | str = DEFAULT_ARCHIVE,
-                  sha256: str | None = None) -> Path:
+def archive_bytes(data: bytes, name: str | None, archive_dir: Path | str, sha256: str | None = None) -> Path:
     """Store `data` under archive_dir/<sha[:2]>/<sha><ext> unless already there; return its path.
 
     Safe when two processes archive the same bytes at once: the loser's link
@@ -78,14 +77,14 @@ def archive_bytes(data: bytes, name: str | None = None, archive_dir: Path | str 
     return target
 
 
-def archive_file(path: Path | str, archive_dir: Path | str = DEFAULT_ARCHIVE) -> tuple[bytes, str, Path]:
+def archive_file(path: Path | str, archive_dir: Path | str) -> tuple[bytes, str, Path]:
     """Read a file and archive it: (bytes, sha256, archive path)."""
     data = Path(path).read_bytes()
     sha = sha256_of(data)
     return data, sha, archive_bytes(data, Path(path).name, archive_dir, sha256=sha)
 
 
-def read_archived(sha256: str, archive_dir: Path | str = DEFAULT_ARCHIVE) -> bytes:
+def read_archived(sha256: str, archive_dir: Path | str) -> bytes:
     """The original bytes, checked against their hash."""
     path = find_archived(sha256, archive_dir)
     if path is None:
@@ -105,11 +104,11 @@ def read_archived(sha256: str, archive_dir: Path | str = DEFAULT_ARCHIVE) -> byt
 PREVIEWS = "previews"
 
 
-def preview_dir(archive_dir: Path | str = DEFAULT_ARCHIVE) -> Path:
+def preview_dir(archive_dir: Path | str) -> Path:
     return Path(archive_dir) / PREVIEWS
 
 
-def archive_preview(data: bytes, name: str | None, archive_dir: Path | str = DEFAULT_ARCHIVE) -> Path:
+def archive_preview(data: bytes, name: str | None, archive_dir: Path | str) -> Path:
     """Keep an uploaded file that is being looked at (not loaded yet); its mtime says when it was last sent."""
     path = archive_bytes(data, name, preview_dir(archive_dir))
     with contextlib.suppress(OSError):
@@ -117,7 +116,7 @@ def archive_preview(data: bytes, name: str | None, archive_dir: Path | str = DEF
     return path
 
 
-def expire_previews(archive_dir: Path | str = DEFAULT_ARCHIVE, max_age_hours: float | None = None,
+def expire_previews(archive_dir: Path | str, max_age_hours: float | None = None,
                     now: float | None = None) -> list[Path]:
     """Delete previews older than `max_age_hours` (default limits().preview_hours); returns what was deleted.
 

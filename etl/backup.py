@@ -35,12 +35,13 @@ import duckdb
 
 from etl import db
 from etl.archive import PREVIEWS, sha256_of
+from etl.errors import UnionError
 
 MANIFEST = "manifest.json"
 DB_NAME = "union.duckdb"
 
 
-class BackupError(RuntimeError):
+class BackupError(UnionError):
     """A backup or restore that cannot go ahead; the message says why, in Chinese."""
 
 
@@ -63,10 +64,9 @@ class BackupInfo:
                 f"原文件 {self.archive_files} 个（{self.archive_bytes / 1048576:.1f} MB）{lost}。")
 
 
-def default_folder(db_path: Path | str) -> Path:
-    """Where backups go unless told: UNION_BACKUPS, else backups/ beside the database."""
-    env = os.environ.get("UNION_BACKUPS")
-    return Path(env) if env else Path(db_path).parent / "backups"
+def default_folder(db_path: Path | str, backups: Path | str | None = None) -> Path:
+    """Where backups go unless told: settings.backups (union.toml, UNION_BACKUPS), else backups/ beside the database."""
+    return Path(backups) if backups is not None else Path(db_path).parent / "backups"
 
 
 def _sha_file(path: Path) -> str:
@@ -92,13 +92,13 @@ def _archive_files(archive_dir: Path) -> list[Path]:
 
 
 def backup(db_path: Path | str, archive_dir: Path | str, out: Path | str | None = None,
-           wait: float | None = None) -> BackupInfo:
+           wait: float | None = None, backups: Path | str | None = None) -> BackupInfo:
     """Copy the database (one consistent state) and the archive into a new folder; returns what was written."""
     db_path, archive_dir = Path(db_path), Path(archive_dir)
     if not db_path.exists():
         raise BackupError(f"数据库文件不存在：{db_path}，没有可备份的内容。")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = Path(out) if out else default_folder(db_path) / f"union-{stamp}"
+    folder = Path(out) if out else default_folder(db_path, backups) / f"union-{stamp}"
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"备份目录 {folder} 已存在且不是空的，请换一个目录。")
     folder.mkdir(parents=True, exist_ok=True)
@@ -231,7 +231,7 @@ def _lock(db_path: Path, wait: float | None) -> duckdb.DuckDBPyConnection | None
     """A read-write connection to the live file (waiting out other processes), or None when there is no file."""
     if not db_path.exists():
         return None
-    wait = db.LOCK_RETRY_SECONDS if wait is None else wait
+    wait = db.LOCK_WAIT if wait is None else wait
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:

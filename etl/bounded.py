@@ -85,7 +85,7 @@ def _numbers_cut(text: str, cap: int) -> tuple[int | None, int]:
     return cut, total
 
 
-def extract_report(path: str | Path, data: bytes) -> ExtractedFile:
+def extract_report(path: str | Path, data: bytes, region: str | None = None) -> ExtractedFile:
     """Read a report from its bytes and extract it with bounded work; read errors become a Chinese problem."""
     from etl.extract import extract_report_text
     from etl.read import ReadError, read_report
@@ -97,59 +97,62 @@ def extract_report(path: str | Path, data: bytes) -> ExtractedFile:
         return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
                              problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
     text, problems = bound_text(rt.text, rt.name)
-    docs, facts = extract_report_text(text, rt.name, rt.sha256)
+    docs, facts = extract_report_text(text, rt.name, rt.sha256, region=region)
     return ExtractedFile(str(path), rt.name, rt.sha256, rt.data, "report", rt.encoding, rt.text, docs, facts,
                          problems)
 
 
 def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | None = None, *,
-                  inspection: Inspection | None = None, engine: str | None = None):  # -> etl.tally.Analysis
+                  inspection: Inspection | None = None, engine: str | None = None,
+                  max_mb: float | None = None):  # -> etl.tally.Analysis
     """etl.tally.analyze with bounded work: a file over a limit becomes an Analysis holding one error problem."""
+    from etl.model import ColumnarFile
     from etl.tally import Analysis, analyze
-    from etl.tally.columns import TallyFile
 
     try:
         insp = inspection or inspect(data, name)
         if not insp.isolate:
-            return analyze(data, name, mapping=mapping, engine=engine)
-        result = sandbox.run(_analyze_light, data, name, mapping, engine, what=name)
+            return analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb)
+        result = sandbox.run(_analyze_light, data, name, mapping, engine, max_mb, what=name)
     except Exception as exc:  # a file over a limit, or a reader that failed on it: a problem, never a traceback
         if not isinstance(exc, Refused):
             log.warning("reading %s failed", name, exc_info=True)
             exc = Refused(f"读取文件“{name}”时出错（{type(exc).__name__}），原文件已存档。请把它发给管理员检查。",
                           "extract_crash")
-        ef = TallyFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
+        ef = ColumnarFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)
     result.extracted.data = data
     return result
 
 
-def _analyze_light(data: bytes, name: str, mapping, engine):
+def _analyze_light(data: bytes, name: str, mapping, engine, max_mb):
     """In the child: analyze, then drop what the parent already has or never needs (bytes, cell grids)."""
     from etl.tally import analyze
 
-    result = analyze(data, name, mapping=mapping, engine=engine)
+    result = analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb)
     result.extracted.data = b""
     for g in result.book.grids if result.book else []:
-        g.rows, g.cells = [], None
+        g.rows, g.cells, g.formulas = [], None, None  # formulas: a closure over the bytes (not picklable)
     for t in result.tables:
         t.rows = []
     return result
 
 
-def extract(path: str | Path, data: bytes, inspection: Inspection | None = None) -> ExtractedFile:
+def extract(path: str | Path, data: bytes, inspection: Inspection | None = None, *, max_mb: float | None = None,
+            region: str | None = None) -> ExtractedFile:
     """One file's bytes → ExtractedFile, with bounded work; a file over a limit becomes an error problem.
 
-    Never raises for bad input. Big files are read in a child process.
+    Never raises for bad input. Big files are read in a child process. `max_mb`: the tally size limit
+    (settings.tally_max_mb); `region`: a report's reporting body as its sender names it.
     """
     path = Path(path)
     kind = kind_of(path.name)
     try:
         insp = inspection or inspect(data, path.name)
         if not insp.isolate:
-            return _extract_here(str(path), data, kind)
-        ef = sandbox.run(_extract_light, str(path), data, kind, what=path.name)
+            return _extract_here(str(path), data, kind, max_mb, region)
+        ef = sandbox.run(_extract_light, str(path), data, kind, max_mb, region, what=path.name)
         ef.data = data
         return ef
     except Refused as exc:
@@ -158,16 +161,16 @@ def extract(path: str | Path, data: bytes, inspection: Inspection | None = None)
                              problems=[Problem("error", exc.message, path.name, code=exc.code)])
 
 
-def _extract_here(path: str, data: bytes, kind: str) -> ExtractedFile:
+def _extract_here(path: str, data: bytes, kind: str, max_mb: float | None, region: str | None) -> ExtractedFile:
     if kind == "tally":
         from etl.tally import analyze
 
-        return analyze(data, Path(path).name, path=path).extracted
-    return extract_report(path, data)
+        return analyze(data, Path(path).name, path=path, max_mb=max_mb).extracted
+    return extract_report(path, data, region)
 
 
-def _extract_light(path: str, data: bytes, kind: str) -> ExtractedFile:
+def _extract_light(path: str, data: bytes, kind: str, max_mb: float | None, region: str | None) -> ExtractedFile:
     """In the child: extract, and send back everything but the bytes the parent already holds."""
-    ef = _extract_here(path, data, kind)
+    ef = _extract_here(path, data, kind, max_mb, region)
     ef.data = b""
     return ef

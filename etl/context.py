@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from etl.prefilter import Prefiltered
-
 LEXICON = Path(__file__).parent / "lexicon"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 
@@ -29,12 +27,11 @@ def _spec() -> dict:
 
 
 @cache
-def _rx(name: str) -> Prefiltered:
-    """One alternation per list, behind a required-character check: most
-    sentences hold no 年/月 at all, and the check is far cheaper than the search."""
+def _rx(name: str) -> re.Pattern[str]:
+    """One alternation per list of context.toml, compiled once."""
     section, key = name.split(".")
     pats = _spec()[section][key]
-    return Prefiltered("|".join(f"(?:{p})" for p in pats))
+    return re.compile("|".join(f"(?:{p})" for p in pats))
 
 
 @dataclass(frozen=True)
@@ -210,26 +207,22 @@ def _tail(key: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _WhenPatterns:
-    """The sentence-level time patterns, compiled once, and the characters at least one of them needs."""
+    """The sentence-level time patterns, compiled once."""
 
-    cumulative: Prefiltered
-    partial: Prefiltered
-    explicit: Prefiltered
-    relative: Prefiltered
-    h1: Prefiltered
-    fy: Prefiltered
-    asof: Prefiltered
-    cues: tuple[str, ...] | None  # a text holding none of these matches no pattern above; None: no such set
+    cumulative: re.Pattern[str]
+    partial: re.Pattern[str]
+    explicit: re.Pattern[str]
+    relative: re.Pattern[str]
+    h1: re.Pattern[str]
+    fy: re.Pattern[str]
+    asof: re.Pattern[str]
 
 
 @cache
 def _when_patterns() -> _WhenPatterns:
     names = ("period.cumulative", "period.partial", "date.explicit", "date.relative", "period.h1", "period.fy",
              "date.asof")
-    pats = [_rx(n) for n in names]
-    needs = [p.required for p in pats]
-    cues = None if any(n is None for n in needs) else tuple(sorted(frozenset().union(*needs)))  # type: ignore[arg-type]
-    return _WhenPatterns(*pats, cues=cues)
+    return _WhenPatterns(*[_rx(n) for n in names])
 
 
 def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool) -> When:
@@ -237,8 +230,6 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
     base_year = None if doc.year_masked else (doc.year or doc.dateline_year)
     p = _when_patterns()
     text = sentence_left
-    if p.cues is not None and not any(ch in text for ch in p.cues):
-        return When(base_year, doc.period, None, False)  # no date, period or span words: the document's
     year = base_year
     explicit = False
     period = doc.period

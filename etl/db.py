@@ -18,120 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-DEFAULT_DB = Path(os.environ.get("UNION_DB", "data/union.duckdb"))
+from etl import schema
+from etl.errors import UnionError
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
-CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS fact_seq START 1;
-CREATE SEQUENCE IF NOT EXISTS region_seq START 1;
-
-CREATE TABLE IF NOT EXISTS meta (
-    key VARCHAR PRIMARY KEY,
-    value VARCHAR
-);
-
--- One row per ingest; undone batches stay listed (status = 'undone').
-CREATE TABLE IF NOT EXISTS batches (
-    id INTEGER PRIMARY KEY DEFAULT nextval('batch_seq'),
-    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    kind VARCHAR NOT NULL,              -- 'report' | 'tally' | 'correction'
-    status VARCHAR NOT NULL DEFAULT 'loaded',  -- 'loaded' | 'undone'
-    undone_at TIMESTAMP,
-    user_name VARCHAR,
-    note VARCHAR
-);
-
--- Every file that was loaded; its bytes sit in the archive under sha256.
-CREATE TABLE IF NOT EXISTS files (
-    sha256 VARCHAR NOT NULL,
-    batch_id INTEGER NOT NULL,
-    name VARCHAR NOT NULL,
-    size BIGINT NOT NULL,
-    kind VARCHAR NOT NULL,              -- 'report' | 'tally'
-    encoding VARCHAR,
-    archive_path VARCHAR NOT NULL,
-    text VARCHAR,                       -- decoded original text (reports), offsets index into it
-    PRIMARY KEY (sha256, batch_id)
-);
-
--- One report inside a file (files may glue several together).
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id VARCHAR NOT NULL,            -- '<sha256[:16]>:<segment>'
-    batch_id INTEGER NOT NULL,
-    file_sha VARCHAR NOT NULL,
-    segment INTEGER NOT NULL,
-    start_offset INTEGER NOT NULL,
-    end_offset INTEGER NOT NULL,
-    title VARCHAR,
-    region VARCHAR,
-    year INTEGER,
-    period VARCHAR,
-    is_template BOOLEAN NOT NULL DEFAULT false,
-    duplicate_of VARCHAR,               -- doc_id of an earlier copy of the same report
-    fingerprint UBIGINT[],
-    PRIMARY KEY (doc_id, batch_id)
-);
-
-CREATE TABLE IF NOT EXISTS regions (
-    id INTEGER PRIMARY KEY DEFAULT nextval('region_seq'),
-    name VARCHAR NOT NULL UNIQUE,
-    level VARCHAR,                      -- 区县 | 乡镇街道 | 企业 | 村社区 | 其他
-    parent_id INTEGER,
-    code VARCHAR,                       -- 行政区划代码, optional
-    valid_from DATE,
-    valid_to DATE,
-    successor_id INTEGER                -- set when merged into / renamed to another region
-);
-
-CREATE TABLE IF NOT EXISTS region_aliases (
-    alias VARCHAR PRIMARY KEY,
-    region_id INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS metrics (
-    code VARCHAR PRIMARY KEY,
-    category VARCHAR NOT NULL,
-    name_zh VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,              -- 'stock' | 'flow'
-    meaning VARCHAR
-);
-
--- Facts are never edited in place: a correction is a new row that supersedes
--- the old one (status 'superseded'), so the original is always kept.
-CREATE TABLE IF NOT EXISTS facts (
-    id BIGINT PRIMARY KEY DEFAULT nextval('fact_seq'),
-    batch_id INTEGER NOT NULL,
-    doc_id VARCHAR,
-    region_id INTEGER,
-    region_raw VARCHAR,                 -- the region as the source wrote it
-    metric VARCHAR NOT NULL,
-    value DOUBLE,
-    unit VARCHAR,
-    approx VARCHAR,
-    year INTEGER,
-    period VARCHAR,
-    as_of DATE,
-    evidence VARCHAR,
-    start_offset INTEGER,
-    end_offset INTEGER,
-    source_file VARCHAR,                -- file sha256
-    source_cell VARCHAR,                -- 'Sheet1!D7' for tallies
-    confidence DOUBLE,
-    flags VARCHAR[],
-    status VARCHAR NOT NULL DEFAULT 'active',  -- 'active' | 'superseded' | 'rejected'
-    supersedes BIGINT,
-    reviewed_by VARCHAR,
-    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-);
-"""
-
-LOCK_RETRY_SECONDS = float(os.environ.get("UNION_DB_LOCK_WAIT", "10"))
+LOCK_WAIT = 10.0  # seconds; the command line and the app pass etl.settings' lock_wait
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseBusy(UnionError):
     """Another process holds the database file; the message says which, in Chinese."""
 
 
@@ -168,21 +61,35 @@ def _busy_message(path: Path, holder: str, wait: float) -> str:
             "请等该操作完成（或关闭占用它的程序）后重试；已填写的内容不会丢失，刷新前可再点一次。")
 
 
-def open_db(path: Path | str = DEFAULT_DB, read_only: bool = False,
+def open_db(path: Path | str, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the database, retrying while another process (or this one, another way) holds it.
 
-    A writer creates the file and schema if missing. Raises DatabaseBusy with
-    a Chinese message naming the holder after `wait` seconds (default
-    UNION_DB_LOCK_WAIT or 10). Prefer `connect`, which also passes this
-    process's gate (etl/gate.py) so its own readers and writers never collide.
+    A writer creates the file if missing and brings its schema up to date
+    (etl/schema.py); a reader of a database from an earlier release first has a
+    writer do that. Raises DatabaseBusy with a Chinese message naming the holder
+    after `wait` seconds (default LOCK_WAIT; settings.lock_wait from the callers
+    that read settings). Prefer `connect`, which also passes this process's gate
+    (etl/gate.py) so its own readers and writers never collide.
     """
     path = Path(path)
-    wait = LOCK_RETRY_SECONDS if wait is None else wait
+    wait = LOCK_WAIT if wait is None else wait
     if read_only and not path.exists():
         raise FileNotFoundError(f"数据库文件不存在：{path}。请先运行 python -m etl ingest 或 make sample-db。")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only, wait)
+    if not read_only:
+        schema.migrate(con)
+        sync_catalog(con)
+    elif schema.version(con) < schema.LATEST:  # an older release's file: upgrade it once, then read
+        con.close()
+        open_db(path, read_only=False, wait=wait).close()
+        con = _connect(path, read_only, wait)
+    return con
+
+
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -197,8 +104,6 @@ def open_db(path: Path | str = DEFAULT_DB, read_only: bool = False,
                 raise DatabaseBusy(_busy_message(path, holder, wait)) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
-    if not read_only:
-        ensure_schema(con)
     return con
 
 
@@ -207,7 +112,7 @@ def gated(path: Path | str, read_only: bool, wait: float | None = None, what: st
     """Hold this process's gate for the file (shared to read, alone to write); yields the seconds left to wait."""
     from etl.gate import GateTimeout, gate
 
-    wait = LOCK_RETRY_SECONDS if wait is None else wait
+    wait = LOCK_WAIT if wait is None else wait
     started = time.monotonic()
     g = gate(path)
     with contextlib.ExitStack() as stack:
@@ -219,7 +124,7 @@ def gated(path: Path | str, read_only: bool, wait: float | None = None, what: st
 
 
 @contextlib.contextmanager
-def connect(path: Path | str = DEFAULT_DB, read_only: bool = False,
+def connect(path: Path | str, read_only: bool = False,
             wait: float | None = None, what: str = "") -> Iterator[duckdb.DuckDBPyConnection]:
     """Short-lived connection for one unit of work; always closed.
 
@@ -235,7 +140,7 @@ def connect(path: Path | str = DEFAULT_DB, read_only: bool = False,
 
 
 @contextlib.contextmanager
-def transaction(path: Path | str = DEFAULT_DB, wait: float | None = None,
+def transaction(path: Path | str, wait: float | None = None,
                 what: str = "") -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-write connection inside one transaction: all or nothing."""
     with connect(path, read_only=False, wait=wait, what=what) as con:
@@ -249,21 +154,19 @@ def transaction(path: Path | str = DEFAULT_DB, wait: float | None = None,
             con.execute("COMMIT")
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables if missing and load the metric catalog (idempotent)."""
-    con.execute(SCHEMA)
+def sync_catalog(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the metrics table equal etl/lexicon/metrics.csv (written only when they differ)."""
     from etl.catalog import load_catalog  # local import: catalog is data-only
 
     rows = [(m.code, m.category, m.name_zh, m.unit, m.kind, m.meaning) for m in load_catalog().values()]
+    held = con.execute("SELECT code, category, name_zh, unit, kind, meaning FROM metrics").fetchall()
+    if sorted(rows) == sorted(held):
+        return
     con.executemany(
         "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
         "category = excluded.category, name_zh = excluded.name_zh, unit = excluded.unit, "
         "kind = excluded.kind, meaning = excluded.meaning",
         rows,
-    )
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [str(SCHEMA_VERSION)],
     )
 
 

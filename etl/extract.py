@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, rank
+from etl.body import BodyCandidate, body_candidates, rank, subunit
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -44,10 +43,9 @@ from etl.normalize import NormText, normalize
 from etl.passes import dedupe, document_passes
 from etl.reading import SegmentReading, pick, read_segment
 from etl.rules import RuleHit, metric_for_label, rule_hits
-from etl.zones import last_index
+from etl.vocab import is_placeholder
+from etl.zones import CLAUSE_END, last_index
 
-_PLACEHOLDER = re.compile(
-    r"^(?:[xX×*＊某]+|[xX×*＊某]{1,3}[\u4e00-\u9fff]{0,2})$|[xX×*＊]{1,3}(?:镇|街道|乡|县|区|市)$")
 
 def _table_facts(norm: NormText, start: int, end: int, ctx: DocContext, name: str, doc_id: str, seg: int,
                  is_template: bool) -> list[Fact]:
@@ -84,7 +82,7 @@ def _first_line(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _region_flag(region: str | None) -> bool:
-    return bool(region) and bool(_PLACEHOLDER.search(region or ""))
+    return bool(region) and is_placeholder(region)
 
 
 _SHIPPED = object()
@@ -177,9 +175,23 @@ def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tup
     """The model's facts of one segment, each with its calibration row (training reads both)."""
     picks = pick(seg.norm.text, reading, model.predict(reading.rows), model)
     pairs = [_to_fact(seg, c, model) for c in picks]
+    if pairs:  # the calibrated confidence of all facts at once
+        conf = model.confidence(np.array([r for _, r in pairs]))
+        pairs = [(replace(f, confidence=round(max(float(p), 0.01), 2),
+                          needs_review=bool(f.flags) or float(p) < model.review), r)
+                 for (f, r), p in zip(pairs, conf, strict=True)]
     kept = dedupe([f for f, _ in pairs], [c.sent_start for c in picks])
     rows = {id(f): r for f, r in pairs}
     return [(f, rows[id(f)]) for f in kept]
+
+
+def _subject_clause(t: str, c: RuleHit) -> str:
+    """The clause that holds the figure's subject: its own, or the one before when its own is only
+    a link (城关街道建会率最高，为96.75%)."""
+    start = last_index(t, CLAUSE_END, c.sent_start, c.q.start)
+    if len(t[start:c.q.start].strip()) <= 3 and start > c.sent_start:
+        start = last_index(t, CLAUSE_END, c.sent_start, start - 1)
+    return t[start:c.q.start]
 
 
 def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[float]]:
@@ -195,7 +207,8 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     else:
         ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
     evidence, s, e = seg.norm.evidence(ev_start, ev_end)
-    region = c.region or seg.ctx.region
+    sub = c.region or (None if c.table_year is not None else subunit(c.head, _subject_clause(t, c), seg.ctx.region))
+    region = sub or seg.ctx.region
     flags = []
     if seg.is_template:
         flags.append(FLAG_TEMPLATE)
@@ -205,22 +218,18 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
         flags.append(FLAG_PLACEHOLDER_REGION)
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
-    row = calibration_row(c, when, region_kind(region, bool(c.region), seg.region_given), flags, seg.body_margin)
-    if model is None:
-        conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
-        review = False
-    else:
-        conf = float(model.confidence(np.array([row]))[0])
-        review = conf < model.review
+    row = calibration_row(c, when, region_kind(region, bool(sub), seg.region_given), flags, seg.body_margin)
+    # The rules' own confidence; with a model, model_facts replaces it by the calibrated one.
+    conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
     return Fact(
         doc=seg.name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=seg.doc_id,
         segment=seg.index, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
         region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.01), 2),
-        flags=tuple(flags), needs_review=review or bool(flags),
+        flags=tuple(flags), needs_review=bool(flags),
     ), row
 
 
-def extract_report_file(path: str | Path, data: bytes | None = None) -> ExtractedFile:
+def extract_report_file(path: str | Path, data: bytes | None = None, region: str | None = None) -> ExtractedFile:
     """Read a report file (or its uploaded bytes) and extract it; read errors become a Chinese problem."""
     from etl.read import ReadError, read_report
 
@@ -232,7 +241,7 @@ def extract_report_file(path: str | Path, data: bytes | None = None) -> Extracte
             data = path.read_bytes() if path.is_file() else b""
         return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
                              problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
-    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256)
+    docs, facts = extract_report_text(rt.text, rt.name, rt.sha256, region=region)
     return ExtractedFile(str(path), rt.name, rt.sha256, rt.data, "report", rt.encoding, rt.text, docs, facts)
 
 

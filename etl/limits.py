@@ -11,30 +11,27 @@ are parsed in a child process with a memory cap and a time limit
 (etl/sandbox.py), and report text is cut to a bounded amount of work
 (etl/bounded.py).
 
-Values are read once from the environment (UNION_* below) so a server can
-tighten them; they live here, in one place, until etl/settings.py takes them.
+The values are fields of the settings object (etl/settings.py: union.toml's
+[limits], UNION_* variables), handed here once per run by `configure`.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from etl.errors import UnionError
+
+if TYPE_CHECKING:
+    from etl.settings import Settings
 
 REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
 TALLY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _env(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
@@ -58,43 +55,52 @@ class Limits:
     preview_hours: float  # upload previews never loaded are deleted after this long
 
 
-def from_env() -> Limits:
-    """The limits, with UNION_* environment variables overriding the defaults."""
+def from_settings(settings: Settings) -> Limits:
+    """The limits the settings give (etl/settings.py: defaults < union.toml [limits] < UNION_* variables)."""
     from etl.read import MAX_BYTES
     from etl.tally.config import lexicon
 
     tally = lexicon().limits
     return Limits(
-        report_mb=_env("UNION_REPORT_MAX_MB", MAX_BYTES / 1048576),
-        tally_mb=_env("UNION_TALLY_MAX_MB", tally["max_file_mb"]),
-        unzipped_mb=_env("UNION_UNZIPPED_MAX_MB", tally["max_uncompressed_mb"]),
+        report_mb=settings.report_max_mb if settings.report_max_mb is not None else MAX_BYTES / 1048576,
+        tally_mb=settings.tally_max_mb if settings.tally_max_mb is not None else tally["max_file_mb"],
+        unzipped_mb=(settings.unzipped_max_mb if settings.unzipped_max_mb is not None
+                     else tally["max_uncompressed_mb"]),
         zip_members=int(tally["max_zip_members"]),
-        cells=int(_env("UNION_MAX_CELLS", 1_000_000)),
-        numbers=int(_env("UNION_MAX_NUMBERS", 2000)),
-        sentence_chars=int(_env("UNION_MAX_SENTENCE", 2000)),
-        child_above_mb=_env("UNION_CHILD_ABOVE_MB", 2),
-        child_above_cells=int(_env("UNION_CHILD_ABOVE_CELLS", 200_000)),
-        child_memory_mb=_env("UNION_PARSE_MEMORY_MB", 1536),
-        child_seconds=_env("UNION_PARSE_SECONDS", 120),
-        annotate_cells=int(_env("UNION_ANNOTATE_MAX_CELLS", 200_000)),
-        annotate_unzipped_mb=_env("UNION_ANNOTATE_MAX_XML_MB", 40),
-        problems_listed=int(_env("UNION_PROBLEMS_LISTED", 20_000)),
-        preview_hours=_env("UNION_PREVIEW_TTL_HOURS", 24 * 7),
+        cells=settings.max_cells,
+        numbers=settings.max_numbers,
+        sentence_chars=settings.max_sentence,
+        child_above_mb=settings.child_above_mb,
+        child_above_cells=settings.child_above_cells,
+        child_memory_mb=settings.parse_memory_mb,
+        child_seconds=settings.parse_seconds,
+        annotate_cells=settings.annotate_max_cells,
+        annotate_unzipped_mb=settings.annotate_max_xml_mb,
+        problems_listed=settings.problems_listed,
+        preview_hours=settings.preview_hours,
     )
 
 
 _LIMITS: Limits | None = None
 
 
-def limits() -> Limits:
-    """Read once per process (tests that change the environment call `reset()`)."""
+def configure(settings: Settings) -> None:
+    """The limits for this run: the command line and app.py call this with the settings they read once."""
     global _LIMITS
+    _LIMITS = from_settings(settings)
+
+
+def limits() -> Limits:
+    """The configured limits; read from the settings here when nobody configured them (a script, a test)."""
     if _LIMITS is None:
-        _LIMITS = from_env()
-    return _LIMITS
+        from etl.settings import load
+
+        configure(load())
+    return _LIMITS  # type: ignore[return-value]
 
 
 def reset() -> None:
+    """Forget the configured limits (tests that change the environment call this)."""
     global _LIMITS
     _LIMITS = None
 
@@ -103,13 +109,11 @@ def reset() -> None:
 REFUSED_CODES = ("too_large", "too_many_cells", "zip_bomb", "corrupt_zip")
 
 
-class Refused(ValueError):
+class Refused(UnionError):
     """A file over a limit; `message` is Chinese and names the limit and what to do."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    def __init__(self, message: str, code: str, *, item: str | None = None) -> None:
+        super().__init__(message, item=item, code=code)
 
 
 @dataclass(frozen=True)
@@ -241,5 +245,5 @@ def _csv_cells(data: bytes) -> int:
     return rows + delims
 
 
-__all__ = ["REFUSED_CODES", "Inspection", "Limits", "Refused", "check_size", "count_zh", "inspect", "kind_of",
-           "limits", "reset"]
+__all__ = ["REFUSED_CODES", "Inspection", "Limits", "Refused", "check_size", "configure", "count_zh", "inspect",
+           "kind_of", "limits", "reset"]

@@ -20,8 +20,6 @@ from pathlib import Path
 import numpy as np
 from opencc import OpenCC
 
-from etl.prefilter import Prefiltered
-
 LEXICON = Path(__file__).parent / "lexicon"
 
 # Full-width ASCII block and the ideographic space map to ASCII one for one.
@@ -54,9 +52,9 @@ def _removal_pattern() -> re.Pattern[str]:
 
 
 @cache
-def _removal_scanner() -> Prefiltered:
+def _removal_scanner() -> re.Pattern[str]:
     """The noise pattern tried only where noise can start (a bracket, 上一篇, 相关…), not at every character."""
-    return Prefiltered(_removal_pattern(), scan_first=True)
+    return _removal_pattern()
 
 
 @dataclass(frozen=True)

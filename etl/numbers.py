@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.prefilter import Prefiltered
-
 LEXICON = Path(__file__).parent / "lexicon"
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -81,7 +79,10 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_CN_NUM = "[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+# Chinese numerals, the formal ones of money (壹仟) included; 百/千 lead only before 余/多 (百余名).
+_CN_LEAD = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CN_NUM = f"(?:[{_CN_LEAD}][{_CN_LEAD}百千万亿佰仟]*|[百千](?=[余多]))"
+_FORMAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|。\d+(?=万|亿|元))?"
 # A mixed body: an Arabic or Chinese run optionally followed by more
 # Chinese numerals or Arabic pieces joined by multipliers (2万2千, 1亿2000万).
@@ -99,7 +100,7 @@ def quantity_pattern() -> re.Pattern[str]:
         rf"(?P<infix>{_alt(list(ap['infix']))})?"
         r"(?P<mult>万亿|[万亿])?"
         rf"(?P<suffix>{_alt(list(ap['infix']))})?"
-        rf"(?P<unit>{unit_alt})?"
+        rf"(?:[ \t]?(?P<unit>{unit_alt}))?"  # 已组建工会 14 个: a space may stand before the measure word
         rf"(?P<tail>{_alt(list(ap['tail']))})?"
     )
 
@@ -108,12 +109,12 @@ _GROUPS = ("pre", "body", "red", "infix", "mult", "suffix", "unit", "tail")
 
 
 @cache
-def _quantity_scanner() -> Prefiltered:
-    """The quantity pattern tried only where a quantity can start (a digit, a numeral, 近/约…)."""
+def _quantity_scanner() -> re.Pattern[str]:
+    """The quantity pattern, checked once for the group layout find_quantities unpacks."""
     pattern = quantity_pattern()
     if tuple(pattern.groupindex) != _GROUPS or pattern.groups != len(_GROUPS):
         raise RuntimeError("units.toml: a pattern adds a capturing group; use (?:…)")  # m.groups() is unpacked
-    return Prefiltered(pattern, scan_first=True)
+    return pattern
 
 
 def parse_cn_integer(s: str) -> int:
@@ -146,8 +147,8 @@ _PLAIN_CN = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
 
 
 def parse_number(body: str) -> float:
-    """Value of a number body: 1,234.5 / 三十二 / 2万2千 / 28291.1万 / 11922。80."""
-    body = body.replace(",", "")
+    """Value of a number body: 1,234.5 / 三十二 / 2万2千 / 28291.1万 / 11922。80 / 壹仟."""
+    body = body.replace(",", "").translate(_FORMAL)
     if _PLAIN_ARABIC.fullmatch(body):
         return float(body.replace("。", "."))
     if _PLAIN_CN.fullmatch(body):

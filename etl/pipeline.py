@@ -14,11 +14,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from etl import db
-from etl.archive import DEFAULT_ARCHIVE, ArchiveError, archive_bytes, sha256_of
+from etl.archive import ArchiveError, archive_bytes, sha256_of
+from etl.batches import FileOutcome, LoadSummary
 from etl.bounded import extract
+from etl.errors import UnionError
 from etl.limits import Inspection, Refused, check_size, inspect
-from etl.load import FileOutcome, LoadSummary, load_files
+from etl.load import load_files
 from etl.model import ExtractedFile, Problem
+from etl.read import is_tally
 
 log = logging.getLogger(__name__)
 
@@ -55,37 +58,30 @@ def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error
                          problems=[Problem("error", message, path.name, None, code)])
 
 
-def _is_tally(path: Path) -> bool:
-    try:
-        from etl.read import is_tally
-    except ImportError:  # before etl/read.py exists: the documented tally extensions
-        return path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")
-    return is_tally(path)
-
-
-def extract_path(path: Path | str, data: bytes | None = None, inspection: Inspection | None = None) -> ExtractedFile:
+def extract_path(path: Path | str, data: bytes | None = None, inspection: Inspection | None = None, *,
+                 max_mb: float | None = None, region: str | None = None) -> ExtractedFile:
     """Dispatch one file to its extractor with bounded work; any failure becomes an error Problem (never raises).
 
-    `data` is the file's bytes when the caller has read them already (the ingest reads each file once).
+    `data` is the file's bytes when the caller has read them already (the ingest reads each file once, so
+    what is archived is what is extracted). `max_mb`: the size limit for tallies (settings.tally_max_mb;
+    default the lexicon's). `region`: the reporting body of a report, as its sender names it (the text's
+    guess otherwise).
     """
     path = Path(path)
-    kind = "tally" if _is_tally(path) else "report"
+    kind = "tally" if is_tally(path) else "report"
     if data is None:
         got = _read(path)
         if isinstance(got, ExtractedFile):
             return got
         data = got
     try:
-        return extract(path, data, inspection)
-    except Exception as exc:  # one bad file must not stop the batch
-        # Our own readers' exceptions (ReadError, TallyReadError …) carry a Chinese message for the user.
-        known = type(exc).__module__.startswith("etl.")
-        if known:
-            message = str(exc)
-        else:
-            log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
-            message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
-        return _failed(path, message, data, "read_error" if known else "extract_crash", kind)
+        return extract(path, data, inspection, max_mb=max_mb, region=region)
+    except UnionError as exc:  # ours (ReadError, TallyReadError …): a Chinese message that names the file
+        return _failed(path, str(exc), data, "read_error", kind)
+    except Exception as exc:  # a bug: one bad file must not stop the batch
+        log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
+        message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
+        return _failed(path, message, data, "extract_crash", kind)
 
 
 def _read(path: Path) -> bytes | ExtractedFile:
@@ -141,10 +137,15 @@ def _loaded_shas(con) -> dict[str, int]:
         "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
 
 
-def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAULT_DB,
-                 archive_dir: Path | str = DEFAULT_ARCHIVE, user: str | None = None, note: str | None = None,
-                 wait: float | None = None) -> IngestSummary:
-    """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction."""
+def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
+                 user: str | None = None, note: str | None = None, wait: float | None = None,
+                 max_mb: float | None = None, region: str | None = None,
+                 confirmed_by: str | None = None) -> IngestSummary:
+    """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
+
+    `region` names the reporting body of every report (the sender's word beats the text's guess);
+    `confirmed_by` loads every figure as checked by that person (see load.load_files).
+    """
     held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
     order: list[ExtractedFile | FileOutcome] = []  # input order, for the summary
@@ -153,14 +154,15 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str = db.DEFAUL
         if isinstance(got, ExtractedFile):
             f = got
         elif got[1] in held:  # already loaded: no need to parse it again
-            order.append(FileOutcome(path.name, got[1], "tally" if _is_tally(path) else "report", "skipped",
+            order.append(FileOutcome(path.name, got[1], "tally" if is_tally(path) else "report", "skipped",
                                      f"内容与批次 {held[got[1]]} 中已导入的文件相同，未重复导入。"))
             continue
         else:
-            f = extract_path(path, got[0], got[2])
+            f = extract_path(path, got[0], got[2], max_mb=max_mb, region=region)
         extracted.append(f)
         order.append(f)
-    summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait)
+    summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait,
+                         confirmed_by=confirmed_by)
     by_input = iter(summary.files)
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary

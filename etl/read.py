@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.errors import UnionError
+
 MAX_BYTES = 20 * 1024 * 1024  # larger uploads are refused: no report is that long
 
 REPORT_EXTS = (".txt", ".docx", ".pdf")
@@ -67,13 +69,12 @@ class ReportText:
     fmt: str  # 'txt' | 'docx' | 'pdf'
 
 
-class ReadError(Exception):
-    """A file that cannot be read as a report; `str(e)` is the Chinese message."""
+class ReadError(UnionError):
+    """A file that cannot be read as a report; `str(e)` is the Chinese message, which names the file."""
 
     def __init__(self, path: str | Path, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, item=str(path))
         self.path = str(path)
-        self.message = message
 
 
 def is_tally(path: str | Path) -> bool:

@@ -17,10 +17,8 @@ from etl.candidates import Candidate, find_candidates
 from etl.classifier import NONE, Model
 from etl.features import FamilyIndex, candidate_features, hash_features
 from etl.passes import document_passes
-from etl.rules import RuleHit, _family, rule_hits
+from etl.rules import RuleHit, _family, metric_for_label, rule_hits, vetoed
 
-import os
-_DROP = tuple(x for x in os.environ.get("FEATURE_DROP", "").split(",") if x)
 EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
 
 
@@ -45,17 +43,16 @@ def read_segment(text: str, start: int, end: int, doc_period: str | None) -> Seg
     prev: Candidate | None = None
     for c in cands:
         if c.table_label is not None:
-            from etl.rules import metric_for_label
-
             m = metric_for_label(c.table_label, c.cls)
             read: tuple[str, ...] = (m,) if m else ()
             kept_m = read
+            if m:  # the label's reading counts as the rules' (a table cell has no prose cue)
+                hits[c.q.start] = [RuleHit(c.q, m, c.sent_start, c.sent_end, c.table_label, 0.8,
+                                           ev_start=c.sent_start, ev_end=c.q.end)]
         else:
             read = tuple(h.metric for h in hits.get(c.q.start, ()))
             kept_m = tuple(m for m in read if (c.q.start, m) in kept)
         names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
-        if _DROP:
-            names = [n for n in names if not n.startswith(_DROP) and not any(f"|{d}" in n for d in _DROP)]
         rows.append(hash_features(list(dict.fromkeys(names))))
         prev = c if c.table_label is None else prev
     return SegmentReading(cands, rows, hits)
@@ -71,12 +68,15 @@ def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) ->
     """
     classes = model.classes
     out: list[RuleHit] = []
+    none = classes.index(NONE)
+    ranked = np.argsort(-probs, axis=1, kind="stable")
     for i, c in enumerate(reading.cands):
         p = probs[i]
         rule = reading.hits.get(c.q.start, [])
         ruled = {h.metric for h in rule}
-        order = [k for k in np.argsort(-p) if classes[k] != NONE]
-        chosen = [k for k in order if p[k] >= (model.emit if classes[k] in ruled else model.emit_alone)]
+        order = [k for k in ranked[i].tolist() if k != none]
+        chosen = [k for k in order if (p[k] >= model.emit and classes[k] in ruled)
+                  or (p[k] >= model.emit_alone and not _refused(text, c, classes[k]))]
         if not chosen:
             continue
         best = chosen[0]
@@ -87,6 +87,12 @@ def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) ->
             same = next((h for h in rule if h.metric == m), None)
             out.append(_reading(text, c, i, m, float(p[k]), float(p[best] - second), same))
     return document_passes(text, out)
+
+
+def _refused(text: str, c: Candidate, metric: str) -> bool:
+    """The rules' guards and vetoes for `metric` at this number (see rules.vetoed)."""
+    return vetoed(text, text[c.head_start:c.q.start], text[c.clause_start:c.q.start], text[c.sent_start:c.q.start],
+                  text[c.q.end:c.clause_end], c.q.raw, metric, c.in_plan)
 
 
 def _reading(text: str, c: Candidate, i: int, metric: str, prob: float, margin: float,

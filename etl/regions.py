@@ -16,13 +16,16 @@ from __future__ import annotations
 import csv
 import difflib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.normalize import normalize
+from etl.vocab import is_placeholder
 
 LEXICON = Path(__file__).parent / "lexicon"
 LEVELS = ("区县", "乡镇街道", "企业", "村社区", "其他")
@@ -77,8 +80,12 @@ def canonical_name(raw: str | None) -> str:
     return name
 
 
-def _split_level(name: str) -> tuple[str, str | None]:
-    """(stem, level) by the longest matching level suffix; level None when none matches."""
+@lru_cache(maxsize=65536)
+def split_level(name: str) -> tuple[str, str | None]:
+    """(stem, level) by the longest matching level suffix; level None when none matches.
+
+    Cached, like canonical_name: a tally's thousands of towns are each asked about several times.
+    """
     for suffix, level in rules().level_suffixes:
         if name.endswith(suffix):
             return name[: -len(suffix)], level
@@ -87,24 +94,13 @@ def _split_level(name: str) -> tuple[str, str | None]:
 
 def infer_level(name: str) -> str:
     """Level from the name's suffix (镇 → 乡镇街道, 公司 → 企业 …), 其他 when unknown."""
-    return _split_level(canonical_name(name))[1] or DEFAULT_LEVEL
-
-
-def is_placeholder(raw: str | None) -> bool:
-    """True for template stand-ins: xx镇, X街道, **街道, 某镇, 某某公司 (and an empty name)."""
-    name = canonical_name(raw)
-    stem, _ = _split_level(name)
-    if not stem:
-        return bool(raw and raw.strip())  # "镇" alone names no place
-    for word in rules().generic_words:
-        stem = stem.replace(word, "")
-    return bool(stem) and all(ch in rules().placeholder_chars for ch in stem)
+    return split_level(canonical_name(name))[1] or DEFAULT_LEVEL
 
 
 def is_relative(raw: str | None) -> bool:
-    """True for 本镇, 我区, 全街道: a reference to the reporting body, not a name."""
-    stem, level = _split_level(canonical_name(raw))
-    return level is not None and stem in rules().relative_stems
+    """True for 本镇, 我区, 全街道, and a level word alone (区, 镇): the reporting body, not a name."""
+    stem, level = split_level(canonical_name(raw))
+    return level is not None and (not stem or stem in rules().relative_stems)
 
 
 @dataclass(frozen=True)
@@ -203,6 +199,73 @@ class RegionResolver:
             self.con.execute("INSERT INTO region_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, rid])
             self.by_name[alias] = rid
         return rid
+
+
+class BatchResolver(RegionResolver):
+    """RegionResolver that resolves each distinct name once and creates all new regions in one INSERT.
+
+    Same answers and the same new ids as calling `resolve` name by name in the
+    given order (a name created earlier in the batch is found by later ones,
+    aliases included): new regions get provisional negative ids during the
+    pass, then ids drawn from region_seq in order.
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.placeholders: set[str] = set()  # names seen by resolve_all that are template stand-ins (xx镇)
+
+    def resolve_all(self, raws: Iterable[str | None]) -> dict[str | None, int | None]:
+        out: dict[str | None, int | None] = {}
+        new: list[tuple[str, str]] = []  # (name, level), in order of creation
+        aliases: list[tuple[str, int]] = []  # (alias, provisional id)
+        for raw in raws:
+            if raw in out:
+                continue
+            if not raw or not raw.strip():
+                out[raw] = None
+                continue
+            if is_placeholder(raw):
+                self.placeholders.add(raw)
+                out[raw] = None
+                continue
+            if is_relative(raw):
+                out[raw] = None
+                continue
+            name = canonical_name(raw)
+            rid = self._lookup(raw, name)
+            if rid is None and self.create:
+                rid = -(len(new) + 1)
+                new.append((name, infer_level(name)))
+                self.by_name[name] = rid
+                alias = raw.strip()
+                if alias != name:
+                    aliases.append((alias, rid))
+                    self.by_name[alias] = rid
+            out[raw] = rid
+        if not new:
+            return out
+        ids = sorted(r for (r,) in self.con.execute(
+            "SELECT nextval('region_seq') FROM range(?)", [len(new)]).fetchall())
+        real = {-(i + 1): rid for i, rid in enumerate(ids)}
+        self.con.register("_new_regions", pa.table({
+            "id": pa.array(ids, pa.int32()), "name": [n for n, _ in new], "level": [lv for _, lv in new]}))
+        try:
+            self.con.execute("INSERT INTO regions (id, name, level) SELECT id, name, level FROM _new_regions")
+        finally:
+            self.con.unregister("_new_regions")
+        if aliases:
+            self.con.register("_new_aliases", pa.table({
+                "alias": [a for a, _ in aliases], "region_id": pa.array([real[r] for _, r in aliases], pa.int32())}))
+            try:
+                self.con.execute("INSERT INTO region_aliases SELECT alias, region_id FROM _new_aliases "
+                                 "ON CONFLICT DO NOTHING")
+            finally:
+                self.con.unregister("_new_aliases")
+        for key, rid in list(self.by_name.items()):
+            if rid < 0:
+                self.by_name[key] = real[rid]
+        self.created.extend(ids)
+        return {raw: (real[rid] if rid is not None and rid < 0 else rid) for raw, rid in out.items()}
 
 
 def resolve(con: duckdb.DuckDBPyConnection, raw: str | None, *, create: bool = True) -> int | None:

@@ -15,18 +15,10 @@ from pathlib import Path
 from etl import db
 from etl.catalog import load_catalog
 from etl.model import ExtractedFile
+from etl.vocab import APPROX_ZH, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
 
-FLAG_ZH = {
-    "template": "模板/含占位符",
-    "unknown_year": "年份不明",
-    "placeholder_region": "地区不明",
-    "duplicate_document": "重复文档",
-    "redacted": "数字被隐去",
-}
-PERIOD_ZH = {"H1": "上半年", "FY": "全年"}
-APPROX_ZH = {"about": "约", "at_least": "逾", "at_most": "不足"}
 
 
 @dataclass
@@ -88,6 +80,6 @@ def fact_rows(plan: ReportPlan) -> list[dict[str, object]]:
             "年份": f.year,
             "期间": PERIOD_ZH.get(f.period or "", ""),
             "原文": f.evidence,
-            "标记": "、".join(FLAG_ZH.get(x, x) for x in f.flags),
+            "标记": "、".join([FLAG_ZH.get(x, x) for x in f.flags] + [NEEDS_REVIEW_ZH] * f.needs_review),
         })
     return rows

@@ -27,7 +27,6 @@ from pathlib import Path
 from etl.catalog import load_catalog
 from etl.context import place_names
 from etl.numbers import Quantity, find_quantities
-from etl.prefilter import Prefiltered
 from etl.zones import CLAUSE_END, SENT_END, last_index, zones
 
 LEXICON = Path(__file__).parent / "lexicon"
@@ -43,8 +42,8 @@ _FILLER = re.compile(
 class Rule:
     metric: str
     units: frozenset[str]
-    head: tuple[Prefiltered, ...]  # cue list behind a required-character check: tried for every number
-    right: tuple[Prefiltered, ...]
+    head: tuple[re.Pattern[str], ...]  # the cue list, tried for every number
+    right: tuple[re.Pattern[str], ...]
     topic: tuple[re.Pattern[str], ...]
     topic_scope: str
     veto: tuple[re.Pattern[str], ...]
@@ -92,11 +91,6 @@ def _head_pattern(cues: list[str]) -> tuple[re.Pattern[str], ...]:
     return (re.compile("(?:" + "|".join(f"(?:{h})" for h in cues) + f")(?={_FILLER.pattern}$)"),) if cues else ()
 
 
-def _prefiltered(pats: tuple[re.Pattern[str], ...]) -> tuple[Prefiltered, ...]:
-    """Cue lists tried for every number: a clause without any of their few required characters is skipped."""
-    return tuple(Prefiltered(p) for p in pats)
-
-
 @cache
 def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
     """Rules and guards from lexicon/cues.toml, compiled once."""
@@ -107,8 +101,8 @@ def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
         out.append(Rule(
             metric=r["metric"],
             units=frozenset(r["units"]),
-            head=_prefiltered(_head_pattern(r.get("head", []))),
-            right=_prefiltered(_compile(r.get("right", []))),
+            head=_head_pattern(r.get("head", [])),
+            right=_compile(r.get("right", [])),
             topic=_compile(r.get("topic", [])),
             topic_scope=r.get("topic_scope", "sentence"),
             veto=_compile(r.get("veto", [])),
@@ -140,9 +134,7 @@ def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
     """The cue match ending closest to the number, with only filler in between."""
     best = None
     for p in rule.head:
-        if not p.may_match(head):
-            continue
-        for m in p.pattern.finditer(head):
+        for m in p.finditer(head):
             if m.end() == m.start():
                 continue
             gap = head[m.end():]
@@ -389,3 +381,31 @@ def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None
             prev = got[-1]
         prev_end = q.end
     return hits
+
+
+# The pseudo-metrics of cues.toml whose rules also speak for these metrics.
+_PSEUDO = {"cc_enterprises": "@cc_family_", "wage_cc_enterprises": "@cc_family_", "cc_workers_covered": "@cc_family_",
+           "union_orgs_new": "@formation_running", "union_orgs_total": "@formation_running"}
+
+
+def vetoed(text: str, head: str, clause_left: str, sentence_left: str, right: str, raw: str, metric: str,
+           in_plan_zone: bool) -> bool:
+    """Would the rules refuse `metric` here, whatever the cue?  The distractor guards (plans,
+    growth, shares of a target, per-unit figures) and the vetoes of every rule for the metric
+    (农民工入会率 is not the body's 入会率).  The learned model may add a reading the rules
+    missed, never one they refuse."""
+    rule_list, guards = rules()
+    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
+            or _any(guards["plan_sentence_veto"], sentence_left) or _any(guards["gap_veto"], head[-6:]):
+        return True
+    catalog = load_catalog()
+    if in_plan_zone and not (catalog[metric].kind == "stock" and _any(guards["plan_stock_ok"], sentence_left + raw)):
+        return True
+    family = _PSEUDO.get(metric, "\0")
+    for r in rule_list:
+        if r.metric != metric and not r.metric.startswith(family):
+            continue
+        if (_any(r.raw_veto, raw) or _any(r.veto, head[-12:]) or _any(r.clause_veto, clause_left)
+                or _any(r.right_veto, right) or _any(r.sentence_veto, sentence_left)):
+            return True
+    return False

@@ -34,7 +34,6 @@ from functools import cache
 from pathlib import Path
 
 from etl.normalize import NormText
-from etl.prefilter import Prefiltered
 
 LEXICON = Path(__file__).parent / "lexicon" / "segment.toml"
 
@@ -78,9 +77,9 @@ class _Rules:
     time_prefix: re.Pattern[str]
     leadership: re.Pattern[str]
     leadership_within: int
-    announce: Prefiltered
+    announce: re.Pattern[str]
     closing: re.Pattern[str]
-    trailer: Prefiltered
+    trailer: re.Pattern[str]
     trailer_item_max: int
     placeholder: re.Pattern[str]
 
@@ -111,9 +110,9 @@ def rules() -> _Rules:
         time_prefix=re.compile(o["time_prefix"]),
         leadership=re.compile(o["leadership"]),
         leadership_within=o["leadership_within"],
-        announce=Prefiltered(o["announce"]),  # searched in every line; most hold no 现将
+        announce=re.compile(o["announce"]),
         closing=re.compile("|".join(spec["closing"]["patterns"])),
-        trailer=Prefiltered("|".join(spec["trailer"]["patterns"])),
+        trailer=re.compile("|".join(spec["trailer"]["patterns"])),
         trailer_item_max=spec["trailer"]["item_max_len"],
         placeholder=re.compile(placeholder),
     )

@@ -3,6 +3,7 @@
 Example:
     python -m export --db data/union.duckdb --out build/deck/年度工作汇报.pptx --png-dir build/deck/png
     python -m export --slides formation,coverage,hardship --years 2020-2024 --out deck.pptx
+    python -m export paragraphs --region 青禾区 --year 2024      (起草数字段落; see --help there)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from etl.settings import load as load_settings
 from export import checks, deck, pptx, render, xlsx
 
 
@@ -21,9 +23,15 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["paragraphs"]:
+        from writing.cli import paragraphs_main
+
+        return paragraphs_main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", type=Path, default=Path("data/union.duckdb"), help="DuckDB file (default: %(default)s)")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="DuckDB file (default: UNION_DB, union.toml's db, or data/union.duckdb: etl/settings.py)")
     ap.add_argument("--out", type=Path, default=Path("年度工作汇报.pptx"), help="PPTX to write")
     ap.add_argument("--slides", default=",".join(deck.DEFAULT_DECK),
                     help="slide keys in order, comma-separated (default: the 年度工作汇报). Known: "
@@ -33,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--png-dir", type=Path, help="also write each chart as NN_key.png here")
     ap.add_argument("--xlsx", type=Path, help="also write every slide's table to this workbook")
     args = ap.parse_args(argv)
-
+    cfg = load_settings().with_db(args.db)
+    args.db = cfg.db
     if not args.db.exists():
         print(f"数据库文件不存在：{args.db}", file=sys.stderr)
         return 2
@@ -47,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.args[0], file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    ctx = deck.DeckContext.from_db(args.db, years=args.years, period=args.period)
+    ctx = deck.DeckContext.from_db(args.db, years=args.years, period=args.period, federation=cfg.federation)
     slides = deck.build_deck(ctx, keys)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pptx.build(slides, ctx))

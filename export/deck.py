@@ -12,16 +12,19 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, fmt, queries, snapshot, targets
+from dashboard import db as dashboard_db
 from dashboard.db import query_df
+from etl.catalog import load_catalog
+from etl.vocab import PERIOD_ZH, counted_sql
 
 PathLike = Path | str | None
-PERIOD_ZH = queries.PERIOD_ZH
 TOP_BOTTOM_N = 5
 
 
@@ -35,6 +38,7 @@ class DeckContext:
     year_to: int
     period: str = "FY"
     path: PathLike = None
+    federation: str | None = None  # the cover's name for a deck of the whole area (settings.federation)
 
     @property
     def empty(self) -> bool:
@@ -56,7 +60,8 @@ class DeckContext:
 
     @classmethod
     def from_db(cls, path: PathLike = None, region_ids: Sequence[int] | None = None,
-                years: tuple[int, int] | None = None, period: str = "FY") -> DeckContext:
+                years: tuple[int, int] | None = None, period: str = "FY", federation: str | None = None
+                ) -> DeckContext:
         """Defaults as the dashboard's: the top-level region(s) and every year that has data."""
         regions = queries.regions(path)
         if region_ids is None:
@@ -65,7 +70,7 @@ class DeckContext:
         if years is None:
             years = period_years(period, path) or queries.year_bounds(path) or (0, 0)
         return cls(tuple(int(i) for i in region_ids), tuple(names.get(int(i), str(i)) for i in region_ids),
-                   int(years[0]), int(years[1]), period, path)
+                   int(years[0]), int(years[1]), period, path, federation)
 
 
 @dataclass
@@ -108,7 +113,7 @@ def sources(ctx: DeckContext, metrics: Sequence[str], years: Sequence[int] | Non
     """
     years = list(range(ctx.year_from, ctx.year_to + 1)) if years is None else [int(y) for y in years]
     return query_df(
-        """
+        f"""
         WITH sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS id),
         kids AS (SELECT r.id FROM regions r JOIN sel ON r.parent_id = sel.id),
         scope AS (SELECT id FROM sel WHERE NOT $towns OR NOT EXISTS (SELECT 1 FROM kids)
@@ -118,15 +123,14 @@ def sources(ctx: DeckContext, metrics: Sequence[str], years: Sequence[int] | Non
         FROM facts f
         JOIN batches b ON b.id = f.batch_id AND b.status = 'loaded'
         LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
-        WHERE f.status = 'active' AND f.value IS NOT NULL
+        WHERE {counted_sql("f")}
           AND f.metric IN (SELECT unnest($metrics::VARCHAR[]))
           AND f.year IN (SELECT unnest($years::INTEGER[])) AND f.period = $period
           AND f.region_id IN (SELECT id FROM scope)
-          AND NOT list_has_any(coalesce(f.flags, []::VARCHAR[]), $skip)
         GROUP BY ALL ORDER BY n_facts DESC, file
         """,
         {"regions": list(ctx.region_ids), "metrics": list(metrics), "years": years, "towns": towns,
-         "period": ctx.period, "skip": snapshot.SKIP_FLAGS},
+         "period": ctx.period},
         path=ctx.path,
     )
 
@@ -189,8 +193,27 @@ def _caveats(df: pd.DataFrame) -> list[str]:
     return out
 
 
-def _notes(headline: str, body: list[str], data: pd.DataFrame, src: pd.DataFrame) -> str:
-    return "\n".join([f"【图表】{headline}", *body, *_caveats(data), source_notes(src)])
+def _notes(headline: str, body: list[str], data: pd.DataFrame, src: pd.DataFrame, speech: Sequence[str] = ()) -> str:
+    return "\n".join([f"【图表】{headline}", *body, *speech, *_caveats(data), source_notes(src)])
+
+
+@lru_cache(maxsize=16)
+def _paragraphs(ctx: DeckContext, version: tuple) -> dict:
+    from writing.paragraphs import paragraphs
+
+    return {p.area: p.text for p in paragraphs(ctx.region_names[0], ctx.year_to, ctx.period, path=ctx.path)}
+
+
+def speech(ctx: DeckContext, metrics: Sequence[str]) -> list[str]:
+    """The 起草数字段落 paragraph of the slide's area for the deck's last year ('【讲稿】…'), the same text the
+    起草数字段落 page and `python -m export paragraphs` give; only for a deck about one region."""
+    if len(ctx.region_ids) != 1 or ctx.empty:
+        return []
+    from etl.catalog import load_catalog
+
+    area = load_catalog()[metrics[0]].category
+    text = _paragraphs(ctx, dashboard_db.version(ctx.path)).get(area)
+    return [f"【讲稿】{text}"] if text else []
 
 
 # ------------------------------------------------------------------ slide builders
@@ -240,8 +263,8 @@ def trend_slide(key: str, title: str, metrics: Sequence[str]) -> Callable[[DeckC
         period = PERIOD_ZH[ctx.period]
         body = _series_lines(df)
         return Slide(key, title, f"{ctx.place} · {ctx.years}（{period}） · {source_line(src)}",
-                     charts.trend(df), _notes(f"{title}（{ctx.place}，{ctx.years}，{period}）", body, df, src),
-                     _wide(df, "year"))
+                     charts.trend(df), _notes(f"{title}（{ctx.place}，{ctx.years}，{period}）", body, df, src,
+                                              speech(ctx, metrics)), _wide(df, "year"))
 
     return build
 
@@ -267,7 +290,7 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
             towns = ordered.head(n)
         target = targets.target_for(metric, year) if year else None
         src = sources(ctx, [metric], [year] if year else [])
-        name = queries._label(pd.DataFrame({"metric": [metric]}), None)["name_zh"].iloc[0]
+        name = load_catalog()[metric].name_zh
         when = f"{year}年{PERIOD_ZH[ctx.period]}" if year else ctx.years
         fig = charts.ranking(towns, target=target)
         ranked = towns.sort_values("value", ascending=part == "bottom")
@@ -324,7 +347,8 @@ def stacked_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
             sums = "；".join(f"{int(y)}年 {fmt.number(v, unit)}" for y, v in by_year.items())
             body.append(f"图中为各镇（街道）之和：{sums}。与上行本级报告数不一致时，以本级报告数为准，会前请核对。")
         return Slide(key, title, f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}） · "
-                     f"{source_line(src)}", charts.stacked(df), _notes(f"{title}（{ctx.years}）", body, total, src),
+                     f"{source_line(src)}", charts.stacked(df),
+                     _notes(f"{title}（{ctx.years}）", body, total, src, speech(ctx, [metric])),
                      _wide(df, "region", by_year=True))
 
     return build

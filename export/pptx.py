@@ -22,6 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.text.text import Font, _Run
 from pptx.util import Emu, Inches, Pt
 
+from etl.vocab import PERIOD_FY, PERIOD_ZH
 from export import deck, render
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "deck_16x9.pptx"
@@ -101,8 +102,9 @@ def _notes(slide, text: str) -> None:
 
 
 def cover_title(ctx: deck.DeckContext) -> str:
-    return f"{ctx.place}总工会{ctx.year_to}年度工作汇报" if ctx.period == "FY" else \
-        f"{ctx.place}总工会{ctx.year_to}年上半年工作汇报"
+    """'青禾区总工会2024年度工作汇报': the federation's name when the deck covers its whole area (settings)."""
+    who = ctx.federation or f"{ctx.place}总工会"
+    return f"{who}{ctx.year_to}年度工作汇报" if ctx.period == PERIOD_FY else f"{who}{ctx.year_to}年上半年工作汇报"
 
 
 def slide_png(slide: deck.Slide, renderer: Renderer | None = None) -> bytes:
@@ -120,10 +122,10 @@ def build(slides: Sequence[deck.Slide], ctx: deck.DeckContext, renderer: Rendere
     if cover:
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
         _text(s.shapes.title, cover_title(ctx), 40, INK, bold=True)
-        _text(s.placeholders[1], f"{ctx.years}{deck.PERIOD_ZH[ctx.period]}数据 · 工会统计看板 · {today:%Y年%m月%d日}",
+        _text(s.placeholders[1], f"{ctx.years}{PERIOD_ZH[ctx.period]}数据 · 工会统计看板 · {today:%Y年%m月%d日}",
               20, GREY)
         _notes(s, "\n".join([f"本汇报共{len(slides)}页图表：" + "、".join(x.title for x in slides) + "。",
-                             f"范围：{ctx.place}，{ctx.years}，{deck.PERIOD_ZH[ctx.period]}。",
+                             f"范围：{ctx.place}，{ctx.years}，{PERIOD_ZH[ctx.period]}。",
                              "每页备注列出图中全部数字及其来源文件；标“约”的为报告中的约数。"]))
     for i, sl in enumerate(slides, start=1 + int(cover)):
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])

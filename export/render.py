@@ -24,6 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import kaleido
 import plotly.graph_objects as go
 
+from etl.errors import UnionError
 from export import checks
 
 START_TIMEOUT = 60.0
@@ -45,8 +46,8 @@ class _DropPipeNoise(logging.Filter):
 logging.getLogger("choreographer.channels.pipe").addFilter(_DropPipeNoise())
 
 
-class ExportUnavailable(RuntimeError):
-    """Pictures cannot be made on this machine (message in Chinese, for the page)."""
+class ExportUnavailable(UnionError):
+    """Pictures cannot be made on this machine (message in Chinese, for the page, naming what is missing)."""
 
 
 class Renderer:

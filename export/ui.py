@@ -21,13 +21,15 @@ from export import deck, pptx, xlsx
 def context(f: Filters) -> deck.DeckContext:
     """The deck for what the sidebar shows; a 年度汇报 uses 全年 figures unless only 上半年 is chosen."""
     period = "H1" if tuple(f.periods) == ("H1",) else "FY"
-    years = deck.period_years(period, db.db_path())
+    cfg = db.settings()
+    years = deck.period_years(period, cfg.db)
     y0, y1 = f.year_from, f.year_to
     if years:  # a 全年 deck does not end in a year that has only half-year figures
         y0, y1 = max(y0, years[0]), min(y1, years[1])
         if y0 > y1:
             y0, y1 = f.year_from, f.year_to
-    return deck.DeckContext(tuple(f.region_ids), tuple(f.region_names), int(y0), int(y1), period, str(db.db_path()))
+    return deck.DeckContext(tuple(f.region_ids), tuple(f.region_names), int(y0), int(y1), period, str(cfg.db),
+                            cfg.federation if f.default_scope else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)

@@ -7,6 +7,7 @@ Each builder returns (file name, bytes). Figures are those of the fictional
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -217,6 +218,54 @@ def csv_gbk() -> tuple[str, bytes]:
     return "会员_gbk.csv", text.encode("gbk")
 
 
+MEDIUM_TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
+
+
+def medium_rows(n: int = 2000, seed: int = 7) -> list[list]:
+    """A 2,000-row wide tally with the mistakes staff make, spread through it.
+
+    Regular rows for many made-up towns over several years and both periods, plus: text
+    numbers (with 万 and separators), a note in a number cell, a negative count, a rate over
+    100, a fractional count, new > total, a blank cell, a bad year, a bad period, a row
+    without a town, an exact duplicate row and a conflicting one, a placeholder town, an
+    unknown town (typo of a real one), a jump between years, a town without figures, an empty
+    row, a 小计 and a 合计 row.
+    """
+    rnd = random.Random(seed)
+    head = ["地区", "年份", "期间", "工会组织总数(家)", "新建工会(家)", "会员总数(人)", "职工总数(人)", "建会率(%)",
+            "帮扶金额(万元)"]
+    rows: list[list] = [["青禾区各镇(街道)工会统计表"], head]
+    towns = MEDIUM_TOWNS + [f"试验{i:03d}镇" for i in range(120)]
+    for i in range(n):
+        town = towns[(i // 16) % len(towns)] if i < n - 40 else towns[i % len(towns)] + "二"
+        year, period = 2010 + (i % 16) // 2, ("上半年", "全年")[i % 2]
+        orgs = 50 + (i * 7) % 300
+        rows.append([town, year, period, orgs, orgs // 10, orgs * 40, orgs * 45, round(80 + rnd.random() * 20, 1),
+                     round(rnd.random() * 30, 2)])
+    bad = {
+        5: (3, "1,234"), 9: (5, "3.2万"), 13: (3, "约150家"), 17: (4, -3), 21: (7, 123.5), 25: (3, 150.5),
+        29: (4, 9999), 33: (6, None), 37: (1, "二〇二〇"), 41: (2, "第三季"), 45: (0, None), 49: (1, 1999),
+        53: (8, "#DIV/0!"), 57: (3, True), 61: (0, "xx镇"), 65: (0, "城关街到"), 69: (5, 10_000_000),
+        73: (7, "92.5%"), 77: (8, "-"),
+    }
+    for r, (c, v) in bad.items():
+        rows[r][c] = v
+    rows.insert(81, list(rows[80]))  # exact duplicate
+    dup = list(rows[90])
+    dup[3] = dup[3] + 1
+    rows.insert(91, dup)  # same town/year/period, different figure
+    rows.insert(120, ["小计", None, None, 999, 99, 9999, 99999, None, 9.9])
+    rows.insert(150, ["桃源镇", 2016, "全年", None, None, None, None, None, None])  # a name, no figures: blank
+    rows.insert(160, [None] * 9)
+    rows.append(["合计", None, None, 1, 2, 3, 4, None, 5])
+    rows.append(["填表人：张三", None, None, "审核人：李四"])
+    return rows
+
+
+def medium_book() -> tuple[str, bytes]:
+    return "中等规模统计表.xlsx", xlsx({"汇总": {"rows": medium_rows()}})
+
+
 GOOD: dict[str, Callable[[], tuple[str, bytes]]] = {
     "title_two_row_header": title_two_row_header,
     "plain_with_year_period": plain_with_year_period,
@@ -234,4 +283,70 @@ GOOD: dict[str, Callable[[], tuple[str, bytes]]] = {
     "xlsm_with_macro": xlsm_with_macro,
     "csv_utf8": csv_utf8,
     "csv_gbk": csv_gbk,
+}
+
+
+def long_layout_problems() -> tuple[str, bytes]:
+    """A long table with what goes wrong in one: unknown metric and unit, a unit that does not fit, text values,
+    bad years and periods, a row without a town."""
+    rows = [
+        ["地区", "年份", "期间", "指标", "数值", "单位"],
+        ["新港镇", 2021, "全年", "会员总数", 8012, "人"],
+        ["新港镇", 2021, "全年", "困难职工建档数", 35, "户"],
+        ["新港镇", 2021, "全年", "帮扶金额", 3.2, "打"],
+        ["新港镇", 2021, "全年", "会员总数", 0.8, "万元"],
+        ["新港镇", "二〇二一", "全年", "建会率", 88.5, "%"],
+        ["云溪乡", 1999, "全年", "工会组织数", 96, "个"],
+        ["云溪乡", 2021, "第三季", "工会组织数", 96, "个"],
+        [None, 2021, "全年", "工会组织数", 97, "个"],
+        ["云溪乡", 2021, "上半年", "职工总数", "三千", "人"],
+        ["云溪乡", 2021, "上半年", "会员总数", "2.1万", None],
+    ]
+    return "长表问题.xlsx", xlsx({"数据": {"rows": rows}})
+
+
+def wide_odd_cells() -> tuple[str, bytes]:
+    """A wide table whose title year is out of range, a header unit that does not fit its metric, and cells
+    holding dates, booleans, Excel errors, percent signs in counts and a 小计 that does not add up."""
+    import datetime as dt
+
+    rows = [
+        ["1999年各镇(街道)工会统计表"],
+        ["地区", "会员总数(万元)", "新建工会(家)", "职工总数(人)", "入会率(%)"],
+        ["白沙镇", 1.2, dt.datetime(2024, 1, 5), 6000, 0.91],
+        ["青石镇", 0.9, True, "#N/A", "88%"],
+        ["柳塘镇", 1.1, "12.5%", 4500, 0.5],
+        ["小计", 3.2, 20, 10000, None],
+        ["xx镇", 1.0, 2, 3000, 0.8],
+        ["某某街道", 1.0, 2, 3000, 0.8],
+    ]
+    return "怪格子.xlsx", xlsx({"Sheet1": {"rows": rows}})
+
+
+def blocks_and_totals() -> tuple[str, bytes]:
+    """Two tables on one sheet, a merged region over two rows, a total that is off, a notes line between."""
+    rows = [
+        ["2023年上半年统计"],
+        ["地区", "期间", "帮扶慰问户数(户)", "帮扶慰问金额(元)"],
+        ["柳塘镇", "上半年", 41, 61500],
+        [None, "全年", 88, 132000],
+        ["合计", None, 130, 193500],
+        ["备注：金额为慰问金和慰问品折合"],
+        [None],
+        ["2024年统计"],
+        ["地区", "期间", "帮扶慰问户数(户)", "帮扶慰问金额(元)"],
+        ["桃源镇", "上半年", 36, 54000],
+        ["桃源镇", "全年", 70, 105000],
+        ["桃源镇", "全年", 70, 105000],
+        ["桃源镇", "全年", 71, 105000],
+    ]
+    return "分块.xlsx", xlsx({"帮扶": {"rows": rows, "merge": ["A3:A4"]}})
+
+
+ODD: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "long_layout_problems": long_layout_problems,
+    "wide_odd_cells": wide_odd_cells,
+    "blocks_and_totals": blocks_and_totals,
+    "formula_without_cache": formula_without_cache,
+    "medium_2000_rows": medium_book,
 }

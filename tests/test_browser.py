@@ -140,7 +140,7 @@ def test_sidebar_filter_changes_url_and_figures(server, page):
 
 def test_bookmarked_deep_link_then_click_a_point_opens_its_sources(fresh_server, page):
     """First request to a fresh server is a deep link; then a click on a chart point leads to the
-    highlighted sentence, still inside the app's own navigation (not streamlit's pages/ fallback)."""
+    highlighted sentence, still inside the app's own navigation (there is no pages/ folder to fall back to)."""
     from playwright.sync_api import expect
 
     page.goto(f"{fresh_server}/region?town=白沙镇")

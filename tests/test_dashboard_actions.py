@@ -80,3 +80,27 @@ def test_a_fact_cannot_be_handled_twice(demo):
     actions.reject(fid, "张三", path=demo.path)
     with pytest.raises(actions.ReviewError, match="不能再处理"):
         actions.correct(fid, "李四", year=2020, path=demo.path)
+
+
+def test_a_fact_its_extractor_wants_confirmed_waits_for_a_person(tmp_db, tmp_path):
+    """needs_review: listed for review and left out of every figure until someone accepts it
+    (vocab.HOLD_UNCONFIRMED; tests/test_vocab.py checks the rule both ways)."""
+    from etl.load import load_files
+    from etl.model import ExtractedFile, Fact
+
+    fact = Fact(doc="r.txt", metric="members_total", value=5000.0, unit="人", evidence="会员5000人", year=2024,
+                period="FY", region="白沙镇", confidence=0.9, needs_review=True)
+    load_files(tmp_db, [ExtractedFile("r.txt", "r.txt", "a" * 64, b"x", "report", facts=[fact])],
+               archive_dir=tmp_path / "archive")
+    fid = row(tmp_db, 1)["id"]
+    assert row(tmp_db, fid)["needs_review"] is True
+    regions = queries.regions(path=tmp_db)
+    rid = int(regions.loc[regions["name"] == "白沙镇", "id"].iloc[0])
+    db.forget()
+    queue = queries.review_queue(path=tmp_db)
+    assert list(queue["id"]) == [fid] and bool(queue["needs_review"].iloc[0])
+    assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].isna().all()
+    actions.accept(fid, "王五", path=tmp_db)
+    db.forget()
+    assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].iloc[0] == 5000
+    assert queries.review_queue(path=tmp_db).empty

@@ -32,7 +32,7 @@ def live(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
 
 def test_backup_then_undo_then_restore_on_the_history_page(live: Path) -> None:
     before = facts(live)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run().switch_page("pages/history.py").run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run().switch_page("app_pages/history.py").run()
     assert at.button(key="restore_go").disabled if "restore_go" in [b.key for b in at.button] else True
     at.button(key="backup_now").click().run()
     assert not at.exception and any("备份" in s.value for s in at.success)

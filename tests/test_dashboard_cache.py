@@ -6,12 +6,14 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from dashboard import cache, db, snapshot
 from etl.db import DatabaseBusy
+from etl.settings import Settings
 
 HOLD = """
 import duckdb, sys, time
@@ -28,7 +30,7 @@ con.close()
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "union.duckdb"
     shutil.copy(sample_db, path)
-    monkeypatch.setenv("UNION_DB", str(path))
+    monkeypatch.setattr(db, "_settings", Settings(db=path))  # what app.py hands over on each run
     cache.clear()
     return path
 
@@ -59,7 +61,7 @@ def test_while_another_process_writes_the_page_shows_the_last_answer_at_once(app
 
 
 def test_a_question_never_answered_waits_then_says_who_is_busy(app_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(db, "READ_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(db, "_settings", replace(db.settings(), read_wait=0.5))
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(app_db)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:

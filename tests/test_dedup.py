@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opencc import OpenCC
 
 from etl.dedup import (
@@ -186,3 +188,30 @@ def test_duplicate_index_answers_exactly_like_find_duplicate(shared_dir: Path) -
         index.add(doc_id, fp)
     assert found >= 3
     assert len(index) == len(fps)
+
+
+# Sort-based distinct shingle hashes must equal np.unique, the plain version they replaced.
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("工会组织建会率入会职工万人家1234567890abcAB,。 \n𠀀"), max_size=300))
+def test_shingle_hashes_equal_np_unique(text: str) -> None:
+    import numpy as np
+
+    from etl import dedup
+
+    cps = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
+    keep = np.ones(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    keep[bmp] = dedup._keep_table()[cps[bmp]]
+    codes = cps[keep].astype(np.uint64)
+    if len(codes) == 0:
+        expected = np.empty(0, dtype=np.uint64)
+    else:
+        width = min(dedup.SHINGLE, len(codes))
+        h = np.zeros(len(codes) - width + 1, dtype=np.uint64)
+        for j in range(width):
+            h = h * np.uint64(0x100000001B3) + codes[j: len(codes) - width + 1 + j]
+        expected = np.unique(dedup._mix(h))
+    got = dedup.shingle_hashes(text)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+    assert dedup.fingerprint(text) == (len(expected), *(int(x) for x in expected[: dedup.SKETCH_SIZE]))

@@ -159,7 +159,7 @@ def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path
     from tally_books import xlsx
 
     from dashboard import actions, queries
-    from etl.load import undo_batch
+    from etl.batches import undo_batch
     from etl.tally.store import load_mappings, save_mapping
     from etl.tally.upload import commit, prepare
 

@@ -191,3 +191,23 @@ def test_seed_texts_map_back(shared_dir: Path) -> None:
         from etl.read import read_report
 
         _assert_maps_back(normalize(read_report(path).text))
+
+
+# The full-width mapping on code point arrays must equal the plain str.translate it replaced.
+
+WIDE = st.characters(blacklist_categories=("Cs",)) | st.sampled_from("，：（）１２３ＡＢ\u3000\u00a0年")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=WIDE, max_size=200))
+def test_halfwidth_equals_translate(text: str) -> None:
+    from etl.normalize import _FULLWIDTH, _to_halfwidth
+
+    assert _to_halfwidth(text) == text.translate(_FULLWIDTH)
+
+
+def test_halfwidth_keeps_lone_surrogates() -> None:
+    from etl.normalize import _FULLWIDTH, _to_halfwidth
+
+    text = "１２家\udcff，"
+    assert _to_halfwidth(text) == text.translate(_FULLWIDTH) == "12家\udcff,"

@@ -230,3 +230,18 @@ def test_spans_slice_back_to_raw_and_values_are_found(case: tuple[str, list[int]
         assert text[q.start:q.end] == q.raw
         assert q.start <= q.num_start < q.end
     assert [q.value for q in qs] == numbers
+
+
+@pytest.mark.parametrize(("text", "raw", "value", "approx"), [
+    ("已组建工会 14 个", "14 个", 14, None),
+    ("发放壹仟元助学金", "壹仟元", 1000, None),
+    ("帮助百余名贫困学子", "百余名", 100, "at_least"),
+    ("千余人参加", "千余人", 1000, "at_least"),
+], ids=["space before the measure word", "formal numerals", "百余", "千余"])
+def test_more_ways_of_writing_a_number(text: str, raw: str, value: float, approx: str | None) -> None:
+    (q,) = find_quantities(text)
+    assert (q.raw, q.value, q.approx) == (raw, value, approx)
+
+
+def test_百人以上_is_no_quantity() -> None:
+    assert find_quantities("百人以上企业建会率") == []

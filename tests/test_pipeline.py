@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from etl.archive import find_archived, sha256_of
+from etl.batches import database_status, undo_batch
 from etl.db import connect
-from etl.load import database_status, undo_batch
 from etl.pipeline import expand_paths, extract_path, ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,13 +152,11 @@ def test_mixed_folder_dispatches_tally_and_report(tmp_path: Path, inbox: Path) -
     ]
 
 
-def test_big_tally_takes_the_fast_path_and_loads_once_and_undoes(tmp_path: Path) -> None:
-    """A 6,000-row tally goes through the columnar path into the database: one batch, idempotent, undoable."""
+def test_big_tally_stays_columnar_and_loads_once_and_undoes(tmp_path: Path) -> None:
+    """A 6,000-row tally reaches the database as Arrow columns: one batch, idempotent, undoable."""
     import openpyxl
 
-    from etl.tally import FAST_MIN_ROWS
-
-    rows = FAST_MIN_ROWS + 1000
+    rows = 6000
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("汇总")
     ws.append(["地区", "年份", "期间", "工会组织总数(家)", "会员总数(人)", "帮扶金额(万元)"])
@@ -169,7 +167,7 @@ def test_big_tally_takes_the_fast_path_and_loads_once_and_undoes(tmp_path: Path)
     path.parent.mkdir()
     wb.save(path)
     ef = extract_path(path)
-    assert ef.ok and ef.fact_columns is not None and ef.fact_count == rows * 3
+    assert ef.ok and ef._fact_list is None and ef.fact_count == rows * 3
     db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
     first = ingest_paths([path.parent], db_path=db, archive_dir=archive)
     assert (first.loaded, first.facts) == (1, rows * 3)

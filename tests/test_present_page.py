@@ -19,7 +19,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def page(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("UNION_DB", str(sample_db))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/present.py").run()
+    at.switch_page("app_pages/present.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -76,7 +76,8 @@ def test_move_drop_and_reset(page: AppTest) -> None:
 def test_full_screen_hides_editing_but_keeps_the_deck(page: AppTest) -> None:
     page.multiselect(key="present_pick").unselect("coverage_map").run()
     page.toggle(key="present_full").set_value(True).run()
-    assert not page.multiselect and not [b for b in page.button if b.key == "present_drop"]
+    # (the sidebar keeps its filters: app.py draws them on every page; the CSS below hides the sidebar)
+    assert not page.main.multiselect and not [b for b in page.button if b.key == "present_drop"]
     assert any("stSidebar" in h.proto.body and "display: none" in h.proto.body for h in page.get("html"))
     page.toggle(key="present_full").set_value(False).run()
     assert "coverage_map" not in _order(page) and len(_order(page)) == 9
@@ -101,7 +102,7 @@ def test_excel_download_is_offered_without_chromium(page: AppTest, monkeypatch: 
 def test_empty_database_says_so(tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/present.py").run()
+    at.switch_page("app_pages/present.py").run()
     assert not at.exception
     assert any("还没有可以汇报的数据" in i.value for i in at.info)
 

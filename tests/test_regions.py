@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl import regions
+from etl import regions, vocab
 from etl.db import connect, transaction
 
 
@@ -61,15 +61,28 @@ def test_infer_level(name: str, level: str) -> None:
         ("XX集团有限公司", True),
         ("××县", True),
         ("ｘｘ镇总工会", True),
+        ("○○镇", True),
+        ("青禾区xx镇", True),
+        ("某单位", True),
         ("白沙镇", False),
         ("新港镇", False),
         ("青禾集团有限公司", False),
+        ("镇", False),
+        ("区", False),
+        ("城关单位", False),
     ],
     ids=["xx-town", "XX-town", "X-street", "stars", "mou", "moumou-company", "XX-group-ltd", "times-county",
-         "fullwidth-union", "real-town", "real-town-2", "real-company"],
+         "fullwidth-union", "circles", "under-a-real-county", "mou-unit", "real-town", "real-town-2",
+         "real-company", "bare-town-level", "bare-district-level", "real-unit"],
 )
 def test_is_placeholder(raw: str, placeholder: bool) -> None:
-    assert regions.is_placeholder(raw) is placeholder
+    assert vocab.is_placeholder(raw) is placeholder
+
+
+@pytest.mark.parametrize("raw", ["本镇", "我区", "全街道", "镇", "区"],
+                         ids=["ben", "wo", "quan", "bare-town", "bare-district"])
+def test_is_relative(raw: str) -> None:
+    assert regions.is_relative(raw) and not vocab.is_placeholder(raw)
 
 
 @pytest.mark.parametrize(

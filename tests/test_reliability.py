@@ -204,7 +204,7 @@ def test_hostile_files_on_the_upload_pages(case: hostile.Case, tmp_db: Path, tmp
     tally = case.name.lower().endswith((".xlsx", ".csv"))
     data = case.build()  # once: a workbook built twice differs in its timestamps
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/upload.py" if tally else "pages/upload_report.py").run()
+    at.switch_page("app_pages/upload.py" if tally else "pages/upload_report.py").run()
     at.file_uploader(key="tally_file" if tally else "report_file").upload(case.name, data,
                                                                           "application/octet-stream").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -341,7 +341,7 @@ def test_every_exported_workbook_cell_is_text_when_it_looks_like_a_formula(hosti
 
     monkeypatch.setenv("UNION_DB", str(hostile_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run().switch_page("pages/present.py").run()  # the whole area: the hostile towns are in its tables
+    at.run().switch_page("app_pages/present.py").run()  # the whole area: the hostile towns are in its tables
     at.button(key="present_make_xlsx").click().run()
     assert not at.exception
     wb = openpyxl.load_workbook(io.BytesIO(at.session_state["present_xlsx"][1]))

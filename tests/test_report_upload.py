@@ -59,7 +59,7 @@ def page(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTe
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    return at.switch_page("pages/upload_report.py").run()
+    return at.switch_page("app_pages/upload_report.py").run()
 
 
 def test_page_shows_figures_with_sentences_then_loads(page: AppTest, tmp_db: Path) -> None:

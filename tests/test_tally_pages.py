@@ -20,7 +20,7 @@ def app(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTes
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    return at.switch_page("pages/upload.py").run()
+    return at.switch_page("app_pages/upload.py").run()
 
 
 def facts(db: Path) -> list[tuple]:
@@ -69,7 +69,7 @@ def test_history_lists_batches_and_undoes(tmp_db: Path, tmp_path: Path, monkeypa
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     name, data = GOOD["long_layout"]()
     commit(prepare(data, name, db_path=tmp_db, archive_dir=tmp_path / "a"), db_path=tmp_db, archive_dir=tmp_path / "a")
-    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("pages/history.py").run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("app_pages/history.py").run()
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert safe.md("长表.xlsx") in texts and "已导入" in texts  # file names are shown escaped, as written

@@ -8,8 +8,8 @@ import pytest
 from tally_books import GOOD, formula_without_cache, xlsx
 from test_tally_read import encrypted, zip_bomb
 
+from etl.batches import undo_batch
 from etl.db import connect
-from etl.load import undo_batch
 from etl.tally.store import load_mappings, save_mapping
 from etl.tally.upload import UploadRefused, commit, prepare
 

@@ -81,7 +81,8 @@ def test_database_checks(tmp_db: Path, tmp_path: Path) -> None:
     plan = prepare(xlsx({"Sheet1": {"rows": rows}}), "new.xlsx", db_path=tmp_db, archive_dir=tmp_path / "a")
     codes = {p.code: p for p in plan.db_problems}
     assert set(codes) == {"conflict", "jump", "unknown_region"}
-    assert "是否为：白沙镇" in codes["unknown_region"].message and codes["unknown_region"].where == "Sheet1!C4"
+    assert "是否为：白沙镇" in codes["unknown_region"].message
+    assert codes["unknown_region"].where == "Sheet1!A4"  # the region cell, not the row's first figure
     assert codes["jump"].where == "Sheet1!C3" and "2023年的 90" in codes["jump"].message
     (c,) = plan.conflicts
     assert (c.new.source, c.old_value, c.new.value) == ("Sheet1!C2", 120, 125)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -32,6 +32,7 @@ from etl.learn.align import IGNORE, PreparedDoc
 from etl.learn.evaluate import match_doc, same_region
 from etl.model import Fact
 
+EMIT_TOLERANCE = 0.01
 EMIT_FLOOR = 0.05  # inner predictions keep every reading at least this likely; thresholds are chosen above it
 
 
@@ -41,9 +42,9 @@ class FitConfig:
     min_df: int = 2
     inner_folds: int = 5
     target_precision: float = 0.97  # exact precision of the facts that reach a chart (inner CV)
-    beta: float = 1.5  # emit threshold maximises F-beta: recall weighs more, review sorts out the rest
+    beta: float = 1.0  # the model-alone threshold maximises F-beta on inner predictions
+    emit_with_rules: float = 0.0  # the cue rules are high-precision: their readings are never vetoed
     body_C: float = 3.0  # inverse regularisation strength of the reporting-body ranker
-    extra: dict = field(default_factory=dict)
 
 
 def classes() -> tuple[str, ...]:
@@ -126,9 +127,13 @@ def fit_body(docs: list[PreparedDoc], cfg: FitConfig) -> np.ndarray:
     return weights
 
 
-def predict_doc(pd: PreparedDoc, model: Model) -> list[tuple[Fact, list[float]]]:
-    """The facts the model reads from a prepared document, with their calibration rows."""
-    return [pair for seg, reading in pd.segments for pair in model_facts_of(seg, reading, model)]
+def predict_doc(pd: PreparedDoc, model: Model, region: str | None = None) -> list[tuple[Fact, list[float]]]:
+    """The facts the model reads from a prepared document, with their calibration rows; with `region`,
+    as if the uploader had named the reporting body."""
+    segments = pd.segments
+    if region is not None:
+        segments = [(replace(s, ctx=replace(s.ctx, region=region), region_given=True), r) for s, r in segments]
+    return [pair for seg, reading in segments for pair in model_facts_of(seg, reading, model)]
 
 
 @dataclass
@@ -141,6 +146,7 @@ class Scored:
     matched: bool
     exact: bool
     flagged: bool
+    given: bool  # predicted with the reporting body named by the uploader (the gold's main region)
 
 
 def inner_predictions(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[list[Scored], int]:
@@ -152,34 +158,35 @@ def inner_predictions(docs: list[PreparedDoc], cfg: FitConfig) -> tuple[list[Sco
     for train, test in folds.split(np.zeros(len(docs)), groups=groups):
         weights, bias = fit_classifier([docs[i] for i in train], cfg)
         body = fit_body([docs[i] for i in train], cfg)
-        m = Model(classes(), weights, bias, EMIT_FLOOR, np.zeros(N_CALIBRATION + 1), 0.0, {}, body, EMIT_FLOOR)
+        m = Model(classes(), weights, bias, cfg.emit_with_rules, np.zeros(N_CALIBRATION + 1), 0.0, {}, body,
+                  EMIT_FLOOR)
         for i in test:
             if docs[i].doc.weight < 1:
                 continue  # thresholds are chosen on real wording only
-            pairs = predict_doc(docs[i], m)
-            verdicts = match_doc([f for f, _ in pairs], docs[i].doc.gold)
-            for (f, row), (matched, exact) in zip(pairs, verdicts, strict=True):
-                p = 1 / (1 + math.exp(-row[0]))
-                out.append(Scored(p, row[2] > 0, row, matched, exact, bool(f.flags)))
+            # Twice: with the body the text suggests (as the scorer sees it) and with the body an
+            # uploader names (as staff load reports); the calibrator learns what each is worth.
+            for region in (None, main_region(docs[i])):
+                pairs = predict_doc(docs[i], m, region)
+                verdicts = match_doc([f for f, _ in pairs], docs[i].doc.gold)
+                for (f, row), (matched, exact) in zip(pairs, verdicts, strict=True):
+                    p = 1 / (1 + math.exp(-row[0]))
+                    out.append(Scored(p, row[2] > 0, row, matched, exact, bool(f.flags), region is not None))
     return out, n_gold
 
 
-def choose_emit(scored: list[Scored], n_gold: int, beta: float) -> tuple[float, float]:
-    """Thresholds (with the rules, without them) with the best F-beta on inner predictions."""
-    best, best_t = -1.0, (0.5, 0.5)
-    grid = np.arange(0.05, 0.96, 0.05)
-    for t_agree in grid:
-        for t_alone in grid:
-            if t_alone < t_agree:
-                continue
-            sel = [s for s in scored if s.p >= (t_agree if s.agrees else t_alone)]
-            tp = sum(s.matched for s in sel)
-            p = tp / len(sel) if sel else 0.0
-            r = tp / n_gold if n_gold else 0.0
-            f = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
-            if f > best + 1e-9:
-                best, best_t = f, (round(float(t_agree), 3), round(float(t_alone), 3))
-    return best_t
+def choose_emit(scored: list[Scored], n_gold: int, beta: float, t_agree: float) -> tuple[float, float]:
+    """The model-alone threshold: the highest whose F-beta on inner predictions is within
+    `EMIT_TOLERANCE` of the best (between thresholds that score alike, the more precise one;
+    the inner estimate is too noisy to tell them apart)."""
+    scores = {}
+    for t_alone in np.arange(0.1, 1.0, 0.05):
+        sel = [s for s in scored if s.p >= (t_agree if s.agrees else t_alone)]
+        tp = sum(s.matched for s in sel)
+        p = tp / len(sel) if sel else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        scores[round(float(t_alone), 3)] = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
+    best = max(scores.values())
+    return t_agree, max(t for t, f in scores.items() if f >= best - EMIT_TOLERANCE)
 
 
 def fit_calibrator(scored: list[Scored]) -> np.ndarray:
@@ -213,12 +220,14 @@ def fit(docs: list[PreparedDoc], cfg: FitConfig | None = None) -> Model:
     """The whole model from prepared training documents."""
     cfg = cfg or FitConfig()
     scored, n_gold = inner_predictions(docs, cfg)
-    emit, emit_alone = choose_emit(scored, n_gold, cfg.beta)
+    emit, emit_alone = choose_emit([s for s in scored if not s.given], n_gold, cfg.beta, cfg.emit_with_rules)
     kept = [s for s in scored if s.p >= (emit if s.agrees else emit_alone)]
     calib = fit_calibrator(kept)
     probe = Model(classes(), np.zeros((1, 1)), np.zeros(1), emit, calib, 0.0, {})
-    conf = probe.confidence(np.array([s.row for s in kept])) if kept else np.zeros(0)
-    review = choose_review(conf, kept, cfg.target_precision)
+    # The review threshold is set where staff load reports: with the body they name.
+    named = [s for s in kept if s.given]
+    conf = probe.confidence(np.array([s.row for s in named])) if named else np.zeros(0)
+    review = choose_review(conf, named, cfg.target_precision)
     weights, bias = fit_classifier(docs, cfg)
     body = fit_body(docs, cfg)
     meta = {"C": cfg.C, "min_df": cfg.min_df, "emit": emit, "emit_alone": emit_alone, "review": review,

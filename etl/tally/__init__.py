@@ -1,5 +1,9 @@
-"""Excel tallies (统计表): read → find tables → facts → check.
+"""Excel tallies (统计表): read → find tables → melt into cells → figures → checks.
 
+One path for every file, 20 rows or 200,000: read.py gives grids, layout.py
+finds the tables, melt.py turns every table into one long frame of figure
+cells, values.py parses and scales them (only odd cells one by one) into an
+Arrow table of facts, rules.py checks the figures against each other.
 `extract_tally_file(path)` is the contract the pipeline and
 `python -m etl.extract` use; `analyze(data, name)` returns the same plus the
 detected tables, for the upload page to show and correct.
@@ -12,9 +16,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.model import Document, ExtractedFile, Fact, Problem
+import pyarrow as pa
+
+from etl.model import ColumnarFile, Document, ExtractedFile, Fact, FactColumns, Problem, bulk
 from etl.tally.layout import Table, find_tables
+from etl.tally.melt import melt_tables
 from etl.tally.read import Book, TallyReadError, read_book
+from etl.tally.rules import Problems, check
+from etl.tally.values import figures
 
 __all__ = ["Analysis", "TallyReadError", "analyze", "extract_tally_file"]
 
@@ -29,6 +38,7 @@ class Analysis:
     book: Book | None = None
     tables: list[Table] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # 'read', 'check': where the time went
+    region_cells: dict[str, str] = field(default_factory=dict)  # region → the cell that first names it
 
     @property
     def facts(self) -> list[Fact]:
@@ -39,80 +49,52 @@ class Analysis:
         return self.extracted.problems
 
 
-FAST_MIN_ROWS = 5000  # a sheet this long takes the columnar path (etl/tally/fast.py) unless told otherwise
-
-
 def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None = None,
-            engine: str | None = None, path: str | None = None, fast: bool | None = None) -> Analysis:
-    """Read, lay out, build facts and run the file checks. Never raises for bad input: problems say why.
+            engine: str | None = None, path: str | None = None, max_mb: float | None = None) -> Analysis:
+    """Read, find the tables, melt, parse and check. Never raises for bad input: problems say why.
 
-    `fast`: the columnar path (same facts and problems, facts kept as columns until asked for);
-    None takes it when a sheet has FAST_MIN_ROWS rows or more.
+    The facts stay an Arrow table until someone asks for the list (ColumnarFile). `max_mb`: a bigger
+    file is refused (default: the lexicon's limit; settings.tally_max_mb where a server sets one).
     """
-    from etl.tally.columns import bulk
-
     with bulk():
-        return _analyze(data, name, mapping=mapping, engine=engine, path=path, fast=fast)
+        return _analyze(data, name, mapping=mapping, engine=engine, path=path, max_mb=max_mb)
 
 
-def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None,
-             engine: str | None, path: str | None, fast: bool | None) -> Analysis:
-    from etl.tally.columns import FactColumns, TallyFile
-    from etl.tally.facts import build
-    from etl.tally.validate import check_file
-
+def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None, engine: str | None,
+             path: str | None, max_mb: float | None) -> Analysis:
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
-    ef = TallyFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
+    ef = ColumnarFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
     try:
-        book = read_book(data, name, engine=engine)
+        book = read_book(data, name, engine=engine, max_mb=max_mb)
     except TallyReadError as exc:
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Analysis(ef)
     read = time.perf_counter()
-    if fast is None:
-        fast = any(len(g.rows) >= FAST_MIN_ROWS for g in book.grids)
     ef.encoding = book.encoding
+    problems = Problems([g.name for g in book.grids])
     tables: list[Table] = []
-    facts: list[Fact] = []
-    parts: list[FactColumns] = []
     for grid in book.grids:
-        doc_id = f"{sha[:16]}:{grid.index}"
-        sheet_tables = find_tables(grid, mapping, quick=fast)
-        for t in sheet_tables:
-            if fast:
-                from etl.tally.fast import build_columns
-
-                columns, problems = build_columns(t, doc=name, doc_id=doc_id)
-                parts.append(columns)
-                ef.problems += problems
-                continue
-            built = build(t, doc=name, doc_id=doc_id)
-            facts += built.facts
-            ef.problems += built.problems
+        sheet_tables = find_tables(grid, mapping)
         if sheet_tables:
             t0 = sheet_tables[0]
-            ef.documents.append(Document(doc_id=doc_id, file_sha=sha, file_name=name, segment=grid.index, start=0,
-                                         end=0, title=t0.title or grid.name, region=t0.region, year=t0.year,
-                                         period=t0.period))
+            ef.documents.append(Document(doc_id=f"{sha[:16]}:{grid.index}", file_sha=sha, file_name=name,
+                                         segment=grid.index, start=0, end=0, title=t0.title or grid.name,
+                                         region=t0.region, year=t0.year, period=t0.period))
         tables += sheet_tables
     if not tables:
-        ef.problems.append(Problem("error", "文件中没有找到统计表：没有一行表头包含“地区”“年度”"
-                                   "或指标名称（如“会员人数”）。"
-                                   "请使用模板（数据上传页可下载）或检查表头。", name, code="no_table"))
-    if fast:
-        from etl.tally.fast import check_columns
-
-        kept_columns, problems = check_columns(FactColumns.concat(parts))
-        ef.set_columns(kept_columns)
-    else:
-        ef.facts, problems = check_file(facts)
-    ef.problems += problems
-    return Analysis(ef, book, tables, {"read": read - started, "check": time.perf_counter() - read})
+        problems.add_file("no_table", name)
+    melted = melt_tables(tables, problems)
+    frame = figures(melted, name, sha, problems)
+    kept = check(frame, problems)
+    ef.set_columns(FactColumns(frame.table if kept.all() else frame.table.filter(pa.array(kept))))
+    ef.problems = problems.sorted()
+    return Analysis(ef, book, tables, {"read": read - started, "check": time.perf_counter() - read},
+                    melted.region_cells)
 
 
 def extract_tally_file(path: str | Path, *, mapping: dict[str, dict[str, str]] | None = None,
-                       engine: str | None = None, fast: bool | None = None) -> ExtractedFile:
+                       engine: str | None = None, max_mb: float | None = None) -> ExtractedFile:
     """One tally file → ExtractedFile (kind 'tally'); facts carry their cell as `source`."""
     p = Path(path)
-    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p), fast=fast).extracted
+    return analyze(p.read_bytes(), p.name, mapping=mapping, engine=engine, path=str(p), max_mb=max_mb).extracted

@@ -6,7 +6,6 @@ can teach the reader a new way of writing a header without touching code.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 import unicodedata
@@ -61,13 +60,11 @@ def _norm(text: str) -> str:
 
 @cache
 def lexicon() -> Lexicon:
-    """Parse the TOML once; environment variables may tighten the limits (tests, servers)."""
+    """Parse the TOML once. (A server's own size limit is etl.settings' tally_max_mb, passed to analyze.)"""
     from etl.catalog import load_catalog
 
     raw = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
     limits = {k: float(v) for k, v in raw["limits"].items()}
-    if os.environ.get("UNION_TALLY_MAX_MB"):
-        limits["max_file_mb"] = float(os.environ["UNION_TALLY_MAX_MB"])
     roles = {k: tuple(norm(s) for s in v) for k, v in raw["roles"].items()}
     metrics: dict[str, tuple[str, ...]] = {}
     for code, m in load_catalog().items():

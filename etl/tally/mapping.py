@@ -1,4 +1,4 @@
-"""Header text → what the column holds; cell text → number.
+"""Header text → what the column holds (Column); cell text → number.
 
 Rules live in etl/lexicon/tally_headers.toml. Matching order, most specific
 first: a role word (地区, 年度 …) exactly, a metric synonym exactly, then the
@@ -9,6 +9,7 @@ members_new, never members_total).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from etl.tally.config import Unit, lexicon, norm
+from etl.tally.read import col_letter
 
 ROLES = ("region", "year", "period", "metric", "value", "unit", "ignore")
 
@@ -171,3 +173,84 @@ def find_year_period(text: str) -> tuple[int | None, str | None]:
             period = code
             break
     return year, period
+
+
+@dataclass
+class Column:
+    index: int
+    header: str  # header pieces joined with ' / ', as shown to the user
+    role: str  # ROLES, 'figure' (one metric per column) or 'unknown'
+    metric: str | None = None
+    unit: Unit | None = None
+    exact: bool = True  # False: matched by a contained synonym; the page asks for confirmation
+
+    @property
+    def letter(self) -> str:
+        return col_letter(self.index)
+
+
+def header_key(columns: list[Column]) -> str:
+    """Hash of the normalised header row: remembered column mappings are keyed by it."""
+    text = "|".join(norm(c.header) for c in columns)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def columns(fill: list[list[Any]], head: list[int], width: int,
+            mapping: dict[str, dict[str, str]] | None) -> list[Column]:
+    """What each column of a table holds, from its header rows (a parent row's text joins its children's);
+    a user's remembered corrections (by header_key) win over the guess."""
+    cols: list[Column] = []
+    for c in range(width):
+        pieces: list[str] = []
+        for h in head:
+            v = fill[h][c] if c < len(fill[h]) else None
+            if v is not None and norm(v) and (not pieces or norm(v) != norm(pieces[-1])):
+                pieces.append(str(v).strip())
+        header = " / ".join(pieces)
+        g = _classify(pieces)
+        cols.append(Column(c, header, g.role, g.metric, g.unit, g.exact))
+    while cols and not cols[-1].header:
+        cols.pop()
+    roles = {c.role for c in cols}
+    if {"metric", "value"} <= roles:
+        for col in cols:  # 单位 names a unit column in the long layout, an organisation otherwise
+            if col.role == "region" and norm(col.header) == "单位":
+                col.role = "unit"
+    if mapping:
+        for letter, choice in mapping.get(header_key(cols), {}).items():
+            for col in cols:
+                if col.letter == letter:
+                    apply_choice(col, choice)
+    return cols
+
+
+def apply_choice(col: Column, choice: str) -> None:
+    """A user's mapping choice: a role name, a metric code or 'ignore'."""
+    if choice in ROLES:
+        col.role, col.metric = choice, None
+    elif choice == "unknown":
+        col.role, col.metric = "ignore", None
+    else:
+        col.role, col.metric = "figure", choice
+    col.exact = True
+
+
+def _classify(pieces: list[str]) -> HeaderGuess:
+    """Child alone, then parent+child, then the parent (child being only a unit)."""
+    if not pieces:
+        return HeaderGuess("unknown")
+    unit = None
+    for p in reversed(pieces):
+        g = guess_header(p)
+        if g.unit:
+            unit = g.unit
+            break
+    candidates = [pieces[-1], "".join(pieces[-2:]), "".join(pieces), *reversed(pieces[:-1])]
+    guesses = [guess_header(c) for c in candidates]
+    for g in guesses:
+        if g.role != "unknown" and g.exact:
+            return HeaderGuess(g.role, g.metric, g.unit or unit, True)
+    for g in guesses:
+        if g.role != "unknown":
+            return HeaderGuess(g.role, g.metric, g.unit or unit, False)
+    return HeaderGuess("unknown", unit=unit)

@@ -15,24 +15,25 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+from etl.errors import UnionError
 from etl.tally.config import lexicon
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-class TallyReadError(Exception):
-    """The file cannot be read as a tally; `message` says why, in Chinese."""
+class TallyReadError(UnionError):
+    """The file cannot be read as a tally; `message` says why, in Chinese, naming the file."""
 
     def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
 
 
 @dataclass
@@ -44,8 +45,14 @@ class Grid:
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
     percent: set[tuple[int, int]] | None = None  # percent-formatted numeric cells; None: formats unknown
-    formula_nocache: set[tuple[int, int]] = field(default_factory=set)
-    cells: Any = field(default=None, repr=False, compare=False)  # layout.CellTypes, built on demand
+    formulas: Callable[[], dict[str, set[tuple[int, int]]]] | None = field(default=None, repr=False, compare=False)
+    cells: Any = field(default=None, repr=False, compare=False)  # sheet.SheetColumns, built on demand
+
+    @property
+    def formula_nocache(self) -> set[tuple[int, int]]:
+        """Cells holding a formula without a computed value (they read as empty). Found on first use: the
+        sheet's XML is unzipped again only when some figure cell is empty (never for a full 200,000-row sheet)."""
+        return self.formulas().get(self.name, set()) if self.formulas else set()
 
     @property
     def width(self) -> int:
@@ -60,14 +67,17 @@ class Book:
     encoding: str | None = None
 
 
-def sniff(data: bytes, name: str) -> str:
-    """The real format of `data`: 'xlsx', 'xlsm', 'xls' or 'csv'; raises TallyReadError otherwise."""
-    lim = lexicon().limits
+def sniff(data: bytes, name: str, max_mb: float | None = None) -> str:
+    """The real format of `data`: 'xlsx', 'xlsm', 'xls' or 'csv'; raises TallyReadError otherwise.
+
+    `max_mb`: the size limit (default: lexicon/tally_headers.toml's max_file_mb).
+    """
+    max_mb = lexicon().limits["max_file_mb"] if max_mb is None else max_mb
     if not data:
         raise TallyReadError(f"文件“{name}”是空的（0 字节），请重新导出后上传。", "empty")
-    if len(data) > lim["max_file_mb"] * 1024 * 1024:
+    if len(data) > max_mb * 1024 * 1024:
         raise TallyReadError(
-            f"文件“{name}”有 {len(data) / 1048576:.1f} MB，超过上限 {lim['max_file_mb']:.0f} MB。"
+            f"文件“{name}”有 {len(data) / 1048576:.1f} MB，超过上限 {max_mb:.0f} MB。"
             "请删除无关工作表或分成几个文件上传。", "too_large")
     if data.startswith(ZIP_MAGIC):
         return _check_zip(data, name)
@@ -116,9 +126,9 @@ def _check_zip(data: bytes, name: str) -> str:
     return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
 
 
-def read_book(data: bytes, name: str, engine: str | None = None) -> Book:
+def read_book(data: bytes, name: str, engine: str | None = None, max_mb: float | None = None) -> Book:
     """Read every sheet. engine None picks openpyxl for small .xlsx (formats, merges) and calamine otherwise."""
-    kind = sniff(data, name)
+    kind = sniff(data, name, max_mb)
     if kind == "csv":
         return _read_csv(data, name)
     if engine is None:
@@ -133,9 +143,9 @@ def read_book(data: bytes, name: str, engine: str | None = None) -> Book:
                              "请在 Excel 中另存为 .xlsx 后重新上传。",
                              "unreadable") from exc
     if kind in ("xlsx", "xlsm"):
-        nocache = formula_cells_without_cache(data)
+        formulas = cache(lambda: formula_cells_without_cache(data))
         for g in grids:
-            g.formula_nocache = nocache.get(g.name, set())
+            g.formulas = formulas
     max_rows = lexicon().limits["max_rows"]
     for g in grids:
         if len(g.rows) > max_rows:

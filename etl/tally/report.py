@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterable
 
 from etl.model import Problem
+from etl.vocab import SEVERITY_ZH
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_ZH = {"error": "错误", "warning": "提醒"}
 _FILL_OF_ROW = {SEVERITY_ZH[k]: v for k, v in FILLS.items()}  # 问题清单 rows are coloured by their 级别
 _WHERE = re.compile(r"^(?P<sheet>.+)!(?P<cell>[A-Z]{1,3}[0-9]+)$")
 _CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")

@@ -2,8 +2,8 @@
 
 Keyed by the hash of the normalised header row (layout.Table.key), so a town
 that sends the same home-made sheet every half-year confirms its columns once.
-The table is created here, beside the lead's schema, with CREATE TABLE IF NOT
-EXISTS; every access opens and closes its own connection.
+The table (tally_mappings) is part of the schema (etl/schema.py); every access
+opens and closes its own connection.
 """
 
 from __future__ import annotations
@@ -11,36 +11,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
 from etl import db
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tally_mappings (
-    header_key VARCHAR PRIMARY KEY,     -- layout.Table.key
-    headers VARCHAR NOT NULL,           -- the header texts, for people reading the table
-    mapping VARCHAR NOT NULL,           -- JSON: column letter -> role or metric code
-    updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-);
-"""
 
 
 def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
-    """All remembered mappings; empty when the database or the table does not exist yet."""
+    """All remembered mappings; empty when the database does not exist yet."""
     if not Path(db_path).exists():
         return {}
     with db.connect(db_path, read_only=True) as con:
-        try:
-            rows = con.execute("SELECT header_key, mapping FROM tally_mappings").fetchall()
-        except duckdb.CatalogException:
-            return {}
+        rows = con.execute("SELECT header_key, mapping FROM tally_mappings").fetchall()
     return {key: json.loads(m) for key, m in rows}
 
 
 def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str]) -> None:
     """Remember (or forget, with an empty mapping) the corrections for one header row."""
     with db.transaction(db_path, what="保存列映射") as con:
-        con.execute(SCHEMA)
         if not mapping:
             con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
             return

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from etl.catalog import CATEGORY_ZH, load_catalog
+from etl.vocab import PERIOD_FY, PERIOD_H1, PERIOD_ZH
 
 DATA_SHEET = "数据"
 YEAR_RANGE = (2000, 2035)
@@ -42,22 +43,36 @@ def header_of(metric_code: str) -> str:
 
 
 def build_template() -> bytes:
-    """The template workbook as .xlsx bytes."""
+    """The template workbook as .xlsx bytes: instructions, the data sheet, the metrics explained."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    cat = load_catalog()
     wb = Workbook()
-    info = wb.active
+    _instructions(wb.active)
+    ws = wb.create_sheet(DATA_SHEET)
+    _data_sheet(ws)
+    _metrics_sheet(wb.create_sheet("指标说明"))
+    wb.active = wb.index(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _instructions(info) -> None:  # openpyxl Worksheet
+    from openpyxl.styles import Font
+
     info.title = "填表说明"
     for i, line in enumerate(INSTRUCTIONS, start=1):
         info.cell(i, 1, line)
     info["A1"].font = Font(bold=True, size=14)
     info.column_dimensions["A"].width = 110
 
-    ws = wb.create_sheet(DATA_SHEET)
+
+def _data_sheet(ws) -> None:
+    """Header row (one column per catalog metric, unit in brackets), an example row, validation per column."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    cat = load_catalog()
     headers = ["地区", "年份", "期间", *(header_of(code) for code in cat), "备注"]
     ws.append(headers)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -69,15 +84,24 @@ def build_template() -> bytes:
         ws.column_dimensions[get_column_letter(c)].width = max(10, min(24, len(text) * 2 + 2))
     ws.row_dimensions[1].height = 45
     ws.freeze_panes = "B2"
-    example = {"地区": EXAMPLE_REGION, "年份": 2024, "期间": "全年"}
+    example = {"地区": EXAMPLE_REGION, "年份": 2024, "期间": PERIOD_ZH[PERIOD_FY]}
     sample_values = {"union_orgs_total": 152, "union_orgs_new": 9, "union_coverage_rate": 93.5,
                      "members_total": 18650, "members_new": 820, "workers_total": 20100, "membership_rate": 92.8,
                      "aid_households": 96, "aid_amount": 286000}
     ws.append([example.get(h) for h in headers[:3]]
               + [sample_values.get(code) for code in cat] + ["示例行，请改写或删除"])
-    last = 1000
-    dv_period = DataValidation(type="list", formula1='"上半年,全年"', allow_blank=True,
-                               error="请从下拉框选择“上半年”或“全年”。", errorTitle="期间不正确", showErrorMessage=True)
+    _validations(ws, len(headers))
+
+
+def _validations(ws, n_columns: int) -> None:
+    """Drop-downs and ranges on the first 1,000 rows, each with its Chinese error message."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cat, last = load_catalog(), 1000
+    dv_period = DataValidation(type="list", formula1=f'"{PERIOD_ZH[PERIOD_H1]},{PERIOD_ZH[PERIOD_FY]}"',
+                               allow_blank=True, error="请从下拉框选择“上半年”或“全年”。", errorTitle="期间不正确",
+                               showErrorMessage=True)
     dv_year = DataValidation(type="whole", operator="between", formula1=str(YEAR_RANGE[0]),
                              formula2=str(YEAR_RANGE[1]), allow_blank=True, showErrorMessage=True,
                              errorTitle="年份不正确", error=f"请填写 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的四位年份。")
@@ -99,10 +123,14 @@ def build_template() -> bytes:
         (dv_rate if cat[code].unit == "%" else dv_count).add(f"{col}2:{col}{last}")
         if cat[code].unit == "%":
             ws.cell(2, offset).number_format = "0.00"
-    note_col = get_column_letter(len(headers))
+    note_col = get_column_letter(n_columns)
     dv_note.add(f"{note_col}2:{note_col}{last}")
 
-    meta = wb.create_sheet("指标说明")
+
+def _metrics_sheet(meta) -> None:
+    from openpyxl.styles import Font
+
+    cat = load_catalog()
     meta.append(["表头", "指标代码", "类别", "单位", "类型", "含义"])
     kinds = {"stock": "存量（期末数，不跨期相加）", "flow": "流量（本期发生数）"}
     for code, m in cat.items():
@@ -112,10 +140,6 @@ def build_template() -> bytes:
         meta.column_dimensions[c].width = width
         meta[f"{c}1"].font = Font(bold=True)
     meta.freeze_panes = "A2"
-    wb.active = wb.index(ws)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The upload flow behind pages/upload.py: prepare (archive, read, check) then commit (one batch).
+"""The upload flow behind app_pages/upload.py: prepare (archive, read, check) then commit (one batch).
 
 Kept out of the page so it is tested without a browser and the page stays a
 thin script. Nothing here holds a database connection between calls.
@@ -15,11 +15,14 @@ from pathlib import Path
 
 from etl import db
 from etl.catalog import load_catalog
+from etl.errors import UnionError
 from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
 from etl.tally import Analysis
 from etl.tally.layout import Table
+from etl.tally.rules import by_position
 from etl.tally.validate import Conflict, check_db
+from etl.vocab import PERIOD_ZH, SEVERITY_ZH
 
 ROLE_ZH = {"region": "地区", "year": "年份", "period": "期间", "metric": "指标名称（长表）", "value": "数值（长表）",
            "unit": "计量单位（长表）", "ignore": "不导入", "unknown": "不导入"}
@@ -64,7 +67,9 @@ class Plan:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.analysis.problems + self.db_problems
+        """The file's problems and the database's, in sheet, row, column order."""
+        sheets = [g.name for g in self.analysis.book.grids] if self.analysis.book else []
+        return by_position(self.analysis.problems + self.db_problems, sheets)
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,7 +106,8 @@ def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
 
 
 def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
-            mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None) -> Plan:
+            mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None,
+            max_mb: float | None = None) -> Plan:
     """Look at the size, archive the original bytes as a preview, read and check the file, compare with the database.
 
     A file over a limit (etl/limits.py) is refused before it is archived or parsed; big files are
@@ -109,13 +115,13 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
     """
     from etl.archive import archive_preview, expire_previews
     from etl.bounded import analyze_tally
-    from etl.tally.columns import TallyFile
+    from etl.model import ColumnarFile
     from etl.tally.store import load_mappings
 
     try:
         insp = inspect(data, name)
     except Refused as exc:
-        ef = TallyFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
+        ef = ColumnarFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
         ef.problems.append(Problem("error", exc.message, name, code=exc.code))
         return Plan(Analysis(ef))
     archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
@@ -123,18 +129,20 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
     remembered = load_mappings(db_path)
     if mapping:
         remembered.update(mapping)
-    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine), inspection=insp)
+    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine, max_mb=max_mb),
+                inspection=insp)
     if not Path(db_path).exists():
         return plan
     with db.connect(db_path, read_only=True) as con:
         plan.already = already_loaded(con, plan.analysis.extracted.sha256)
         if plan.analysis.facts:
-            plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts)
+            plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
+                                                                   plan.analysis.region_cells)
     return plan
 
 
-class UploadRefused(ValueError):
-    """The plan cannot be committed as asked; the message says why, in Chinese."""
+class UploadRefused(UnionError):
+    """The plan cannot be committed as asked; the message says why, in Chinese, and names the file."""
 
 
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
@@ -143,10 +151,10 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     from etl.load import load_files
 
     if plan.already:
-        raise UploadRefused(plan.already)
+        raise UploadRefused(plan.already, item=plan.name)
     if plan.errors and not partial:
-        raise UploadRefused(f"文件有 {len(plan.errors)} 处错误，不能导入。"
-                            "请修改后重新上传，或选择“只导入没有错误的行”。")
+        raise UploadRefused(f"“{plan.name}”有 {len(plan.errors)} 处错误，不能导入。"
+                            "请修改后重新上传，或选择“只导入没有错误的行”。", item=plan.name)
     replace = {int(i) for i in replace}
     facts = plan.valid_facts() if partial else list(plan.analysis.facts)
     drop = {id(c.new) for c in plan.conflicts if c.fact_id not in replace} | {id(f) for f in plan.same}
@@ -154,8 +162,9 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     chosen = {id(f) for f in facts}
     replace_ids = sorted({c.fact_id for c in plan.conflicts if c.fact_id in replace and id(c.new) in chosen})
     if not facts:
-        raise UploadRefused("没有需要导入的新数据：" + ("每一行都有错误。" if partial and plan.errors else
-                                                        "表中的数据与数据库中已有的完全相同，或都选择了保留原值。"))
+        why = ("每一行都有错误。" if partial and plan.errors
+               else "表中的数据与数据库中已有的完全相同，或都选择了保留原值。")
+        raise UploadRefused(f"“{plan.name}”没有需要导入的新数据：{why}", item=plan.name)
     ef = dataclasses.replace(plan.analysis.extracted, facts=facts)
     note = f"统计表上传：{plan.name}" + ("（部分导入）" if partial and plan.errors else "")
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
@@ -179,14 +188,12 @@ def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
 
 
 def problem_rows(plan: Plan, limit: int | None = None) -> list[dict[str, str | None]]:
-    from etl.tally.report import SEVERITY_ZH
-
     return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
             for p in plan.problems[:limit]]
 
 
 def conflict_rows(plan: Plan) -> list[dict[str, object]]:
     cat = load_catalog()
-    return [{"地区": c.new.region, "年份": c.new.year, "期间": "上半年" if c.new.period == "H1" else "全年",
+    return [{"地区": c.new.region, "年份": c.new.year, "期间": PERIOD_ZH.get(c.new.period or "", ""),
              "指标": cat[c.new.metric].name_zh, "数据库中": c.old_value, "来源": c.old_source,
              "本表": c.new.value, "本表单元格": c.new.source, "用本表替换": False} for c in plan.conflicts]

@@ -1,0 +1,78 @@
+"""审核: facts that need a person (low confidence, flags, conflicting sources): accept, correct or reject."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, cache, fmt, safe
+from etl.vocab import PERIOD_ZH, review_reasons
+
+st.title("审核")
+st.caption("低可信度、带标记（模板、年份不明、重复文档等）、抽取时要求人工确认、或多个来源数字不一致的数据。"
+           "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")
+queue = cache.get("review_queue")
+if queue.empty:
+    st.success("没有待审核的数据。")
+    st.stop()
+
+
+table = queue.assign(
+    原因=["、".join(review_reasons(r.flags, r.confidence, bool(r.needs_review), r.conflict))
+        for r in queue.itertuples()],
+    数值=[fmt.number(v, u, a) for v, u, a in zip(queue["value"], queue["unit"], queue["approx"], strict=True)],
+    期别=queue["period"].map(PERIOD_ZH).fillna("—"),
+    年份=["—" if pd.isna(y) else str(int(y)) for y in queue["year"]],
+)[["id", "region", "metric_zh", "数值", "年份", "期别", "原因", "evidence", "file", "source_cell"]]
+table.columns = ["编号", "地区", "指标", "数值", "年份", "期别", "原因", "原文", "文件", "单元格"]
+total = cache.get("review_total")
+shown = f"，下面是最紧要的 {len(table)} 条" if total > len(table) else ""
+st.markdown(f"共 **{total}** 条待审核{shown}。点选一行，或在下面按编号选择。")
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="review_table")
+rows = picked.selection.rows if picked else []
+ids = [int(i) for i in queue["id"]]
+labels = {int(r.id): f"编号 {int(r.id)} · {r.region} · {r.metric_zh}" for r in queue.itertuples()}
+chosen = st.selectbox("要处理的数据", [None, *ids], index=1 + rows[0] if rows else 0, key="review_pick",
+                      format_func=lambda i: "（请选择）" if i is None else labels[i])
+last = st.session_state.pop("review_last", None)
+if chosen is None:
+    if last is not None and last not in ids:  # the fact this person had open left the queue meanwhile
+        st.info(f"编号 {last} 的数据已由他人处理，不在待审核列表中了；本次操作未保存。请另选一条。")
+    st.stop()
+st.session_state["review_last"] = chosen
+
+fact = queue[queue["id"] == chosen].iloc[0]
+st.subheader(f"处理数据 {int(fact['id'])}：{safe.md(fact['region'])} · {safe.md(fact['metric_zh'])}")
+user = st.text_input("审核人", key="review_user", placeholder="请填写姓名")
+regions = cache.get("regions")
+with st.form("review_form"):
+    new_value = st.number_input("更正后的数值（不改则留空）", value=None, step=1.0)
+    new_year = st.number_input("更正后的年份（不改则留空）", value=None, min_value=1990, max_value=2100, step=1)
+    new_period = st.selectbox("更正后的期别", [None, "FY", "H1"],
+                              format_func=lambda p: "不改" if p is None else PERIOD_ZH[p])
+    new_region = st.selectbox("更正后的地区", [None, *regions["name"]],
+                              format_func=lambda n: "不改" if n is None else n)
+    c1, c2, c3 = st.columns(3)
+    do_accept = c1.form_submit_button("确认无误", icon=":material/check:")
+    do_correct = c2.form_submit_button("保存更正", icon=":material/edit:")
+    do_reject = c3.form_submit_button("驳回", icon=":material/close:")
+
+if do_accept or do_correct or do_reject:
+    if not user.strip():
+        st.error("请先填写审核人姓名。")
+        st.stop()
+    try:
+        if do_accept:
+            actions.accept(int(fact["id"]), user.strip())
+        elif do_reject:
+            actions.reject(int(fact["id"]), user.strip())
+        else:
+            rid = None if new_region is None else int(regions.loc[regions["name"] == new_region, "id"].iloc[0])
+            actions.correct(int(fact["id"]), user.strip(), value=new_value,
+                            year=None if new_year is None else int(new_year), period=new_period, region_id=rid)
+    except actions.ReviewError as exc:
+        st.error(safe.md(exc))
+        st.stop()
+    # No cache clearing: the write changed the file, so every page's next run reads the new version.
+    st.session_state.pop("review_last", None)
+    st.toast("已保存。")
+    st.rerun()

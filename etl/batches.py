@@ -1,0 +1,205 @@
+"""Batches: what a load did (LoadSummary, said in Chinese), undo one, list them all.
+
+`python -m etl ingest` prints a LoadSummary, `undo` and `status` and the
+导入记录 page use the rest. Undo removes a batch's rows completely and
+restores what it superseded; the batch stays listed as 'undone', its files
+named in undone_files, and the archive keeps the original bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from etl import db
+from etl.errors import UnionError
+from etl.model import Problem
+from etl.vocab import FLAG_DUPLICATE_DOC, KIND_ZH
+
+SKIPPED_SHOWN = 5  # longer lists of skipped files are grouped by reason (all shown with --verbose)
+
+class LoadError(UnionError):
+    """A load or undo that cannot go ahead; the message says why, in Chinese, and names the batch or file."""
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input file."""
+
+    name: str
+    sha256: str
+    kind: str
+    status: str  # 'loaded' | 'skipped' | 'failed'
+    reason: str = ""  # Chinese: why skipped / failed
+    documents: int = 0
+    facts: int = 0
+    flagged: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    archive_path: str | None = None
+
+
+@dataclass
+class LoadSummary:
+    """Counts for the person who loaded: what went in, what was skipped, what failed and why."""
+
+    batch_id: int | None = None
+    kind: str | None = None
+    files: list[FileOutcome] = field(default_factory=list)
+    superseded: int = 0
+
+    # Over all files: how many ended with a status, and the sums of their counts.
+    loaded = property(lambda self: self._with_status("loaded"))
+    skipped = property(lambda self: self._with_status("skipped"))
+    errors = property(lambda self: self._with_status("failed"))
+    documents = property(lambda self: sum(f.documents for f in self.files))
+    facts = property(lambda self: sum(f.facts for f in self.files))
+    flagged = property(lambda self: sum(f.flagged for f in self.files))
+    duplicates = property(lambda self: sum(f.duplicates for f in self.files))
+
+    def _with_status(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.files for p in f.problems if p.severity == "warning")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "kind": self.kind,
+            "documents": self.documents,
+            "facts": self.facts,
+            "flagged": self.flagged,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "skipped": self.skipped,
+            "superseded": self.superseded,
+            "files": [
+                {
+                    "name": f.name, "sha256": f.sha256, "kind": f.kind, "status": f.status, "reason": f.reason,
+                    "documents": f.documents, "facts": f.facts, "flagged": f.flagged, "duplicates": f.duplicates,
+                    "problems": [{"severity": p.severity, "message": p.message, "where": p.where, "code": p.code}
+                                 for p in f.problems],
+                }
+                for f in self.files
+            ],
+        }
+
+    def to_text(self, warnings: bool = False) -> str:
+        """The Chinese summary the CLI prints (and the upload page can show)."""
+        out: list[str] = []
+        if self.batch_id is None:
+            out.append("没有新数据写入数据库（未创建批次）。")
+        else:
+            out.append(f"已导入批次 {self.batch_id}（{KIND_ZH.get(self.kind or '', self.kind)}）。")
+        out.append(f"  文件：共 {len(self.files)} 个，导入 {self.loaded} 个，"
+                   f"跳过 {self.skipped} 个，失败 {self.errors} 个")
+        out.append(f"  文档：{self.documents} 篇（其中重复文档 {self.duplicates} 篇）")
+        out.append(f"  数据：{self.facts} 条（其中带标记待核 {self.flagged} 条）")
+        if self.superseded:
+            out.append(f"  替换：{self.superseded} 条原有数据已标为“被替换”，撤销本批次即可恢复")
+        skipped = [f for f in self.files if f.status == "skipped"]
+        if skipped:
+            out.append("跳过的文件：")
+        if len(skipped) > SKIPPED_SHOWN and not warnings:
+            by_reason: dict[str, list[str]] = {}
+            for f in skipped:
+                by_reason.setdefault(f.reason, []).append(f.name)
+            for reason, names in by_reason.items():
+                out.append(f"  {'、'.join(names[:2])} 等 {len(names)} 个文件：{reason}")
+        else:
+            out.extend(f"  {f.name}：{f.reason}" for f in skipped)
+        failed = [f for f in self.files if f.status == "failed"]
+        if failed:
+            out.append("失败的文件：")
+        for f in failed:
+            out.append(f"  {f.name}：{f.reason}")
+            for p in f.problems:
+                if p.severity == "error":
+                    out.append(f"    - {p.where + '：' if p.where else ''}{p.message}")
+        if self.warnings:
+            if warnings:
+                out.append("提醒：")
+                for f in self.files:
+                    for p in f.problems:
+                        if p.severity == "warning":
+                            out.append(f"  {f.name}{' ' + p.where if p.where else ''}：{p.message}")
+            else:
+                out.append(f"另有 {self.warnings} 条提醒（加 --verbose 查看）。")
+        return "\n".join(out)
+
+
+@dataclass
+class UndoSummary:
+    batch_id: int
+    facts: int
+    documents: int
+    files: int
+    restored: int
+
+    def to_text(self) -> str:
+        return (f"已撤销批次 {self.batch_id}：删除数据 {self.facts} 条、文档 {self.documents} 篇、"
+                f"文件记录 {self.files} 个，恢复被替换的数据 {self.restored} 条。原文件仍保存在归档中。")
+
+
+def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None) -> UndoSummary:
+    """Remove one batch completely and restore what it superseded; the batch stays listed as 'undone'."""
+    with db.transaction(db_path, wait=wait, what=f"撤销批次 {batch_id}") as con:
+        row = con.execute("SELECT status, undone_at FROM batches WHERE id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise LoadError(f"没有编号为 {batch_id} 的导入批次。可用 python -m etl status 查看所有批次。",
+                            item=f"batch {batch_id}")
+        if row[0] == "undone":
+            raise LoadError(f"批次 {batch_id} 已在 {row[1]:%Y-%m-%d %H:%M:%S} 撤销过，无需再次撤销。",
+                            item=f"batch {batch_id}")
+        doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE batch_id = ?", [batch_id]).fetchall()]
+        # Later copies that were flagged as duplicates of this batch's documents become the original.
+        if doc_ids:
+            later = [r[0] for r in con.execute(
+                "SELECT doc_id FROM documents WHERE batch_id <> ? AND duplicate_of IN (SELECT unnest(?::VARCHAR[]))",
+                [batch_id, doc_ids]).fetchall()]
+            if later:
+                con.execute("UPDATE documents SET duplicate_of = NULL WHERE batch_id <> ? AND doc_id IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [batch_id, later])
+                con.execute("UPDATE facts SET flags = list_filter(flags, lambda x: x <> ?) WHERE batch_id <> ? "
+                            "AND doc_id IN (SELECT unnest(?::VARCHAR[]))", [FLAG_DUPLICATE_DOC, batch_id, later])
+        restored = con.execute(
+            "UPDATE facts SET status = 'active' WHERE status = 'superseded' "
+            "AND id IN (SELECT fact_id FROM batch_superseded WHERE batch_id = ?)", [batch_id]).fetchone()[0]
+        con.execute("INSERT INTO undone_files SELECT batch_id, sha256, name, archive_path FROM files "
+                    "WHERE batch_id = ? ON CONFLICT DO NOTHING", [batch_id])
+        facts = con.execute("DELETE FROM facts WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        documents = con.execute("DELETE FROM documents WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        files = con.execute("DELETE FROM files WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        con.execute("UPDATE batches SET status = 'undone', undone_at = current_timestamp WHERE id = ?", [batch_id])
+    return UndoSummary(batch_id, int(facts), int(documents), int(files), int(restored))
+
+
+def database_status(db_path: Path | str, *, limit: int | None = None, wait: float | None = None) -> dict[str, Any]:
+    """Counts of active rows and the batches, newest first (the `status` command's JSON)."""
+    with db.connect(db_path, read_only=True, wait=wait) as con:
+        names = "SELECT name, batch_id FROM files UNION ALL SELECT name, batch_id FROM undone_files"
+        documents = con.execute(
+            "SELECT count(*) FROM documents d JOIN batches b ON b.id = d.batch_id WHERE b.status = 'loaded'"
+        ).fetchone()[0]
+        facts = con.execute("SELECT count(*) FROM facts WHERE status = 'active'").fetchone()[0]
+        rows = con.execute(
+            "SELECT b.id, b.created_at, b.kind, b.status, b.undone_at, b.user_name, b.note, "
+            f"  coalesce((SELECT list(f.name ORDER BY f.name) FROM ({names}) f WHERE f.batch_id = b.id), []), "
+            "  (SELECT count(*) FROM facts x WHERE x.batch_id = b.id), "
+            "  (SELECT count(*) FROM documents d WHERE d.batch_id = b.id) "
+            "FROM batches b ORDER BY b.id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        ).fetchall()
+    return {
+        "db": str(db_path),
+        "documents": int(documents),
+        "facts": int(facts),
+        "batches": [
+            {"id": r[0], "created_at": r[1].isoformat(timespec="seconds"), "kind": r[2], "status": r[3],
+             "undone_at": r[4].isoformat(timespec="seconds") if r[4] else None, "user": r[5], "note": r[6],
+             "files": list(r[7]), "facts": int(r[8]), "documents": int(r[9])}
+            for r in rows
+        ],
+    }

@@ -1,0 +1,72 @@
+"""Who is reporting: candidate names for the reporting union and what describes them.
+
+The ranker's weights are trained (etl/learn); here the candidates and their features, which
+decide what it can learn, are checked on fresh passages, and the shipped weights on a few
+plain cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.body import body_candidates, rank, subunit
+from etl.classifier import shipped_model
+from etl.normalize import normalize
+
+
+def _cands(text: str, title: str = "") -> dict[str, set[str]]:
+    return {c.name: c.feats for c in body_candidates(normalize(text).text, title)}
+
+
+def test_a_full_union_name_gives_its_finest_place_and_its_prefixed_form() -> None:
+    cands = _cands("宁波余姚黄家埠镇总工会近日召开工资集体协商推进会。")
+    assert "黄家埠镇" in cands and "宁波余姚黄家埠镇" in cands
+    assert "prefixed" in cands["宁波余姚黄家埠镇"]
+    assert "start=place_start" in cands["黄家埠镇"] or "start=after_place" in cands["黄家埠镇"]
+
+
+def test_a_superior_is_marked() -> None:
+    cands = _cands("在市总工会的正确领导下，青石镇总工会今年新建工会8家。")
+    assert "superior_before" in cands["市"]
+    assert "superior_before" not in cands["青石镇"]
+
+
+def test_a_visitor_is_marked() -> None:
+    cands = _cands("5月27日，万源市总工会一行来我县考察工会工作。")
+    assert "superior_after" in cands["万源市"]
+
+
+def test_a_body_named_by_its_level_is_joined_to_a_place_of_that_level() -> None:
+    cands = _cands("秀山网讯 11月29日，县总工会召开互助保障推进会。全县参保职工12000人。")
+    assert "bare" in cands["县"]
+    assert "秀山县" in cands and "names_the_bare" in cands["秀山县"]
+
+
+def test_national_words_become_全国() -> None:
+    assert "全国" in _cands("记者从中华全国总工会获悉，全国已建基层工会280万个。")
+
+
+@pytest.mark.parametrize(("head", "clause", "body", "sub"), [
+    ("其中，兴田街道", "兴田街道", "兴宁市", "兴田街道"),
+    ("全市新建工会", "全市新建工会", "兴宁市", None),
+    ("其中兴宁市", "其中兴宁市", "兴宁市", None),
+    ("白沙镇新建工会", "其中，白沙镇新建工会", "青禾区", "白沙镇"),
+    ("为", "为", "青禾区", None),
+    ("建会率最高,为", "城关街道建会率最高,为", "青禾区", "城关街道"),
+    ("市总工会下拨", "市总工会下拨", "远安县", None),
+    ("县新建工会", "远安县新建工会", "宜昌市", "远安县"),
+])
+def test_a_named_sub_unit_takes_its_own_figure(head: str, clause: str, body: str, sub: str | None) -> None:
+    assert subunit(head, clause, body) == sub
+
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("青石镇总工会2023年上半年工作总结\n上半年，青石镇总工会新建基层工会12家，发展会员450人。", "青石镇"),
+    ("远安县总工会走访慰问困难职工\n近日，远安县总工会走访慰问困难职工36户，送去慰问金3.6万元。", "远安县"),
+])
+def test_the_shipped_ranker_finds_a_plainly_named_body(text: str, body: str) -> None:
+    model = shipped_model()
+    assert model is not None and model.body is not None
+    title, _rest = text.split("\n", 1)
+    name, margin = rank(body_candidates(normalize(text).text, title), model.body)
+    assert name == body and margin > 0

@@ -1,0 +1,73 @@
+"""A figure the extractor doubts goes to 审核, not to a chart (issue 8), until a person confirms it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db
+from etl.pipeline import ingest_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+REPORT = "东湖街道总工会2021年工作总结.txt"
+
+
+@pytest.fixture
+def unconfirmed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, float]:
+    """One sample report loaded as the command line loads it, without --confirmed; returns the database and
+    the id and value of a fact the extractor asked a person to confirm (needs_review, no flags)."""
+    path = tmp_path / "union.duckdb"
+    ingest_paths([ROOT / "data" / "samples" / "reports" / REPORT], db_path=path, archive_dir=tmp_path / "archive")
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute("""SELECT id, value FROM facts WHERE needs_review AND reviewed_by IS NULL
+                             AND len(flags) = 0 AND metric = 'members_total' ORDER BY id LIMIT 1""").fetchone()
+    if row is None:
+        pytest.skip("the extractor is sure of every members_total figure in this report")
+    monkeypatch.setenv("UNION_DB", str(path))
+    db.forget()
+    return path, int(row[0]), float(row[1])
+
+
+def _values_in_charts(at: AppTest) -> list[float]:
+    """Every y (and x, for bar charts lying down) of every chart on the page; plotly stores arrays as 'bdata'."""
+    out: list[float] = []
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec).get("data", []):
+            for axis in ("x", "y"):
+                vals = trace.get(axis) or []
+                if isinstance(vals, dict) and "bdata" in vals:
+                    vals = np.frombuffer(base64.b64decode(vals["bdata"]), dtype=vals["dtype"]).tolist()
+                out += [float(v) for v in vals if isinstance(v, (int, float))]
+    return out
+
+
+def test_a_doubtful_figure_is_listed_on_review_and_left_out_of_the_chart(unconfirmed_db) -> None:
+    path, fact_id, value = unconfirmed_db
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/review.py").run()
+    assert not at.exception
+    listed = at.dataframe[0].value
+    row = listed[listed["编号"] == fact_id]
+    assert len(row) == 1 and row["原因"].iloc[0] == "待人工确认"
+
+    at.switch_page("app_pages/membership.py").run()
+    assert not at.exception
+    assert value not in _values_in_charts(at)
+
+    # Confirmed on 审核, it reaches the chart.
+    from dashboard import actions
+
+    actions.accept(fact_id, "张三", path=path)
+    db.forget()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/membership.py").run()
+    assert value in _values_in_charts(at)
