@@ -12,11 +12,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## Debian packages: python3-venv, chromium (browser tests, PNG export) and a CJK font
+system-deps: ## Debian packages: python3-venv, chromium (browser tests, PNG export), a CJK font, LibreOffice + poppler (slides measured as drawn)
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	    || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null \
 	    || ! $(PY) -c "import venv, ensurepip" 2>/dev/null; then \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig python3-venv; \
+	    chromium fonts-noto-cjk fontconfig python3-venv libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils; \
 	fi
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
@@ -65,7 +66,7 @@ bench: ## run every benchmark in bench/ (prints tables)
 
 render-deps: ## LibreOffice + poppler, to check exported slides by eye (docs/)
 	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
-	  libreoffice-impress-nogui poppler-utils
+	  libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils
 
 backup: ## copy the database and every archived original to data/backups/ (safe while the dashboard runs)
 	$(BIN)/python -m etl --db $(DB) backup

@@ -1,58 +1,79 @@
 """工会统计看板: the router. Shared filters in the sidebar, then the chosen page.
 
 Icons are Material names (bundled with streamlit): emoji need a colour-emoji font the
-projector PCs and the test browser may not have.
+projector PCs and the test browser may not have. The favicon is a local file: a Material favicon is
+fetched from an outside font host, which fails offline.
 
-Pages are listed here: add a line to add a page. Their scripts live in app_pages/, not pages/:
-Streamlit would auto-discover a pages/ folder and route a fresh server's first request by it,
-around this router (the docs suggest another name for exactly this).
+Pages are listed here with the action each needs (etl/lexicon/roles.toml): add a line to add a page.
+A page a person may not use is left out of their navigation, and its URL shows a Chinese refusal
+instead of the page (dashboard/auth.py); the actions on a page check again where they write.
+
+Page scripts live in app_pages/, not pages/: Streamlit would auto-discover a pages/ folder and
+route a fresh server's first request by it, around this router (the docs suggest another name).
 """
 
 import logging
 import os
+from pathlib import Path
 
 import duckdb
 import streamlit as st
 
-from dashboard import db, filters, safe, views
+from dashboard import auth, db, filters, safe, views, zh
 from etl.errors import UnionError
 from etl.settings import load as load_settings
 
 log = logging.getLogger("union.app")
 
-st.set_page_config(page_title="工会统计看板", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="工会统计看板", page_icon=Path(__file__).parent / "dashboard" / "favicon.png",
+                   layout="wide")
 
+# script, title, icon, the action it needs (etl/lexicon/roles.toml; None: everyone, signed in or not)
 PAGES = [
-    st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
-    st.Page("app_pages/formation.py", title="工会组建", icon=":material/apartment:"),
-    st.Page("app_pages/membership.py", title="会员发展", icon=":material/groups:"),
-    st.Page("app_pages/contracts.py", title="集体合同", icon=":material/handshake:"),
-    st.Page("app_pages/hardship.py", title="困难帮扶", icon=":material/volunteer_activism:"),
-    st.Page("app_pages/coverage.py", title="覆盖率", icon=":material/percent:"),
-    st.Page("app_pages/region.py", title="地区详情", icon=":material/location_on:"),
-    st.Page("app_pages/present.py", title="汇报模式", icon=":material/slideshow:"),
-    st.Page("app_pages/sources.py", title="数据来源", icon=":material/search:"),
-    st.Page("app_pages/review.py", title="审核", icon=":material/fact_check:"),
-    st.Page("app_pages/upload.py", title="数据上传", icon=":material/upload_file:"),
-    st.Page("app_pages/upload_report.py", title="上传报告", icon=":material/description:"),
-    st.Page("app_pages/history.py", title="导入记录", icon=":material/history:"),
-    # Last, so the first ten (what the sidebar shows before "View more") stay as they were.
-    st.Page("app_pages/check_draft.py", title="核对稿件", icon=":material/spellcheck:"),
-    st.Page("app_pages/draft_paragraphs.py", title="起草数字段落", icon=":material/edit_note:"),
+    ("app_pages/overview.py", "总览", ":material/dashboard:", "view"),
+    ("app_pages/formation.py", "工会组建", ":material/apartment:", "view"),
+    ("app_pages/membership.py", "会员发展", ":material/groups:", "view"),
+    ("app_pages/contracts.py", "集体合同", ":material/handshake:", "view"),
+    ("app_pages/hardship.py", "困难帮扶", ":material/volunteer_activism:", "view"),
+    ("app_pages/coverage.py", "覆盖率", ":material/percent:", "view"),
+    ("app_pages/region.py", "地区详情", ":material/location_on:", "view"),
+    ("app_pages/present.py", "汇报模式", ":material/slideshow:", "view"),
+    ("app_pages/sources.py", "数据来源", ":material/search:", "view"),
+    ("app_pages/review.py", "审核", ":material/fact_check:", "review"),
+    ("app_pages/upload.py", "数据上传", ":material/upload_file:", "upload"),
+    ("app_pages/upload_report.py", "上传报告", ":material/description:", "upload"),
+    ("app_pages/history.py", "导入记录", ":material/history:", "history"),
+    ("app_pages/check_draft.py", "核对稿件", ":material/spellcheck:", "view"),
+    ("app_pages/draft_paragraphs.py", "起草数字段落", ":material/edit_note:", "view"),
+    ("app_pages/users.py", "账号管理", ":material/manage_accounts:", "accounts"),
+    ("app_pages/audit.py", "操作记录", ":material/policy:", "accounts"),
+    ("app_pages/account.py", "账号", ":material/account_circle:", None),
 ]
 
-page = st.navigation(PAGES)
 st.session_state[views.CHART_SEQ] = {}
 try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
-    filters.sidebar()
-    page.run()
+    account = auth.start_run()
+    open_to = account.signed_in or auth.view_without_sign_in()
+    # Every page is routed (so a bookmarked URL reaches the gate below and is refused in Chinese);
+    # only the pages this person may use are in the navigation.
+    pages = {path: st.Page(path, title=title, icon=icon, default=path == PAGES[0][0],
+                           visibility="visible" if action is None or (open_to and account.may_open(action))
+                           else "hidden")
+             for path, title, icon, action in PAGES}
+    need = {page.url_path: action for (_, _, _, action), page in zip(PAGES, pages.values(), strict=True)}
+    page = st.navigation(list(pages.values()), expanded=True)  # no English "View N more" hiding pages
+    zh.apply()
+    auth.sidebar(account)
+    if need[page.url_path] is None or auth.gate(account, need[page.url_path]):
+        filters.sidebar()
+        page.run()
 except (UnionError, FileNotFoundError) as exc:  # our own Chinese messages (may quote a file's name)
     st.error(safe.md(exc))
 except Exception as exc:  # readers never see a traceback: say what happened, keep the details in the log
     if os.environ.get("UNION_RAISE_ERRORS"):  # tests: let AppTest see the exception itself
         raise
-    log.exception("page %s failed", page.title)
+    log.exception("page failed")
     what = "暂时无法读取数据库" if isinstance(exc, duckdb.Error) else "页面出错了"
     st.error(f"{what}（{safe.md(type(exc).__name__)}），详情已记录在服务器日志中。请刷新页面重试；"
              "如反复出现，请联系管理员。")

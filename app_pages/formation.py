@@ -20,6 +20,6 @@ views.top_note(towns)
 latest = towns[(towns["metric"] == "union_orgs_total") & (towns["period"] == f.periods[0])].dropna(subset=["value"])
 if len(latest):
     year = int(latest["year"].max())
-    views.show(charts.ranking(latest[latest["year"] == year], title=f"{year}年工会组织总数"))
+    views.show(charts.ranking(latest[latest["year"] == year], title=f"{year}年工会组织总数"), click="region")
 views.show(charts.small_multiples(towns[towns["metric"] == "union_coverage_rate"], title="建会率（全年）"))
 views.excluded_note(METRICS, f)

@@ -21,5 +21,5 @@ views.top_note(towns)
 members = towns[(towns["metric"] == "members_total") & (towns["period"] == f.periods[0])]
 views.show(charts.small_multiples(members, title="会员总数"))
 views.show(charts.heatmap(towns[(towns["metric"] == "membership_rate") & (towns["period"] == f.periods[0])],
-                          title="入会率（%）"))
+                          title="入会率（%）"), click="region")
 views.excluded_note(METRICS, f)

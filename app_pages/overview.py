@@ -1,9 +1,13 @@
-"""总览: KPI cards for the latest period with 同比, a trend, and the biggest movers."""
+"""总览: KPI cards for a chosen year with 同比, a trend, and the biggest movers.
 
+With several regions chosen the trend has one line per region and the rate cards show each region's value
+(rates cannot be added up). The metric and the year are in the URL (`ov_metric`, `ov_year`).
+"""
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, filters, summary, views
-from etl.catalog import load_catalog
+from dashboard import cache, charts, filters, links, summary, views
 
 KPI = ["union_orgs_total", "members_total", "union_coverage_rate",
        "membership_rate", "cc_workers_covered", "aid_amount"]
@@ -14,14 +18,25 @@ one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
 period = f.periods[0]
 trend = cache.get("trend", KPI, f.region_ids, f.year_from, f.year_to, f.periods)
-views.kpi_cards(summary.kpis(trend, KPI, period))
+several = len(f.region_ids) > 1
+per = pd.concat([cache.get("trend", KPI, (rid,), f.year_from, f.year_to, f.periods).assign(region=name)
+                 for rid, name in zip(f.region_ids, f.region_names, strict=True)]) if several else None
+
+have = (per if several else trend).dropna(subset=["value"])
+years = sorted({int(y) for y in have.loc[have["period"] == period, "year"]})
+year = views.year_choice(years, links.OVERVIEW_YEAR)
+upto = trend[trend["year"] <= year] if year else trend
+views.kpi_cards(summary.kpis(upto, KPI, period), regions=per[per["year"] <= year] if several and year else per)
 
 st.subheader("趋势")
-metric = st.selectbox("指标", KPI, format_func=lambda c: load_catalog()[c].name_zh, key="overview_metric")
-views.show(charts.trend(trend[trend["metric"] == metric], region=one))
+metric = views.url_widget(st.selectbox, "指标", KPI, links.OVERVIEW_METRIC, fmt=links.metric_label)
+if several:  # one line per region: a summed line would hide which town moved
+    views.show(charts.trend(per[per["metric"] == metric], series="region",
+                            title=f"{links.metric_label(metric)}：各地区"))
+else:
+    views.show(charts.trend(trend[trend["metric"] == metric], region=one))
 
-st.subheader("变化最大的地区（与上年同期相比）")
-latest = summary.latest_year(trend, period) or f.year_to
-moved = cache.get("changes", KPI, f.region_ids, latest, period)
-st.dataframe(summary.changes_table(moved), hide_index=True, width="stretch")
+st.subheader(f"变化最大的地区（{year or f.year_to}年，与上年同期相比）")
+moved = cache.get("changes", KPI, f.region_ids, year or f.year_to, period)
+st.table(summary.changes_table(moved).set_index("地区"))
 views.excluded_note(KPI, f)

@@ -1,18 +1,19 @@
-"""地区详情: one region's profile: every metric over time, and the uploads behind it."""
+"""地区详情: one region's profile: every metric over time, and the uploads behind it.
+
+The town and the trend's metric are in the URL (`town`, `town_metric`) and remembered for the session, so a
+shared link, a drill-down from a ranking or heat map, and a return from another page all show the same town.
+"""
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, fmt, safe, views
-from etl.vocab import PERIOD_ZH
+from dashboard import cache, charts, filters, fmt, links, safe, views
+from etl.vocab import BATCH_STATUS_ZH, KIND_ZH, PERIOD_ZH
 
 st.title("地区详情")
 f = filters.current()
 regions = cache.get("regions")
 names = list(regions["name"])
-wanted = filters.url_choice("town", names, f.region_names[0] if f.region_names else names[0])
-name = st.selectbox("地区", names, index=names.index(wanted), key="region_pick")
-filters.show_url_notes()
-st.query_params["town"] = name
+name = views.url_widget(st.selectbox, "地区", names, links.TOWN, views.town_default(f, names))
 rid = int(regions.loc[regions["name"] == name, "id"].iloc[0])
 
 profile = cache.get("region_profile", rid, f.year_from, f.year_to)
@@ -24,11 +25,12 @@ else:
     part["shown"] = [fmt.number(v, u, a) for v, u, a in
                      zip(part["value"], part["unit"], part["approx"], strict=True)]
     table = part.pivot_table(index="name_zh", columns="year", values="shown", aggfunc="first", dropna=False)
+    table.index.name, table.columns.name = "指标", None
+    table.columns = [f"{y}年" for y in table.columns]
     st.subheader(f"各项指标（{PERIOD_ZH[half]}）")
-    st.dataframe(table.fillna("—"), width="stretch")
-    metric = st.selectbox("趋势指标", sorted(set(profile.dropna(subset=["value"])["metric"])),
-                          format_func=lambda c: profile.loc[profile["metric"] == c, "name_zh"].iloc[0],
-                          key="region_metric")
+    st.table(table.fillna("—"))
+    codes = views.town_metrics(rid, f)
+    metric = views.url_widget(st.selectbox, "趋势指标", codes, links.TOWN_METRIC, fmt=links.metric_label)
     views.show(charts.trend(profile[profile["metric"] == metric], title=f"{name}", region=name))
     last = part[part["metric"] == metric].dropna(subset=["value"])
     if len(last) and st.button("查看这个数字的来源", icon=":material/search:"):
@@ -36,7 +38,9 @@ else:
 
 st.subheader("文件与上传批次")
 files = cache.get("region_files", rid)
-st.dataframe(files.rename(columns={"file": "文件", "kind": "类型", "batch_id": "批次", "created_at": "导入时间",
-                                   "batch_status": "批次状态", "n_facts": "数据条数", "n_active": "有效条数",
-                                   "first_year": "起始年", "last_year": "截止年"}),
-             hide_index=True, width="stretch")
+files["kind"] = files["kind"].map(lambda k: KIND_ZH.get(k, k))
+files["batch_status"] = files["batch_status"].map(lambda s: BATCH_STATUS_ZH.get(s, s))
+files["created_at"] = files["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}")
+st.table(files.rename(columns={"file": "文件", "kind": "类型", "batch_id": "批次", "created_at": "导入时间",
+                               "batch_status": "批次状态", "n_facts": "数据条数", "n_active": "有效条数",
+                               "first_year": "起始年", "last_year": "截止年"}).set_index("文件"))

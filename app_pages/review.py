@@ -3,13 +3,30 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, cache, fmt, safe
+from dashboard import actions, auth, cache, fmt, safe
 from etl.vocab import PERIOD_ZH, review_reasons
 
 st.title("审核")
 st.caption("低可信度、带标记（模板、年份不明、重复文档等）、抽取时要求人工确认、或多个来源数字不一致的数据。"
-           "更正会保存为新版本，原始数据保留，可通过撤销批次恢复。")
+           "更正会保存为新版本，原始数据保留，可通过撤销批次恢复；驳回可以撤销。")
+account = auth.me()
+rejected = st.session_state.get("review_rejected")
+if rejected is not None:  # the last rejection, undoable right here (and on 数据来源)
+    c1, c2 = st.columns([4, 1])
+    c1.info(f"已驳回编号 {rejected} 的数据，它不再计入任何图表。")
+    if c2.button("撤销驳回", key="unreject_last", icon=":material/undo:"):
+        try:
+            actions.unreject(rejected, account)
+        except actions.ReviewError as exc:
+            st.error(safe.md(exc))
+        else:
+            st.session_state.pop("review_rejected", None)
+            st.toast(f"已撤销驳回：编号 {rejected} 的数据重新计入。")
+            st.rerun()
 queue = cache.get("review_queue")
+if account.scope.ids and not account.may_for("review", None):  # a scoped reviewer sees their regions (and none)
+    queue = queue[queue["region_id"].isna() | queue["region_id"].isin(list(account.scope.ids))]
+    st.caption(f"只列出您的范围（{account.scope.text()}）内的数据，以及尚无地区的数据。")
 if queue.empty:
     st.success("没有待审核的数据。")
     st.stop()
@@ -42,8 +59,10 @@ st.session_state["review_last"] = chosen
 
 fact = queue[queue["id"] == chosen].iloc[0]
 st.subheader(f"处理数据 {int(fact['id'])}：{safe.md(fact['region'])} · {safe.md(fact['metric_zh'])}")
-user = st.text_input("审核人", key="review_user", placeholder="请填写姓名")
+st.caption(f"审核人：{safe.md(account.name)}")
 regions = cache.get("regions")
+if not account.may_for("review", None):  # a scoped reviewer may move a figure only within their regions
+    regions = regions[regions["id"].isin(list(account.scope.ids))]
 with st.form("review_form"):
     new_value = st.number_input("更正后的数值（不改则留空）", value=None, step=1.0)
     new_year = st.number_input("更正后的年份（不改则留空）", value=None, min_value=1990, max_value=2100, step=1)
@@ -57,17 +76,16 @@ with st.form("review_form"):
     do_reject = c3.form_submit_button("驳回", icon=":material/close:")
 
 if do_accept or do_correct or do_reject:
-    if not user.strip():
-        st.error("请先填写审核人姓名。")
-        st.stop()
     try:
+        st.session_state.pop("review_rejected", None)
         if do_accept:
-            actions.accept(int(fact["id"]), user.strip())
+            actions.accept(int(fact["id"]), account)
         elif do_reject:
-            actions.reject(int(fact["id"]), user.strip())
+            actions.reject(int(fact["id"]), account)
+            st.session_state["review_rejected"] = int(fact["id"])
         else:
             rid = None if new_region is None else int(regions.loc[regions["name"] == new_region, "id"].iloc[0])
-            actions.correct(int(fact["id"]), user.strip(), value=new_value,
+            actions.correct(int(fact["id"]), account, value=new_value,
                             year=None if new_year is None else int(new_year), period=new_period, region_id=rid)
     except actions.ReviewError as exc:
         st.error(safe.md(exc))

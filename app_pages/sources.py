@@ -1,39 +1,39 @@
-"""数据来源: every source of one figure: the report sentence highlighted in its document, or the tally cell."""
+"""数据来源: every source of one figure: the report sentence highlighted in its document, or the tally row.
 
+The four choices are in the URL (dashboard.links), so a chart click, a shared link and the browser's Back
+button all land on the same cell.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import cache, filters, fmt, safe
-from dashboard.provenance import highlight
+from dashboard import actions, auth, cache, filters, fmt, links, safe, views
+from dashboard.provenance import highlight, history_html
+from etl.audit import VIA_ZH
 from etl.catalog import load_catalog
-from etl.vocab import FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
+from etl.vocab import FLAG_ZH, KIND_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH, PERIODS
 
 STATUS_ZH = {"active": "有效", "superseded": "已被更正", "rejected": "已驳回"}
 
 st.title("数据来源")
+account = auth.me()
 f = filters.current()
-qp = st.query_params
-if "open_sources" in st.session_state:  # arrived from a chart click or a 查看来源 button
-    qp.update(st.session_state.pop("open_sources"))
 regions = cache.get("regions")
 names = list(regions["name"])
 catalog = load_catalog()
 codes = list(catalog)
+years = views.source_years(f)
 
 c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-# URL values are checked against the choices; anything else falls back to the default with a note.
-region = c1.selectbox("地区", names, index=names.index(filters.url_choice("src_region", names, names[0])))
-want_metric = filters.url_choice("src_metric", codes, "members_total", lambda c: catalog[c].name_zh)
-metric = c2.selectbox("指标", codes, format_func=lambda c: catalog[c].name_zh, index=codes.index(want_metric))
+with c1:
+    region = views.url_widget(st.selectbox, "地区", names, links.SRC_REGION)
+with c2:
+    metric = views.url_widget(st.selectbox, "指标", codes, links.SRC_METRIC, views.SOURCES_METRIC, links.metric_label)
 rid = int(regions.loc[regions["name"] == region, "id"].iloc[0])
-years = list(range(f.year_from, f.year_to + 1))
-have = cache.get("region_profile", rid, f.year_from, f.year_to).dropna(subset=["value"])
-have = have[have["metric"] == metric]
-y_url = filters.url_year("src_year", int(have["year"].max()) if len(have) else f.year_to)  # default: latest year
-year = c3.selectbox("年份", sorted(set(years) | {y_url}), index=sorted(set(years) | {y_url}).index(y_url))
-period = c4.selectbox("期别", list(PERIODS), format_func=PERIOD_ZH.get,
-                      index=list(PERIODS).index(filters.url_choice("src_period", list(PERIODS), "FY", PERIOD_ZH.get)))
-filters.show_url_notes()
-qp.update({"src_region": region, "src_metric": metric, "src_year": str(year), "src_period": period})
+with c3:
+    year = views.url_widget(st.selectbox, "年份", years, links.SRC_YEAR, views.sources_year_default(rid, metric, years))
+with c4:
+    period = views.url_widget(st.selectbox, "期别", list(PERIODS), links.SRC_PERIOD, fmt=links.period_label)
 
 facts = cache.get("sources", rid, metric, year, period)
 counted = facts[(facts["status"] == "active") & (facts["batch_status"] == "loaded")]
@@ -44,7 +44,8 @@ elif counted["value"].nunique() > 1:
     shown = "、".join(fmt.number(v, unit) for v in counted["value"].unique())
     st.error(f"来源不一致：{len(counted)} 个有效来源给出不同数字（{safe.md(shown)}）。"
              "图表采用可信度最高的一条；请到审核页确认。")
-    st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
+    if account.may_open("review"):
+        st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 
@@ -53,17 +54,41 @@ for row in facts.itertuples():  # every text below came from a file: escaped, sh
     with st.container(border=True):
         st.markdown(f"**{safe.md(fmt.number(row.value, unit, row.approx))}** · {status} · 可信度 {row.confidence:.2f}"
                     f" · 批次 {row.batch_id} · 数据编号 {row.id}")
-        if row.source_cell:
-            st.markdown(f"统计表 **{safe.md(row.file or '（文件未登记）')}**，单元格 {safe.md(row.source_cell)}")
+        file = next((x for x in (row.doc_title, row.file) if isinstance(x, str) and x), None)
+        if file is None and not pd.isna(row.supersedes):  # a correction: its own batch has no file
+            st.markdown(f"审核更正（数据 {int(row.supersedes)} 的更正版本，{safe.md(row.reviewed_by or '—')}）")
+        elif row.source_cell:
+            st.markdown(f"{KIND_ZH['tally']} **{safe.md(file or '（文件未登记）')}**，"
+                        f"单元格 {safe.md(row.source_cell)}")
+            views.tally_row(row.source_file, row.file, row.source_cell)
         else:
-            st.markdown(f"报告 **{safe.md(row.doc_title or row.file or '（文件未登记）')}**")
+            st.markdown(f"{KIND_ZH['report']} **{safe.md(file or '（文件未登记）')}**")
             excerpt = highlight(row.text, row.start_offset, row.end_offset, row.evidence)
             if excerpt:
                 st.html(f"<div style='line-height:1.9;font-size:1.05rem'>{excerpt}</div>")
             else:
-                st.markdown(f"原文摘录：{safe.md(row.evidence or '（无）')}")
+                st.text(f"原文摘录：{row.evidence or '（无）'}")
+        views.original_file(row.source_file, row.file, key=f"src_dl_{row.id}")
         marks = [FLAG_ZH.get(x, x) for x in (row.flags if row.flags is not None else [])]
         if row.needs_review and not row.reviewed_by:
             marks.append(NEEDS_REVIEW_ZH)
         if marks:
             st.caption("标记：" + safe.md("、".join(marks)))
+        undoable = row.status == "rejected" and row.batch_status == "loaded" and account.may_for("review", rid)
+        if undoable and st.button("撤销驳回", key=f"unreject_{row.id}", icon=":material/undo:"):
+            try:
+                actions.unreject(int(row.id), account)
+            except actions.ReviewError as exc:
+                st.error(safe.md(exc))
+            else:
+                cache.clear()
+                st.toast(f"已撤销驳回：数据 {row.id} 重新计入。")
+                st.rerun()
+
+if account.may("history") and not facts.empty:  # who loaded, corrected, accepted, rejected, undid this figure
+    st.subheader("修改历史")
+    history = cache.get("figure_history", rid, metric, year, period)
+    if history.empty:
+        st.caption("没有记录（这些数据是在启用操作记录之前导入的）。")
+    else:  # HTML with every name escaped: file and region names are shown exactly as written
+        st.html(history_html(history, VIA_ZH))

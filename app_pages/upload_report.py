@@ -4,12 +4,14 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import safe
+from dashboard import auth, safe
 from dashboard.db import archive_path, db_path
+from etl.batches import LoadError
 from etl.report_upload import REPORT_TYPES, commit_report, fact_rows, prepare_report
 
 DB = db_path()
 ARCHIVE = archive_path()
+account = auth.me()
 
 st.title("上传报告")
 st.caption("上传工作总结或讲话稿（.txt / .docx / 文字版 .pdf，简体或繁体均可）。系统找出其中的统计数字，"
@@ -26,9 +28,9 @@ if file is None:
     st.stop()
 
 data = file.getvalue()
-if st.session_state.get("report_plan_name") != (file.name, len(data)):
-    st.session_state["report_plan"] = prepare_report(data, file.name, db_path=DB, archive_dir=ARCHIVE)
-    st.session_state["report_plan_name"] = (file.name, len(data))
+if st.session_state.get("report_plan_name") != (file.name, len(data), account.id):
+    st.session_state["report_plan"] = prepare_report(data, file.name, db_path=DB, archive_dir=ARCHIVE, account=account)
+    st.session_state["report_plan_name"] = (file.name, len(data), account.id)
 plan = st.session_state["report_plan"]
 
 for p in plan.file.problems:  # messages quote file names and text: shown as written
@@ -50,11 +52,24 @@ if any(d.is_template for d in docs):
 if not plan.file.facts:
     st.info("没有找到可以导入的统计数字。")
     st.stop()
-st.dataframe(pd.DataFrame(fact_rows(plan)), hide_index=True, key="report_facts",
+if plan.refused:  # figures for regions outside this account's scope: named, and left out of the load
+    st.error(f"以下 {len(plan.refused)} 条数据的地区不在您的填报范围（{account.scope.text()}）内，不能由您导入：")
+    st.dataframe(pd.DataFrame([{**row, "地区": r.region} for r, row in zip(
+        plan.refused, fact_rows(plan, [r.fact for r in plan.refused]), strict=True)]), hide_index=True,
+        key="report_refused", column_config={"数值": st.column_config.NumberColumn(format="localized")})
+    if not plan.loadable:
+        st.stop()
+    st.markdown(f"**可以导入的 {len(plan.loadable)} 条：**")
+st.dataframe(pd.DataFrame(fact_rows(plan, plan.loadable)), hide_index=True, key="report_facts",
              column_config={"数值": st.column_config.NumberColumn(format="localized")})
 
-if st.button("确认导入", type="primary", key="report_commit"):
-    summary = commit_report(plan, db_path=DB, archive_dir=ARCHIVE)
+if st.button(f"确认导入{f'其余 {len(plan.loadable)} 条' if plan.refused else ''}", type="primary",
+             key="report_commit"):
+    try:
+        summary = commit_report(plan, db_path=DB, archive_dir=ARCHIVE, account=account)
+    except LoadError as exc:
+        st.error(safe.md(exc))
+        st.stop()
     st.session_state["report_done"] = (f"已导入批次 {summary.batch_id}：{summary.documents} 篇文档，"
                                        f"{summary.facts} 条数据。")
     for k in ("report_plan", "report_plan_name", "report_file"):

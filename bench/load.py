@@ -43,6 +43,8 @@ from bench.sessions import READER_PAGES, ROOT, Run, Session, sample_copy, start_
 MAX_SESSIONS, MAX_SECONDS = 50, 300
 SCENARIOS = {"readers": (0, False), "cli": (0, True), "app": (2, False), "both": (2, True)}  # reviewers, CLI writer
 TEMPLATE = ROOT / "data" / "samples" / "reports" / "xx镇总工会20xx年上半年工作总结（模板）.txt"
+PASSWORD = "压测密码-2024"  # the reviewers' accounts in the bench's own database copy
+REVIEWERS = ("审核员1", "审核员2", "审核员3", "审核员4")
 
 
 @dataclass
@@ -73,7 +75,29 @@ def prepare_db(folder: Path) -> Path:
         (extra / f"模板副本{i}.txt").write_bytes(TEMPLATE.read_bytes() + f"\n（副本 {i}）\n".encode())
     subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", str(extra)], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
+    from etl import accounts
+    from etl.audit import Actor
+    from etl.db import transaction
+
+    with transaction(db) as con:  # an administrator first (the app requires one), then the reviewers
+        accounts.add_user(con, Actor("压测", "cli"), "压测管理员", "admin", PASSWORD)
+        for name in REVIEWERS:
+            accounts.add_user(con, Actor("压测", "cli"), name, "review", PASSWORD, ["青禾区"])
     return db
+
+
+async def sign_in(s: Session, name: str) -> None:
+    """Sign in on 账号 as a person would: name, password, 登录 (the session keeps the account)."""
+    form = await s.run("account")
+    user, password = form.widgets.get("sign_in_name"), form.widgets.get("sign_in_password")
+    button = form.widgets.get("sign_in-登录")
+    if user is None or password is None or button is None:
+        raise RuntimeError(f"账号页没有登录表单：{sorted(form.widgets)}")
+    done = await s.run("account", [WidgetState(id=user.id, string_value=name),
+                                   WidgetState(id=password.id, string_value=PASSWORD),
+                                   WidgetState(id=button.id, trigger_value=True)])
+    if not any(name in t for t in done.texts):
+        raise RuntimeError(f"{name} 未能登录：{done.errors or done.texts[:3]}")
 
 
 def writer_folder(folder: Path) -> Path:
@@ -116,9 +140,10 @@ async def reader(port: int, deadline: float, think: tuple[float, float], result:
 
 async def reviewer(port: int, deadline: float, think: tuple[float, float], result: Result, rng: random.Random,
                    name: str) -> None:
-    """Open 审核, pick the first fact in the list, accept it under `name`; again and again."""
+    """Sign in as `name`, open 审核, pick one of the first facts in the list, accept it; again and again."""
     async with Session(port) as s:
         await s.run("")
+        await sign_in(s, name)
         while time.monotonic() < deadline:
             first = await s.run("review")
             result.runs.append(first)
@@ -131,11 +156,10 @@ async def reviewer(port: int, deadline: float, think: tuple[float, float], resul
             form = await s.run("review", [chosen])
             result.runs.append(form)
             await asyncio.sleep(rng.uniform(*think) / 2)
-            user, button = form.widgets.get("review_user"), form.widgets.get("review_form-确认无误")
-            if user is None or button is None:
+            button = form.widgets.get("review_form-确认无误")
+            if button is None:
                 continue
-            saved = await s.run("review", [chosen, WidgetState(id=user.id, string_value=name),
-                                           WidgetState(id=button.id, trigger_value=True)])
+            saved = await s.run("review", [chosen, WidgetState(id=button.id, trigger_value=True)])
             saved.writer = True
             result.runs.append(saved)
             if "已保存。" in saved.texts and not saved.errors and not saved.exceptions:
@@ -213,7 +237,7 @@ async def _drive(port: int, n_rev: int, sessions: int, seconds: float, think: tu
         r = random.Random(rng.random())
         await asyncio.sleep(0.05)  # people do not all arrive in the same millisecond
         if i < n_rev:
-            tasks.append(reviewer(port, deadline, think, result, r, f"审核员{i + 1}"))
+            tasks.append(reviewer(port, deadline, think, result, r, REVIEWERS[i % len(REVIEWERS)]))
         else:
             tasks.append(reader(port, deadline, think, result, r))
     await asyncio.wait_for(asyncio.gather(*tasks), seconds + 120)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import math
 import threading
 from collections import OrderedDict
 
@@ -119,13 +120,30 @@ def _hover(df: pd.DataFrame) -> list[str]:
 
 
 def _unit_label(fig: go.Figure, unit_label: str, title: str | None) -> None:
-    """The unit, written level (rotated CJK axis titles are hard to read on a projector): in the title
-    when there is one, else above the y axis."""
+    """The unit, written level (rotated CJK axis titles are hard to read on a projector): as the title's
+    subtitle when there is a title (a long title plus its unit was cut off on a half-width chart), else
+    above the y axis."""
     if title:
-        fig.update_layout(title=_text(f"{title}（单位：{unit_label}）" if unit_label else title))
+        fig.update_layout(title={"text": _text(title),
+                                 "subtitle": {"text": _text(f"单位：{unit_label}") if unit_label else ""}})
+        fig.update_layout(margin={"t": 84})
     elif unit_label:
         fig.add_annotation(text=f"单位：{unit_label}", xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
                            yanchor="bottom", yshift=24, showarrow=False, font={"size": 14, "color": "#555"})
+
+
+def year_ticks(first: int, last: int, max_labels: int = 6) -> dict:
+    """A year axis that never rotates its labels (rotated years were cut to '201'): every year while they
+    fit, else every 2nd (3rd, …) year counted back from the last one, so the latest year is always labelled."""
+    step = max(1, -(-(last - first + 1) // max_labels))  # ceil
+    return {"tickmode": "array", "tickvals": list(range(last, first - 1, -step))[::-1], "tickangle": 0,
+            "tickformat": "d", "automargin": True}
+
+
+def legend_below() -> dict:
+    """A legend under the plot, measured from the bottom of the figure (plotly then makes room for it), so it
+    never sits on the x axis's labels however tall they are."""
+    return {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
 
 
 def empty(message: str = "所选范围内没有数据") -> go.Figure:
@@ -157,6 +175,11 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     names = list(dict.fromkeys(df[series]))
     for col, period in enumerate(periods, start=1):
         part = df[df["period_zh"] == period].sort_values("year")
+        have = part.loc[part["value"].notna(), "year"]
+        # The panel ends with its own last figure: a 全年 axis does not run into a year that has only 上半年 data.
+        first, last = int(part["year"].min()), int(have.max())
+        fig.update_xaxes(range=[first - 0.4, last + 0.4], **year_ticks(first, last, 6 if len(periods) == 1 else 4),
+                         row=1, col=col)
         for i, name in enumerate(names):
             g = part[part[series] == name]
             color = theme.PALETTE[i % len(theme.PALETTE)]
@@ -176,14 +199,13 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
                     showlegend=False, hoverinfo="skip",
                     marker={"size": 20, "color": "rgba(0,0,0,0)", "line": {"color": theme.CONFLICT_COLOR, "width": 2}},
                 ), row=1, col=col)
-    fig.update_xaxes(dtick=1, tickformat="d")
     if unit == "%":
         fig.update_yaxes(rangemode="normal")  # rates move by a few points: a zero baseline flattens them
     _unit_label(fig, unit_label, title)
     if len(names) == 1:
         fig.update_layout(showlegend=False)
     else:  # below the plot: above it the legend collides with the 全年/上半年 panel titles
-        fig.update_layout(legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0})
+        fig.update_layout(legend=legend_below())
     return theme.apply(fig, height)
 
 
@@ -203,9 +225,12 @@ def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
 
 @_memo
 def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None, limit: int = 30) -> go.Figure:
-    """Horizontal bars, best at the top, value labels, a dashed target line when one is set.
+    """Towns ranked, best at the top, each labelled with its value.
 
-    More than `limit` regions: the best and the worst limit/2 are shown, with a gap row between.
+    Counts and money: bars from zero. Rates: towns sit within a few points of each other (95.3 % and
+    96.6 % look alike on a 0–100 axis), so each town is a dot on an axis zoomed to the values and the
+    target, joined to the dashed target line by a segment coloured by which side it is on, and labelled
+    with its gap to the target. More than `limit` regions: the best and the worst limit/2, with a gap row.
     """
     df = df[df["value"].notna()].sort_values("value")
     if df.empty:
@@ -216,6 +241,8 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
         gap = df.iloc[[0]].assign(region=f"…（其余 {n_hidden} 个）", value=float("nan"), approx=False)
         df = pd.concat([df.head(half), gap, df.tail(half)])
     unit = df["unit"].iloc[0]
+    if unit == "%":
+        return _rate_ranking(df, target, title)
     values, unit_label = _scaled(df, unit)
     approx = _approx(df)
     labels = [fmt.number(v, unit, a) for v, a in zip(df["value"], df.get("approx", approx), strict=True)]
@@ -235,6 +262,57 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     return theme.apply(fig, max(300, 40 * len(df) + 120))
 
 
+def rate_axis(values: pd.Series, target: float | None = None) -> tuple[float, float]:
+    """An x range that holds every value and the target with a margin, in whole points (never past 100)."""
+    lo, hi = float(values.min()), float(values.max())
+    if target is not None:
+        lo, hi = min(lo, target), max(hi, target)
+    pad = max(0.5, (hi - lo) * 0.25)
+    return max(0.0, math.floor(lo - pad)), min(100.0, math.ceil(hi + pad))
+
+
+def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> go.Figure:
+    """Dot plot of rates on a zoomed axis, with the gap to the target (see `ranking`)."""
+    cells = _cells(df)  # the names as stored: a click opens that town
+    df = df.assign(region=[_text(r) for r in df["region"]])  # shown as written (plotly reads <a>, <b>, <br>)
+    shown = df[df["value"].notna()]
+    approx = _approx(df)
+    x0, x1 = rate_axis(shown["value"], target)
+    labels = []
+    for v, a in zip(df["value"], df.get("approx", approx), strict=True):
+        text = fmt.number(v, "%", a)
+        if target is not None and pd.notna(v):
+            d = v - target
+            text += f"（{'+' if d >= 0 else '−'}{fmt.number(round(abs(d), 1), '%')[:-1]}）"
+        labels.append(text if pd.notna(v) else "")
+    fig = go.Figure()
+    if target is not None:  # the gap: a segment from the target to each town, coloured by its side
+        for side, color in ((True, theme.PALETTE[0]), (False, theme.TARGET_COLOR)):
+            part = shown[(shown["value"] >= target) == side]
+            xs, ys = [], []
+            for v, r in zip(part["value"], part["region"], strict=True):
+                xs += [target, v, None]
+                ys += [r, r, None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 6},
+                                     hoverinfo="skip", showlegend=False))
+        fig.add_vline(x=target, line={"color": theme.TARGET_COLOR, "dash": "dash", "width": 2},
+                      annotation_text=f"目标 {fmt.number(target, '%')}", annotation_position="top")
+    colors = [theme.PALETTE[0] if target is None or v >= target else theme.TARGET_COLOR for v in df["value"]]
+    fig.add_trace(go.Scatter(
+        x=df["value"], y=df["region"], mode="markers+text", text=labels, textposition="middle right",
+        cliponaxis=False, customdata=cells, hovertemplate="%{y}：%{text}<extra></extra>",
+        marker={"size": 16, "color": ["white" if a else c for a, c in zip(approx, colors, strict=True)],
+                "line": {"color": colors, "width": 3}}, showlegend=False,
+    ))
+    note = "%（括号内为与目标之差，单位：个百分点）" if target is not None else "%（坐标轴不从 0 开始）"
+    fig.update_xaxes(range=[x0, x1], title_text=note, showgrid=True, gridcolor="#e5e5e5", tickformat=",~r")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(df["region"]), showgrid=True, gridcolor="#f0f0f0")
+    fig.update_layout(margin={"r": 170})  # room for the labels right of the best town's dot
+    if title:
+        fig.update_layout(title=_text(title))
+    return theme.apply(fig, max(300, 40 * len(df) + 120))
+
+
 @_memo
 def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Town × year grid of one metric; missing cells stay blank, each cell shows its value."""
@@ -247,11 +325,24 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     grid = grid.reindex(columns=years)
     grid = grid.loc[grid.mean(axis=1).sort_values().index]
     text = grid.map(lambda v: fmt.number(v, unit, with_unit=False) if pd.notna(v) else "")
+    metric = df["metric"].iloc[0] if "metric" in df else ""
+    period = df["period"].iloc[0] if "period" in df else ""
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(y) for y in years], y=[_text(r) for r in grid.index], text=text.values,
         texttemplate="%{text}",
-        colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2,
-        colorbar={"title": {"text": unit}}, hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
+        colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2, hoverinfo="skip",
+        colorbar={"title": {"text": unit}},
+    ))
+    # A heat map's cells cannot be selected in plotly, so each cell also gets an invisible square point:
+    # hovering it shows the figure, clicking it opens the town (customdata [region, metric, year, period]).
+    cells = [(region, y, v) for region in grid.index for y, v in zip(years, grid.loc[region], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=[str(y) for _, y, _ in cells], y=[_text(r) for r, _, _ in cells], mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 26, "color": "rgba(0,0,0,0)"},
+        customdata=[[r, metric, y, period] for r, y, _ in cells],
+        text=[f"{fmt.number(v, unit)}" if pd.notna(v) else "无数据" for _, _, v in cells],
+        hovertemplate="%{y} %{x}年：%{text}（点击查看该地区）<extra></extra>",
+        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}},
     ))
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(type="category")  # "2019", not "2,019"
@@ -274,8 +365,8 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=_text(region), marker_color=theme.PALETTE[i % 8],
                              text=_hover(g), hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                              textposition="none", customdata=_cells(g)))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
-    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_layout(barmode="stack", legend=legend_below())
+    fig.update_xaxes(**year_ticks(int(df["year"].min()), int(df["year"].max())))
     _unit_label(fig, unit_label, title)
     return theme.apply(fig, 460)
 
@@ -300,7 +391,9 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
                                  name=_text(region), text=_hover(g),
                                  hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                                  customdata=_cells(g), showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
-    fig.update_xaxes(dtick=2, tickformat="d")
+    # A small panel labels its first and last year only: more would not fit unrotated.
+    first, last = int(df["year"].min()), int(df["year"].max())
+    fig.update_xaxes(tickmode="array", tickvals=sorted({first, last}), tickangle=0, tickformat="d")
     if unit == "%":
         fig.update_yaxes(rangemode="normal")
     _unit_label(fig, unit_label, title)

@@ -76,28 +76,6 @@ def show_url_notes() -> None:
         st.caption(safe.md(note))
 
 
-def url_year(key: str, default: int, lo: int = 1900, hi: int = 2100) -> int:
-    """A year from the URL (four ASCII digits within [lo, hi]), else `default` with a note."""
-    value = st.query_params.get(key)
-    if value is None or value == "":
-        return default
-    if re.fullmatch(r"[0-9]{4}", value) and lo <= int(value) <= hi:
-        return int(value)
-    url_note(key, value, f"默认值 {default}")
-    return default
-
-
-def url_choice(key: str, allowed: list, default, label=str):
-    """The URL's value for `key` if it is one of `allowed`, else `default` with a note."""
-    value = st.query_params.get(key)
-    if value is None or value == "":
-        return default
-    if value in allowed:
-        return value
-    url_note(key, value, f"默认值“{label(default)}”")
-    return default
-
-
 def _init_from_url(names: list[str], lo: int, hi: int) -> None:
     qp = st.query_params
     asked = [n for n in qp.get("region", "").split(",") if n]
@@ -136,7 +114,8 @@ def sidebar() -> Filters:
     with st.sidebar:
         st.markdown("**筛选**")
         st.multiselect("地区", names, key="flt_regions", format_func=labels.get,
-                       placeholder="全区（默认）", help="不选即看全区；选上级地区时不必再选其下属镇街。")
+                       placeholder="全区（默认）", select_all=False,
+                       help="不选即看全区；选上级地区时不必再选其下属镇街。")
         if lo < hi:
             st.slider("年份", min_value=lo, max_value=hi, key="flt_years", format="%d年")
         else:

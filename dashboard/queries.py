@@ -229,7 +229,7 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
         """
         SELECT f.id, f.value, f.unit, f.approx, f.status, f.supersedes, f.reviewed_by, f.confidence,
                f.needs_review, f.flags,
-               f.evidence, f.start_offset, f.end_offset, f.source_cell, f.doc_id, f.batch_id,
+               f.evidence, f.start_offset, f.end_offset, f.source_cell, f.source_file, f.doc_id, f.batch_id,
                b.status AS batch_status, b.created_at, fl.name AS file, fl.kind AS file_kind, fl.text,
                d.title AS doc_title
         FROM facts f
@@ -242,6 +242,16 @@ def sources(region_id: int, metric: str, year: int, period: str, path: PathLike 
         {"region": int(region_id), "metric": metric, "year": int(year), "period": period},
         path=path,
     )
+
+
+def figure_history(region_id: int, metric: str, year: int, period: str, path: PathLike = None) -> pd.DataFrame:
+    """What happened to one figure, oldest first: who loaded, corrected, accepted, rejected, undid (etl/audit.py)."""
+    from dashboard.db import reader
+    from etl.audit import figure_history as history
+
+    with reader(path) as con:
+        rows = history(con, region_id, metric, year, period)
+    return pd.DataFrame(rows, columns=["when", "who", "via", "action", "batch_id", "what"])
 
 
 def excluded(metrics: Sequence[str], y0: int, y1: int, path: PathLike = None) -> pd.DataFrame:

@@ -70,3 +70,21 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
         "上年同期": [fmt.number(v, u) for v, u in zip(m["prev"], m["unit"], strict=True)],
         "变化": [fmt.arrow(v, p, u) for v, p, u in zip(m["value"], m["prev"], m["unit"], strict=True)],
     }).reset_index(drop=True)
+
+
+def per_region(trends: pd.DataFrame, metric: str, year: int | None, period: str = "FY") -> pd.DataFrame:
+    """Each region's own value of one metric in one year (rates cannot be added across regions, so a card
+    for several regions shows these instead of a sum): columns region, value, approx, text; sorted high to low."""
+    g = trends[(trends["metric"] == metric) & (trends["period"] == period) & (trends["year"] == year)]
+    g = g[g["value"].notna()].sort_values(["value", "region"], ascending=[False, True])
+    return g.assign(text=[fmt.number(v, u, a if isinstance(a, str) else None)
+                          for v, u, a in zip(g["value"], g["unit"], g["approx"], strict=True)]
+                    )[["region", "value", "approx", "text"]].reset_index(drop=True)
+
+
+def spread_text(rows: pd.DataFrame, unit: str) -> str:
+    """'95.3%～97.6%' (lowest to highest) for a card; one value alone stays one value; '—' for none."""
+    if rows.empty:
+        return "—"
+    lo, hi = rows["value"].min(), rows["value"].max()
+    return fmt.number(lo, unit) if lo == hi else f"{fmt.number(lo, unit)}～{fmt.number(hi, unit)}"

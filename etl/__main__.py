@@ -67,7 +67,7 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="报告或统计表文件，或包含它们的文件夹（递归）")
     p.add_argument("--archive", type=Path, default=None,
                    help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
-    p.add_argument("--user", default=None, help="导入人（记录在批次中）")
+    p.add_argument("--user", default=None, help="导入人（记录在批次和操作记录中；默认：操作系统用户名）")
     p.add_argument("--note", default=None, help="批次备注")
     p.add_argument("--region", default=None, metavar="NAME",
                    help="报告的报送单位（如 白沙镇）：以此为准，不再从正文推断；正文中点名的下属单位仍归各自")
@@ -84,7 +84,10 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.confirmed and not args.user:
         print("--confirmed 须同时给出 --user（核对人的姓名），以便记录是谁确认的。", file=sys.stderr)
         return EXIT_USAGE
-    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir, user=args.user,
+    from etl.audit import Actor
+
+    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir,
+                           user=Actor.cli(args.user),
                            note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb, region=args.region,
                            confirmed_by=args.user if args.confirmed else None)
     if args.json:
@@ -98,13 +101,15 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _undo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("batch", type=int, metavar="BATCH", help="要撤销的批次编号（见 status）")
+    p.add_argument("--user", default=None, help="撤销人（记录在操作记录中；默认：操作系统用户名）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
 def _undo(args: argparse.Namespace) -> int:
+    from etl.audit import Actor
     from etl.batches import undo_batch
 
-    result = undo_batch(db_path(args), args.batch, wait=settings(args).lock_wait)
+    result = undo_batch(db_path(args), args.batch, wait=settings(args).lock_wait, user=Actor.cli(args.user))
     if args.json:
         _print_json(vars(result))
     else:
@@ -219,6 +224,11 @@ COMMANDS: list[Command] = [
     Command("check-draft", "核对稿件：稿件中的每个数字与库中数据比对（一致、不一致、库中无、未核对）",
             "python -m etl check-draft 工作报告（征求意见稿）.docx --region 青禾区 --year 2024 --json",
             lazy("writing.cli", "check_args"), lazy("writing.cli", "check_run")),
+    Command("user", "账号：新建、修改角色和地区范围、重设密码、解锁、列出（add / set / passwd / unlock / list）",
+            "python -m etl user add 李红 --role 填报 --region 城关街道", lazy("etl.users_cli", "add_arguments"),
+            lazy("etl.users_cli", "run")),
+    Command("audit", "操作记录：谁在什么时候做了哪些改动（最新在前）", "python -m etl audit --limit 20",
+            lazy("etl.users_cli", "audit_arguments"), lazy("etl.users_cli", "audit_run")),
 ]
 
 

@@ -104,7 +104,8 @@ def extract_report(path: str | Path, data: bytes, region: str | None = None) -> 
 
 def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | None = None, *,
                   inspection: Inspection | None = None, engine: str | None = None,
-                  max_mb: float | None = None):  # -> etl.tally.Analysis
+                  max_mb: float | None = None,
+                  regions: dict[str, str] | None = None):  # -> etl.tally.Analysis
     """etl.tally.analyze with bounded work: a file over a limit becomes an Analysis holding one error problem."""
     from etl.model import ColumnarFile
     from etl.tally import Analysis, analyze
@@ -112,8 +113,8 @@ def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | N
     try:
         insp = inspection or inspect(data, name)
         if not insp.isolate:
-            return analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb)
-        result = sandbox.run(_analyze_light, data, name, mapping, engine, max_mb, what=name)
+            return analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb, regions=regions)
+        result = sandbox.run(_analyze_light, data, name, mapping, engine, max_mb, regions, what=name)
     except Exception as exc:  # a file over a limit, or a reader that failed on it: a problem, never a traceback
         if not isinstance(exc, Refused):
             log.warning("reading %s failed", name, exc_info=True)
@@ -126,11 +127,11 @@ def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | N
     return result
 
 
-def _analyze_light(data: bytes, name: str, mapping, engine, max_mb):
+def _analyze_light(data: bytes, name: str, mapping, engine, max_mb, regions):
     """In the child: analyze, then drop what the parent already has or never needs (bytes, cell grids)."""
     from etl.tally import analyze
 
-    result = analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb)
+    result = analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb, regions=regions)
     result.extracted.data = b""
     for g in result.book.grids if result.book else []:
         g.rows, g.cells, g.formulas = [], None, None  # formulas: a closure over the bytes (not picklable)

@@ -21,14 +21,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import db, regions
+from etl import db, regions, scope
+from etl.accounts import Account
 from etl.archive import archive_bytes
+from etl.audit import Actor, actor_of, record
 from etl.batches import FileOutcome, LoadError, LoadSummary
 from etl.dedup import DuplicateIndex
 from etl.limits import REFUSED_CODES
 from etl.model import FACT_FIELDS, ROW_SCHEMA, Document, ExtractedFile, Problem, bulk
 from etl.regions import BatchResolver
-from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE
+from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE, KIND_ZH
 
 # Problem codes meaning the bytes could not be read, or were refused before archiving (over a limit).
 UNREAD_CODES = ("not_found", "unreadable", *REFUSED_CODES)
@@ -220,8 +222,9 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
 
 
 def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
-               user: str | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
-               accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None) -> LoadSummary:
+               user: str | Actor | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
+               accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None,
+               account: Account | None = None) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.
 
     Files whose extraction reported errors are not loaded (listed as failed,
@@ -232,7 +235,12 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     restores them. `confirmed_by` names the person who has checked every figure
     (the demo data, a reviewed upload): unflagged facts the extractor asked to
     confirm load as confirmed by them. Any exception rolls everything back and propagates.
+
+    The batch is recorded in the audit trail (etl/audit.py) in the same transaction: who (`user`: a name
+    or an Actor; `account` on the web), the files, the counts, the regions the load created. With
+    `account`, a figure for a region outside its scope refuses the load (etl/scope.py).
     """
+    actor = account.actor() if account is not None else actor_of(user)
     summary = LoadSummary()
     outcomes: dict[int, FileOutcome] = {}
     for i, f in enumerate(files):
@@ -268,10 +276,13 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
                 todo.append((f, outcome))
         if not todo and not replace_fact_ids:
             return summary
+        if account is not None:
+            _check_scope(con, account, [f for f, _ in todo])
         summary.kind = _batch_kind([f for f, _ in todo])
         summary.batch_id = con.execute(
-            "INSERT INTO batches (kind, user_name, note) VALUES (?, ?, ?) RETURNING id", [summary.kind, user, note]
-        ).fetchone()[0]
+            "INSERT INTO batches (kind, user_name, note) VALUES (?, ?, ?) RETURNING id",
+            [summary.kind, actor.name, note]).fetchone()[0]
+        regions_before = con.execute("SELECT coalesce(max(id), 0) FROM regions").fetchone()[0]
         dedup = DuplicateIndex(_active_fingerprints(con))  # near copies among active documents
         resolver = BatchResolver(con)
         for f, outcome in todo:
@@ -288,4 +299,33 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             # Figures the extractor doubted; a flagged figure (no year, a placeholder name) still needs its fix.
             con.execute("UPDATE facts SET reviewed_by = ? WHERE batch_id = ? AND needs_review AND reviewed_by IS NULL "
                         "AND len(coalesce(flags, []::VARCHAR[])) = 0", [confirmed_by, summary.batch_id])
+        _record_load(con, actor, summary, regions_before, confirmed_by)
     return summary
+
+
+def _check_scope(con: duckdb.DuckDBPyConnection, account: Account, files: list[ExtractedFile]) -> None:
+    """Refuse the whole load when any figure is for a region outside the account's scope (names the rows)."""
+    refused = [r for f in files for r in scope.split(con, account, f.facts, scope.region_of(f))[1]]
+    if refused:
+        shown = "；".join(f"{r.fact.source or r.fact.evidence[:20]}（{r.region}）" for r in refused[:5])
+        more = f" 等 {len(refused)} 处" if len(refused) > 5 else ""
+        raise LoadError(f"{refused[0].message(account)} 涉及：{shown}{more}。本次导入未写入任何内容。",
+                        item=refused[0].region, code="out_of_scope")
+
+
+def _record_load(con: duckdb.DuckDBPyConnection, actor: Actor, summary: LoadSummary, regions_before: int,
+                 confirmed_by: str | None) -> None:
+    """The batch's audit record: files, counts, regions it created, facts it replaced."""
+    new_regions = [r[0] for r in con.execute("SELECT name FROM regions WHERE id > ? ORDER BY id",
+                                             [regions_before]).fetchall()]
+    loaded = [f for f in summary.files if f.status == "loaded"]
+    after = {"files": [f.name for f in loaded], "facts": summary.facts, "documents": summary.documents,
+             "superseded": summary.superseded, "new_regions": new_regions, "confirmed_by": confirmed_by}
+    names = "、".join(f.name for f in loaded[:3]) + (f" 等 {len(loaded)} 个文件" if len(loaded) > 3 else "")
+    text = f"导入批次 {summary.batch_id}（{KIND_ZH.get(summary.kind or '', summary.kind)}）：{names or '无文件'}，" \
+           f"数据 {summary.facts:,} 条"
+    if summary.superseded:
+        text += f"，替换原有数据 {summary.superseded:,} 条"
+    if new_regions:
+        text += f"，新建地区 {'、'.join(new_regions)}"
+    record(con, actor, "upload", text, batch_id=summary.batch_id, after=after)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from etl import db
 from etl.archive import ArchiveError, archive_bytes, sha256_of
+from etl.audit import Actor
 from etl.batches import FileOutcome, LoadSummary
 from etl.bounded import extract
 from etl.errors import UnionError
@@ -138,7 +139,7 @@ def _loaded_shas(con) -> dict[str, int]:
 
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
-                 user: str | None = None, note: str | None = None, wait: float | None = None,
+                 user: str | Actor | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
                  confirmed_by: str | None = None) -> IngestSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.

@@ -160,11 +160,63 @@ CREATE TABLE IF NOT EXISTS tally_mappings (
 );
 """
 
+# Accounts, their sessions and the audit trail (etl/accounts.py, etl/audit.py).
+ACCOUNTS = """
+CREATE SEQUENCE IF NOT EXISTS user_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY DEFAULT nextval('user_seq'),
+    name VARCHAR NOT NULL UNIQUE,       -- the sign-in name, shown wherever the trail says who did what
+    role VARCHAR NOT NULL,              -- a key of etl/lexicon/roles.toml: view | fill | review | admin
+    password_hash VARCHAR NOT NULL,     -- argon2id, never the password
+    active BOOLEAN NOT NULL DEFAULT true,
+    failed_count INTEGER NOT NULL DEFAULT 0,   -- wrong passwords since the last success or lock
+    locked_until TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    password_changed_at TIMESTAMP NOT NULL,
+    last_sign_in TIMESTAMP
+);
+-- The regions a scoped role may write for; each includes every region below it (regions.parent_id).
+CREATE TABLE IF NOT EXISTS user_regions (
+    user_id INTEGER NOT NULL,
+    region_id INTEGER NOT NULL,
+    PRIMARY KEY (user_id, region_id)
+);
+-- Signed-in sessions: the browser's session holds a random token, the database its sha256.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash VARCHAR PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    last_seen TIMESTAMP NOT NULL,
+    ended_at TIMESTAMP,
+    ended_why VARCHAR                   -- signed_out | idle | too_long | account_changed
+);
+-- Every write, by whom, when, what it changed (JSON before and after) and in which batch.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+    done_at TIMESTAMP NOT NULL,
+    user_name VARCHAR NOT NULL,
+    via VARCHAR NOT NULL,               -- web | cli
+    action VARCHAR NOT NULL,            -- a key of etl.audit.ACTION_ZH
+    batch_id INTEGER,
+    fact_id BIGINT,
+    region_id INTEGER,                  -- the figure a record about one fact is about, kept after undo deletes it
+    metric VARCHAR,
+    year INTEGER,
+    period VARCHAR,
+    target VARCHAR,                     -- anything else it is about: an account, a mapping's headers
+    before VARCHAR,
+    after VARCHAR,
+    summary VARCHAR NOT NULL            -- one Chinese sentence
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "first release: batches, files, documents, regions, metrics, facts", (RELEASE_1, create_facts(1))),
     Migration(2, "tables the first release made on first use: batch_superseded, undone_files, tally_mappings",
               (SIDE_TABLES,)),
     Migration(3, "facts.needs_review: a fact its extractor asks a person to confirm", (add_fact_columns(3),)),
+    Migration(4, "accounts, sessions and the audit trail", (ACCOUNTS,)),
 )
 LATEST = MIGRATIONS[-1].version
 

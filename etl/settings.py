@@ -40,7 +40,7 @@ class Settings:
     read_wait: float = 20.0  # seconds a dashboard page waits for a writer
     tally_max_mb: float | None = None  # a bigger tally is refused; None: lexicon/tally_headers.toml's limit
     federation: str | None = None  # the federation's name for the deck's cover (青禾区总工会); None: from the regions
-    server_address: str = "localhost"  # where `python -m dashboard` serves the app
+    server_address: str = "127.0.0.1"  # where `python -m dashboard` serves the app (this machine only)
     server_port: int = 8501
     # How much work one file may cause (etl/limits.py; every refusal quotes the limit it hit).
     report_max_mb: float | None = None  # a bigger report is refused; None: etl/read.py's MAX_BYTES
@@ -58,6 +58,13 @@ class Settings:
     preview_hours: float = 24 * 7  # upload previews never loaded are deleted after this long
     cli_nice: int = 10  # the command line lowers its priority by this much, so page views come first
     backups: Path | None = None  # where `python -m etl backup` writes; None: <folder of db>/backups
+    # Accounts (etl/accounts.py). None: viewing without signing in only while the server listens on
+    # this machine alone (dashboard/auth.py); a server reachable from the network asks everyone to sign in.
+    view_without_sign_in: bool | None = None
+    session_idle_minutes: float = 120.0  # a session unused this long ends
+    session_max_hours: float = 12.0  # and every session ends this long after sign-in
+    lockout_failures: int = 5  # wrong passwords in a row that lock an account
+    lockout_minutes: float = 15.0  # for this long
 
     @property
     def archive_dir(self) -> Path:
@@ -97,6 +104,11 @@ ENV = {
     "UNION_PREVIEW_TTL_HOURS": "preview_hours",
     "UNION_CLI_NICE": "cli_nice",
     "UNION_BACKUPS": "backups",
+    "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
+    "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "UNION_SESSION_MAX_HOURS": "session_max_hours",
+    "UNION_LOCKOUT_FAILURES": "lockout_failures",
+    "UNION_LOCKOUT_MINUTES": "lockout_minutes",
 }
 # Config file key (section.key) → setting.
 CONFIG = {
@@ -108,9 +120,28 @@ CONFIG = {
         "report_max_mb", "unzipped_max_mb", "max_cells", "max_numbers", "max_sentence", "child_above_mb",
         "child_above_cells", "parse_memory_mb", "parse_seconds", "annotate_max_cells", "annotate_max_xml_mb",
         "problems_listed", "preview_hours")},
+    "accounts.view_without_sign_in": "view_without_sign_in",
+    "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
+    "accounts.lockout_failures": "lockout_failures", "accounts.lockout_minutes": "lockout_minutes",
 }
+
+
+def _bool(value: Any) -> bool:
+    """true/false from a file (a TOML boolean) or the environment (1/0, true/false, yes/no, on/off)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 _TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "tally_max_mb": float,
-          "federation": str, "server_address": str, "server_port": int,
+          "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
+          "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
+          "lockout_minutes": float,
           "report_max_mb": float, "unzipped_max_mb": float, "max_cells": int, "max_numbers": int,
           "max_sentence": int, "child_above_mb": float, "child_above_cells": int, "parse_memory_mb": float,
           "parse_seconds": float, "annotate_max_cells": int, "annotate_max_xml_mb": float, "problems_listed": int,
@@ -146,7 +177,7 @@ def _from_file(path: Path) -> dict[str, Any]:
     return {CONFIG[k]: _typed(CONFIG[k], v, f"配置文件 {path} 的 {k}") for k, v in flat.items()}
 
 
-_KIND_ZH = {Path: "路径", float: "数字", int: "整数", str: "文字"}
+_KIND_ZH = {Path: "路径", float: "数字", int: "整数", str: "文字", _bool: "true 或 false"}
 
 
 def _typed(name: str, value: Any, where: str) -> Any:

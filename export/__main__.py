@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.png_dir:
         args.png_dir.mkdir(parents=True, exist_ok=True)
         for i, s in enumerate(slides, start=1):
-            (args.png_dir / f"{i:02d}_{s.key}.png").write_bytes(pptx.slide_png(s))
+            (args.png_dir / f"{i:02d}_{s.key}.png").write_bytes(pptx.picture_png(s))
         print(f"已生成 {len(slides)} 张图片：{args.png_dir}")
     if args.xlsx:
         args.xlsx.write_bytes(xlsx.tables([(s.title, s.table) for s in slides],

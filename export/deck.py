@@ -26,6 +26,7 @@ from etl.vocab import PERIOD_ZH, counted_sql
 
 PathLike = Path | str | None
 TOP_BOTTOM_N = 5
+SLIDE_ROWS = 12  # towns on one slide's ranking or heat map: more rows would shrink their text below 18 pt
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,7 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
         src = sources(ctx, [metric], [year] if year else [])
         name = load_catalog()[metric].name_zh
         when = f"{year}年{PERIOD_ZH[ctx.period]}" if year else ctx.years
-        fig = charts.ranking(towns, target=target)
+        fig = charts.ranking(towns, target=target, limit=SLIDE_ROWS)
         ranked = towns.sort_values("value", ascending=part == "bottom")
         place = "倒数第" if part == "bottom" else "第"
         body = ["；".join(f"{place}{i}名 {r.region} {fmt.number(r.value, r.unit, _kind(r.approx))}"
@@ -313,7 +314,7 @@ def heatmap_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
 
     def build(ctx: DeckContext) -> Slide:
         df = queries.by_region([metric], list(ctx.region_ids), ctx.year_from, ctx.year_to, [ctx.period],
-                               top=24, path=ctx.path)
+                               top=SLIDE_ROWS, path=ctx.path)
         src = sources(ctx, [metric])
         have = df[df["value"].notna()]
         body = []
@@ -324,6 +325,12 @@ def heatmap_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
                         f"{fmt.number(last['value'].iloc[-1], unit)}，最低 {last['region'].iloc[0]} "
                         f"{fmt.number(last['value'].iloc[0], unit)}。")
         where = f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}）"
+        shown = df["region"].nunique()
+        if shown == SLIDE_ROWS:  # maybe more towns than a slide can hold: say which ones are shown
+            total = queries.by_region([metric], list(ctx.region_ids), ctx.year_to, ctx.year_to, [ctx.period],
+                                      path=ctx.path)["region"].nunique()
+            if total > shown:
+                where += f"（{total}个中最新值最高的{shown}个）"
         return Slide(key, title, f"{where} · {source_line(src)}", charts.heatmap(df),
                      _notes(f"{title}（{ctx.years}）", body, have, src), _wide(df, "region", by_year=True))
 
@@ -407,22 +414,29 @@ def build_deck(ctx: DeckContext, keys: Sequence[str] = DEFAULT_DECK) -> list[Sli
 
 # ------------------------------------------------------------------ presentation look
 
+TEXT_PX, TICK_PX = 24, 22  # CSS px at render.SLIDE_SIZE: 22.1 pt and 20.3 pt on the 16:9 slide (≥ 18 pt)
+
+
 def for_slide(fig: go.Figure, height: int | None = None, scale: float = 1.0) -> go.Figure:
-    """A copy of a dashboard figure with projector-size text and no in-chart title (the slide has one)."""
+    """A copy of a dashboard figure with projector-size text and no in-chart title (the slide has one).
+
+    Sizes are CSS pixels at render.SLIDE_SIZE (`scale` enlarges them for the page's full-screen view); the
+    legend stays where the chart put it (below the plot, clear of the axis labels).
+    """
     out = go.Figure(copy.deepcopy(fig))
-    s = scale
-    # Legend top right, clear of the '单位：万人' note the dashboard charts put top left.
-    out.update_layout(title=None, font={"size": round(22 * s)},
-                      legend={"font": {"size": round(22 * s)}, "x": 1, "xanchor": "right"},
-                      margin={"l": 80, "r": 40, "t": 80, "b": 60})
-    out.update_xaxes(tickfont={"size": round(20 * s)}, title_font={"size": round(22 * s)})
-    out.update_yaxes(tickfont={"size": round(20 * s)}, title_font={"size": round(22 * s)})
-    out.update_annotations(font_size=round(22 * s))
+    text, tick = round(TEXT_PX * scale), round(TICK_PX * scale)
+    right = max(40, out.layout.margin.r or 0)  # a rate ranking keeps its room for the labels right of the dots
+    out.layout.title = {}
+    out.update_layout(font={"size": text}, legend={"font": {"size": text}},
+                      margin={"l": 80, "r": right, "t": 80, "b": 60})
+    out.update_xaxes(tickfont={"size": tick}, title_font={"size": text})
+    out.update_yaxes(tickfont={"size": tick}, title_font={"size": text})
+    out.update_annotations(font_size=text)
     if "xaxis2" not in out.layout:  # one panel: its 全年/上半年 heading repeats the subtitle
         out.layout.annotations = [a for a in out.layout.annotations if a.text not in PERIOD_ZH.values()]
     for trace in out.data:
-        if trace.type in ("bar", "heatmap"):
-            trace.update(textfont={"size": round(20 * s)})
+        if trace.type in ("bar", "heatmap") or (trace.type == "scatter" and "text" in (trace.mode or "")):
+            trace.update(textfont={"size": tick})
         if trace.type == "heatmap":  # years are labels here, not numbers to group with commas
             out.update_xaxes(type="category")
     if height:

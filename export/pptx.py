@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -107,10 +108,56 @@ def cover_title(ctx: deck.DeckContext) -> str:
     return f"{who}{ctx.year_to}年度工作汇报" if ctx.period == PERIOD_FY else f"{who}{ctx.year_to}年上半年工作汇报"
 
 
+COVER_PT, COVER_MIN_PT = 40, 28
+# The template's cover title box less its insets, less 6 % for the error of `text_width` (bold glyphs are
+# wider than its estimate): a line it calls full must not wrap its last character in PowerPoint.
+COVER_WIDTH_PT = (11.33 - 0.2) * 72 * 0.94
+# Where a cover title may break: after the federation's name, before the year, before 工作汇报.
+COVER_BREAKS = re.compile(r"(?<=总工会)|(?<=工会)(?=\d)|(?=\d{4}年)|(?=工作汇报)")
+
+
+def text_width(text: str, pt: float) -> float:
+    """Rough width in points of a line in Noto Sans CJK: a CJK character is 1 em, Latin and digits ~0.55 em."""
+    return sum(0.55 if ch.isascii() else 1.0 for ch in text) * pt
+
+
+def cover_lines(title: str, width: float = COVER_WIDTH_PT, size: int = COVER_PT) -> tuple[str, int]:
+    """The cover title and its size: one line when it fits, else two lines broken where the words break
+    (never one character alone on the second line), in smaller type only when two lines still do not fit."""
+    for pt in range(size, COVER_MIN_PT - 1, -2):
+        if text_width(title, pt) <= width:
+            return title, pt
+        cuts = {m.start() for m in COVER_BREAKS.finditer(title)} - {0, len(title)}
+        cuts = [i for i in cuts if i >= 2 and len(title) - i >= 2] or [len(title) // 2]
+        best = min(cuts, key=lambda i: max(text_width(title[:i], pt), text_width(title[i:], pt)))
+        if max(text_width(title[:best], pt), text_width(title[best:], pt)) <= width:
+            return f"{title[:best]}\n{title[best:]}", pt
+    return title, COVER_MIN_PT
+
+
 def slide_png(slide: deck.Slide, renderer: Renderer | None = None) -> bytes:
-    """One slide's chart as a PNG in the presentation look (bigger fonts, no in-chart title)."""
+    """One slide's chart as a PNG in the presentation look (bigger fonts, no in-chart title): the PPTX's
+    picture, under the slide's own title and subtitle."""
     fig = deck.for_slide(slide.figure, height=render.SLIDE_SIZE[1])
     return (renderer or render.png)(fig)
+
+
+PNG_HEAD = 150  # CSS px above the chart of a standalone PNG: title, scope and sources, where it was made
+
+
+def picture_png(slide: deck.Slide, renderer: Renderer | None = None, today: dt.date | None = None) -> bytes:
+    """One slide as a picture that stands alone (pasted into a report or a chat): the chart under the
+    slide's title, its scope and sources line, and where and when it was made."""
+    today = today or dt.date.today()
+    height = render.SLIDE_SIZE[1] + PNG_HEAD
+    fig = deck.for_slide(slide.figure, height=height)
+    about = f"{slide.subtitle}<br>工会统计看板 · {today:%Y年%m月%d日}导出"
+    fig.update_layout(
+        title={"text": slide.title, "x": 0.01, "xanchor": "left", "y": 1 - 20 / height, "yanchor": "top",
+               "font": {"size": 32, "color": "#222"},
+               "subtitle": {"text": about, "font": {"size": 19, "color": "#555"}}},
+        margin={"t": (fig.layout.margin.t or 80) + PNG_HEAD})
+    return render.png(fig, height=height) if renderer is None else renderer(fig)
 
 
 def build(slides: Sequence[deck.Slide], ctx: deck.DeckContext, renderer: Renderer | None = None,
@@ -121,7 +168,8 @@ def build(slides: Sequence[deck.Slide], ctx: deck.DeckContext, renderer: Rendere
     total = len(slides) + int(cover)
     if cover:
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
-        _text(s.shapes.title, cover_title(ctx), 40, INK, bold=True)
+        title, size = cover_lines(cover_title(ctx))
+        _text(s.shapes.title, title, size, INK, bold=True)
         _text(s.placeholders[1], f"{ctx.years}{PERIOD_ZH[ctx.period]}数据 · 工会统计看板 · {today:%Y年%m月%d日}",
               20, GREY)
         _notes(s, "\n".join([f"本汇报共{len(slides)}页图表：" + "、".join(x.title for x in slides) + "。",

@@ -29,10 +29,13 @@ from export import checks
 
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 60.0
-# The slide's chart area (12.3 × 5.45 in) in CSS pixels, drawn at 2.5×: 3200 × 1420 px, sharp on a 4K
-# projector. A smaller CSS size with a larger scale makes the chart's text larger on the slide.
-SLIDE_SIZE = (1280, 568)
-SLIDE_SCALE = 2.5
+# The slide's chart area (12.3 × 5.45 in) in CSS pixels, drawn at 10/3×: 3200 × 1420 px, sharp on a 4K
+# projector. The CSS size sets how large the chart's text is on the slide: 12.3 in = 885.6 pt over 960 px
+# is 0.92 pt per px, so deck.for_slide's 22 px tick labels are 20.3 pt at 16:9 (the back of a hall needs
+# 18 pt; tests/test_export_office.py measures it on the slide LibreOffice renders).
+SLIDE_SIZE = (960, 426)
+SLIDE_SCALE = 10 / 3
+PT_PER_PX = 12.3 * 72 / SLIDE_SIZE[0]
 
 
 class _DropPipeNoise(logging.Filter):

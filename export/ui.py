@@ -10,12 +10,21 @@ any session, reused by every later export and rerun, never per rerun.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard import cache, db, snapshot
 from dashboard.filters import Filters
 from export import deck, pptx, xlsx
+
+# The keyboard of 汇报模式 (keys.js): a Streamlit component, the supported way to listen to keys on the page.
+_KEYS = st.components.v2.component("union_present_keys", js=Path(__file__).with_name("keys.js").read_text("utf-8"))
+
+
+def keys() -> str | None:
+    """The key step pressed since the last run: 'next', 'prev', 'first', 'last', 'full' or 'exit' (or None)."""
+    return _KEYS(key="present_keys", on_step_change=lambda: None, height=0).step
 
 
 def context(f: Filters) -> deck.DeckContext:
@@ -58,7 +67,8 @@ def pptx_bytes(keys: Sequence[str], ctx: deck.DeckContext) -> bytes:
 
 
 def png_bytes(key: str, ctx: deck.DeckContext) -> bytes:
-    return pptx.slide_png(slide(key, ctx))
+    """The slide as a standalone picture: its chart under its title, scope and sources."""
+    return pptx.picture_png(slide(key, ctx))
 
 
 def xlsx_bytes(keys: Sequence[str], ctx: deck.DeckContext) -> bytes:

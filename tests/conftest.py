@@ -1,4 +1,9 @@
-"""Shared fixtures: paths, an empty on-disk database, the sample database."""
+"""Shared fixtures: paths, an empty on-disk database, the sample database.
+
+Accounts: tests/people.py makes them in a test's own database and signs AppTests in; nothing
+waits for a person. AppTest runs without a server address, so the tests view without signing in
+as `make run` on this machine does (UNION_VIEW_WITHOUT_SIGN_IN); tests of the network case unset it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("UNION_VIEW_WITHOUT_SIGN_IN", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

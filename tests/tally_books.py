@@ -350,3 +350,65 @@ ODD: dict[str, Callable[[], tuple[str, bytes]]] = {
     "formula_without_cache": formula_without_cache,
     "medium_2000_rows": medium_book,
 }
+
+
+# ---------------------------------------------------------------- a typo'd town in the shapes towns really send
+
+TYPO = "白莎镇"  # for 白沙镇
+
+
+def _sample_with_typo() -> tuple[str, bytes]:
+    """The shipped sample tally (title, 填报单位 line, two-row merged header, % cells, 合计, signatures), A7 typo'd."""
+    from pathlib import Path
+
+    src = next((Path(__file__).resolve().parent.parent / "data" / "samples" / "tallies").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(src)
+    wb.active["A7"] = TYPO
+    buf = io.BytesIO()
+    wb.save(buf)
+    return "样例_笔误.xlsx", buf.getvalue()
+
+
+def _one(rows: list[list], **spec: Any) -> bytes:
+    return xlsx({"Sheet1": {"rows": rows, **spec}})
+
+
+# name → (builder, where the typo is written). Every one must be reported there, and annotated there.
+TYPO_SHAPES: dict[str, tuple[Callable[[], tuple[str, bytes]], str]] = {
+    "sample_title_merged_header": (_sample_with_typo, "2025上半年!A7"),
+    "header_row_1_typo_in_row_4": (lambda: ("四行.xlsx", _one([
+        ["地区", "年份", "工会组织总数(家)", "会员总数(人)"], ["城关街道", 2024, 600, 24000],
+        ["青石镇", 2024, 300, 7000], [TYPO, 2024, 150, 5000]])), "Sheet1!A4"),
+    "serial_then_unit_column": (lambda: ("序号.xlsx", _one([
+        ["序号", "单位", "年度", "会员人数(人)"], [1, "青石镇", 2024, 7000], [2, TYPO, 2024, 5000]])), "Sheet1!B3"),
+    "region_column_last": (lambda: ("地区在后.xlsx", _one([
+        ["年份", "会员总数(人)", "职工总数(人)", "地区"], [2024, 7000, 8000, "青石镇"], [2024, 5000, 6000, TYPO]])),
+        "Sheet1!D3"),
+    "region_merged_over_two_rows": (lambda: ("合并.xlsx", _one([
+        ["乡镇(街道)", "年份", "期间", "帮扶慰问户数(户)"], [TYPO, 2024, "上半年", 40], [None, 2024, "全年", 80],
+        ["青石镇", 2024, "上半年", 30]], merge=["A2:A3"])), "Sheet1!A2"),
+    "region_merged_across_two_columns": (lambda: ("横向合并.xlsx", _one([
+        ["乡镇", None, "年份", "会员总数(人)"], ["青石镇", None, 2024, 7000], [TYPO, None, 2024, 5000]],
+        merge=["A1:B1", "A2:B2", "A3:B3"])), "Sheet1!A3"),
+    "long_layout_repeated": (lambda: ("长表.xlsx", _one([
+        ["地区", "年份", "指标", "数值"], ["青石镇", 2024, "会员总数", 7000], [TYPO, 2024, "会员总数", 5000],
+        [TYPO, 2024, "职工总数", 6000]])), "Sheet1!A3"),
+    "town_in_title_only": (lambda: ("标题.xlsx", _one([
+        [f"{TYPO}2024年工会工作统计表"], ["项目", "会员总数(人)", "职工总数(人)"], ["全镇", 5000, 6000]])),
+        "Sheet1!A1"),
+    "town_in_filled_by_line": (lambda: ("填报单位.xlsx", _one([
+        ["2024年工会工作统计表"], [f"填报单位：{TYPO}总工会"], ["年份", "会员总数(人)", "职工总数(人)"],
+        [2024, 5000, 6000]])), "Sheet1!A2"),
+    "sheet_per_town": (lambda: ("分镇.xlsx", xlsx({
+        "青石镇": {"rows": [["年份", "会员总数(人)"], [2024, 7000]]},
+        TYPO: {"rows": [["年份", "会员总数(人)"], [2024, 5000]]}})), f"工作表“{TYPO}”的名称"),
+    "table_from_C5": (lambda: ("偏移.xlsx", xlsx({"Sheet1": {"rows": [
+        ["2024年统计"], [None], ["地区", None, "会员总数(人)"], ["青石镇", None, 7000], [TYPO, None, 5000]],
+        "row0": 3, "col0": 3}})), "Sheet1!C7"),
+    "second_table_on_sheet": (lambda: ("两表.xlsx", _one([
+        ["2023年"], ["地区", "会员总数(人)"], ["青石镇", 6900], [None], ["2024年"], ["地区", "会员总数(人)"],
+        ["青石镇", 7000], [TYPO, 5000]])), "Sheet1!A8"),
+    "csv_gbk_after_good_rows": (lambda: ("会员.csv", (
+        "2024年工会统计表\n乡镇,年度,会员总数（人）\n青石镇,2024,7000\n 白莎镇 ,2024,5000\n白莎镇,2024,5000\n"
+    ).encode("gbk")), "会员!A4"),
+}

@@ -7,6 +7,12 @@ import pytest
 
 from dashboard import actions, db, queries
 from dashboard.synth import build_demo
+from etl.accounts import Account
+
+
+def who(name: str) -> Account:
+    """An administrator named `name` (unscoped): these tests are about the actions, not about rights."""
+    return Account(1, name, "admin")
 
 
 @pytest.fixture
@@ -27,7 +33,7 @@ def flagged_id(path, flag):
 
 def test_correcting_a_year_creates_a_new_version_and_keeps_the_original(demo):
     old = flagged_id(demo.path, "unknown_year")
-    new = actions.correct(old, "张三", year=2023, period="FY", path=demo.path)
+    new = actions.correct(old, who("张三"), year=2023, period="FY", path=demo.path)
     n, o = row(demo.path, new), row(demo.path, old)
     assert o["status"] == "superseded" and o["year"] is None
     assert (n["status"], n["supersedes"], n["year"], n["reviewed_by"]) == ("active", old, 2023, "张三")
@@ -44,7 +50,7 @@ def test_reject_takes_a_fact_out_and_keeps_the_row(demo):
     region = "柳塘镇"
     with duckdb.connect(str(demo.path), read_only=True) as con:
         fid = con.execute("SELECT id FROM facts WHERE region_raw = ? AND confidence < 0.5", [region]).fetchone()[0]
-    actions.reject(fid, "李四", path=demo.path)
+    actions.reject(fid, who("李四"), path=demo.path)
     assert row(demo.path, fid)["status"] == "rejected"
     db.forget()
     assert fid not in set(queries.review_queue(path=demo.path)["id"])
@@ -52,7 +58,7 @@ def test_reject_takes_a_fact_out_and_keeps_the_row(demo):
 
 def test_accept_leaves_the_value_and_leaves_the_queue(demo):
     fid = flagged_id(demo.path, "duplicate_document")
-    actions.accept(fid, "王五", path=demo.path)
+    actions.accept(fid, who("王五"), path=demo.path)
     r = row(demo.path, fid)
     assert (r["status"], r["reviewed_by"], r["value"]) == ("active", "王五", 8100.0)
     db.forget()
@@ -69,7 +75,7 @@ def test_bad_corrections_are_refused_in_chinese_and_change_nothing(demo, kwargs,
     with duckdb.connect(str(demo.path), read_only=True) as con:
         before = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'active') FROM facts").fetchone()
     with pytest.raises(actions.ReviewError, match=message):
-        actions.correct(fid, "张三", path=demo.path, **kwargs)
+        actions.correct(fid, who("张三"), path=demo.path, **kwargs)
     with duckdb.connect(str(demo.path), read_only=True) as con:
         assert con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'active') FROM facts").fetchone() \
             == before
@@ -77,9 +83,9 @@ def test_bad_corrections_are_refused_in_chinese_and_change_nothing(demo, kwargs,
 
 def test_a_fact_cannot_be_handled_twice(demo):
     fid = flagged_id(demo.path, "unknown_year")
-    actions.reject(fid, "张三", path=demo.path)
+    actions.reject(fid, who("张三"), path=demo.path)
     with pytest.raises(actions.ReviewError, match="不能再处理"):
-        actions.correct(fid, "李四", year=2020, path=demo.path)
+        actions.correct(fid, who("李四"), year=2020, path=demo.path)
 
 
 def test_a_fact_its_extractor_wants_confirmed_waits_for_a_person(tmp_db, tmp_path):
@@ -100,7 +106,7 @@ def test_a_fact_its_extractor_wants_confirmed_waits_for_a_person(tmp_db, tmp_pat
     queue = queries.review_queue(path=tmp_db)
     assert list(queue["id"]) == [fid] and bool(queue["needs_review"].iloc[0])
     assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].isna().all()
-    actions.accept(fid, "王五", path=tmp_db)
+    actions.accept(fid, who("王五"), path=tmp_db)
     db.forget()
     assert queries.trend(["members_total"], [rid], 2024, 2024, ["FY"], path=tmp_db)["value"].iloc[0] == 5000
     assert queries.review_queue(path=tmp_db).empty

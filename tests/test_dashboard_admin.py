@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from people import browser_sign_in, ensure, sign_in
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +33,13 @@ def live(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
 
 def test_backup_then_undo_then_restore_on_the_history_page(live: Path) -> None:
     before = facts(live)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run().switch_page("app_pages/history.py").run()
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), live)  # 管理: may back up
+    at.run().switch_page("app_pages/history.py").run()
     assert at.button(key="restore_go").disabled if "restore_go" in [b.key for b in at.button] else True
     at.button(key="backup_now").click().run()
     assert not at.exception and any("备份" in s.value for s in at.success)
     at.button(key="undo_1").click().run()
+    at.button(key="undo_confirm").click().run()  # undo asks first
     assert facts(live) == 0
     assert at.button(key="restore_go").disabled  # not before the box is ticked
     at.checkbox(key="restore_sure").check().run()
@@ -55,6 +58,7 @@ def test_backup_and_restore_in_the_browser(live: Path, tmp_path: Path) -> None:
     from bench.sessions import start_server
 
     before = facts(live)
+    ensure(live, "管理员")
     shots = Path(os.environ.get("SCREENSHOTS_DIR", "/tmp/union-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     env = {"UNION_ARCHIVE": str(tmp_path / "archive"), "UNION_BACKUPS": str(tmp_path / "backups")}
@@ -62,14 +66,17 @@ def test_backup_and_restore_in_the_browser(live: Path, tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
-        page.goto(f"http://127.0.0.1:{port}/history")
+        browser_sign_in(page, f"http://127.0.0.1:{port}", "管理员")  # backup and restore are for 管理
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("导入记录").click()
         page.get_by_text("备份与恢复").click()
         page.get_by_role("button", name="立即备份").click()
         expect(page.get_by_text("批次 1 个，数据")).to_be_visible(timeout=60_000)
-        page.get_by_role("button", name="撤销").click()
+        page.get_by_role("button", name="撤销", exact=True).click()
+        page.get_by_role("button", name="确认撤销").click()  # undo asks first
         expect(page.get_by_text("已撤销批次 1")).to_be_visible(timeout=60_000)
         assert facts(live) == 0
-        page.goto(f"http://127.0.0.1:{port}/history")  # as the next person would arrive
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("总览").click()  # away and back, as a person would
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("导入记录").click()
         page.get_by_text("备份与恢复").click()
         sure = page.get_by_text("我确认用这个备份替换当前数据库")
         expect(sure).to_be_visible(timeout=30_000)

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import duckdb
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, fmt
+from dashboard import db, fmt, links
+from etl.settings import load as load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -40,10 +42,14 @@ def latest_fy(path, region, metric):
         GROUP BY year ORDER BY year DESC LIMIT 1""", [region, metric])[0]
 
 
-def run(page: str | None = None, **params) -> AppTest:
+def run(page: str | None = None, user: str | None = None, **params) -> AppTest:
+    """The app on `page`, signed in as `user` (the review page: the first administrator unless told)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
+    user = user or (people.FIRST_ADMIN if page == "review" else None)
+    if user:
+        people.sign_in(at, load_settings().db, user)  # the UNION_DB of this test
     at.run()
     if page:
         at.switch_page(f"app_pages/{page}.py").run()
@@ -102,7 +108,7 @@ def test_half_year_from_the_url(app_db):
 def test_coverage_ranking_matches_duckdb(app_db):
     at = run("coverage")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    bars = spec["data"][0]
+    dots = next(t for t in spec["data"] if "customdata" in t)  # a rate ranking: one dot per town (+ gap lines)
     year = max(r[0] for r in q(app_db, "SELECT DISTINCT year FROM facts WHERE metric = 'union_coverage_rate' "
                                        "AND period = 'FY' AND region_id IS NOT NULL"))
     direct = {name: (v, a) for name, v, a in q(app_db, """
@@ -110,10 +116,10 @@ def test_coverage_ranking_matches_duckdb(app_db):
         FROM facts f JOIN regions r ON r.id = f.region_id
         WHERE metric = 'union_coverage_rate' AND period = 'FY' AND year = ? AND r.parent_id IS NOT NULL
           AND status = 'active' AND len(flags) = 0 GROUP BY r.name""", [year])}
-    shown = dict(zip(bars["y"], bars["text"], strict=True))
+    shown = dict(zip(dots["y"], dots["text"], strict=True))
     assert set(shown) == set(direct)
-    for town, (value, approx) in direct.items():
-        assert shown[town] == fmt.number(value, "%", approx)
+    for town, (value, approx) in direct.items():  # the value, then its gap to the target if there is one
+        assert shown[town].split("（")[0] == fmt.number(value, "%", approx)
 
 
 def test_sources_page_highlights_the_sentence(app_db):
@@ -161,9 +167,9 @@ def writable_db(sample_db_copy, monkeypatch):
 
 
 def review_at(fact_id: int, user: str = "张三") -> AppTest:
-    at = run("review")
+    people.ensure(load_settings().db, user, "review", ("青禾区",))
+    at = run("review", user=user)
     at.selectbox(key="review_pick").set_value(fact_id).run()
-    at.text_input(key="review_user").input(user).run()
     return at
 
 
@@ -190,33 +196,70 @@ def test_review_page_stores_a_correction_as_a_new_version(writable_db):
     assert q(writable_db, "SELECT status FROM facts WHERE id = ?", [fid]) == [("superseded",)]
 
 
-def test_review_page_needs_a_reviewer_name(writable_db):
+def test_review_page_records_the_signed_in_reviewer(writable_db):
+    """No name to type: the reviewer is the account, and the audit trail says so."""
     fid = q(writable_db, "SELECT min(id) FROM facts WHERE len(flags) > 0")[0][0]
-    at = review_at(fid, "")
+    at = review_at(fid, "区审核")
+    assert not [t for t in at.text_input if t.label == "审核人"]
     next(b for b in at.button if b.label == "确认无误").click().run()
-    assert at.error and "审核人" in at.error[0].value
-    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", None)]
+    assert q(writable_db, "SELECT status, reviewed_by FROM facts WHERE id = ?", [fid]) == [("active", "区审核")]
+    assert q(writable_db, "SELECT user_name, action FROM audit_log WHERE fact_id = ?", [fid]) == [("区审核", "accept")]
 
 
+def test_a_viewer_is_refused_on_the_review_page(writable_db):
+    at = run("review", user="领导")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["无权访问"]
+    assert "“查看”不能审核" in at.error[0].value
+    assert [b.label for b in at.button] == ["退出登录"]  # no accept, correct or reject
+
+
+def test_page_choices_come_from_the_link_and_go_back_into_it(app_db):
+    rate = "membership_rate"
+    for given in (links.metric_label(rate), rate):  # the label, as written now, or the code of older links
+        at = run(None, cov_metric=given, cov_year="2022年")
+        at.switch_page("app_pages/coverage.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.radio(key=links.COVERAGE_METRIC).value == rate
+        assert at.query_params[links.COVERAGE_METRIC] == links.metric_label(rate)
+        assert at.query_params[links.COVERAGE_YEAR] == "2022年"
+
+
+def test_several_towns_rate_card_shows_each_town_and_the_trend_one_line_each(app_db):
+    towns = ["白沙镇", "青石镇", "云溪乡"]
+    at = run(None, region=",".join(towns), ov_metric=links.metric_label("membership_rate"))
+    assert not at.exception, [e.message for e in at.exception]
+    card = next(m for m in at.metric if m.label.startswith("入会率"))
+    latest = {t: latest_fy(app_db, t, "membership_rate") for t in towns}
+    year = max(y for y, _ in latest.values())
+    values = [v for y, v in latest.values() if y == year]
+    assert card.label == f"入会率（{year}年，{len(values)}个地区）"  # a rate is not summed over towns
+    assert card.value == f"{fmt.number(min(values), '%')}～{fmt.number(max(values), '%')}"
+    assert all(t in card.proto.help for t in towns)  # its help lists every town's own value
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert {t["name"] for t in spec["data"] if t.get("name")} >= set(towns)  # one line per town
+
+
+# Page choices (数据来源, 地区详情) go through views.url_widget; the sidebar's through filters.url_note.
 BAD_URLS = {
-    "superscript_year": ("sources", {"src_year": "²"}, "src_year"),
-    "unknown_region": ("sources", {"src_region": "![x](http://127.0.0.1:9/a.png)"}, "src_region"),
-    "unknown_metric": ("sources", {"src_metric": "drop table"}, "src_metric"),
-    "bad_period": ("sources", {"src_period": "Q3"}, "src_period"),
-    "unknown_town": ("region", {"town": "不存在镇"}, "town"),
-    "bad_years": ("overview", {"years": "²-2024"}, "years"),
-    "unknown_filter_region": ("overview", {"region": "不存在镇"}, "region"),
-    "bad_filter_period": ("overview", {"period": "Q3"}, "period"),
+    "superscript_year": ("sources", {"src_year": "²"}, "网址中的“²”不是可选的年份"),
+    "unknown_region": ("sources", {"src_region": "![x](http://127.0.0.1:9/a.png)"}, "不是可选的地区"),
+    "unknown_metric": ("sources", {"src_metric": "drop table"}, "网址中的“drop table”不是可选的指标"),
+    "bad_period": ("sources", {"src_period": "Q3"}, "网址中的“Q3”不是可选的期别"),
+    "unknown_town": ("region", {"town": "不存在镇"}, "网址中的“不存在镇”不是可选的地区"),
+    "bad_years": ("overview", {"years": "²-2024"}, "网址中的参数 years="),
+    "unknown_filter_region": ("overview", {"region": "不存在镇"}, "网址中的参数 region="),
+    "bad_filter_period": ("overview", {"period": "Q3"}, "网址中的参数 period="),
 }
 
 
 @pytest.mark.parametrize("case", BAD_URLS, ids=BAD_URLS)
 def test_a_bad_url_parameter_falls_back_with_a_note(app_db, case):
     """?src_year=² used to end in a ValueError traceback; now the default is used and the page says so."""
-    page, params, key = BAD_URLS[case]
+    page, params, words = BAD_URLS[case]
     at = run(page if page != "overview" else None, **params)
     assert not at.exception, [e.message for e in at.exception]
-    notes = [c.value for c in at.caption if "网址中的参数" in c.value]
-    assert notes, [c.value for c in at.caption]
-    assert f"{key}=" in notes[0].replace("\\", "") and "已改用" in notes[0]
-    assert all("http://" not in n for n in notes)  # shown escaped, never as a link or image
+    notes = [c.value.replace("\\", "") for c in at.caption if "网址中的" in c.value]
+    assert any(words in n and "已改用" in n for n in notes), notes
+    raw = [c.value for c in at.caption if "网址中的" in c.value]
+    assert all("http://" not in n and "](" not in n for n in raw)  # shown escaped, never as a link or image

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import hostile
+import people
 import pytest
 
 from etl.archive import find_archived, sha256_of
@@ -204,7 +205,7 @@ def test_hostile_files_on_the_upload_pages(case: hostile.Case, tmp_db: Path, tmp
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
     tally = case.name.lower().endswith((".xlsx", ".csv"))
     data = case.build()  # once: a workbook built twice differs in its timestamps
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = people.sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), tmp_db).run()  # 管理
     at.switch_page("app_pages/upload.py" if tally else "app_pages/upload_report.py").run()
     at.file_uploader(key="tally_file" if tally else "report_file").upload(case.name, data,
                                                                           "application/octet-stream").run()
@@ -247,6 +248,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     got = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", str(inputs)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert "已导入批次" in got.stdout, got.stdout + got.stderr
+    people.ensure(db, people.FIRST_ADMIN)  # uploads need an account (issue 10)
     return db
 
 
@@ -298,11 +300,13 @@ def test_hostile_names_render_as_text_and_a_heavy_upload_leaves_the_server_alone
 
         # Upload the 30 MB heavy workbook and 45 MB of random bytes: a message, the server's memory unmoved.
         page.goto(f"{base}/upload")
+        people.sign_in_here(page, people.FIRST_ADMIN)  # the refused URL shows the sign-in form
         page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(heavy))
         expect(page.locator('[data-testid="stAlert"]').filter(has_text="个单元格")).to_be_visible(timeout=120_000)
         page.screenshot(path=str(shots / "upload_heavy.png"), full_page=True)
         page.goto(f"{base}/upload")
+        people.sign_in_here(page, people.FIRST_ADMIN)
         page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=30_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(noise))
         expect(page.locator('[data-testid="stAlert"]').filter(has_text="不是表格")).to_be_visible(timeout=120_000)
@@ -310,10 +314,7 @@ def test_hostile_names_render_as_text_and_a_heavy_upload_leaves_the_server_alone
         page.screenshot(path=str(shots / "upload_random.png"), full_page=True)
         peak = _peak_mb(proc.pid)
         browser.close()
-    # Streamlit fetches the page icon (st.set_page_config's :material/insights:) from Google's font server;
-    # that is the app's own choice, nothing a file put there.
-    icon = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
-    outside = sorted({u for u in requests if not u.startswith((base, "data:", "blob:", icon))})
+    outside = sorted({u for u in requests if not u.startswith((base, "data:", "blob:"))})  # the favicon is local
     leaked = [u for u in requests if urlparse(u).netloc == hostile.EVIL_HOST
               or urlparse(u).path.endswith(("evil.png", "town.png", "img.png"))]
     figures("browser", pages=len(visits), outside_requests=len(outside), leaked=len(leaked), dialogs=len(dialogs),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -58,7 +59,7 @@ def test_unreadable_file_is_archived_and_explained(tmp_db: Path, tmp_path: Path)
 def page(tmp_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("UNION_DB", str(tmp_db))
     monkeypatch.setenv("UNION_ARCHIVE", str(tmp_path / "archive"))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = people.sign_in(AppTest.from_file(str(APP), default_timeout=60), tmp_db).run()
     return at.switch_page("app_pages/upload_report.py").run()
 
 

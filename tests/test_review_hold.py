@@ -8,10 +8,12 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import people
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db
+from etl.accounts import Account
 from etl.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +52,7 @@ def _values_in_charts(at: AppTest) -> list[float]:
 
 def test_a_doubtful_figure_is_listed_on_review_and_left_out_of_the_chart(unconfirmed_db) -> None:
     path, fact_id, value = unconfirmed_db
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = people.sign_in(AppTest.from_file(APP, default_timeout=60), path, "区审核")
     at.run()
     at.switch_page("app_pages/review.py").run()
     assert not at.exception
@@ -65,7 +67,7 @@ def test_a_doubtful_figure_is_listed_on_review_and_left_out_of_the_chart(unconfi
     # Confirmed on 审核, it reaches the chart.
     from dashboard import actions
 
-    actions.accept(fact_id, "张三", path=path)
+    actions.accept(fact_id, Account(1, "张三", "admin"), path=path)
     db.forget()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

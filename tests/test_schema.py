@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from etl import schema
+from etl.accounts import Account
 from etl.db import connect
 from etl.errors import SchemaError
 from etl.model import facts_table_columns
@@ -98,7 +99,7 @@ def test_upgraded_database_takes_new_loads_and_corrections(tmp_path: Path) -> No
     with connect(path, read_only=True) as con:
         (fact_id,) = con.execute("SELECT min(id) FROM facts WHERE batch_id = 6").fetchone()
         assert fact_id > 159  # the id sequence carried on
-    new_id = actions.correct(fact_id, "王五", value=1.0, path=path)
+    new_id = actions.correct(fact_id, Account(1, "王五", "admin"), value=1.0, path=path)
     assert new_id > fact_id
     assert not queries.regions(path=path).empty
 

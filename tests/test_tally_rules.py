@@ -69,3 +69,26 @@ def test_both_readers_load_the_same_rows(tmp_path: Path) -> None:
             got.append((con.execute("SELECT * EXCLUDE (id, created_at) FROM facts ORDER BY id").fetchall(),
                         con.execute("SELECT * FROM regions ORDER BY id").fetchall()))
     assert got[0][0] and got[0] == got[1]
+
+
+def test_two_columns_of_one_metric_are_said_once_at_the_header(tmp_path: Path) -> None:
+    """慰问金 and 慰问品折合 both read as 帮扶慰问金额: one error at the second header, no 重复行 on every row;
+    a partial load takes the first column."""
+    from tally_books import xlsx
+
+    from etl.tally.upload import commit, prepare
+
+    rows = [["地区", "年份", "慰问金(万元)", "慰问品折合(万元)"],
+            ["白沙镇", 2024, 2.5, 1.0], ["青石镇", 2024, 1.5, 1.5]]
+    data = xlsx({"Sheet1": {"rows": rows}})
+    a = analyze(data, "两列.xlsx")
+    assert [(p.code, p.where) for p in a.problems] == [("same_metric_columns", "Sheet1!D1")]
+    assert "第 D 列“慰问品折合(万元)”和第 C 列“慰问金(万元)”都对应指标“帮扶慰问金额”" in a.problems[0].message
+    db = tmp_path / "u.duckdb"
+    with connect(db):
+        pass
+    commit(prepare(data, "两列.xlsx", db_path=db, archive_dir=tmp_path / "a"), db_path=db,
+           archive_dir=tmp_path / "a", partial=True)
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT source_cell, value FROM facts ORDER BY source_cell").fetchall() == [
+            ("Sheet1!C2", 25000.0), ("Sheet1!C3", 15000.0)]

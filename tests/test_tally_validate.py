@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tally_books import GOOD, xlsx
+from tally_books import GOOD, TYPO_SHAPES, xlsx
 
 from etl.tally import analyze
 from etl.tally.upload import commit, prepare
@@ -81,11 +81,60 @@ def test_database_checks(tmp_db: Path, tmp_path: Path) -> None:
     plan = prepare(xlsx({"Sheet1": {"rows": rows}}), "new.xlsx", db_path=tmp_db, archive_dir=tmp_path / "a")
     codes = {p.code: p for p in plan.db_problems}
     assert set(codes) == {"conflict", "jump", "unknown_region"}
-    assert "是否为：白沙镇" in codes["unknown_region"].message
+    assert "像是“白沙镇”的笔误" in codes["unknown_region"].message and codes["unknown_region"].severity == "error"
     assert codes["unknown_region"].where == "Sheet1!A4"  # the region cell, not the row's first figure
     assert codes["jump"].where == "Sheet1!C3" and "2023年的 90" in codes["jump"].message
     (c,) = plan.conflicts
     assert (c.new.source, c.old_value, c.new.value) == ("Sheet1!C2", 120, 125)
     assert c.old_source == "分年.xlsx 2023年!B2"
     assert [(f.metric, f.source) for f in plan.same] == [("members_total", "Sheet1!D2")]
-    assert not plan.errors
+    assert [(p.code, p.where) for p in plan.errors] == [("unknown_region", "Sheet1!A4")]  # a typo blocks the load
+    assert [u.near for u in plan.typos] == [("白沙镇",)]
+
+
+def test_a_typo_corrected_or_kept(tmp_db: Path, tmp_path: Path) -> None:
+    """The one-click correction renames the town before every check; "no typo" keeps it as a warning; a partial
+    load leaves an uncorrected typo's rows out rather than making a region of it."""
+    rows = [["地区", "年份", "会员总数(人)"], ["白沙镇", 2023, 4800], ["白纱镇", 2024, 5000]]
+    data, a = xlsx({"Sheet1": {"rows": rows}}), tmp_path / "a"
+    fixed = prepare(data, "t.xlsx", db_path=tmp_db, archive_dir=a, regions={"白纱镇": "白沙镇"})
+    assert not fixed.problems and not fixed.unknown
+    assert {(f.region, f.year) for f in fixed.analysis.facts} == {("白沙镇", 2023), ("白沙镇", 2024)}
+    kept = prepare(data, "t.xlsx", db_path=tmp_db, archive_dir=a, keep_regions={"白纱镇"})
+    assert [(p.severity, p.code) for p in kept.problems] == [("warning", "unknown_region")] and not kept.typos
+    partial = prepare(data, "t.xlsx", db_path=tmp_db, archive_dir=a)
+    assert [f.region for f in partial.valid_facts()] == ["白沙镇"]
+    summary = commit(fixed, db_path=tmp_db, archive_dir=a)
+    from etl.db import connect
+
+    with connect(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT note FROM batches WHERE id = ?", [summary.batch_id]).fetchone()[0].endswith(
+            "地区更正：白纱镇→白沙镇")
+        assert con.execute("SELECT count(*) FROM regions WHERE name = '白纱镇'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("shape", list(TYPO_SHAPES))
+def test_a_typo_town_is_named_at_its_own_cell(shape: str, tmp_db: Path, tmp_path: Path) -> None:
+    """Wherever the town is written (a region column anywhere, merged cells, a title, a 填报单位 line, a sheet's
+    name, a table not at A1, a CSV), the message names that place, suggests the right town, and the annotated
+    workbook comments exactly that cell (or colours that sheet's tab), never a figure."""
+    import io
+
+    import openpyxl
+    from tally_books import TYPO
+
+    from etl.tally.report import error_workbook
+
+    build, cell = TYPO_SHAPES[shape]
+    name, data = build()
+    plan = prepare(data, name, db_path=tmp_db, archive_dir=tmp_path / "a")
+    typo = [p for p in plan.problems if p.code == "unknown_region"]
+    assert [(p.where, p.value) for p in typo] == [(cell, TYPO)]
+    assert "白沙镇" in typo[0].message
+    wb = openpyxl.load_workbook(io.BytesIO(error_workbook(data, name, plan.problems)))
+    commented = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows() for c in row
+                 if c.comment and typo[0].message in c.comment.text]
+    if "!" in cell:
+        assert commented == [cell]
+    else:
+        assert commented == [] and wb[TYPO].sheet_properties.tabColor is not None

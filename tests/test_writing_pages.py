@@ -41,7 +41,7 @@ def test_check_a_pasted_draft(app: AppTest) -> None:
     assert html.count("fig-differs") == 2 and "sources?src_region=" in html
     at.button(key="draft_src_0").click().run()  # 查看来源 of the first wrong figure
     assert not at.exception, [e.message for e in at.exception]
-    assert at.title[0].value == "数据来源" and at.query_params["src_metric"] == "union_orgs_total"
+    assert at.title[0].value == "数据来源" and at.query_params["src_metric"] == "工会组织总数"
 
 
 def test_upload_a_docx_and_download_the_comments(app: AppTest, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ shown as text, never rendered. A figure links to the 数据来源 page of its ce
 from __future__ import annotations
 
 import html
-from urllib.parse import urlencode
 
+from dashboard import links
 from writing.check import VERDICT_ZH, DraftCheck, Figure
 from writing.paragraphs import Paragraph
 
@@ -26,11 +26,8 @@ BOX = "line-height:2.1;font-size:1.05rem;white-space:normal"
 
 
 def source_url(region: str | None, metric: str | None, year: int | None, period: str | None) -> str | None:
-    """Relative link to the 数据来源 page for one cell (the page reads these query parameters)."""
-    if not (region and metric and year and period):
-        return None
-    return "sources?" + urlencode({"src_region": region, "src_metric": metric, "src_year": year,
-                                   "src_period": period})
+    """Relative link to the 数据来源 page for one cell (the page's widgets read these query parameters)."""
+    return links.sources_url(region, metric, year, period)
 
 
 def _mark(text: str, verdict: str, tip: str, url: str | None) -> str:

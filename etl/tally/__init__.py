@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from etl.model import ColumnarFile, Document, ExtractedFile, Fact, FactColumns, Problem, bulk
@@ -50,18 +51,21 @@ class Analysis:
 
 
 def analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None = None,
-            engine: str | None = None, path: str | None = None, max_mb: float | None = None) -> Analysis:
+            engine: str | None = None, path: str | None = None, max_mb: float | None = None,
+            regions: dict[str, str] | None = None) -> Analysis:
     """Read, find the tables, melt, parse and check. Never raises for bad input: problems say why.
 
     The facts stay an Arrow table until someone asks for the list (ColumnarFile). `max_mb`: a bigger
     file is refused (default: the lexicon's limit; settings.tally_max_mb where a server sets one).
+    `regions`: corrected names (白莎镇 → 白沙镇, the upload page's one click), applied before the checks,
+    so the file's own checks (duplicates, pairs, jumps) see the corrected towns.
     """
     with bulk():
-        return _analyze(data, name, mapping=mapping, engine=engine, path=path, max_mb=max_mb)
+        return _analyze(data, name, mapping=mapping, engine=engine, path=path, max_mb=max_mb, regions=regions)
 
 
 def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | None, engine: str | None,
-             path: str | None, max_mb: float | None) -> Analysis:
+             path: str | None, max_mb: float | None, regions: dict[str, str] | None = None) -> Analysis:
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     ef = ColumnarFile(path=path or name, name=name, sha256=sha, data=data, kind="tally")
@@ -85,6 +89,10 @@ def _analyze(data: bytes, name: str, *, mapping: dict[str, dict[str, str]] | Non
     if not tables:
         problems.add_file("no_table", name)
     melted = melt_tables(tables, problems)
+    if regions:
+        melted.lines.region = np.array([regions.get(r, r) for r in melted.lines.region.tolist()] + [None],
+                                       dtype=object)[:-1]
+        ef.documents = [replace(d, region=regions.get(d.region, d.region)) for d in ef.documents]
     frame = figures(melted, name, sha, problems)
     kept = check(frame, problems)
     ef.set_columns(FactColumns(frame.table if kept.all() else frame.table.filter(pa.array(kept))))

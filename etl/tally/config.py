@@ -24,10 +24,25 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A noun family × units → one metric (tally_headers.toml [[families]])."""
+
+    metric: str
+    nouns: tuple[tuple[str, ...], ...]  # a word of every group must be in the header
+    units: frozenset[str]  # catalog units the header may count in
+    veto: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Lexicon:
     limits: dict[str, float]
     roles: dict[str, tuple[str, ...]]  # role -> normalised synonyms
     metrics: dict[str, tuple[str, ...]]  # code -> normalised synonyms, longest first
+    families: tuple[Family, ...]
+    measures: tuple[tuple[str, str], ...]  # (a header's last word, catalog unit), longest word first
+    subsets: tuple[str, ...]  # words naming a part of a figure (其中, 女, 农民工 …)
+    neutral: frozenset[str]  # child headers that add nothing to their parent (合计, 数量 …)
+    qualifiers: tuple[str, ...]  # parent words that change what a child means (专项 …; the subsets too)
     units: dict[str, Unit]
     totals: frozenset[str]
     subtotal: frozenset[str]
@@ -71,14 +86,23 @@ def lexicon() -> Lexicon:
         syn = {norm(m.name_zh), *(norm(s) for s in raw["metrics"].get(code, []))}
         metrics[code] = tuple(sorted(syn, key=len, reverse=True))
     unknown = set(raw["metrics"]) - set(metrics)
+    units = {norm(k): Unit(v["to"], float(v["scale"])) for k, v in raw["units"].items()}
+    families = tuple(Family(f["metric"], tuple(tuple(norm(w) for w in g) for g in f["nouns"]), frozenset(f["units"]),
+                            tuple(norm(w) for w in f.get("veto", []))) for f in raw["families"])
+    unknown |= {f.metric for f in families} - set(metrics)
     if unknown:
         raise ValueError(f"tally_headers.toml names metrics missing from the catalog: {sorted(unknown)}")
-    units = {norm(k): Unit(v["to"], float(v["scale"])) for k, v in raw["units"].items()}
+    measures = sorted(((norm(w), u) for u, words in raw["measures"].items() for w in words), key=lambda wu: -len(wu[0]))
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     return Lexicon(
         limits=limits,
         roles=roles,
         metrics=metrics,
+        families=families,
+        measures=tuple(measures),
+        subsets=tuple(norm(w) for w in raw["subsets"]["words"]),
+        neutral=frozenset(norm(w) for w in raw["neutral"]["words"]),
+        qualifiers=tuple(norm(w) for w in [*raw["qualifiers"]["words"], *raw["subsets"]["words"]]),
         units=units,
         totals=frozenset(norm(s) for s in raw["rows"]["totals"]),
         subtotal=frozenset(norm(s) for s in raw["rows"]["subtotal"]),

@@ -1,9 +1,12 @@
 """Header text → what the column holds (Column); cell text → number.
 
 Rules live in etl/lexicon/tally_headers.toml. Matching order, most specific
-first: a role word (地区, 年度 …) exactly, a metric synonym exactly, then the
-longest metric synonym contained in the header (so 新发展会员数(人) is
-members_new, never members_total).
+first: a role word (地区, 年度 …) exactly, a metric synonym exactly, a family
+(a noun family × the unit the header counts in: 送温暖慰问困难职工(户) is
+aid_households, 慰问金(万元) aid_amount), then the longest metric synonym
+contained in the header (so 新发展会员数(人) is members_new, never
+members_total). A header naming a part of a figure (其中, 女会员, 帮扶资金 by
+source) is matched only by an exact synonym.
 """
 
 from __future__ import annotations
@@ -56,8 +59,15 @@ def guess_header(text: str) -> HeaderGuess:
     for code, words in lx.metrics.items():
         if name in words:
             return HeaderGuess("figure", code, unit)
+    if any(w in name for w in lx.subsets):
+        return HeaderGuess("unknown", unit=unit)
+    family = family_of(name, unit)
+    if family:
+        return HeaderGuess("figure", family, unit)
     best: tuple[int, str] | None = None
     for code, words in lx.metrics.items():
+        if not _may_be(code, name, unit):
+            continue
         for w in words:  # longest first
             if len(w) >= 3 and w in name and (best is None or len(w) > best[0]):
                 best = (len(w), code)
@@ -65,6 +75,36 @@ def guess_header(text: str) -> HeaderGuess:
     if best:
         return HeaderGuess("figure", best[1], unit, exact=False)
     return HeaderGuess("unknown", unit=unit)
+
+
+def measure_of(name: str, unit: Unit | None) -> str | None:
+    """The catalog unit a header counts in: its bracketed unit, else its last word (慰问户数 → 户)."""
+    if unit is not None:
+        return unit.to
+    return next((u for w, u in lexicon().measures if name.endswith(w)), None)
+
+
+def family_of(name: str, unit: Unit | None) -> str | None:
+    """The metric of the first family whose nouns, unit and vetoes fit the header (name without its unit)."""
+    measure = measure_of(name, unit)
+    if measure is None:
+        return None
+    for f in lexicon().families:
+        if (measure in f.units and all(any(w in name for w in group) for group in f.nouns)
+                and not any(w in name for w in f.veto)):
+            return f.metric
+    return None
+
+
+def _may_be(code: str, name: str, unit: Unit | None) -> bool:
+    """Whether a header merely containing a synonym of `code` may be read as it: it counts in the metric's
+    unit (when it says) and holds no veto word of the metric's families (投保金额 is no 参保人数)."""
+    from etl.catalog import load_catalog
+
+    measure = measure_of(name, unit)
+    if measure is not None and measure != load_catalog()[code].unit:
+        return False
+    return not any(w in name for f in lexicon().families if f.metric == code for w in f.veto)
 
 
 def unit_of(text: Any) -> Unit | None:
@@ -207,7 +247,7 @@ def columns(fill: list[list[Any]], head: list[int], width: int,
             if v is not None and norm(v) and (not pieces or norm(v) != norm(pieces[-1])):
                 pieces.append(str(v).strip())
         header = " / ".join(pieces)
-        g = _classify(pieces)
+        g = classify_header(pieces)
         cols.append(Column(c, header, g.role, g.metric, g.unit, g.exact))
     while cols and not cols[-1].header:
         cols.pop()
@@ -235,8 +275,10 @@ def apply_choice(col: Column, choice: str) -> None:
     col.exact = True
 
 
-def _classify(pieces: list[str]) -> HeaderGuess:
-    """Child alone, then parent+child, then the parent (child being only a unit)."""
+def classify_header(pieces: list[str]) -> HeaderGuess:
+    """A column's header cells, parent first: the child alone (unless the parent qualifies it: 工资专项集体合同 /
+    覆盖职工), then parent+child, then all joined, then a parent alone when the child adds nothing of its own
+    (a unit, 合计): 帮扶资金 / 中央财政 is no 帮扶资金."""
     if not pieces:
         return HeaderGuess("unknown")
     unit = None
@@ -245,7 +287,12 @@ def _classify(pieces: list[str]) -> HeaderGuess:
         if g.unit:
             unit = g.unit
             break
-    candidates = [pieces[-1], "".join(pieces[-2:]), "".join(pieces), *reversed(pieces[:-1])]
+    lx = lexicon()
+    child, _ = split_unit(pieces[-1])
+    neutral = not child or child in lx.neutral
+    qualified = any(w in norm(p) for p in pieces[:-1] for w in lx.qualifiers)
+    candidates = [*(() if qualified else (pieces[-1],)), "".join(pieces[-2:]), "".join(pieces),
+                  *(reversed(pieces[:-1]) if neutral else ())]
     guesses = [guess_header(c) for c in candidates]
     for g in guesses:
         if g.role != "unknown" and g.exact:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from etl.catalog import load_catalog
 from etl.tally.config import Unit, lexicon, norm
 from etl.tally.layout import Table
 from etl.tally.mapping import Column, metric_of, parse_number, parse_period, parse_year, unit_of
@@ -214,13 +215,15 @@ def _has_figures(table: Table, data: np.ndarray, sheet: SheetColumns) -> np.ndar
 
 
 def _region_cells(table: Table, lines: _Parts, found: dict[str, str]) -> None:
-    """The cell that first names each region: its region cell (the merge's top-left), or the title's."""
-    from etl.tally.rules import where
+    """The cell that first names each region: its region cell (the merge's top-left), the title's, or, for a
+    region only the sheet's name gives, that name (never a figure's cell)."""
+    from etl.tally.rules import sheet_where, where
 
     region_col = table.column("region")
     if region_col is None:
-        if table.region and table.region_cell and table.region not in found:
-            found[table.region] = where(table.grid.name, *table.region_cell)
+        if table.region and table.region not in found:
+            found[table.region] = (where(table.grid.name, *table.region_cell) if table.region_cell
+                                   else sheet_where(table.grid.name))
         return
     anchor = {(r, c): (r1, c1) for r1, c1, r2, c2 in table.grid.merged
               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if c1 <= region_col.index <= c2}
@@ -248,7 +251,8 @@ def _spec(spec: Spec, out: _Melting) -> int:
 
 
 def _header_checks(table: Table, data: np.ndarray, sheet: SheetColumns, problems: Problems) -> bool:
-    """Columns with numbers under an unknown header (warned, not loaded); False when no column is a metric."""
+    """Columns with numbers under an unknown header (warned, not loaded), two columns of one metric (an error: the
+    second is not loaded); False when no column is a metric."""
     s, head = table.grid.index, table.header_rows[-1]
     for c in table.columns:
         if c.role == "unknown" and c.header and _has_numbers(*sheet.column(c.index, data)):
@@ -256,6 +260,16 @@ def _header_checks(table: Table, data: np.ndarray, sheet: SheetColumns, problems
     if not any(c.role == "figure" for c in table.columns):
         problems.add("no_metric_columns", s, table.header_rows[0], 0)
         return False
+    first: dict[str, Column] = {}
+    for c in table.columns:
+        if c.role != "figure":
+            continue
+        if c.metric in first:  # its figures repeat the first column's key: said once here, not on every row
+            f = first[c.metric]
+            problems.add("same_metric_columns", s, head, c.index, c.header, letter=c.letter, header=c.header,
+                         first_letter=f.letter, first_header=f.header, metric_zh=load_catalog()[c.metric].name_zh)
+        else:
+            first[c.metric] = c
     return True
 
 
@@ -299,8 +313,6 @@ def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
         if units[i] is not None:
             u = unit_of(units[i])
             if u is None:
-                from etl.catalog import load_catalog
-
                 problems.add("unknown_unit", s, r, ucol.index, show(units[i]), shown=show(units[i]),
                              unit=load_catalog()[metric].unit)
             else:

@@ -15,6 +15,8 @@ Built only when someone asks for it, and bounded (etl/limits.py):
 The 问题清单 lists at most `problems_listed` problems. Every text cell that a
 spreadsheet program could read as a formula (=, +, -, @ …) is written as text
 (export.xlsx.put), whatever file it came from.
+A problem with a sheet's name (a town's sheet named with a typo) colours that
+sheet's tab instead: no cell of the sheet holds the name.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 from collections.abc import Iterable
 
 from etl.model import Problem
+from etl.tally.rules import named_sheet
 from etl.vocab import SEVERITY_ZH
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -37,9 +40,19 @@ def _notes(problems: list[Problem]) -> dict[tuple[str, str], list[Problem]]:
     notes: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
         m = _WHERE.match(p.where or "")
-        if m:
+        if m and named_sheet(p.where) is None:
             notes.setdefault((m["sheet"], m["cell"]), []).append(p)
     return notes
+
+
+def _tabs(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """Problems with a sheet's name (a town's sheet named with a typo), by sheet: its tab is coloured."""
+    tabs: dict[str, list[Problem]] = {}
+    for p in problems:
+        named = named_sheet(p.where)
+        if named is not None:
+            tabs.setdefault(named, []).append(p)
+    return tabs
 
 
 def _comment(found: list[Problem]):
@@ -132,6 +145,10 @@ def _annotated(data: bytes, problems: list[Problem], cap: int) -> bytes:
             c = wb[sheet][cell]
             c.fill = _fill(found)
             c.comment = _comment(found)
+    for sheet, found in _tabs(problems).items():
+        if sheet in wb.sheetnames:
+            wb[sheet].sheet_properties.tabColor = FILLS["error" if any(p.severity == "error" for p in found)
+                                                        else "warning"]
     title = "问题清单"
     while title in wb.sheetnames:
         title += "_"

@@ -74,6 +74,22 @@ def where(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{col_letter(col)}{row + 1}"
 
 
+SHEET_NAME = "工作表“{sheet}”的名称"  # the place of what only a sheet's name says (a town, a year)
+
+
+def sheet_where(sheet: str) -> str:
+    """The place of a problem with a sheet's name itself (one sheet per town, named after it)."""
+    return SHEET_NAME.format(sheet=sheet)
+
+
+def named_sheet(where_: str) -> str | None:
+    """The sheet a sheet_where() names, else None."""
+    head, _, tail = SHEET_NAME.partition("{sheet}")
+    if where_ and where_.startswith(head) and where_.endswith(tail) and len(where_) > len(head) + len(tail):
+        return where_[len(head):len(where_) - len(tail)]
+    return None
+
+
 class Problems:
     """The problems of one file, each with its position; `sorted()` gives them in sheet, row, column order
     (problems of one cell in the order they were found)."""
@@ -94,7 +110,11 @@ class Problems:
 
 
 def position(where_: str, sheets: list[str]) -> tuple[int, int, int]:
-    """(sheet index, row, column) of 'Sheet!D7' (1-based row, as written); (-1, -1, -1) for a whole file."""
+    """(sheet index, row, column) of 'Sheet!D7' (1-based row, as written); (i, 0, 0) for sheet i's name;
+    (-1, -1, -1) for a whole file."""
+    named = named_sheet(where_)
+    if named in sheets:
+        return (sheets.index(named), 0, 0)
     sheet, _, cell = (where_ or "").rpartition("!")
     letters = cell.rstrip("0123456789")
     digits = cell[len(letters):]
@@ -238,14 +258,19 @@ def duplicates(frame: FactFrame) -> np.ndarray:
 
 
 def _copies(frame: FactFrame, kept: np.ndarray) -> Iterator[tuple[int, int]]:
-    """(later copy, its first occurrence) for each fact that repeats an earlier one's key."""
+    """(later copy, its first occurrence) for each fact that repeats an earlier one's key on another row.
+
+    A copy on the same row comes from two columns of one metric: the header check says that once
+    (same_metric_columns), not on every row.
+    """
     later = np.flatnonzero(~kept)
     if not len(later):
         return
     kept_idx = np.flatnonzero(kept)
     key = frame.group[1]
     first = kept_idx[pd.Index(key[kept_idx]).get_indexer(key[later])]
-    yield from zip(later.tolist(), first.tolist(), strict=True)
+    other_row = (frame.sheet[later] != frame.sheet[first]) | (frame.row[later] != frame.row[first])
+    yield from zip(later[other_row].tolist(), first[other_row].tolist(), strict=True)
 
 
 def _conflicts(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:

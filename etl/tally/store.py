@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from etl import db
+from etl.audit import Actor, actor_of, record
 
 
 def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
@@ -23,12 +24,18 @@ def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
     return {key: json.loads(m) for key, m in rows}
 
 
-def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str]) -> None:
-    """Remember (or forget, with an empty mapping) the corrections for one header row."""
+def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str],
+                 user: str | Actor | None = None) -> None:
+    """Remember (or forget, with an empty mapping) the corrections for one header row; recorded in the trail."""
     with db.transaction(db_path, what="保存列映射") as con:
-        if not mapping:
-            con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
+        row = con.execute("SELECT mapping FROM tally_mappings WHERE header_key = ?", [key]).fetchone()
+        before = json.loads(row[0]) if row else None
+        if (before or {}) == (mapping or {}):
             return
         con.execute("DELETE FROM tally_mappings WHERE header_key = ?", [key])
-        con.execute("INSERT INTO tally_mappings (header_key, headers, mapping) VALUES (?, ?, ?)",
-                    [key, " | ".join(headers), json.dumps(mapping, ensure_ascii=False, sort_keys=True)])
+        if mapping:
+            con.execute("INSERT INTO tally_mappings (header_key, headers, mapping) VALUES (?, ?, ?)",
+                        [key, " | ".join(headers), json.dumps(mapping, ensure_ascii=False, sort_keys=True)])
+        shown = "、".join(f"{col}列→{choice}" for col, choice in sorted((mapping or {}).items())) or "恢复自动识别"
+        record(con, actor_of(user), "mapping", f"修改列对应（表头：{' | '.join(headers)[:80]}）：{shown}",
+               target=key, before=before, after=mapping or None)

@@ -1,8 +1,9 @@
 """The blank tally template (统计表模板.xlsx), built from the metric catalog.
 
 Staff who use it never hit a header the reader does not know: one column per
-catalog metric with its unit in the header, data validation on every column,
-an instructions sheet and a sheet explaining each metric.
+catalog metric, named as the official statistical forms name it, with its
+unit in the header (lexicon/tally_template.toml), data validation on every
+column, an instructions sheet and a sheet explaining each metric in Chinese.
 
 Run: python -m etl template [-o 统计表模板.xlsx]   (or python -m etl.tally.template)
 """
@@ -12,11 +13,15 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import tomllib
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from etl.catalog import CATEGORY_ZH, load_catalog
 from etl.vocab import PERIOD_FY, PERIOD_H1, PERIOD_ZH
 
+LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "tally_template.toml"
 DATA_SHEET = "数据"
 YEAR_RANGE = (2000, 2035)
 EXAMPLE_REGION = "白沙镇"
@@ -24,10 +29,11 @@ EXAMPLE_REGION = "白沙镇"
 INSTRUCTIONS = [
     "填表说明",
     "",
-    "1. 在“数据”工作表中每个地区、每个年度和期间填一行；示例行（第 2 行）可直接改写或删除。",
-    "2. “地区”填乡镇（街道）或企业工会的名称，如“白沙镇”“城关街道”，不要加“总工会”。",
-    "3. “年份”填四位年份，如 2024；“期间”从下拉框选择“上半年”或“全年”。",
-    "4. 各项指标按表头括号中的单位填写：人数填人，金额填“元”，比率填百分数（92.5 表示 92.5%）。",
+    "1. 在“数据”工作表中每个乡镇（街道）、每个年度和期间填一行；示例行（第 2 行）可直接改写或删除。",
+    "2. “乡镇(街道)名称”填乡镇（街道）或企业工会的名称，如“白沙镇”“城关街道”，不要加“总工会”。",
+    "3. “年度”填四位年份，如 2024；“期间”从下拉框选择“上半年”或“全年”。",
+    "4. 各项指标按表头括号中的单位填写：个数、人数、户数、件数填整数，金额填元（不填万元），"
+    "比率填百分数（92.5 表示 92.5%）。",
     "5. 不知道或不适用的数填空，不要填 0，也不要填“-”“无”等文字。",
     "6. 不要合并单元格，不要插入合计行、小计行或签名行；系统会自动汇总。",
     "7. 不要改动表头文字和列的顺序；如需补充说明，写在“备注”列。",
@@ -37,9 +43,20 @@ INSTRUCTIONS = [
 ]
 
 
+@cache
+def wording() -> dict[str, Any]:
+    """lexicon/tally_template.toml: the key columns' headers, each metric's header and meaning."""
+    return tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+
+
 def header_of(metric_code: str) -> str:
-    m = load_catalog()[metric_code]
-    return f"{m.name_zh}({m.unit})"
+    """The template's header for a metric: its name on the official forms, with the unit to fill in."""
+    return wording()["metrics"][metric_code]["header"]
+
+
+def key_headers() -> list[str]:
+    keys = wording()["keys"]
+    return [keys["region"], keys["year"], keys["period"]]
 
 
 def build_template() -> bytes:
@@ -73,7 +90,7 @@ def _data_sheet(ws) -> None:
     from openpyxl.utils import get_column_letter
 
     cat = load_catalog()
-    headers = ["地区", "年份", "期间", *(header_of(code) for code in cat), "备注"]
+    headers = [*key_headers(), *(header_of(code) for code in cat), wording()["keys"]["note"]]
     ws.append(headers)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for c, text in enumerate(headers, start=1):
@@ -84,7 +101,7 @@ def _data_sheet(ws) -> None:
         ws.column_dimensions[get_column_letter(c)].width = max(10, min(24, len(text) * 2 + 2))
     ws.row_dimensions[1].height = 45
     ws.freeze_panes = "B2"
-    example = {"地区": EXAMPLE_REGION, "年份": 2024, "期间": PERIOD_ZH[PERIOD_FY]}
+    example = dict(zip(key_headers(), [EXAMPLE_REGION, 2024, PERIOD_ZH[PERIOD_FY]], strict=True))
     sample_values = {"union_orgs_total": 152, "union_orgs_new": 9, "union_coverage_rate": 93.5,
                      "members_total": 18650, "members_new": 820, "workers_total": 20100, "membership_rate": 92.8,
                      "aid_households": 96, "aid_amount": 286000}
@@ -128,17 +145,27 @@ def _validations(ws, n_columns: int) -> None:
 
 
 def _metrics_sheet(meta) -> None:
-    from openpyxl.styles import Font
+    """One row per metric, all in Chinese: the header, its area, unit, how it adds up, what to count, and
+    the other headers the upload recognises for it."""
+    from openpyxl.styles import Alignment, Font
+
+    from etl.tally.config import lexicon
 
     cat = load_catalog()
-    meta.append(["表头", "指标代码", "类别", "单位", "类型", "含义"])
-    kinds = {"stock": "存量（期末数，不跨期相加）", "flow": "流量（本期发生数）"}
+    meta.append(["表头", "类别", "单位", "统计方式", "含义和口径", "表头也可写作"])
+    kinds = {"stock": "期末数（上半年、全年各填当时的数，不相加）", "flow": "本期发生数（可累计）"}
     for code, m in cat.items():
-        meta.append([header_of(code), code, CATEGORY_ZH.get(m.category, m.category), m.unit, kinds.get(m.kind, m.kind),
-                     m.meaning])
-    for c, width in zip("ABCDEF", (30, 26, 12, 8, 26, 80), strict=True):
+        header = header_of(code)
+        unit = header[header.rindex("(") + 1:-1] if header.endswith(")") else m.unit
+        others = [w for w in lexicon().metrics[code] if w not in header][:4]
+        meta.append([header, CATEGORY_ZH.get(m.category, m.category), unit, kinds[m.kind],
+                     wording()["metrics"][code]["meaning"], "、".join(others)])
+    for c, width in zip("ABCDEF", (30, 12, 8, 26, 70, 40), strict=True):
         meta.column_dimensions[c].width = width
         meta[f"{c}1"].font = Font(bold=True)
+    for row in meta.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     meta.freeze_panes = "A2"
 
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import db
+from etl import db, scope
+from etl.accounts import Account
+from etl.audit import Actor
 from etl.catalog import load_catalog
 from etl.errors import UnionError
 from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
 from etl.tally import Analysis
 from etl.tally.layout import Table
-from etl.tally.rules import by_position
-from etl.tally.validate import Conflict, check_db
+from etl.tally.rules import by_position, messages, problem
+from etl.tally.validate import Conflict, UnknownRegion, check_db, unknown_regions
 from etl.vocab import PERIOD_ZH, SEVERITY_ZH
 
 ROLE_ZH = {"region": "地区", "year": "年份", "period": "期间", "metric": "指标名称（长表）", "value": "数值（长表）",
@@ -56,6 +58,14 @@ class Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     same: list[Fact] = field(default_factory=list)  # already stored with the same value: not loaded again
     inspection: Inspection | None = None  # size and cells, from the look before parsing (None: refused there)
+    unknown: list[UnknownRegion] = field(default_factory=list)  # names the directory does not know
+    renamed: dict[str, str] = field(default_factory=dict)  # names the person corrected (白莎镇 → 白沙镇)
+    kept: frozenset[str] = frozenset()  # unknown names the person said are no typo
+
+    @property
+    def typos(self) -> list[UnknownRegion]:
+        """Unknown names close to a known region, not yet corrected or kept: they block the load."""
+        return [u for u in self.unknown if u.near and u.name not in self.kept]
 
     @property
     def name(self) -> str:
@@ -92,8 +102,10 @@ class Plan:
         return [p for p in self.errors if row_of(p.where) is None]
 
     def valid_facts(self) -> list[Fact]:
+        """The facts a partial load takes: none of a row with an error, none of a town taken for a typo."""
         bad = self.bad_rows()
-        return [f for f in self.analysis.facts if row_of(f.source or "") not in bad]
+        typos = {u.name for u in self.typos}
+        return [f for f in self.analysis.facts if row_of(f.source or "") not in bad and f.region not in typos]
 
 
 def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
@@ -107,11 +119,15 @@ def already_loaded(con, sha256: str) -> str | None:  # con: duckdb connection
 
 def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
             mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None,
-            max_mb: float | None = None) -> Plan:
+            max_mb: float | None = None, regions: dict[str, str] | None = None,
+            keep_regions: Collection[str] = (), account: Account | None = None) -> Plan:
     """Look at the size, archive the original bytes as a preview, read and check the file, compare with the database.
 
     A file over a limit (etl/limits.py) is refused before it is archived or parsed; big files are
     read in a child process (etl/bounded.py).
+    `mapping`: column choices (table key → letter → choice), over the remembered ones letter by letter.
+    `regions`: region names the person corrected; `keep_regions`: unknown names they said are no typo.
+    With `account`, rows for regions outside its scope are errors naming the row (etl/scope.py).
     """
     from etl.archive import archive_preview, expire_previews
     from etl.bounded import analyze_tally
@@ -126,49 +142,129 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
         return Plan(Analysis(ef))
     archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
     expire_previews(archive_dir)
-    remembered = load_mappings(db_path)
-    if mapping:
-        remembered.update(mapping)
-    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine, max_mb=max_mb),
-                inspection=insp)
+    remembered = merge_mappings(load_mappings(db_path), mapping or {})
+    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine, max_mb=max_mb,
+                              regions=regions),
+                renamed=dict(regions or {}), kept=frozenset(keep_regions), inspection=insp)
     if not Path(db_path).exists():
         return plan
     with db.connect(db_path, read_only=True) as con:
         plan.already = already_loaded(con, plan.analysis.extracted.sha256)
         if plan.analysis.facts:
+            plan.unknown = unknown_regions(con, plan.analysis.facts, plan.analysis.region_cells)
             plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
-                                                                   plan.analysis.region_cells)
+                                                                   plan.analysis.region_cells, plan.kept)
+            if account is not None:
+                plan.db_problems += scope_problems(con, account, plan)
     return plan
+
+
+def scope_problems(con, account: Account, plan: Plan) -> list[Problem]:  # con: duckdb connection
+    """One error per row whose region the account may not load (the row's region cell when known)."""
+    _, refused = scope.split(con, account, plan.analysis.facts)
+    out: dict[tuple[str, int] | str, Problem] = {}
+    msg = messages()["out_of_scope"]
+    for r in refused:
+        at = row_of(r.fact.source or "")
+        key = at or (r.fact.source or r.region)
+        if key in out:
+            continue
+        cell = plan.analysis.region_cells.get(r.fact.region or "", "")
+        where = cell if cell and row_of(cell) == at else (r.fact.source or "")
+        out[key] = problem("out_of_scope", where, r.region, row=at[1] if at else "?", region=r.region,
+                           scope=account.scope.text(), why=msg.extra["known" if r.known else "unknown"])
+    return list(out.values())
+
+
+def merge_mappings(base: dict[str, dict[str, str]], edits: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Column choices of `edits` over `base`, table by table and column by column (an edit of one column never
+    drops the remembered choice of another)."""
+    out = {key: dict(cols) for key, cols in base.items()}
+    for key, cols in edits.items():
+        out[key] = {**out.get(key, {}), **cols}
+    return out
 
 
 class UploadRefused(UnionError):
     """The plan cannot be committed as asked; the message says why, in Chinese, and names the file."""
 
 
+@dataclass
+class Selection:
+    """What a load of the plan writes and what it leaves out, and why (the summary says each number)."""
+
+    facts: list[Fact]  # to load
+    replace_ids: list[int]  # stored facts the new figures replace
+    same: int = 0  # equal to a stored figure: not loaded again
+    kept_stored: int = 0  # differ from a stored figure, whose value the person kept
+    left_out: int = 0  # on a row with an error, or of a town taken for a typo (a partial load)
+
+
+def select(plan: Plan, replace: Iterable[int] = (), partial: bool = False) -> Selection:
+    """The facts a load of the plan writes. Conflicts not listed in `replace` keep the stored value."""
+    replace = {int(i) for i in replace}
+    facts = plan.valid_facts() if partial else list(plan.analysis.facts)
+    left_out = len(plan.analysis.facts) - len(facts)
+    same = {id(f) for f in plan.same}
+    kept = {id(c.new) for c in plan.conflicts if c.fact_id not in replace} - same
+    chosen = [f for f in facts if id(f) not in same and id(f) not in kept]
+    ids = {id(f) for f in chosen}
+    replace_ids = sorted({c.fact_id for c in plan.conflicts if c.fact_id in replace and id(c.new) in ids})
+    return Selection(chosen, replace_ids, sum(1 for f in facts if id(f) in same),
+                     sum(1 for f in facts if id(f) in kept), left_out)
+
+
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
-           partial: bool = False, user: str | None = None):  # -> etl.load.LoadSummary
-    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped)."""
+           partial: bool = False, user: str | Actor | None = None,
+           account: Account | None = None):  # -> etl.load.LoadSummary
+    """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped).
+
+    With `account` (the web), the batch is recorded as theirs, and a figure outside their scope
+    still in the chosen rows refuses the whole load (the page drops those rows as errors first).
+    """
     from etl.load import load_files
 
+    if account is not None:
+        user = account.actor()
     if plan.already:
         raise UploadRefused(plan.already, item=plan.name)
     if plan.errors and not partial:
         raise UploadRefused(f"“{plan.name}”有 {len(plan.errors)} 处错误，不能导入。"
                             "请修改后重新上传，或选择“只导入没有错误的行”。", item=plan.name)
-    replace = {int(i) for i in replace}
-    facts = plan.valid_facts() if partial else list(plan.analysis.facts)
-    drop = {id(c.new) for c in plan.conflicts if c.fact_id not in replace} | {id(f) for f in plan.same}
-    facts = [f for f in facts if id(f) not in drop]
-    chosen = {id(f) for f in facts}
-    replace_ids = sorted({c.fact_id for c in plan.conflicts if c.fact_id in replace and id(c.new) in chosen})
-    if not facts:
+    chosen = select(plan, replace, partial)
+    if not chosen.facts:
         why = ("每一行都有错误。" if partial and plan.errors
                else "表中的数据与数据库中已有的完全相同，或都选择了保留原值。")
         raise UploadRefused(f"“{plan.name}”没有需要导入的新数据：{why}", item=plan.name)
-    ef = dataclasses.replace(plan.analysis.extracted, facts=facts)
+    ef = dataclasses.replace(plan.analysis.extracted, facts=chosen.facts)
     note = f"统计表上传：{plan.name}" + ("（部分导入）" if partial and plan.errors else "")
+    if plan.renamed:
+        note += "；地区更正：" + "、".join(f"{a}→{b}" for a, b in plan.renamed.items())
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
-                      replace_fact_ids=replace_ids, accept_partial=partial)
+                      replace_fact_ids=chosen.replace_ids, accept_partial=partial, account=account)
+
+
+def done_text(plan: Plan, chosen: Selection, summary) -> str:  # summary: etl.load.LoadSummary
+    """What the load did, for the page: every figure the file held is accounted for, in words, without the
+    command line's vocabulary."""
+    found = len(plan.analysis.facts)
+    out = [f"已导入批次 {summary.batch_id}：写入 {summary.facts} 条数据。"]
+    parts = []
+    if chosen.same:
+        parts.append(f"{chosen.same} 条与数据库中已有的数值相同，未重复导入")
+    if chosen.kept_stored:
+        parts.append(f"{chosen.kept_stored} 条与数据库中不同，按您的选择保留了原值")
+    if chosen.left_out:
+        parts.append(f"{chosen.left_out} 条所在的行有错误，未导入")
+    if summary.superseded:
+        parts.append(f"替换了数据库中 {summary.superseded} 条原值（撤销本批次即可恢复）")
+    if parts:
+        out.append(f"表中识别出 {found} 条：" + "；".join(parts) + "。")
+    if plan.renamed:
+        out.append("地区更正：" + "、".join(f"“{a}”改为“{b}”" for a, b in plan.renamed.items()) + "。")
+    if plan.warnings:
+        out.append(f"另有 {len(plan.warnings)} 条提醒（不阻止导入）。")
+    return "".join(out)
 
 
 # Rows for the page's tables (plain dicts: the page turns them into DataFrames).
@@ -188,6 +284,7 @@ def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
 
 
 def problem_rows(plan: Plan, limit: int | None = None) -> list[dict[str, str | None]]:
+    """Every problem (or the first `limit`) in sheet, row, column order (Plan.problems), its message in full."""
     return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
             for p in plan.problems[:limit]]
 

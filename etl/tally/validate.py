@@ -1,9 +1,10 @@
 """An upload's figures against what the database already holds.
 
-Regions unknown to the registry (with near-match suggestions, named at the
-cell that first writes them), conflicts with stored figures (shown side by
-side; the user keeps or replaces), jumps against the same period a year
-before already stored. The checks inside the file are etl/tally/rules.py;
+Regions unknown to the registry (named at the cell that first writes them;
+one close to a known name is taken for a typo and blocks the load until the
+person corrects it on the page or keeps it as a new region), conflicts with
+stored figures (shown side by side; the user keeps or replaces), jumps
+against the same period a year before already stored. The checks inside the file are etl/tally/rules.py;
 the messages of both are lexicon/tally_checks.toml.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,8 @@ import numpy as np
 from etl.catalog import load_catalog
 from etl.model import Problem
 from etl.regions import canonical_name, seed_registry
-from etl.tally.rules import fmt, is_stock_count, jump_hits, messages, problem
+from etl.tally.rules import fmt, is_stock_count, jump_hits, problem
+from etl.vocab import is_placeholder
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,49 @@ def region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return names
 
 
-def _unknown_regions(facts: list[Any], known: dict[str, str], region_cells: dict[str, str]) -> list[Problem]:
-    out: list[Problem] = []
-    reported: set[str] = set()
+@dataclass(frozen=True)
+class UnknownRegion:
+    """A region name of the file that the directory does not know."""
+
+    name: str  # as the file's facts carry it
+    where: str  # the cell (or sheet name) that first writes it
+    near: tuple[str, ...]  # known regions it may be a typo of, closest first (empty: a new name)
+
+
+def suggest_regions(name: str, known: dict[str, str], n: int = 3) -> list[str]:
+    """Known regions close to `name` (typos: 白莎镇 → 白沙镇), by spelling and aliases, closest first."""
+    keys = sorted(known)
+    out: list[str] = []
+    for key in difflib.get_close_matches(canonical_name(name), keys, n=n * 4, cutoff=0.5):
+        if known[key] not in out:
+            out.append(known[key])
+    return out[:n]
+
+
+def unknown_regions(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dict[str, str] | None = None,
+                    known: dict[str, str] | None = None) -> list[UnknownRegion]:
+    """The file's region names the directory does not know, in file order, each with its place and near names."""
+    known = region_names(con) if known is None else known
+    out: dict[str, UnknownRegion] = {}
     for f in facts:
-        if not f.region or f.region in reported or f.region in known or canonical_name(f.region) in known:
+        if not f.region or f.region in out or f.region in known or canonical_name(f.region) in known:
             continue
-        reported.add(f.region)
-        near = difflib.get_close_matches(canonical_name(f.region), sorted(set(known.values())), n=3, cutoff=0.5)
-        hint = messages()["unknown_region"].extra["hint"].format(near="、".join(near)) if near else ""
-        out.append(problem("unknown_region", region_cells.get(f.region) or f.source or "", f.region,
-                           region=f.region, hint=hint))
+        if is_placeholder(f.region):  # xx镇: a template stand-in, flagged on the fact, never a region
+            continue
+        where = (region_cells or {}).get(f.region) or f.source or ""
+        out[f.region] = UnknownRegion(f.region, where, tuple(suggest_regions(f.region, known)))
+    return list(out.values())
+
+
+def _unknown_problems(unknown: list[UnknownRegion], keep: Collection[str]) -> list[Problem]:
+    """A name close to a known one is a likely typo (an error until corrected or kept); any other is a warning."""
+    out = []
+    for u in unknown:
+        if u.near and u.name not in keep:
+            out.append(problem("unknown_region_typo", u.where, u.name, region=u.name, near="”或“".join(u.near),
+                               first=u.near[0]))
+        else:
+            out.append(problem("unknown_region", u.where, u.name, region=u.name))
     return out
 
 
@@ -79,17 +114,18 @@ def _stored(con: duckdb.DuckDBPyConnection, wanted: set[str]) -> dict[tuple, lis
     return stored
 
 
-def check_db(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dict[str, str] | None = None
-             ) -> tuple[list[Problem], list[Conflict], list[Any]]:
+def check_db(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dict[str, str] | None = None,
+             keep_regions: Collection[str] = ()) -> tuple[list[Problem], list[Conflict], list[Any]]:
     """Regions unknown to the database, conflicts with stored facts, jumps against stored periods.
 
     Also returns the facts the database already holds with the same value: loading them again
     would count a flow twice, so the upload leaves them out. `region_cells` (Analysis.region_cells)
     names the cell where each region is written; without it a region is named at its first figure.
+    `keep_regions`: unknown names the person said are no typo (a warning, not an error).
     """
     cat = load_catalog()
     known = region_names(con)
-    problems = _unknown_regions(facts, known, region_cells or {})
+    problems = _unknown_problems(unknown_regions(con, facts, region_cells, known), keep_regions)
     region_of = {raw: known.get(raw) or known.get(canonical_name(raw)) or raw
                  for raw in {f.region or "" for f in facts}}
     stored = _stored(con, {region_of[f.region or ""] for f in facts})
