@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.spawn
 import resource
 import threading
 import time
@@ -32,6 +33,22 @@ POLL = 0.05
 
 _context = None
 _context_lock = threading.Lock()
+_starting = threading.local()
+_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _prepare_without_main(name: str) -> dict:
+    """multiprocessing's start-up data, without the parent's main script for our children.
+
+    A child normally re-runs the parent's __main__ first. Inside Streamlit (and AppTest) that is
+    app.py, which must not run in a parser child (it failed there, and the child exited before
+    parsing). The functions our children run live in etl modules, so they need no __main__.
+    """
+    data = _preparation_data(name)
+    if getattr(_starting, "ours", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
 
 
 def _ctx():
@@ -40,6 +57,7 @@ def _ctx():
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
+            multiprocessing.spawn.get_preparation_data = _prepare_without_main
             _context = ctx
     return _context
 
@@ -101,7 +119,11 @@ def run(fn: Callable[..., Any], *args: Any, what: str, memory_mb: float | None =
     # The address-space cap leaves room for what the interpreter and libraries map without using it.
     proc = ctx.Process(target=_child, args=(child, fn, args, int((memory_mb + 2048) * 1048576)), daemon=True)
     started = time.monotonic()
-    proc.start()
+    _starting.ours = True
+    try:
+        proc.start()
+    finally:
+        _starting.ours = False
     child.close()
     try:
         while True:

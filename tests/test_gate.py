@@ -159,6 +159,7 @@ def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path
     from tally_books import xlsx
 
     from dashboard import actions, queries
+    from etl.accounts import Account
     from etl.batches import undo_batch
     from etl.tally.store import load_mappings, save_mapping
     from etl.tally.upload import commit, prepare
@@ -181,7 +182,7 @@ def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path
     def write() -> None:
         try:
             for i in ids:
-                actions.accept(i, "审核员", path=path)
+                actions.accept(i, Account(1, "审核员", "admin"), path=path)
             save_mapping(path, "k" * 16, ["地区", "会员"], {"B": "members_total"})
             rows = [["地区", "年份", "会员总数(人)"], ["测试镇", 2030, 123]]
             name, data = "新表.xlsx", xlsx({"Sheet1": {"rows": rows}})
