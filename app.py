@@ -12,18 +12,14 @@ Page scripts live in app_pages/, not pages/: Streamlit would auto-discover a pag
 route a fresh server's first request by it, around this router (the docs suggest another name).
 """
 
-import logging
-import os
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
-from dashboard import auth, db, filters, safe, views, zh
+from dashboard import auth, db, failures, filters, safe, views, zh
+from etl.accounts import VISITOR
 from etl.errors import UnionError
 from etl.settings import load as load_settings
-
-log = logging.getLogger("union.app")
 
 st.set_page_config(page_title="工会统计看板", page_icon=Path(__file__).parent / "dashboard" / "favicon.png",
                    layout="wide")
@@ -70,10 +66,6 @@ try:
         page.run()
 except (UnionError, FileNotFoundError) as exc:  # our own Chinese messages (may quote a file's name)
     st.error(safe.md(exc))
-except Exception as exc:  # readers never see a traceback: say what happened, keep the details in the log
-    if os.environ.get("UNION_RAISE_ERRORS"):  # tests: let AppTest see the exception itself
-        raise
-    log.exception("page failed")
-    what = "暂时无法读取数据库" if isinstance(exc, duckdb.Error) else "页面出错了"
-    st.error(f"{what}（{safe.md(type(exc).__name__)}），详情已记录在服务器日志中。请刷新页面重试；"
-             "如反复出现，请联系管理员。")
+except Exception as exc:  # a bug: the details to the server's log (and to whom they are safe to show)
+    who = st.session_state.get(auth.RUN) or VISITOR
+    failures.show(exc, who, failures.details_shown(who, load_settings().show_error_details, auth.listens_locally()))

@@ -7,7 +7,7 @@ from dashboard.db import db_path, settings
 from etl import audit, db
 
 st.title("操作记录")
-st.caption("每一次写入都有记录：导入、撤销、更正、确认、驳回、撤销驳回、列对应、地区目录、账号变更和登录。"
+st.caption("每一次写入都有记录：导入、撤销、更正、确认、驳回、撤销驳回、列对应、账号变更和登录。"
            "记录与改动在同一事务中写入，不能在页面上修改或删除。")
 c1, c2, c3 = st.columns([2, 2, 1])
 with db.connect(db_path(), read_only=True, wait=settings().read_wait) as con:
@@ -23,6 +23,7 @@ if not rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "时间": f"{r['done_at']:%Y-%m-%d %H:%M:%S}", "人员": r["user_name"], "途径": audit.VIA_ZH.get(r["via"], r["via"]),
-    "操作": audit.ACTION_ZH.get(r["action"], r["action"]), "批次": r["batch_id"], "说明": r["summary"],
-    "改动前": r["before"] or "", "改动后": r["after"] or ""} for r in rows]),
-    hide_index=True, key="audit_table", column_config={"批次": st.column_config.NumberColumn(format="%d")})
+    "操作": audit.ACTION_ZH.get(r["action"], r["action"]),
+    "批次": "—" if r["batch_id"] is None else str(r["batch_id"]),  # text: an empty cell would read "None"
+    "说明": r["summary"], "改动前": r["before"] or "", "改动后": r["after"] or ""} for r in rows]),
+    hide_index=True, key="audit_table")

@@ -25,8 +25,9 @@ home = federation(db_path())
 c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
 source = c1.radio("稿件", ["粘贴文字", "上传文件"], horizontal=True, key="draft_source")
 region = c2.selectbox("代表地区", names, index=names.index(home) if home in names else 0, key="draft_region",
+                      placeholder="请选择地区",
                       help="稿件以哪一级工会的名义写；稿件中点名的下属镇街按各自的数据核对。")
-year = c3.selectbox("年份", ["按稿件", *range(hi, lo - 1, -1)], key="draft_year",
+year = c3.selectbox("年份", ["按稿件", *range(hi, lo - 1, -1)], key="draft_year", placeholder="请选择年份",
                     help="稿件中没写年份的数字按此年份核对；“按稿件”即取标题中的年份。")
 period = c4.radio("期别", ["按稿件", *PERIOD_ZH.values()], horizontal=True, key="draft_period")
 

@@ -22,11 +22,13 @@ f = filters.current()
 names = list(cache.get("regions")["name"])
 picked = f.region_names[0] if len(f.region_names) == 1 else federation(db_path())
 c1, c2, c3 = st.columns([2, 1, 2])
-region = c1.selectbox("地区", names, index=names.index(picked) if picked in names else 0, key="para_region")
+region = c1.selectbox("地区", names, index=names.index(picked) if picked in names else 0, key="para_region",
+                   placeholder="请选择地区")
 period = PERIODS[c3.radio("期别", list(PERIODS), horizontal=True, key="para_period")]
 lo, hi = cache.get("year_bounds") or (0, -1)
 last = latest_year(period, db_path()) or hi
-year = c2.selectbox("年份", list(range(last, lo - 1, -1)), key="para_year", format_func=lambda y: f"{y}年")
+year = c2.selectbox("年份", list(range(last, lo - 1, -1)), key="para_year", format_func=lambda y: f"{y}年",
+                   placeholder="请选择年份")
 
 if region is None or year is None:
     st.info("数据库中还没有数据。请先在“数据上传”或“上传报告”页导入统计表或工作报告。")

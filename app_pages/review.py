@@ -49,7 +49,7 @@ rows = picked.selection.rows if picked else []
 ids = [int(i) for i in queue["id"]]
 labels = {int(r.id): f"编号 {int(r.id)} · {r.region} · {r.metric_zh}" for r in queue.itertuples()}
 chosen = st.selectbox("要处理的数据", [None, *ids], index=1 + rows[0] if rows else 0, key="review_pick",
-                      format_func=lambda i: "（请选择）" if i is None else labels[i])
+                      placeholder="请选择", format_func=lambda i: "（请选择）" if i is None else labels[i])
 last = st.session_state.pop("review_last", None)
 if chosen is None:
     if last is not None and last not in ids:  # the fact this person had open left the queue meanwhile
@@ -66,9 +66,9 @@ if not account.may_for("review", None):  # a scoped reviewer may move a figure o
 with st.form("review_form"):
     new_value = st.number_input("更正后的数值（不改则留空）", value=None, step=1.0)
     new_year = st.number_input("更正后的年份（不改则留空）", value=None, min_value=1990, max_value=2100, step=1)
-    new_period = st.selectbox("更正后的期别", [None, "FY", "H1"],
+    new_period = st.selectbox("更正后的期别", [None, "FY", "H1"], placeholder="不改",
                               format_func=lambda p: "不改" if p is None else PERIOD_ZH[p])
-    new_region = st.selectbox("更正后的地区", [None, *regions["name"]],
+    new_region = st.selectbox("更正后的地区", [None, *regions["name"]], placeholder="不改",
                               format_func=lambda n: "不改" if n is None else n)
     c1, c2, c3 = st.columns(3)
     do_accept = c1.form_submit_button("确认无误", icon=":material/check:")

@@ -50,6 +50,8 @@ class BodySpec:
     function_chars: str
     sector_words: tuple[str, ...]
     generic_places: frozenset[str]
+    not_after_stem: tuple[str, ...]
+    not_names: frozenset[str]
 
 
 @cache
@@ -62,7 +64,9 @@ def spec() -> BodySpec:
                     re.compile("(?:" + "|".join(s["superior_before"]) + ")$"),
                     re.compile("^.{0,10}?(?:" + "|".join(s["superior_after"]) + ")"), tuple(s["self_words"]),
                     s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
-                    frozenset(s["generic_places"]))
+                    frozenset(s["generic_places"]),
+                    tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
+                    frozenset(s["not_names"]))
 
 
 @dataclass
@@ -156,6 +160,9 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     for name, union, pos in place_names(head[:400] + "\n" + title):
         if not union and len(name) > 1:
             add(name, pos, ["src=place"], False)
+    for ps, pe, _places in places_in(title):
+        if not title.startswith(sp.not_after_stem, pe):  # 江苏统计年鉴 → 江苏, as written
+            add(title[ps:pe], 0, ["src=place"], False)
     # A body named by its level alone (县总工会) takes a name of that level the text gives (秀山…县).
     named = place_names(head) if bare_levels else []
     gazetteer = places_in(head[:1500]) if bare_levels else ()
@@ -163,7 +170,9 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for name, _, pos in named:
             if name.endswith(lv) and name != lv:
                 add(name, pos, ["src=fill"], False)
-        for s, _e, places in gazetteer:
+        for s, e, places in gazetteer:
+            if head.startswith(sp.not_after_stem, e):
+                continue  # 温泉度假区 names a resort, not 温泉县
             for p in places:
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
@@ -265,13 +274,42 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     scores = [float(weights[r].sum()) for r in body_rows(cands)]
     order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].first))
     margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 10.0
-    best = cands[order[0]]
+    # Words that are no name (建立工会 → 建立, 开发区, 集团公司) lose to any name that is one.
+    clean = [i for i in order if not _junk(cands[i])]
+    if not clean:
+        return None, 0.0  # better 地区不明 on 审核 than a phrase as a region
+    best = cands[clean[0]]
     if "bare" in best.feats:
-        named = [cands[i] for i in order if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
-                 and not cands[i].feats & _JUNK and "places=1" in cands[i].feats]
+        named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
+                 and not cands[i].feats & _JUNK and _fills(cands[i])]
         if named:
             return named[0].name, margin
     return best.name, margin
+
+
+_NO_NAME = {"has_stop_word", "generic_place"}
+_SUPERIOR = {"superior_before", "superior_after"}
+
+
+def _junk(c: BodyCandidate) -> bool:
+    """A candidate that is a phrase, a collective word or organisation words alone, not a body's name."""
+    if c.feats & _NO_NAME or c.name in spec().not_names:
+        return True
+    rest = c.name
+    while rest and (end := _ending(rest)) and end != rest:
+        rest = rest[:-len(end)]
+    return "bare" not in c.feats and rest == _ending(rest) and "org" in c.feats  # 集团公司, 分公司
+
+
+def _fills(c: BodyCandidate) -> bool:
+    """May this named place stand for a body that calls itself by its level only?
+
+    A place of the divisions table, or a name written right before a union word
+    (大光镇工委会); never a superior seen only leading or visiting (在滨海新区总工会的领导下).
+    """
+    if c.feats & _SUPERIOR and "in_title" not in c.feats:
+        return False
+    return "places=1" in c.feats or ("src=mention" in c.feats and len(c.name) >= 3)
 
 
 _LIST_PLACE = re.compile(r"(?:^|[,，、;；:：]|其中)\s*(?P<name>[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区|村))"

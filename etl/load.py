@@ -12,7 +12,7 @@ while rows are written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -164,8 +164,11 @@ def _all_default(col: pa.ChunkedArray, default: Any) -> bool:
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, outcome: FileOutcome,
-                dedup: Any, resolver: BatchResolver) -> None:
-    """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set)."""
+                dedup: Any, resolver: BatchResolver, checked: Mapping[int, str] | None = None) -> None:
+    """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set).
+
+    `checked` names who checked a fact before loading, by its index in `f.facts` (its reviewed_by).
+    """
     con.execute(
         "INSERT INTO files (sha256, batch_id, name, size, kind, encoding, archive_path, text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,6 +192,9 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
         )
     with bulk():
         table = _fact_table(batch_id, f, docs, duplicate_docs, resolver)
+        if checked:
+            table = table.append_column("reviewed_by", pa.array([checked.get(i) for i in range(table.num_rows)],
+                                                                 pa.string()))
         insert_facts(con, table)
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
@@ -224,7 +230,8 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
 def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
                user: str | Actor | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
                accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None,
-               account: Account | None = None) -> LoadSummary:
+               account: Account | None = None, checked: Mapping[str, Mapping[int, str]] | None = None
+               ) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.
 
     Files whose extraction reported errors are not loaded (listed as failed,
@@ -234,7 +241,8 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     created. `replace_fact_ids` are set to 'superseded' by this batch; undo
     restores them. `confirmed_by` names the person who has checked every figure
     (the demo data, a reviewed upload): unflagged facts the extractor asked to
-    confirm load as confirmed by them. Any exception rolls everything back and propagates.
+    confirm load as confirmed by them. `checked` (file sha256 → fact index → name) marks single facts a
+    person checked before loading (上传报告). Any exception rolls everything back and propagates.
 
     The batch is recorded in the audit trail (etl/audit.py) in the same transaction: who (`user`: a name
     or an Actor; `account` on the web), the files, the counts, the regions the load created. With
@@ -287,7 +295,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         resolver = BatchResolver(con)
         for f, outcome in todo:
             try:
-                _write_file(con, summary.batch_id, f, outcome, dedup, resolver)
+                _write_file(con, summary.batch_id, f, outcome, dedup, resolver, (checked or {}).get(f.sha256))
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
                                 "原文件已存档，请把它发给管理员检查。", item=f.name) from exc

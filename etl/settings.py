@@ -58,6 +58,9 @@ class Settings:
     preview_hours: float = 24 * 7  # upload previews never loaded are deleted after this long
     cli_nice: int = 10  # the command line lowers its priority by this much, so page views come first
     backups: Path | None = None  # where `python -m etl backup` writes; None: <folder of db>/backups
+    # A page's error in full on screen (dashboard/failures.py): None: only while the server listens on this
+    # machine alone, or to a 管理 account; everyone else reads one Chinese line, the details go to the log.
+    show_error_details: bool | None = None
     # Accounts (etl/accounts.py). None: viewing without signing in only while the server listens on
     # this machine alone (dashboard/auth.py); a server reachable from the network asks everyone to sign in.
     view_without_sign_in: bool | None = None
@@ -104,6 +107,7 @@ ENV = {
     "UNION_PREVIEW_TTL_HOURS": "preview_hours",
     "UNION_CLI_NICE": "cli_nice",
     "UNION_BACKUPS": "backups",
+    "UNION_SHOW_ERROR_DETAILS": "show_error_details",
     "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
     "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
     "UNION_SESSION_MAX_HOURS": "session_max_hours",
@@ -120,6 +124,7 @@ CONFIG = {
         "report_max_mb", "unzipped_max_mb", "max_cells", "max_numbers", "max_sentence", "child_above_mb",
         "child_above_cells", "parse_memory_mb", "parse_seconds", "annotate_max_cells", "annotate_max_xml_mb",
         "problems_listed", "preview_hours")},
+    "server.show_error_details": "show_error_details",
     "accounts.view_without_sign_in": "view_without_sign_in",
     "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
     "accounts.lockout_failures": "lockout_failures", "accounts.lockout_minutes": "lockout_minutes",
@@ -140,6 +145,7 @@ def _bool(value: Any) -> bool:
 
 _TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "tally_max_mb": float,
           "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
+          "show_error_details": _bool,
           "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
           "lockout_minutes": float,
           "report_max_mb": float, "unzipped_max_mb": float, "max_cells": int, "max_numbers": int,

@@ -3,6 +3,7 @@
 Accounts: tests/people.py makes them in a test's own database and signs AppTests in; nothing
 waits for a person. AppTest runs without a server address, so the tests view without signing in
 as `make run` on this machine does (UNION_VIEW_WITHOUT_SIGN_IN); tests of the network case unset it.
+A page's error shows in full (UNION_SHOW_ERROR_DETAILS), so a test sees it as AppTest's exception.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("UNION_VIEW_WITHOUT_SIGN_IN", "1")
+os.environ.setdefault("UNION_SHOW_ERROR_DETAILS", "1")  # a broken page shows its exception (at.exception)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-# AppTest page tests see a page's exception itself (app.py shows users a Chinese message instead).
-# Servers started by browser and reliability tests get their environment without it.
-os.environ.setdefault("UNION_RAISE_ERRORS", "1")
-
 
 @pytest.fixture
 def shared_dir() -> Path:

@@ -70,3 +70,28 @@ def test_the_shipped_ranker_finds_a_plainly_named_body(text: str, body: str) -> 
     title, _rest = text.split("\n", 1)
     name, margin = rank(body_candidates(normalize(text).text, title), model.body)
     assert name == body and margin > 0
+
+
+def _ranked(text: str, title: str = "") -> str | None:
+    model = shipped_model()
+    assert model is not None and model.body is not None
+    return rank(body_candidates(normalize(text).text, title), model.body)[0]
+
+
+def test_a_verb_before_工会_is_never_the_body() -> None:
+    text = ("河川省统计摘要 工会基本情况\n| 基层工会组织数(个) | 4120 |\n| 建立工会的企业(个) | 2210 |\n"
+            "| 已建工会单位职工数(万人) | 88.5 |")
+    assert _ranked(text, "河川省统计摘要") not in {"建立", "已建", "基层"}
+
+
+def test_a_stem_followed_by_another_place_word_does_not_name_the_county() -> None:
+    text = ("县总工会今年组织劳模到温泉度假区疗休养。全县新建工会组织27家，发展会员1200人。"
+            "县总工会还为困难职工送去慰问金。")
+    assert "温泉县" not in _cands(text)
+    assert _ranked(text) == "县"
+
+
+def test_a_name_written_before_its_union_word_fills_the_bare_level() -> None:
+    text = ("镇总工会2022年工作总结\n今年镇总工会在镇党委领导下，新建工会9家。青岚镇工委会组织职工开展技能竞赛，"
+            "镇总工会全年慰问困难职工40户。")
+    assert _ranked(text, "镇总工会2022年工作总结") == "青岚镇"

@@ -82,8 +82,8 @@ def test_a_big_tally_in_the_child_gives_what_the_server_would(monkeypatch: pytes
         ef = extract(name, data)
     finally:
         lim.reset()
-    assert [(f.metric, f.value, f.source) for f in there.facts] == [(f.metric, f.value, f.source) for f in here.facts], \
-        [p.message for p in there.problems]
+    seen = [(f.metric, f.value, f.source) for f in there.facts]
+    assert seen == [(f.metric, f.value, f.source) for f in here.facts], [p.message for p in there.problems]
     assert [p.message for p in there.problems] == [p.message for p in here.problems]
     assert there.extracted.data == data and [t.grid.name for t in there.tables] == ["统计表"]
     assert ef.data == data and len(ef.facts) == len(here.facts)

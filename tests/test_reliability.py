@@ -147,7 +147,7 @@ def test_twenty_sessions_read_while_the_app_and_the_command_line_write(tmp_path:
 
     db = prepare_db(tmp_path)
     result = run_scenario("both", db, tmp_path, sessions=20, seconds=30, think=(1.0, 3.0),
-                          env={"UNION_RAISE_ERRORS": ""})  # what users get: messages, never tracebacks
+                          env={"UNION_SHOW_ERROR_DETAILS": "0"})  # what users get: messages, never tracebacks
     readers = sum(1 for r in result.runs if not r.writer)
     figures("sessions", sessions=20, page_views=len(result.runs), reader_errors=len(result.reader_errors),
             review_saves=result.writes_ok, taken_by_other=result.writes_taken, cli_ingest_undo=result.cli_cycles,
@@ -274,7 +274,7 @@ def test_hostile_names_render_as_text_and_a_heavy_upload_leaves_the_server_alone
               f"present?region={town}"]
     shots = Path(os.environ.get("SCREENSHOTS_DIR", "/tmp/union-screenshots")) / "hostile"
     shots.mkdir(parents=True, exist_ok=True)
-    with start_server(hostile_db, env={"UNION_RAISE_ERRORS": ""}) as (proc, port), sync_playwright() as p:
+    with start_server(hostile_db, env={"UNION_SHOW_ERROR_DETAILS": "0"}) as (proc, port), sync_playwright() as p:
         base = f"http://127.0.0.1:{port}"
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,0 +1,82 @@
+"""No English on screen: every page in Debian's chromium, every visible text node, input placeholder and
+chart-toolbar tooltip checked for Latin words outside a short allow-list (file types, key names).
+
+Text hidden the way dashboard/zh.css hides Streamlit's English (font-size 0, with Chinese in ::after) is
+not on screen and is not listed; Material icon names (drawn as icons by their font) neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_browser import SHOTS, browser, page, sample, server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Latin words a Chinese user reads as such: file types and formats, keys on the keyboard and a clicker,
+# and the "xx" of template file names (data, shown as it was uploaded).
+ALLOWED = {"pptx", "png", "excel", "xlsx", "xlsm", "xls", "csv", "docx", "pdf", "txt", "mb", "pageup", "pagedown",
+           "home", "end", "esc", "xx"}
+PAGES = ["", "formation", "membership", "contracts", "hardship", "coverage", "region", "present", "sources",
+         "review", "upload", "upload_report", "history", "check_draft", "draft_paragraphs"]
+
+LATIN_ON_SCREEN = """() => {
+  const out = new Set();
+  const latin = /[A-Za-z]{2,}/;
+  const shown = (el) => {
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();  // screen-reader-only text is a 1 px box
+    return cs.visibility !== "hidden" && cs.display !== "none" && parseFloat(cs.fontSize) > 0
+      && r.width > 1 && r.height > 1;
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = n.textContent.trim();
+    const el = n.parentElement;
+    if (!t || !latin.test(t) || !el || el.closest("script, style, noscript")) continue;
+    const icon = el.closest('[data-testid="stIconMaterial"]')
+      || /Material Symbols/.test(getComputedStyle(el).fontFamily);
+    if (icon) continue;
+    if (shown(el)) out.add(t);
+  }
+  for (const el of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
+    if (latin.test(el.placeholder)) out.add("占位：" + el.placeholder);
+  }
+  for (const el of document.querySelectorAll(".modebar-btn[data-title]")) {  // what plotly's tooltip shows
+    const t = getComputedStyle(el, "::after").content;
+    if (t && latin.test(t)) out.add("提示：" + t);
+  }
+  return [...out];
+}"""
+
+
+def english(texts: list[str]) -> list[str]:
+    """The texts with a Latin word that is not allowed."""
+    return [t for t in texts if any(w.lower() not in ALLOWED for w in re.findall(r"[A-Za-z]{2,}", t))]
+
+
+def test_allow_list_catches_streamlit_english() -> None:
+    assert english(["Choose an option", "占位：Select all", "提示：\"Fullscreen\"", "View 5 more"]) \
+        == ["Choose an option", "占位：Select all", "提示：\"Fullscreen\"", "View 5 more"]
+    assert english(["下载 PPTX", "选择统计表（.xlsx / .csv）", "← → 或 PageUp/PageDown", "xx镇工作总结.txt"]) == []
+
+
+def test_no_english_text_on_any_page(server, page):  # noqa: F811
+    found = {}
+    for path in PAGES:
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector('[data-testid="stApp"] h1, .slide-title', timeout=30_000)
+        page.wait_for_timeout(2000)  # charts, tables and the sidebar drawn
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+        if path == "":  # the sidebar's region picker, opened: no "Select all"
+            page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input').click()
+            page.wait_for_timeout(500)
+        bad = english(page.evaluate(LATIN_ON_SCREEN))
+        if path == "":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "overview_regions_open.png"))
+            page.keyboard.press("Escape")
+        if bad:
+            found[path or "overview"] = bad
+    assert not found, found
