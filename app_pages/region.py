@@ -38,6 +38,7 @@ else:
 
 st.subheader("文件与上传批次")
 files = cache.get("region_files", rid)
+files["file"] = files["file"].map(safe.md)  # st.table renders markdown: names shown as written
 files["kind"] = files["kind"].map(lambda k: KIND_ZH.get(k, k))
 files["batch_status"] = files["batch_status"].map(lambda s: BATCH_STATUS_ZH.get(s, s))
 files["created_at"] = files["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}")

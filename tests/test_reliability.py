@@ -154,7 +154,9 @@ def test_twenty_sessions_read_while_the_app_and_the_command_line_write(tmp_path:
             failed_writes=len(result.writes_failed), server_peak_mb=round(result.peak_mb))
     assert result.reader_errors == []
     assert result.writes_failed == []
-    assert readers > 100 and result.cli_cycles >= 1 and result.writes_ok >= 3
+    # Enough happened to mean something (a floor, not a speed test: since issue 10 every run also checks the
+    # session, and the two reviewers sign in first; on this shared 2-core machine 84–136 page views were seen).
+    assert readers > 60 and result.cli_cycles >= 1 and result.writes_ok >= 2
 
 
 # ---------------------------------------------------------------- the hostile folder
