@@ -43,7 +43,7 @@ test: install ## install everything and run lint + the whole test suite
 
 screenshots: install ## refresh docs/screenshots/ from the browser tests (look at them afterwards)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py \
-	  tests/test_writing_browser.py
+	  tests/test_writing_browser.py tests/test_auth_browser.py
 
 lint: ## ruff only
 	$(BIN)/ruff check .

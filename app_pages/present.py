@@ -96,7 +96,8 @@ if not full:
               help="只留幻灯片：← → 或 PageUp/PageDown（翻页笔）翻页，Esc 退出；再按 F 让浏览器全屏。")
 big = 1.25 if full else 1.0
 hidden = ('[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stSidebarCollapsedControl"] '
-          '{display: none;} [data-testid="stMainBlockContainer"] {padding-top: 1.5rem;}')
+          '{display: none;} [data-testid="stMainBlockContainer"] {padding-top: 1.5rem;} '
+          '[data-testid="stPlotlyChart"] .modebar-container {display: none;}')  # no chart toolbar in front of a hall
 st.html(f"""<style>
 .slide-title {{font-size: {2.6 * big:.2f}rem; font-weight: 700; line-height: 1.25; margin: 0 0 .2rem 0;}}
 .slide-sub {{font-size: {1.25 * big:.2f}rem; color: #555; margin-bottom: .4rem;}}

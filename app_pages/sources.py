@@ -46,6 +46,8 @@ elif counted["value"].nunique() > 1:
              "图表采用可信度最高的一条；请到审核页确认。")
     if account.may_open("review"):
         st.page_link("app_pages/review.py", label="去审核页处理", icon=":material/fact_check:")
+elif counted.empty:  # every row below was corrected, rejected or undone
+    st.info("这里没有有效来源：下面的数据都已被更正、驳回或撤销，不计入图表。")
 else:
     st.success(f"{len(counted)} 个有效来源，数字一致。")
 
@@ -74,6 +76,9 @@ for row in facts.itertuples():  # every text below came from a file: escaped, sh
             marks.append(NEEDS_REVIEW_ZH)
         if marks:
             st.caption("标记：" + safe.md("、".join(marks)))
+        if row.status == "active" and row.batch_status == "loaded" and account.may_for("review", rid):
+            st.page_link("app_pages/review.py", label="更正这个数字（数值、指标、年份、期别、地区）",
+                         icon=":material/edit:", query_params={"fact": str(row.id)})
         undoable = row.status == "rejected" and row.batch_status == "loaded" and account.may_for("review", rid)
         if undoable and st.button("撤销驳回", key=f"unreject_{row.id}", icon=":material/undo:"):
             try:

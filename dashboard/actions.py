@@ -103,19 +103,26 @@ def unreject(fact_id: int, account: Account, path: Path | str | None = None) -> 
 
 
 def correct(fact_id: int, account: Account, *, value: float | None = None, year: int | None = None,
-            period: str | None = None, region_id: int | None = None, path: Path | str | None = None) -> int:
+            period: str | None = None, region_id: int | None = None, metric: str | None = None,
+            path: Path | str | None = None) -> int:
     """Store a corrected version of a fact; returns the new fact's id.
 
     Every column of the old row is carried over (the list comes from etl.model, so a new column is never
     forgotten here), then the changes; the new row counts at once (confidence 1, reviewed by the account).
+    A new metric brings its catalog unit (the value stays as given: correct it too when the unit differs).
     A scoped reviewer may move a figure only to a region of their own scope.
     """
-    changes = {k: v for k, v in {"value": value, "year": year, "period": period, "region_id": region_id}.items()
-               if v is not None}
+    changes = {k: v for k, v in {"value": value, "year": year, "period": period, "region_id": region_id,
+                                 "metric": metric}.items() if v is not None}
     if not changes:
-        raise ReviewError("没有要更正的内容：请填写新的数值、年份、期别或地区。", item=f"fact {fact_id}")
+        raise ReviewError("没有要更正的内容：请填写新的数值、指标、年份、期别或地区。", item=f"fact {fact_id}")
     if period is not None and period not in PERIODS:
         raise ReviewError(f"期别只能是上半年（H1）或全年（FY），收到的是“{period}”。", item=f"fact {fact_id}")
+    if metric is not None:
+        catalog = load_catalog()
+        if metric not in catalog:
+            raise ReviewError(f"没有代码为“{metric}”的指标。", item=f"fact {fact_id}")
+        changes["unit"] = catalog[metric].unit
     with transaction(path or db_path(), wait=settings().lock_wait, what="审核更正") as con:
         old = _fact(con, fact_id, account)
         if region_id is not None:

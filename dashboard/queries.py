@@ -303,6 +303,25 @@ def review_queue(limit: int = 500, path: PathLike = None) -> pd.DataFrame:
     return df.sort_values(["conflict", "confidence", "id"], ascending=[False, True, True], ignore_index=True)
 
 
+def review_fact(fact_id: int, path: PathLike = None) -> pd.DataFrame:
+    """One active fact in review_queue's columns, reviewed or not (审核 corrects any figure a chart shows)."""
+    df = query_df(
+        """
+        SELECT f.id, coalesce(r.name, f.region_raw) AS region, f.region_id, f.metric, m.name_zh AS metric_zh,
+               f.value, f.unit, f.approx, f.year, f.period, f.confidence, f.needs_review, f.flags,
+               f.evidence, f.source_cell, fl.name AS file, false AS conflict
+        FROM facts f
+        LEFT JOIN regions r ON r.id = f.region_id
+        LEFT JOIN metrics m ON m.code = f.metric
+        LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
+        WHERE f.id = $id AND f.status = 'active'
+        """,
+        {"id": int(fact_id)},
+        path=path,
+    )
+    return df
+
+
 # ---------------------------------------------------------------- pandas helpers (no SQL)
 
 def complete_years(df: pd.DataFrame, keys: pd.DataFrame, y0: int, y1: int, periods: Sequence[str]) -> pd.DataFrame:

@@ -219,8 +219,25 @@ def speech(ctx: DeckContext, metrics: Sequence[str]) -> list[str]:
 
 # ------------------------------------------------------------------ slide builders
 
+PARTIAL_NOTE = "不完整（仅已上报下级之和）"
+
+
+def _marks(df: pd.DataFrame) -> pd.Series:
+    """What a bare number in a spreadsheet cannot say: 约/逾/不足 (the report's own words) and a partial sum."""
+    approx = df["approx"] if "approx" in df else pd.Series(None, index=df.index, dtype=object)
+    partial = df["partial"].fillna(False).astype(bool) if "partial" in df else pd.Series(False, index=df.index)
+    kinds = [fmt.APPROX_PREFIX.get(_kind(a), "") if _kind(a) else "" for a in approx]
+    return pd.Series(["；".join(x for x in (k, PARTIAL_NOTE if p else "") if x) for k, p in zip(kinds, partial,
+                                                                                            strict=True)],
+                     index=df.index)
+
+
 def _wide(df: pd.DataFrame, index: str, by_year: bool = False) -> pd.DataFrame:
-    """Raw numbers for the .xlsx: one row per `index` value, one column per metric ('会员总数（人）') or year."""
+    """Raw numbers for the .xlsx: one row per `index` value, one column per metric ('会员总数（人）') or year.
+
+    Numbers stay numbers (they are summed and charted in Excel); a column with an approximate or partial
+    figure gets a '…说明' column right after it that says so ('约', '逾', '不完整…'), as the charts do.
+    """
     df = df[df["value"].notna()]
     if df.empty:
         return pd.DataFrame()
@@ -228,8 +245,19 @@ def _wide(df: pd.DataFrame, index: str, by_year: bool = False) -> pd.DataFrame:
         col = df["year"].astype(int).astype(str) + "年（" + df["unit"] + "）"
     else:
         col = df["name_zh"] + "（" + df["unit"] + "）"
-    out = df.assign(col=col).pivot_table(index=index, columns="col", values="value", aggfunc="first", sort=False)
+    df = df.assign(col=col, mark=_marks(df))
+    out = df.pivot_table(index=index, columns="col", values="value", aggfunc="first", sort=False)
     out.columns.name = None
+    marks = df[df["mark"] != ""]
+    if len(marks):
+        notes = marks.pivot_table(index=index, columns="col", values="mark", aggfunc="first", sort=False)
+        cols = []
+        for c in out.columns:
+            cols.append(c)
+            if c in notes:
+                out[f"{c}说明"] = notes[c].reindex(out.index).fillna("")
+                cols.append(f"{c}说明")
+        out = out[cols]
     out = out.reset_index().rename(columns={"year": "年份", "region": "地区"})
     if "年份" in out:
         out["年份"] = out["年份"].astype(int)
@@ -303,6 +331,7 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
             goal = fmt.number(target, ranked["unit"].iloc[0])
             body.append(f"目标 {goal}：{len(ranked) - below}个达标，{below}个未达标。")
         table = ranked[["region", "value", "unit"]].rename(columns={"region": "地区", "value": name, "unit": "单位"})
+        table["说明"] = _marks(ranked).to_numpy()
         return Slide(key, title, f"{ctx.place}各镇（街道） · {when} · {source_line(src)}", fig,
                      _notes(f"{title}（{when}）", body, ranked, src), table.reset_index(drop=True))
 

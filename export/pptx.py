@@ -142,7 +142,7 @@ def slide_png(slide: deck.Slide, renderer: Renderer | None = None) -> bytes:
     return (renderer or render.png)(fig)
 
 
-PNG_HEAD = 150  # CSS px above the chart of a standalone PNG: title, scope and sources, where it was made
+PNG_HEAD = 120  # CSS px above the chart of a standalone PNG: title, scope and sources, where it was made
 
 
 def picture_png(slide: deck.Slide, renderer: Renderer | None = None, today: dt.date | None = None) -> bytes:

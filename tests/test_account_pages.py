@@ -108,3 +108,42 @@ def test_a_person_changes_their_own_password(office_db):
     accounts.sign_in(office_db, "领导", "领导的新密码-2")
     with pytest.raises(AccountError):
         accounts.sign_in(office_db, "领导", people.PASSWORD)
+
+
+@pytest.fixture
+def listening_on(monkeypatch):
+    """Set Streamlit's server.address for the app run in this process (and put it back)."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    monkeypatch.delenv("UNION_VIEW_WITHOUT_SIGN_IN", raising=False)  # the default follows the address
+    yield lambda address: config.set_option("server.address", address)
+    config.set_option("server.address", before)
+
+
+def test_a_server_on_this_machine_alone_lets_visitors_view(sample_db_copy, monkeypatch, listening_on):
+    monkeypatch.setenv("UNION_DB", str(sample_db_copy))
+    db.forget()
+    listening_on("127.0.0.1")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and at.get("plotly_chart")  # the overview's charts, nobody signed in
+    assert [b.label for b in at.button if b.label == "登录"] == []
+
+
+def test_a_server_on_the_network_asks_everyone_to_sign_in(office_db, listening_on):
+    listening_on("0.0.0.0")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.get("plotly_chart")
+    assert at.caption[0].value == "本看板在网络上提供服务，请先登录。"
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+
+
+def test_the_first_administrator_is_not_set_up_from_another_machine(tmp_db, monkeypatch, listening_on):
+    """No account yet, served on the network: the page sends the first administrator to the server's shell."""
+    monkeypatch.setenv("UNION_DB", str(tmp_db))
+    db.forget()
+    listening_on("0.0.0.0")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "python -m etl user add 姓名 --role 管理" in at.warning[0].value
+    assert not at.text_input  # no form to claim the server with
+    assert q(tmp_db, "SELECT count(*) FROM users") == [(0,)]

@@ -65,11 +65,32 @@ def test_accept_leaves_the_value_and_leaves_the_queue(demo):
     assert fid not in set(queries.review_queue(path=demo.path)["id"])
 
 
+def test_any_counted_figure_can_take_another_metric(demo):
+    """Not only flagged facts: a figure that counts, already reviewed or never doubted, gets a new metric (and
+    its unit) as a new version; the old metric's figure loses it, the new one gains it."""
+    with duckdb.connect(str(demo.path), read_only=True) as con:
+        fid, region_id, year, value = con.execute(
+            "SELECT id, region_id, year, value FROM facts WHERE metric = 'aid_households' AND status = 'active' "
+            "AND period = 'FY' AND len(flags) = 0 AND NOT needs_review AND confidence >= 0.9 ORDER BY id LIMIT 1"
+        ).fetchone()
+    assert fid not in set(queries.review_queue(path=demo.path)["id"])
+    assert not queries.review_fact(fid, path=demo.path).empty
+    new = actions.correct(fid, who("张三"), metric="aid_recipients", path=demo.path)
+    n = row(demo.path, new)
+    assert (n["metric"], n["unit"], n["value"], n["supersedes"]) == ("aid_recipients", "人", value, fid)
+    assert row(demo.path, fid)["status"] == "superseded"
+    assert queries.review_fact(fid, path=demo.path).empty  # no longer active
+    db.forget()
+    t = queries.trend(["aid_recipients"], [region_id], year, year, ["FY"], path=demo.path)
+    assert value in set(t["value"])
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({}, "没有要更正的内容"),
+    ({"metric": "no_such"}, "没有代码为“no_such”的指标"),
     ({"period": "Q3"}, "期别只能是"),
     ({"region_id": 99999}, "地区编号 99999 不存在"),
-], ids=["nothing", "bad-period", "unknown-region"])
+], ids=["nothing", "bad-metric", "bad-period", "unknown-region"])
 def test_bad_corrections_are_refused_in_chinese_and_change_nothing(demo, kwargs, message):
     fid = flagged_id(demo.path, "unknown_year")
     with duckdb.connect(str(demo.path), read_only=True) as con:

@@ -157,3 +157,31 @@ def test_stacked_notes_give_the_towns_sum_beside_the_reported_total(slides: list
     town_sum = s.table["2024年（元）"].sum()
     assert f"2024年 {fmt.number(town_sum, '元')}" in s.notes.split("图中为各镇（街道）之和：")[1]
     assert "青禾区总工会2024" in s.notes  # the reported total's own source is cited too
+
+
+
+def test_tables_keep_approximate_and_partial_marks(slides: list[deck.Slide], sample_db: Path) -> None:
+    """A bare number in Excel would turn 逾97% into 97%: a '说明' column beside it keeps the report's word."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from export import xlsx
+
+    approx = queries.query_df("""
+        SELECT r.name, f.approx FROM facts f JOIN regions r ON r.id = f.region_id
+        WHERE f.metric = 'union_coverage_rate' AND f.period = 'FY' AND f.year = 2024 AND f.approx <> ''
+          AND f.status = 'active' AND len(f.flags) = 0 AND r.parent_id IS NOT NULL""", path=sample_db)
+    assert len(approx), "the sample has an approximate town rate in 2024"
+    marked = {n: fmt.APPROX_PREFIX[a] for n, a in zip(approx["name"], approx["approx"], strict=True)}
+    table = next(s.table for s in slides if s.key == "coverage")  # 2024's ranking
+    assert list(table.columns) == ["地区", "建会率", "单位", "说明"]
+    assert dict(zip(table["地区"], table["说明"], strict=True)) == {t: marked.get(t, "") for t in table["地区"]}
+    assert table["建会率"].dtype.kind == "f"  # the number itself stays a number
+    trend = next(s.table for s in slides if s.key == "membership")  # 职工总数 has partial sums in the sample
+    notes = trend.get("职工总数（人）说明")
+    assert notes is not None and notes.str.contains("不完整").any()
+    wb = load_workbook(io.BytesIO(xlsx.tables([("t", table)])))
+    rows = [[c.value for c in r] for r in wb.worksheets[0].iter_rows()]
+    assert rows[0][-1] == "说明"
+    assert {r[0]: r[-1] for r in rows[1:] if r[-1]} == {t: m for t, m in marked.items() if t in set(table["地区"])}

@@ -118,3 +118,18 @@ def test_template_script_reproduces_the_committed_template(tmp_path: Path) -> No
     assert len(new.slide_master.shapes) == len(old.slide_master.shapes)
     ids = [sh.shape_id for sh in new.slide_master.shapes]
     assert len(ids) == len(set(ids))  # PowerPoint asks to repair files with duplicate shape ids
+
+
+def test_a_standalone_png_carries_title_scope_and_sources(sample_db: Path) -> None:
+    """Pasted into a report or a chat, the picture must say what, where, when and from which files."""
+    import datetime as dt
+
+    ctx = deck.DeckContext.from_db(sample_db)
+    slide = deck.build_deck(ctx, ["coverage"])[0]
+    drawn = []
+    pptx.picture_png(slide, renderer=lambda fig: drawn.append(fig) or b"png", today=dt.date(2025, 3, 1))
+    title = drawn[0].layout.title
+    assert title.text == slide.title
+    assert slide.subtitle in title.subtitle.text and "数据来源" in title.subtitle.text
+    assert "2025年03月01日导出" in title.subtitle.text
+    assert drawn[0].layout.margin.t >= pptx.PNG_HEAD  # the chart starts below the heading

@@ -45,6 +45,7 @@ def test_keys_move_the_slides_and_full_screen_hides_the_rest(server, page):  # n
     expect(page.get_by_text("讲稿：本页数字与来源")).to_have_count(0)
     expect(page.get_by_role("button", name="下一页 ▶")).to_have_count(0)
     expect(page.locator(TITLE)).to_have_text(second)
+    expect(page.locator(".modebar-container").first).to_be_hidden()  # no chart toolbar in front of a hall
     page.wait_for_timeout(1000)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "present_full.png"))

@@ -29,9 +29,11 @@ def unconfirmed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Pat
     ingest_paths([ROOT / "data" / "samples" / "reports" / REPORT], db_path=path, archive_dir=tmp_path / "archive")
     with duckdb.connect(str(path), read_only=True) as con:
         row = con.execute("""SELECT id, value FROM facts WHERE needs_review AND reviewed_by IS NULL
-                             AND len(flags) = 0 AND metric = 'members_total' ORDER BY id LIMIT 1""").fetchone()
-    if row is None:
-        pytest.skip("the extractor is sure of every members_total figure in this report")
+                             AND len(flags) = 0 AND metric IN ('members_total', 'workers_total', 'members_new')
+                             ORDER BY id LIMIT 1""").fetchone()
+    # Seven of the report's 19 figures are doubtful, workers_total and members_new among them; should a retrained
+    # model be sure of every membership figure, this fails and asks for another report rather than skipping.
+    assert row is not None, "no doubtful membership figure left in this report: pick another one"
     monkeypatch.setenv("UNION_DB", str(path))
     db.forget()
     return path, int(row[0]), float(row[1])

@@ -141,3 +141,14 @@ def test_mapping_is_remembered_for_the_next_file(tmp_db: Path, tmp_path: Path) -
     rows[1][2] = 6100  # another file, same headers
     plan2 = prepare(xlsx({"Sheet1": {"rows": rows}}), "b.xlsx", db_path=tmp_db, archive_dir=tmp_path / "archive")
     assert [(f.metric, f.value) for f in plan2.analysis.facts] == [("members_total", 6100), ("aid_households", 35)]
+
+
+def test_problem_text_is_set_without_spaces_the_table_would_wrap_at(tmp_db: Path, tmp_path: Path) -> None:
+    """The problems table wraps at spaces: 问题说明 reads 第D列…, never "第 D" alone on a line."""
+    from etl.tally.upload import problem_rows, tight
+
+    book = xlsx({"Sheet1": {"rows": [["地区", "年份", "会员总数(人)", "节日补助(万元)"], ["白沙镇", 2024, 5000, 2.5]]}})
+    plan = prepare(book, "t.xlsx", db_path=tmp_db, archive_dir=tmp_path / "a")
+    (row,) = [r for r in problem_rows(plan) if r["位置"] == "Sheet1!D1"]
+    assert row["问题说明"].startswith("第D列“节日补助(万元)”不是已知指标")
+    assert tight("白沙镇 2024年与第 3 行 A B") == "白沙镇2024年与第3行A B"  # Latin between Latin keeps its space

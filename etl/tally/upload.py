@@ -283,9 +283,19 @@ def changed_choices(table: Table, chosen_labels: list[str]) -> dict[str, str]:
             if new != row["识别为"]}
 
 
+_CJK = r"[\u3000-\u9fff\uff00-\uffef]"
+_CJK_SPACE = re.compile(rf"(?<={_CJK})[ ]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ ]+(?={_CJK})")
+
+
+def tight(text: str) -> str:
+    """Chinese set without the spaces around Latin letters and digits (第 D 列 → 第D列): the table wraps at
+    spaces, so one early space left "第 D" alone on the first line of every column message."""
+    return _CJK_SPACE.sub("", text)
+
+
 def problem_rows(plan: Plan, limit: int | None = None) -> list[dict[str, str | None]]:
     """Every problem (or the first `limit`) in sheet, row, column order (Plan.problems), its message in full."""
-    return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": p.message}
+    return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": tight(p.message)}
             for p in plan.problems[:limit]]
 
 
