@@ -9,11 +9,25 @@ figure (a sum of only the towns that reported) is its own trace in a trend,
 an open diamond labelled with its count (4/7), never joined by a line to the
 complete years; a town due to report that did not is shown as 未报 in
 rankings and heat maps, not left out.
+
+Region names come from uploaded files, and plotly reads a little HTML in its
+labels (<a href>, <b>): every name is escaped (`_text`) and none is pasted
+into a hover template, so a town called '<a href=…>' is shown as written.
+
+Building a figure costs far more than the query behind it (measured: 70% of a
+page's time), so each chart is remembered by the content of its DataFrame
+and its arguments (`_memo`). The figures handed out are shared: treat them as
+read-only (export.deck.for_slide copies before changing one).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import html
 import math
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,6 +37,47 @@ from dashboard import fmt, theme
 from etl.vocab import PERIOD_ZH, PERIODS
 
 PERIOD_ORDER = [PERIOD_ZH[p] for p in PERIODS]
+MEMO_SIZE = 256  # figures remembered per chart function
+
+
+def _text(value: object) -> str:
+    """A label from the data, shown as written (plotly would read <a>, <b>, <br> in it)."""
+    return html.escape(str(value), quote=False)
+
+
+def _key(value: object) -> object:
+    """A hashable stand-in for an argument: DataFrames by their content."""
+    if isinstance(value, pd.DataFrame):
+        digest = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16)
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), len(value), digest.digest())
+    hash(value)
+    return value
+
+
+def _memo(fn):
+    """Remember the last MEMO_SIZE figures of `fn` by argument content (not by object identity)."""
+    cache: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (tuple(_key(a) for a in args), tuple(sorted((k, _key(v)) for k, v in kwargs.items())))
+        except TypeError:  # an unhashable argument (a list column): build afresh
+            return fn(*args, **kwargs)
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        fig = fn(*args, **kwargs)
+        with lock:
+            cache[key] = fig
+            while len(cache) > MEMO_SIZE:
+                cache.popitem(last=False)
+        return fig
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
 
 
 def _scaled(df: pd.DataFrame, unit: str) -> tuple[pd.Series, str]:
@@ -94,7 +149,8 @@ def _unit_label(fig: go.Figure, unit_label: str, title: str | None) -> None:
     subtitle when there is a title (a long title plus its unit was cut off on a half-width chart), else
     above the y axis."""
     if title:
-        fig.update_layout(title={"text": title, "subtitle": {"text": f"单位：{unit_label}" if unit_label else ""}})
+        fig.update_layout(title={"text": _text(title),
+                                 "subtitle": {"text": _text(f"单位：{unit_label}") if unit_label else ""}})
         fig.update_layout(margin={"t": 84})
     elif unit_label:
         fig.add_annotation(text=f"单位：{unit_label}", xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
@@ -125,6 +181,7 @@ def empty(message: str = "所选范围内没有数据") -> go.Figure:
     return theme.apply(fig, height=260)
 
 
+@_memo
 def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, height: int = 420,
           region: str | None = None) -> go.Figure:
     """Lines over years, one colour per `series`, one panel per period (全年 / 上半年).
@@ -156,11 +213,11 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
             whole = g.assign(shown=g["shown"].where(~partial))  # partial years break the line
             approx = _approx(whole, partial=False)
             fig.add_trace(go.Scatter(
-                x=whole["year"], y=whole["shown"], name=str(name), legendgroup=str(name), showlegend=col == 1,
+                x=whole["year"], y=whole["shown"], name=_text(name), legendgroup=str(i), showlegend=col == 1,
                 mode="lines+markers", connectgaps=False, line={"color": color, "width": 3},
                 marker={"size": 9, "color": [("white" if a else color) for a in approx],
                         "line": {"color": color, "width": 2}},
-                text=_hover(g), hovertemplate="%{x}年 " + str(name) + "：%{text}<extra></extra>",
+                text=_hover(g), hovertemplate="%{x}年 %{fullData.name}：%{text}<extra></extra>",
                 customdata=_cells(g, region),
             ), row=1, col=col)
             if partial.any():
@@ -170,8 +227,9 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
                     legendgroup="partial", showlegend=not shown_partial,
                     marker={"symbol": "diamond-open", "size": 14, "color": color, "line": {"width": 2.5}},
                     text=[f"部分 {count_label(r)}" for _, r in p.iterrows()], textposition="top center",
-                    textfont={"color": color, "size": 13}, hovertext=_hover(p),
-                    hovertemplate="%{x}年 " + str(name) + "：%{hovertext}<extra></extra>",
+                    textfont={"color": color, "size": 13},
+                    hovertext=[f"{_text(name)}：{h}" for h in _hover(p)],  # the name as written, never a template
+                    hovertemplate="%{x}年 %{hovertext}<extra></extra>",
                     customdata=_cells(p, region),
                 ), row=1, col=col)
                 shown_partial = True
@@ -192,6 +250,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     return theme.apply(fig, height)
 
 
+@_memo
 def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
     """A tiny trend under a KPI card: FY values only, no axes."""
     g = df[(df["period"] == "FY")].sort_values("year")
@@ -205,6 +264,7 @@ def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
     return fig
 
 
+@_memo
 def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None, limit: int = 30) -> go.Figure:
     """Towns ranked, best at the top, each labelled with its value.
 
@@ -233,7 +293,8 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     approx = _approx(df)
     labels = [fmt.number(v, unit, a) for v, a in zip(df["value"], df.get("approx", approx), strict=True)]
     fig = go.Figure(go.Bar(
-        x=values, y=df["region"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
+        x=values, y=[_text(r) for r in df["region"]], orientation="h", text=labels, textposition="outside",
+        cliponaxis=False,
         marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},
         hovertemplate="%{y}：%{text}<extra></extra>", customdata=_cells(df), name="已报",
     ))
@@ -241,11 +302,12 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
         gaps = gaps.sort_values("region")
         said = [MISSING_ZH.get(s, "未报") for s in gaps["status"]]
         fig.add_trace(go.Bar(
-            x=[0] * len(gaps), y=gaps["region"], orientation="h", text=said, textposition="outside",
+            x=[0] * len(gaps), y=[_text(r) for r in gaps["region"]], orientation="h", text=said,
+            textposition="outside",
             cliponaxis=False, marker={"color": theme.MISSING_COLOR}, textfont={"color": theme.MISSING_COLOR},
             hovertemplate="%{y}：%{text}<extra></extra>", name="未报",
         ))
-        order = [*gaps["region"], *df["region"]]  # bottom to top: the missing under the last
+        order = [_text(r) for r in [*gaps["region"], *df["region"]]]  # bottom to top: missing under the last
         fig.update_yaxes(categoryorder="array", categoryarray=order)
     if target is not None and len(df):
         div, _ = fmt.scale_for(df["value"].abs().max(), unit)
@@ -254,7 +316,7 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     fig.update_xaxes(title_text=unit_label, showgrid=True, gridcolor="#e5e5e5")
     fig.update_layout(showlegend=False)
     if title:
-        fig.update_layout(title=title + (f"（{len(gaps)}个未报）" if len(gaps) else ""))
+        fig.update_layout(title=_text(title + (f"（{len(gaps)}个未报）" if len(gaps) else "")))
     return theme.apply(fig, max(300, 40 * (len(df) + len(gaps)) + 120))
 
 
@@ -272,6 +334,8 @@ def rate_axis(values: pd.Series, target: float | None = None) -> tuple[float, fl
 
 def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> go.Figure:
     """Dot plot of rates on a zoomed axis, with the gap to the target (see `ranking`)."""
+    cells = _cells(df)  # the names as stored: a click opens that town
+    df = df.assign(region=[_text(r) for r in df["region"]])  # shown as written (plotly reads <a>, <b>, <br>)
     shown = df[df["value"].notna()]
     approx = _approx(df)
     x0, x1 = rate_axis(shown["value"], target)
@@ -297,7 +361,7 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
     colors = [theme.PALETTE[0] if target is None or v >= target else theme.TARGET_COLOR for v in df["value"]]
     fig.add_trace(go.Scatter(
         x=df["value"], y=df["region"], mode="markers+text", text=labels, textposition="middle right",
-        cliponaxis=False, customdata=_cells(df), hovertemplate="%{y}：%{text}<extra></extra>",
+        cliponaxis=False, customdata=cells, hovertemplate="%{y}：%{text}<extra></extra>",
         marker={"size": 16, "color": ["white" if a else c for a, c in zip(approx, colors, strict=True)],
                 "line": {"color": colors, "width": 3}}, showlegend=False,
     ))
@@ -306,10 +370,11 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["region"]), showgrid=True, gridcolor="#f0f0f0")
     fig.update_layout(margin={"r": 170})  # room for the labels right of the best town's dot
     if title:
-        fig.update_layout(title=title)
+        fig.update_layout(title=_text(title))
     return theme.apply(fig, max(300, 40 * len(df) + 120))
 
 
+@_memo
 def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Town × year grid of one metric; each cell shows its value. A town due that year that did not report
     is a grey 未报 cell (不适用 when so marked); a year a town did not exist stays blank."""
@@ -331,7 +396,8 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     metric = df["metric"].iloc[0] if "metric" in df else ""
     period = df["period"].iloc[0] if "period" in df else ""
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=[str(y) for y in years], y=grid.index, text=text.values, texttemplate="%{text}",
+        z=grid.values, x=[str(y) for y in years], y=[_text(r) for r in grid.index], text=text.values,
+        texttemplate="%{text}",
         colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2, hoverinfo="skip",
         colorbar={"title": {"text": unit}},
     ))
@@ -339,7 +405,7 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     # hovering it shows the figure, clicking it opens the town (customdata [region, metric, year, period]).
     cells = [(region, y, v) for region in grid.index for y, v in zip(years, grid.loc[region], strict=True)]
     fig.add_trace(go.Scatter(
-        x=[str(y) for _, y, _ in cells], y=[r for r, _, _ in cells], mode="markers", showlegend=False,
+        x=[str(y) for _, y, _ in cells], y=[_text(r) for r, _, _ in cells], mode="markers", showlegend=False,
         marker={"symbol": "square", "size": 26, "color": "rgba(0,0,0,0)"},
         customdata=[[r, metric, y, period] for r, y, _ in cells],
         text=[f"{fmt.number(v, unit)}" if pd.notna(v) else "无数据" for _, _, v in cells],
@@ -350,7 +416,8 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         said = gaps.assign(said=[MISSING_ZH.get(s, "未报") for s in gaps["status"]]).pivot_table(
             index="region", columns="year", values="said", aggfunc="first").reindex(index=grid.index, columns=years)
         fig.add_trace(go.Heatmap(
-            z=said.notna().astype(float).where(said.notna()).values, x=[str(y) for y in years], y=grid.index,
+            z=said.notna().astype(float).where(said.notna()).values, x=[str(y) for y in years],
+            y=[_text(r) for r in grid.index],
             text=said.fillna("").values, texttemplate="%{text}", colorscale=[[0, theme.MISSING_FILL],
                                                                            [1, theme.MISSING_FILL]],
             showscale=False, hoverongaps=False, xgap=2, ygap=2, textfont={"color": theme.MISSING_COLOR},
@@ -359,10 +426,11 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(type="category")  # "2019", not "2,019"
     if title:
-        fig.update_layout(title=title)
+        fig.update_layout(title=_text(title))
     return theme.apply(fig, max(320, 38 * len(grid) + 140))
 
 
+@_memo
 def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Per-year bars stacked by town (flows such as aid money: the parts add up to the whole).
 
@@ -378,8 +446,8 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     df = df.assign(shown=values)
     fig = go.Figure()
     for i, (region, g) in enumerate(df.groupby("region", sort=True)):
-        fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=region, marker_color=theme.PALETTE[i % 8],
-                             text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+        fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=_text(region), marker_color=theme.PALETTE[i % 8],
+                             text=_hover(g), hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                              textposition="none", customdata=_cells(g)))
     got = df.groupby("year")["region"].nunique()
     tops = df.groupby("year")["shown"].sum()
@@ -393,6 +461,7 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     return theme.apply(fig, 460)
 
 
+@_memo
 def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -> go.Figure:
     """One small line chart per town on a shared axis, so shapes compare at a glance."""
     df = df[df["period"] == "FY"] if (df["period"] == "FY").any() else df
@@ -403,13 +472,14 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
     values, unit_label = _scaled(df, unit)
     df = df.assign(shown=values)
     rows = (len(regions) + wrap - 1) // wrap
-    fig = make_subplots(rows=rows, cols=wrap, shared_yaxes=True, subplot_titles=regions,
+    fig = make_subplots(rows=rows, cols=wrap, shared_yaxes=True, subplot_titles=[_text(r) for r in regions],
                         vertical_spacing=0.12, horizontal_spacing=0.03)
     for i, region in enumerate(regions):
         g = df[df["region"] == region].sort_values("year")
         fig.add_trace(go.Scatter(x=g["year"], y=g["shown"], mode="lines+markers", connectgaps=False,
                                  line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 5},
-                                 text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+                                 name=_text(region), text=_hover(g),
+                                 hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                                  customdata=_cells(g), showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
     # A small panel labels its first and last year only: more would not fit unrotated.
     first, last = int(df["year"].min()), int(df["year"].max())
