@@ -7,7 +7,7 @@ DB ?= data/union.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps run sample-db test screenshots lint score score-dev score-cv train bench render-deps clean
+.PHONY: help install system-deps run sample-db test screenshots lint score score-dev score-cv train bench render-deps backup clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,5 +68,8 @@ render-deps: ## LibreOffice + poppler, to check exported slides by eye (docs/)
 	$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
 	  libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils
 
-clean: ## remove the virtualenv and generated databases
-	rm -rf $(VENV) $(DB) $(DB).wal data/archive
+backup: ## copy the database and every archived original to data/backups/ (safe while the dashboard runs)
+	$(BIN)/python -m etl --db $(DB) backup
+
+clean: ## remove the virtualenv (the database, the archived originals and the backups are never deleted by make)
+	rm -rf $(VENV)

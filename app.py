@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, db, failures, filters, views, zh
+from dashboard import auth, db, failures, filters, safe, views, zh
 from etl.accounts import VISITOR
 from etl.errors import UnionError
 from etl.settings import load as load_settings
@@ -64,8 +64,8 @@ try:
     if need[page.url_path] is None or auth.gate(account, need[page.url_path]):
         filters.sidebar()
         page.run()
-except (UnionError, FileNotFoundError) as exc:
-    st.error(str(exc))
+except (UnionError, FileNotFoundError) as exc:  # our own Chinese messages (may quote a file's name)
+    st.error(safe.md(exc))
 except Exception as exc:  # a bug: the details to the server's log (and to whom they are safe to show)
     who = st.session_state.get(auth.RUN) or VISITOR
     failures.show(exc, who, failures.details_shown(who, load_settings().show_error_details, auth.listens_locally()))

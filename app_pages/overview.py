@@ -7,7 +7,7 @@ With several regions chosen the trend has one line per region and the rate cards
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, filters, links, summary, views
+from dashboard import cache, charts, filters, links, safe, summary, views
 
 KPI = ["union_orgs_total", "members_total", "union_coverage_rate",
        "membership_rate", "cc_workers_covered", "aid_amount"]
@@ -38,5 +38,7 @@ else:
 
 st.subheader(f"变化最大的地区（{year or f.year_to}年，与上年同期相比）")
 moved = cache.get("changes", KPI, f.region_ids, year or f.year_to, period)
-st.table(summary.changes_table(moved).set_index("地区"))
+changes = summary.changes_table(moved)
+changes["地区"] = changes["地区"].map(safe.md)  # st.table renders markdown: names shown as written
+st.table(changes.set_index("地区"))
 views.excluded_note(KPI, f)

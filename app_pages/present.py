@@ -10,7 +10,7 @@ import html
 
 import streamlit as st
 
-from dashboard import filters, views
+from dashboard import filters, safe, views
 from etl.vocab import PERIOD_ZH
 from export import checks, deck, ui
 from export.render import ExportUnavailable
@@ -135,7 +135,7 @@ with st.expander("讲稿：本页数字与来源", expanded=False):
 st.divider()
 st.subheader("编排本次汇报")
 st.caption(f"默认为“{deck.DECK_TITLE}”的 {len(deck.DEFAULT_DECK)} 页；可增删页面，或把当前页前移、后移。"
-           f"范围随左侧筛选：{ctx.place} · {ctx.years} · {PERIOD_ZH[ctx.period]}。")
+           f"范围随左侧筛选：{safe.md(ctx.place)} · {ctx.years} · {PERIOD_ZH[ctx.period]}。")
 # The deck lives in present_order (widget state is dropped while full-screen hides the picker).
 st.session_state.present_pick = list(keys)
 st.multiselect("幻灯片（按播放顺序）", list(deck.SLIDES), key="present_pick", format_func=LABELS.get,
@@ -150,7 +150,7 @@ d.button("恢复默认", key="present_reset", on_click=_reset, width="stretch")
 st.subheader("导出")
 ready = checks.readiness()
 for problem in ready.problems:
-    st.warning(problem)
+    st.warning(safe.md(problem))
 stem = ui.file_stem(ctx)
 sig = (tuple(keys), ctx)
 left, mid, right = st.columns(3)
@@ -160,7 +160,7 @@ with left:
             try:
                 st.session_state.present_pptx = (sig, ui.pptx_bytes(keys, ctx))
             except ExportUnavailable as exc:
-                st.error(str(exc))
+                st.error(safe.md(exc))
     made = st.session_state.get("present_pptx")
     if made and made[0] == sig:
         st.download_button("下载 PPTX", made[1], file_name=f"{stem}.pptx", key="present_dl_pptx",
@@ -172,12 +172,16 @@ with mid:
             try:
                 st.session_state.present_png = ((keys[idx], ctx), ui.png_bytes(keys[idx], ctx))
             except ExportUnavailable as exc:
-                st.error(str(exc))
+                st.error(safe.md(exc))
     made = st.session_state.get("present_png")
     if made and made[0] == (keys[idx], ctx):
         st.download_button("下载 PNG", made[1], file_name=f"{idx + 1:02d}_{slide.title}.png".replace("：", "_"),
                            mime="image/png", key="present_dl_png", width="stretch")
-with right:
-    st.download_button("下载全部数据（Excel）", ui.xlsx_bytes(keys, ctx), file_name=f"{stem}_数据.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="present_dl_xlsx", width="stretch")
+with right:  # built when asked for, like the others (building it on every rerun cost each page view ~0.5 s)
+    if st.button("生成全部数据（Excel）", key="present_make_xlsx", width="stretch"):
+        st.session_state.present_xlsx = (sig, ui.xlsx_bytes(keys, ctx))
+    made = st.session_state.get("present_xlsx")
+    if made and made[0] == sig:
+        st.download_button("下载全部数据（Excel）", made[1], file_name=f"{stem}_数据.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="present_dl_xlsx", width="stretch")

@@ -6,7 +6,7 @@ shared link, a drill-down from a ranking or heat map, and a return from another 
 
 import streamlit as st
 
-from dashboard import cache, charts, filters, fmt, links, views
+from dashboard import cache, charts, filters, fmt, links, safe, views
 from etl.vocab import BATCH_STATUS_ZH, KIND_ZH, PERIOD_ZH
 
 st.title("地区详情")
@@ -18,7 +18,7 @@ rid = int(regions.loc[regions["name"] == name, "id"].iloc[0])
 
 profile = cache.get("region_profile", rid, f.year_from, f.year_to)
 if profile["value"].notna().sum() == 0:
-    st.info(f"{name} 在 {f.year_from}–{f.year_to} 年没有本级上报的数据（由下级汇总的数字见各专题页）。")
+    st.info(f"{safe.md(name)} 在 {f.year_from}–{f.year_to} 年没有本级上报的数据（由下级汇总的数字见各专题页）。")
 else:
     half = f.periods[0]
     part = profile[profile["period"] == half].copy()
@@ -38,6 +38,7 @@ else:
 
 st.subheader("文件与上传批次")
 files = cache.get("region_files", rid)
+files["file"] = files["file"].map(safe.md)  # st.table renders markdown: names shown as written
 files["kind"] = files["kind"].map(lambda k: KIND_ZH.get(k, k))
 files["batch_status"] = files["batch_status"].map(lambda s: BATCH_STATUS_ZH.get(s, s))
 files["created_at"] = files["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}")

@@ -7,7 +7,7 @@ Any other figure too: 数据来源 links here with ?fact=ID, so a wrong number s
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, auth, cache, fmt
+from dashboard import actions, auth, cache, fmt, safe
 from etl.catalog import load_catalog
 from etl.vocab import PERIOD_ZH, review_reasons
 
@@ -23,7 +23,7 @@ if rejected is not None:  # the last rejection, undoable right here (and on 数�
         try:
             actions.unreject(rejected, account)
         except actions.ReviewError as exc:
-            st.error(str(exc))
+            st.error(safe.md(exc))
         else:
             st.session_state.pop("review_rejected", None)
             st.toast(f"已撤销驳回：编号 {rejected} 的数据重新计入。")
@@ -67,12 +67,16 @@ labels = {int(r.id): f"编号 {int(r.id)} · {r.region} · {r.metric_zh}" for r 
 first = 1 + rows[0] if rows else (1 if target is not None else 0)
 chosen = st.selectbox("要处理的数据", [None, *ids], index=first, key=f"review_pick{asked}",
                       placeholder="请选择", format_func=lambda i: "（请选择）" if i is None else labels[i])
+last = st.session_state.pop("review_last", None)
 if chosen is None:
+    if last is not None and last not in ids:  # the fact this person had open left the queue meanwhile
+        st.info(f"编号 {last} 的数据已由他人处理，不在待审核列表中了；本次操作未保存。请另选一条。")
     st.stop()
+st.session_state["review_last"] = chosen
 
 fact = queue[queue["id"] == chosen].iloc[0]
-st.subheader(f"处理数据 {int(fact['id'])}：{fact['region']} · {fact['metric_zh']}")
-st.caption(f"审核人：{account.name}")
+st.subheader(f"处理数据 {int(fact['id'])}：{safe.md(fact['region'])} · {safe.md(fact['metric_zh'])}")
+st.caption(f"审核人：{safe.md(account.name)}")
 regions = cache.get("regions")
 if not account.may_for("review", None):  # a scoped reviewer may move a figure only within their regions
     regions = regions[regions["id"].isin(list(account.scope.ids))]
@@ -105,9 +109,10 @@ if do_accept or do_correct or do_reject:
             actions.correct(int(fact["id"]), account, value=new_value, metric=new_metric,
                             year=None if new_year is None else int(new_year), period=new_period, region_id=rid)
     except actions.ReviewError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         st.stop()
-    cache.clear()
+    # No cache clearing: the write changed the file, so every page's next run reads the new version.
+    st.session_state.pop("review_last", None)
     st.toast("已保存。")
     if asked:  # the figure from 数据来源 is handled: back to the queue
         st.query_params.pop("fact", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, safe
 from dashboard.db import archive_path, db_path, settings
 from dashboard.provenance import lines_html
 from etl.batches import LoadError
@@ -24,6 +24,7 @@ from etl.tally.template import build_template
 DB = db_path()
 ARCHIVE = archive_path()
 account = auth.me()
+PROBLEMS_SHOWN = 2000  # rows of the problem table on the page (the downloadable list has them all, up to its cap)
 CATEGORY_PAGE = {"formation": ("app_pages/formation.py", "工会组建"),
                  "membership": ("app_pages/membership.py", "会员发展"),
                  "contracts": ("app_pages/contracts.py", "集体合同"), "hardship": ("app_pages/hardship.py", "困难帮扶")}
@@ -37,7 +38,7 @@ st.download_button("下载统计表模板", build_template(), "统计表模板.x
 
 done = ss.pop("tally_done", None)
 if done:
-    st.success(done["text"])
+    st.success(safe.md(done["text"]))
     for path, label in done["links"]:
         st.page_link(path, label=f"查看{label}图表", icon=":material/bar_chart:")
     st.page_link("app_pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
@@ -60,6 +61,10 @@ if ss.get("tally_plan_key") != plan_key:
                                   account=account)
     ss["tally_plan_key"] = plan_key
 plan: up.Plan = ss["tally_plan"]
+if not plan.tables:  # nothing could be read: over a limit, unreadable, or not a tally
+    for p in plan.errors:
+        st.error(safe.md(p.message))
+    st.stop()
 
 st.subheader("1. 识别结果")
 st.caption("请核对每一列“识别为”什么。识别错了，就**双击**“识别为”一列的单元格（或选中后按回车），从下拉框中改选；"
@@ -67,8 +72,8 @@ st.caption("请核对每一列“识别为”什么。识别错了，就**双击
 labels = list(up.choice_labels().values())
 version = ss.setdefault("tally_map_version", 0)  # a new editor after each applied change: no stale edits
 for t in plan.tables:
-    st.markdown(f"**工作表“{t.grid.name}”第 {t.header_rows[0] + 1} 行起**：{up.LAYOUT_ZH[t.layout]}"
-                + (f"；标题“{t.title}”" if t.title else "") + (f"；年份 {t.year}" if t.year else ""))
+    st.markdown(f"**工作表“{safe.md(t.grid.name)}”第 {t.header_rows[0] + 1} 行起**：{up.LAYOUT_ZH[t.layout]}"
+                + (f"；标题“{safe.md(t.title)}”" if t.title else "") + (f"；年份 {t.year}" if t.year else ""))
     edited = st.data_editor(pd.DataFrame(up.mapping_rows(t)), key=f"map_{sha[:12]}_{t.key}_{t.number}_{version}",
                             hide_index=True, height="content", disabled=["列", "表头", "需确认"],
                             column_config={"识别为": st.column_config.SelectboxColumn(options=labels, required=True,
@@ -111,7 +116,7 @@ for old, new in list(regions.items()):
         st.rerun()
 
 if plan.problems:
-    rows = up.problem_rows(plan)
+    rows = up.problem_rows(plan, PROBLEMS_SHOWN)
     lines = max(-(-len(r["问题说明"]) // 38) for r in rows)  # about 38 characters a line at this width
     tall = 35 if lines == 1 else min(max(66, 12 + 22 * lines), 132)  # the grid wraps text only above 64 px
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="problems", row_height=tall,
@@ -120,9 +125,20 @@ if plan.problems:
                                 "位置": st.column_config.TextColumn(width=150),
                                 "单元格内容": st.column_config.TextColumn(width=110),
                                 "问题说明": st.column_config.TextColumn(width=560)})
-    st.caption("按工作表、行、列排列。")
-    st.download_button("下载标注了问题的原表", error_workbook(data, file.name, plan.problems),
-                       f"{Path(file.name).stem}_问题标注.xlsx", key="error_report", icon=":material/download:")
+    more = len(plan.problems) > PROBLEMS_SHOWN
+    st.caption("按工作表、行、列排列。" + (f"共 {len(plan.problems)} 条问题，这里列出前 {PROBLEMS_SHOWN} 条；"
+                                         "全部问题见下面生成的问题清单。" if more else ""))
+    # Built only when asked for (a big workbook took minutes and gigabytes when built on every rerun).
+    made = st.session_state.get("tally_report")
+    if made and made[0] == plan_key:
+        st.download_button("下载标注了问题的原表", made[1], f"{Path(file.name).stem}_问题标注.xlsx", key="error_report",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:")
+    elif st.button("生成标注了问题的原表（Excel）", key="make_error_report"):
+        with st.spinner("正在生成…"):
+            st.session_state["tally_report"] = (plan_key, error_workbook(data, file.name, plan.problems,
+                                                                         plan.inspection))
+        st.rerun()
 else:
     st.success("没有发现问题。")
 
@@ -148,7 +164,7 @@ if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(
     try:
         summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial, account=account)
     except (up.UploadRefused, LoadError) as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         st.stop()
     cats = {load_catalog()[f.metric].category for f in plan.analysis.facts}
     ss["tally_done"] = {"text": up.done_text(plan, up.select(plan, replace, partial), summary),

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, safe
 from dashboard.db import archive_path, db_path
 from etl import report_upload as ru
 from etl.batches import LoadError
@@ -28,7 +28,7 @@ st.caption("上传工作总结或讲话稿（.txt / .docx / 文字版 .pdf，简
 
 done = ss.pop("report_done", None)
 if done:
-    st.success(done)
+    st.success(safe.md(done))
     st.page_link("app_pages/review.py", label="到“审核”页核对带标记的数据", icon=":material/fact_check:")
     st.page_link("app_pages/history.py", label="查看导入记录（可撤销）", icon=":material/history:")
 
@@ -43,8 +43,8 @@ if ss.get("report_sha") != (sha, account.id):
     ss["report_sha"], ss["report_bodies"] = (sha, account.id), {}
 read = ss["report_read"]
 
-for p in read.file.problems:
-    (st.error if p.severity == "error" else st.warning)(p.message)
+for p in read.file.problems:  # messages quote file names and text: shown as written
+    (st.error if p.severity == "error" else st.warning)(safe.md(p.message))
 if not read.readable:
     st.stop()
 if read.already:
@@ -140,7 +140,7 @@ if st.button(f"确认导入{f'其余 {len(facts)} 条' if plan.refused else ''}"
     try:
         summary = ru.commit_report(plan, db_path=DB, archive_dir=ARCHIVE, account=account, rows=rows)
     except LoadError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         st.stop()
     extra = "".join([f"，其中 {applied.edited} 条按您的更正" if applied.edited else "",
                      f"，{applied.dropped} 条未导入" if applied.dropped else ""])

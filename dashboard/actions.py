@@ -66,7 +66,7 @@ def _text(fact: dict) -> str:
 
 def accept(fact_id: int, account: Account, path: Path | str | None = None) -> None:
     """Mark a fact as checked by a person (its value is unchanged); the previous reviewer is kept in the trail."""
-    with transaction(path or db_path(), wait=settings().lock_wait) as con:
+    with transaction(path or db_path(), wait=settings().lock_wait, what="审核保存") as con:
         fact = _fact(con, fact_id, account)
         con.execute("UPDATE facts SET reviewed_by = ? WHERE id = ?", [account.name, int(fact_id)])
         audit.record(con, account.actor(), "accept", f"确认无误：{_text(fact)}", batch_id=fact["batch_id"],
@@ -76,7 +76,7 @@ def accept(fact_id: int, account: Account, path: Path | str | None = None) -> No
 
 def reject(fact_id: int, account: Account, path: Path | str | None = None) -> None:
     """Take a fact out of every figure; the row stays, status 'rejected' (unreject brings it back)."""
-    with transaction(path or db_path(), wait=settings().lock_wait) as con:
+    with transaction(path or db_path(), wait=settings().lock_wait, what="审核驳回") as con:
         fact = _fact(con, fact_id, account)
         con.execute("UPDATE facts SET status = 'rejected', reviewed_by = ? WHERE id = ?", [account.name, int(fact_id)])
         audit.record(con, account.actor(), "reject", f"驳回：{_text(fact)}", batch_id=fact["batch_id"], fact=fact,
@@ -87,7 +87,7 @@ def reject(fact_id: int, account: Account, path: Path | str | None = None) -> No
 
 def unreject(fact_id: int, account: Account, path: Path | str | None = None) -> None:
     """Take a rejection back: the fact counts again and its reviewer is what it was before the rejection."""
-    with transaction(path or db_path(), wait=settings().lock_wait) as con:
+    with transaction(path or db_path(), wait=settings().lock_wait, what="撤回驳回") as con:
         fact = _fact(con, fact_id, account, status="rejected")
         if con.execute("SELECT status FROM batches WHERE id = ?", [fact["batch_id"]]).fetchone()[0] != "loaded":
             raise ReviewError(f"编号 {fact_id} 的数据所在批次已撤销，无法撤销驳回。", item=f"fact {fact_id}")
@@ -123,7 +123,7 @@ def correct(fact_id: int, account: Account, *, value: float | None = None, year:
         if metric not in catalog:
             raise ReviewError(f"没有代码为“{metric}”的指标。", item=f"fact {fact_id}")
         changes["unit"] = catalog[metric].unit
-    with transaction(path or db_path(), wait=settings().lock_wait) as con:
+    with transaction(path or db_path(), wait=settings().lock_wait, what="审核更正") as con:
         old = _fact(con, fact_id, account)
         if region_id is not None:
             found = con.execute("SELECT name FROM regions WHERE id = ?", [region_id]).fetchone()

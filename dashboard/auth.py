@@ -69,11 +69,14 @@ def current() -> Account:
     try:
         with db.connect(path, read_only=True, wait=CHECK_WAIT) as con:
             check = accounts.check_session(con, token, policy())
-    except db.DatabaseBusy:  # an ingest holds the file: the last good check stands for a while
+    except db.DatabaseBusy:  # a writer holds the file: the last good check stands for a while
         last = st.session_state.get(LAST)
         if last and time.monotonic() - last[1] < LAST_GOOD:
             return last[0]
-        raise
+        # Nothing to fall back on (the first run after signing in, e.g. while another person's sign-in
+        # writes in this process): wait as long as any page read does.
+        with db.connect(path, read_only=True, wait=settings().read_wait) as con:
+            check = accounts.check_session(con, token, policy())
     if check.end or check.touch:
         with contextlib.suppress(db.DatabaseBusy), db.transaction(path, wait=CHECK_WAIT) as con:
             if check.end:

@@ -5,11 +5,25 @@ Conventions every chart keeps: values shown in 万/亿 when large (axis title
 says so), hover text in full Chinese formatting, approximate values (近, 余)
 drawn hollow / hatched and labelled 约, missing years left as gaps, H1 and FY
 in separate panels, conflicting sources marked with a red ring.
+
+Region names come from uploaded files, and plotly reads a little HTML in its
+labels (<a href>, <b>): every name is escaped (`_text`) and none is pasted
+into a hover template, so a town called '<a href=…>' is shown as written.
+
+Building a figure costs far more than the query behind it (measured: 70% of a
+page's time), so each chart is remembered by the content of its DataFrame
+and its arguments (`_memo`). The figures handed out are shared: treat them as
+read-only (export.deck.for_slide copies before changing one).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import html
 import math
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +33,47 @@ from dashboard import fmt, theme
 from etl.vocab import PERIOD_ZH, PERIODS
 
 PERIOD_ORDER = [PERIOD_ZH[p] for p in PERIODS]
+MEMO_SIZE = 256  # figures remembered per chart function
+
+
+def _text(value: object) -> str:
+    """A label from the data, shown as written (plotly would read <a>, <b>, <br> in it)."""
+    return html.escape(str(value), quote=False)
+
+
+def _key(value: object) -> object:
+    """A hashable stand-in for an argument: DataFrames by their content."""
+    if isinstance(value, pd.DataFrame):
+        digest = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16)
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), len(value), digest.digest())
+    hash(value)
+    return value
+
+
+def _memo(fn):
+    """Remember the last MEMO_SIZE figures of `fn` by argument content (not by object identity)."""
+    cache: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (tuple(_key(a) for a in args), tuple(sorted((k, _key(v)) for k, v in kwargs.items())))
+        except TypeError:  # an unhashable argument (a list column): build afresh
+            return fn(*args, **kwargs)
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        fig = fn(*args, **kwargs)
+        with lock:
+            cache[key] = fig
+            while len(cache) > MEMO_SIZE:
+                cache.popitem(last=False)
+        return fig
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
 
 
 def _scaled(df: pd.DataFrame, unit: str) -> tuple[pd.Series, str]:
@@ -69,7 +124,8 @@ def _unit_label(fig: go.Figure, unit_label: str, title: str | None) -> None:
     subtitle when there is a title (a long title plus its unit was cut off on a half-width chart), else
     above the y axis."""
     if title:
-        fig.update_layout(title={"text": title, "subtitle": {"text": f"单位：{unit_label}" if unit_label else ""}})
+        fig.update_layout(title={"text": _text(title),
+                                 "subtitle": {"text": _text(f"单位：{unit_label}") if unit_label else ""}})
         fig.update_layout(margin={"t": 84})
     elif unit_label:
         fig.add_annotation(text=f"单位：{unit_label}", xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
@@ -100,6 +156,7 @@ def empty(message: str = "所选范围内没有数据") -> go.Figure:
     return theme.apply(fig, height=260)
 
 
+@_memo
 def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, height: int = 420,
           region: str | None = None) -> go.Figure:
     """Lines over years, one colour per `series`, one panel per period (全年 / 上半年).
@@ -128,11 +185,11 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
             color = theme.PALETTE[i % len(theme.PALETTE)]
             approx = _approx(g)
             fig.add_trace(go.Scatter(
-                x=g["year"], y=g["shown"], name=str(name), legendgroup=str(name), showlegend=col == 1,
+                x=g["year"], y=g["shown"], name=_text(name), legendgroup=str(i), showlegend=col == 1,
                 mode="lines+markers", connectgaps=False, line={"color": color, "width": 3},
                 marker={"size": 9, "color": [("white" if a else color) for a in approx],
                         "line": {"color": color, "width": 2}},
-                text=_hover(g), hovertemplate="%{x}年 " + str(name) + "：%{text}<extra></extra>",
+                text=_hover(g), hovertemplate="%{x}年 %{fullData.name}：%{text}<extra></extra>",
                 customdata=_cells(g, region),
             ), row=1, col=col)
             bad = g[g.get("conflict", pd.Series(False, index=g.index)).fillna(False).astype(bool)]
@@ -152,6 +209,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     return theme.apply(fig, height)
 
 
+@_memo
 def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
     """A tiny trend under a KPI card: FY values only, no axes."""
     g = df[(df["period"] == "FY")].sort_values("year")
@@ -165,6 +223,7 @@ def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
     return fig
 
 
+@_memo
 def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None, limit: int = 30) -> go.Figure:
     """Towns ranked, best at the top, each labelled with its value.
 
@@ -188,7 +247,8 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     approx = _approx(df)
     labels = [fmt.number(v, unit, a) for v, a in zip(df["value"], df.get("approx", approx), strict=True)]
     fig = go.Figure(go.Bar(
-        x=values, y=df["region"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
+        x=values, y=[_text(r) for r in df["region"]], orientation="h", text=labels, textposition="outside",
+        cliponaxis=False,
         marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},
         hovertemplate="%{y}：%{text}<extra></extra>", customdata=_cells(df),
     ))
@@ -198,7 +258,7 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
                       annotation_text=f"目标 {fmt.number(target, unit)}", annotation_position="top")
     fig.update_xaxes(title_text=unit_label, showgrid=True, gridcolor="#e5e5e5")
     if title:
-        fig.update_layout(title=title)
+        fig.update_layout(title=_text(title))
     return theme.apply(fig, max(300, 40 * len(df) + 120))
 
 
@@ -213,6 +273,8 @@ def rate_axis(values: pd.Series, target: float | None = None) -> tuple[float, fl
 
 def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> go.Figure:
     """Dot plot of rates on a zoomed axis, with the gap to the target (see `ranking`)."""
+    cells = _cells(df)  # the names as stored: a click opens that town
+    df = df.assign(region=[_text(r) for r in df["region"]])  # shown as written (plotly reads <a>, <b>, <br>)
     shown = df[df["value"].notna()]
     approx = _approx(df)
     x0, x1 = rate_axis(shown["value"], target)
@@ -238,7 +300,7 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
     colors = [theme.PALETTE[0] if target is None or v >= target else theme.TARGET_COLOR for v in df["value"]]
     fig.add_trace(go.Scatter(
         x=df["value"], y=df["region"], mode="markers+text", text=labels, textposition="middle right",
-        cliponaxis=False, customdata=_cells(df), hovertemplate="%{y}：%{text}<extra></extra>",
+        cliponaxis=False, customdata=cells, hovertemplate="%{y}：%{text}<extra></extra>",
         marker={"size": 16, "color": ["white" if a else c for a, c in zip(approx, colors, strict=True)],
                 "line": {"color": colors, "width": 3}}, showlegend=False,
     ))
@@ -247,10 +309,11 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["region"]), showgrid=True, gridcolor="#f0f0f0")
     fig.update_layout(margin={"r": 170})  # room for the labels right of the best town's dot
     if title:
-        fig.update_layout(title=title)
+        fig.update_layout(title=_text(title))
     return theme.apply(fig, max(300, 40 * len(df) + 120))
 
 
+@_memo
 def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Town × year grid of one metric; missing cells stay blank, each cell shows its value."""
     df = df[df["value"].notna()]
@@ -265,7 +328,8 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     metric = df["metric"].iloc[0] if "metric" in df else ""
     period = df["period"].iloc[0] if "period" in df else ""
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=[str(y) for y in years], y=grid.index, text=text.values, texttemplate="%{text}",
+        z=grid.values, x=[str(y) for y in years], y=[_text(r) for r in grid.index], text=text.values,
+        texttemplate="%{text}",
         colorscale=theme.SEQUENTIAL, hoverongaps=False, xgap=2, ygap=2, hoverinfo="skip",
         colorbar={"title": {"text": unit}},
     ))
@@ -273,7 +337,7 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     # hovering it shows the figure, clicking it opens the town (customdata [region, metric, year, period]).
     cells = [(region, y, v) for region in grid.index for y, v in zip(years, grid.loc[region], strict=True)]
     fig.add_trace(go.Scatter(
-        x=[str(y) for _, y, _ in cells], y=[r for r, _, _ in cells], mode="markers", showlegend=False,
+        x=[str(y) for _, y, _ in cells], y=[_text(r) for r, _, _ in cells], mode="markers", showlegend=False,
         marker={"symbol": "square", "size": 26, "color": "rgba(0,0,0,0)"},
         customdata=[[r, metric, y, period] for r, y, _ in cells],
         text=[f"{fmt.number(v, unit)}" if pd.notna(v) else "无数据" for _, _, v in cells],
@@ -283,10 +347,11 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(type="category")  # "2019", not "2,019"
     if title:
-        fig.update_layout(title=title)
+        fig.update_layout(title=_text(title))
     return theme.apply(fig, max(320, 38 * len(grid) + 140))
 
 
+@_memo
 def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Per-year bars stacked by town (flows such as aid money: the parts add up to the whole)."""
     df = df[df["value"].notna()]
@@ -297,8 +362,8 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     df = df.assign(shown=values)
     fig = go.Figure()
     for i, (region, g) in enumerate(df.groupby("region", sort=True)):
-        fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=region, marker_color=theme.PALETTE[i % 8],
-                             text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+        fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=_text(region), marker_color=theme.PALETTE[i % 8],
+                             text=_hover(g), hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                              textposition="none", customdata=_cells(g)))
     fig.update_layout(barmode="stack", legend=legend_below())
     fig.update_xaxes(**year_ticks(int(df["year"].min()), int(df["year"].max())))
@@ -306,6 +371,7 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     return theme.apply(fig, 460)
 
 
+@_memo
 def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -> go.Figure:
     """One small line chart per town on a shared axis, so shapes compare at a glance."""
     df = df[df["period"] == "FY"] if (df["period"] == "FY").any() else df
@@ -316,13 +382,14 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
     values, unit_label = _scaled(df, unit)
     df = df.assign(shown=values)
     rows = (len(regions) + wrap - 1) // wrap
-    fig = make_subplots(rows=rows, cols=wrap, shared_yaxes=True, subplot_titles=regions,
+    fig = make_subplots(rows=rows, cols=wrap, shared_yaxes=True, subplot_titles=[_text(r) for r in regions],
                         vertical_spacing=0.12, horizontal_spacing=0.03)
     for i, region in enumerate(regions):
         g = df[df["region"] == region].sort_values("year")
         fig.add_trace(go.Scatter(x=g["year"], y=g["shown"], mode="lines+markers", connectgaps=False,
                                  line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 5},
-                                 text=_hover(g), hovertemplate=region + " %{x}年：%{text}<extra></extra>",
+                                 name=_text(region), text=_hover(g),
+                                 hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                                  customdata=_cells(g), showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
     # A small panel labels its first and last year only: more would not fit unrotated. The axis ends with the
     # last figure: a 全年 axis does not run into a year that has only 上半年 data (an empty row here).

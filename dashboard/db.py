@@ -1,8 +1,12 @@
-"""Read-only access for the dashboard: one short connection per query, and the app's settings.
+"""Read-only access for the dashboard: one short connection per query, never held; and the app's settings.
 
 The app must never hold the DuckDB file while a command-line ingest wants to
 write it (DuckDB locks per process, read-only included), so every query opens,
-reads and closes. etl.db.connect already retries briefly on lock errors.
+reads and closes, through this process's gate (etl/gate.py) so that a write
+from another page never meets it. How long a read waits for a writer is
+`patience()`: the full settings.read_wait when there is nothing else to show,
+a moment when the cache holds an earlier answer (dashboard/cache.py shows
+that instead of making the reader wait for the writer).
 
 app.py reads the settings (etl/settings.py) once at the start of each run and
 hands them here (`use`); pages and queries take the database, the archive and
@@ -12,8 +16,7 @@ the waits from `settings()`.
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
+import contextvars
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,17 +24,23 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.db import connect, db_version
+from etl import limits
+from etl.db import connect
 from etl.settings import Settings
 from etl.settings import load as load_settings
 
+# How long a read waits when an earlier answer can be shown instead.
+SHORT_WAIT_SECONDS = 0.3
+
 _settings: Settings | None = None
+_patience: contextvars.ContextVar[float | None] = contextvars.ContextVar("read_patience", default=None)
 
 
 def use(settings: Settings) -> None:
-    """The settings for this run of the app (app.py calls this first, every run)."""
+    """The settings for this run of the app (app.py calls this first, every run); file limits follow them."""
     global _settings
     _settings = settings
+    limits.configure(settings)
 
 
 def settings() -> Settings:
@@ -39,6 +48,22 @@ def settings() -> Settings:
     if _settings is None:
         use(load_settings())
     return _settings  # type: ignore[return-value]
+
+
+def patience() -> float:
+    """Seconds a read may wait for a writer right now."""
+    value = _patience.get()
+    return settings().read_wait if value is None else value
+
+
+@contextlib.contextmanager
+def impatient(seconds: float = SHORT_WAIT_SECONDS) -> Iterator[None]:
+    """Reads inside wait at most `seconds` for a writer (the caller has something to show meanwhile)."""
+    token = _patience.set(seconds)
+    try:
+        yield
+    finally:
+        _patience.reset(token)
 
 
 def db_path() -> Path:
@@ -52,8 +77,8 @@ def archive_path() -> Path:
 
 @contextlib.contextmanager
 def reader(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one unit of work, closed at once; waits settings.read_wait for a writer."""
-    with connect(path or db_path(), read_only=True, wait=settings().read_wait) as con:
+    """A read-only connection for one unit of work, closed at once; waits `patience()` for a writer."""
+    with connect(path or db_path(), read_only=True, wait=patience()) as con:
         yield con
 
 
@@ -64,41 +89,24 @@ def query_df(sql: str, params: Sequence[Any] | dict[str, Any] | None = None,
         return con.execute(sql, params or []).df()
 
 
-_memo: dict[str, tuple[float, tuple]] = {}
-_memo_lock = threading.Lock()
-VERSION_TTL = 1.0  # seconds a computed version is reused (one page run asks several times)
-
-
 def forget() -> None:
-    """Drop remembered versions (after this process wrote, so the next read sees it at once)."""
-    with _memo_lock:
-        _memo.clear()
+    """Kept for callers that used to clear a remembered version: versions are no longer remembered."""
 
 
 def version(path: Path | str | None = None) -> tuple:
-    """Cache key that changes whenever the data does (reused for VERSION_TTL seconds).
+    """Cache key that changes whenever the data does, read from the file system alone.
 
-    etl.db.db_version sees new batches and facts; the file's mtime and size
-    (and its WAL's) also catch in-place changes such as a review rejecting a fact.
+    Every commit grows the write-ahead log or rewrites the file (a checkpoint),
+    and a restore replaces it, so (mtime, size, inode) of the file and its WAL
+    change with the data. No connection is opened: a page can tell whether
+    its cached answers still hold even while another process is writing.
     """
-    key = str(path or db_path())
-    with _memo_lock:
-        hit = _memo.get(key)
-    if hit and time.monotonic() - hit[0] < VERSION_TTL:
-        return hit[1]
-    v = _version(Path(key))
-    with _memo_lock:
-        _memo[key] = (time.monotonic(), v)
-    return v
-
-
-def _version(p: Path) -> tuple:
+    p = Path(path or db_path())
     stamps = []
     for f in (p, Path(str(p) + ".wal")):
         try:
             st = f.stat()
-            stamps.append((st.st_mtime_ns, st.st_size))
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))
         except FileNotFoundError:
             stamps.append(None)
-    with reader(p) as con:
-        return (str(p), db_version(con), *stamps)
+    return (str(p), *stamps)

@@ -3,18 +3,21 @@
 app.py draws them once per run, before the page, so every page sees the same
 choice; the URL carries `region=白沙镇,青石镇&years=2019-2024&period=FY`.
 On the first run of a session the URL sets the widgets; afterwards the
-widgets set the URL.
+widgets set the URL. A URL can be typed or pasted by anyone: a value that is
+not one of the choices falls back to the default, and the page says so
+(`url_note`, shown by `show_url_notes`) instead of failing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, safe
 from etl.vocab import PERIOD_ZH
 
 PERIOD_CHOICES = {"全年": ("FY",), "上半年": ("H1",), "全年和上半年": ("FY", "H1")}
@@ -57,18 +60,44 @@ def _drop_nested(ids: list[int], regions: pd.DataFrame) -> list[int]:
     return out
 
 
+YEAR_URL = re.compile(r"^([0-9]{4})-([0-9]{4})$")  # ASCII digits only: '²'.isdigit() is True, int('²') fails
+
+
+def url_note(key: str, value: str, fallback: str) -> None:
+    """Remember that URL parameter `key` had an unusable value (shown once by `show_url_notes`)."""
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    st.session_state.setdefault("url_notes", []).append(
+        f"网址中的参数 {key}=“{shown}” 无效，已改用{fallback}。")
+
+
+def show_url_notes() -> None:
+    """Say which URL parameters were ignored (values shown as written, never as markdown)."""
+    for note in st.session_state.pop("url_notes", []):
+        st.caption(safe.md(note))
+
+
 def _init_from_url(names: list[str], lo: int, hi: int) -> None:
     qp = st.query_params
-    st.session_state.flt_regions = [n for n in qp.get("region", "").split(",") if n in names]
+    asked = [n for n in qp.get("region", "").split(",") if n]
+    st.session_state.flt_regions = [n for n in asked if n in names]
+    unknown = [n for n in asked if n not in names]
+    if unknown:
+        url_note("region", ",".join(unknown), "其余地区（不认识的地区名已忽略）" if len(unknown) < len(asked)
+                 else "全区")
     y0, y1 = lo, hi
-    try:
-        a, b = (int(x) for x in qp.get("years", "").split("-"))
+    years = qp.get("years", "")
+    m = YEAR_URL.match(years)
+    if m:
+        a, b = int(m[1]), int(m[2])
         y0, y1 = max(lo, min(a, b)), min(hi, max(a, b))
-    except ValueError:
-        pass
+    elif years:
+        url_note("years", years, f"全部年份 {lo}–{hi}")
     st.session_state.flt_years = (y0, y1) if y0 <= y1 else (lo, hi)
     by_url = {v: k for k, v in PERIOD_URL.items()}
-    st.session_state.flt_period = by_url.get(qp.get("period", "FY"), "全年")
+    period = qp.get("period", "FY")
+    if period not in by_url:
+        url_note("period", period, "全年")
+    st.session_state.flt_period = by_url.get(period, "全年")
     st.session_state.flt_ready = True
 
 
@@ -94,6 +123,7 @@ def sidebar() -> Filters:
             st.caption(f"年份：{lo}年")
         st.radio("期别", list(PERIOD_CHOICES), key="flt_period", horizontal=True,
                  help="上半年与全年的数字分开统计，不相加。")
+        show_url_notes()
     y0, y1 = st.session_state.flt_years
     chosen = [int(regions.loc[regions["name"] == n, "id"].iloc[0]) for n in st.session_state.flt_regions]
     default = not chosen
@@ -115,9 +145,15 @@ def _restore(names: list[str], lo: int, hi: int) -> None:
     regions, years, period = st.session_state.get("flt_saved", ([], (lo, hi), "全年"))
     ys = st.session_state.get("flt_years")
     if not (isinstance(ys, tuple | list) and len(ys) == 2):
-        st.session_state.flt_years = (max(lo, years[0]), min(hi, years[1]))
+        ys = years
+    # The data may have changed under the session (an undo, a restore, another upload): keep the range inside
+    # the years there are now, or the slider refuses its own value; a range wholly outside them becomes all years.
+    y0, y1 = int(ys[0]), int(ys[1])
+    st.session_state.flt_years = (max(lo, y0), min(hi, y1)) if y0 <= hi and y1 >= lo and y0 <= y1 else (lo, hi)
     if not isinstance(st.session_state.get("flt_regions"), list):
         st.session_state.flt_regions = [n for n in regions if n in names]
+    elif any(n not in names for n in st.session_state.flt_regions):  # a region that an undo took away
+        st.session_state.flt_regions = [n for n in st.session_state.flt_regions if n in names]
     if st.session_state.get("flt_period") not in PERIOD_CHOICES:
         st.session_state.flt_period = period
 

@@ -55,7 +55,7 @@ def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], re
 
 def regions(path: PathLike = None) -> pd.DataFrame:
     """All regions in hierarchy order with their depth (0 = top)."""
-    return query_df(
+    return snapshot.query_df(
         """
         WITH RECURSIVE tree(id, name, level, parent_id, depth, sort_key) AS (
             SELECT id, name, level, parent_id, 0, [name] FROM regions
@@ -74,7 +74,8 @@ def regions(path: PathLike = None) -> pd.DataFrame:
 
 def metrics(path: PathLike = None) -> pd.DataFrame:
     """The metric catalog as stored in the database."""
-    return query_df("SELECT code, category, name_zh, unit, kind FROM metrics ORDER BY category, code", path=path)
+    return snapshot.query_df("SELECT code, category, name_zh, unit, kind FROM metrics ORDER BY category, code",
+                             path=path)
 
 
 def year_bounds(path: PathLike = None) -> tuple[int, int] | None:

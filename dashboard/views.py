@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import cache, db, filters, links, provenance, summary
+from dashboard import cache, db, filters, links, provenance, safe, summary
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
 from etl.archive import ArchiveError, read_archived
@@ -113,7 +113,7 @@ def url_widget(widget: Callable[..., Any], label: str, options: Sequence[Any], k
         if raw in by_text:
             st.session_state[key] = by_text[raw]
         else:
-            st.caption(f"网址中的“{raw[:40]}”不是可选的{label}，已改用默认值。")
+            st.caption(f"网址中的“{safe.md(raw[:40])}”不是可选的{label}，已改用默认值。")
     if st.session_state.get(key) not in options:
         st.session_state[key] = kept[key] if kept.get(key) in options else (
             default if default in options else options[0])
@@ -253,7 +253,8 @@ def _last_year(regions: pd.DataFrame | None, k: Kpi) -> int | None:
 
 
 def scope_caption(f: Filters) -> None:
-    st.caption(f"范围：{f.label}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。空缺年份显示为断点而非 0。")
+    st.caption(f"范围：{safe.md(f.label)}。上半年与全年分开统计；期末存量不跨期相加，当期流量才累计。"
+               "空缺年份显示为断点而非 0。")
 
 
 TOP = 24  # towns in small multiples, heat maps and stacked bars

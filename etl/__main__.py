@@ -12,8 +12,10 @@ broken optional module cannot break the other commands.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -157,6 +159,53 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- backup / restore ---------------------------------------------------------------------------------------------
+
+def _archive_of(args: argparse.Namespace) -> Path:
+    return args.archive or settings(args).archive_dir
+
+
+def _backup_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=None,
+                   help="备份目录（默认：设置 backups 或环境变量 UNION_BACKUPS 下，否则数据库旁的 backups/，"
+                        "再加 union-时间/）")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from etl.backup import backup
+
+    cfg = settings(args)
+    info = backup(cfg.db, _archive_of(args), args.out, wait=cfg.lock_wait, backups=cfg.backups_dir)
+    if args.json:
+        _print_json({**vars(info), "path": str(info.path)})
+    else:
+        print(info.to_text())
+    return EXIT_OK
+
+
+def _restore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("backup", type=Path, metavar="DIR", help="备份目录（python -m etl backup 生成的）")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
+    p.add_argument("--yes", action="store_true", help="确认恢复（不加则只检查备份并说明将做什么）")
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from etl.backup import restore, verify
+
+    if not args.yes:
+        info = verify(args.backup)
+        print(info.to_text())
+        print(f"备份完好。恢复会用它替换数据库 {db_path(args)}（原数据库改名保留，不删除），"
+              "并把其中的原文件补回归档。确认请加 --yes 再运行一次。")
+        return EXIT_USAGE
+    print(restore(args.backup, db_path(args), _archive_of(args), wait=settings(args).lock_wait).to_text())
+    return EXIT_OK
+
+
 # ---- registry -----------------------------------------------------------------------------------------------------
 
 COMMANDS: list[Command] = [
@@ -168,6 +217,10 @@ COMMANDS: list[Command] = [
             "python -m etl status --json", _status_args, _status),
     Command("template", "生成统计表模板（.xlsx）", "python -m etl template -o 统计表模板.xlsx",
             lazy("etl.tally.template", "add_arguments"), lazy("etl.tally.template", "run")),
+    Command("backup", "备份数据库和全部原文件（看板运行时也可以做，备份是同一时刻的完整状态）",
+            "python -m etl backup --out /mnt/usb/工会备份", _backup_args, _backup),
+    Command("restore", "从备份恢复数据库并补回原文件（原数据库改名保留，不删除任何文件）",
+            "python -m etl restore data/backups/union-20261207-101500 --yes", _restore_args, _restore),
     Command("check-draft", "核对稿件：稿件中的每个数字与库中数据比对（一致、不一致、库中无、未核对）",
             "python -m etl check-draft 工作报告（征求意见稿）.docx --region 青禾区 --year 2024 --json",
             lazy("writing.cli", "check_args"), lazy("writing.cli", "check_run")),
@@ -205,8 +258,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import duckdb
 
+    from etl import limits
+
     try:
         args.settings = load_settings()
+        limits.configure(args.settings)
+        # The command line is batch work; the dashboard people are looking at runs beside it on the same
+        # cores. A positive niceness (settings.cli_nice; 0 for normal priority) lets page views go first.
+        if args.settings.cli_nice > 0 and argv is None:  # a real command line, not a call from tests
+            with contextlib.suppress(OSError):
+                os.nice(args.settings.cli_nice)
         return args.run(args)
     except (UnionError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -241,7 +241,7 @@ def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None,
     undo and every withdrawal are recorded in the audit trail, in the same transaction.
     """
     actor = actor_of(user)
-    with db.transaction(db_path, wait=wait) as con:
+    with db.transaction(db_path, wait=wait, what=f"撤销批次 {batch_id}") as con:
         plan = plan_undo(con, batch_id)
         batches = [batch_id, *plan.correction_batches]
         gone = _facts_of(con, batches)

@@ -10,6 +10,7 @@ in Chinese, which process holds the file.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -45,14 +46,31 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
+def _is_in_process_conflict(exc: Exception) -> bool:
+    """This process already has the file open another way (read-only vs read-write, or ATTACHed)."""
+    text = str(exc)
+    return "different configuration" in text or "Unique file handle conflict" in text
+
+
+def _is_busy(exc: Exception) -> bool:
+    return _is_lock_error(exc) or _is_in_process_conflict(exc)
+
+
+def _busy_message(path: Path, holder: str, wait: float) -> str:
+    return (f"数据库 {path} 正被{holder}占用，等待 {wait:.0f} 秒后仍未释放。"
+            "请等该操作完成（或关闭占用它的程序）后重试；已填写的内容不会丢失，刷新前可再点一次。")
+
+
 def open_db(path: Path | str, read_only: bool = False,
             wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database, retrying while another process holds its lock.
+    """Open the database, retrying while another process (or this one, another way) holds it.
 
     A writer creates the file if missing and brings its schema up to date
     (etl/schema.py); a reader of a database from an earlier release first has a
-    writer do that. Raises DatabaseBusy with a Chinese message after `wait`
-    seconds (default LOCK_WAIT; settings.lock_wait from the callers that read settings).
+    writer do that. Raises DatabaseBusy with a Chinese message naming the holder
+    after `wait` seconds (default LOCK_WAIT; settings.lock_wait from the callers
+    that read settings). Prefer `connect`, which also passes this process's gate
+    (etl/gate.py) so its own readers and writers never collide.
     """
     path = Path(path)
     wait = LOCK_WAIT if wait is None else wait
@@ -78,35 +96,54 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
+        except duckdb.Error as exc:
+            if not _is_busy(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"数据库 {path} 正被{_holder(str(exc))}占用，等待 {wait:.0f} 秒后仍未释放。"
-                    "请等该程序完成（或关闭它）后重试。"
-                ) from exc
+                holder = _holder(str(exc)) if _is_lock_error(exc) else f"本程序（进程 {os.getpid()}）中的另一个连接"
+                raise DatabaseBusy(_busy_message(path, holder, wait)) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     return con
 
 
 @contextlib.contextmanager
-def connect(path: Path | str, read_only: bool = False,
-            wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Short-lived connection for one unit of work; always closed."""
-    con = open_db(path, read_only=read_only, wait=wait)
-    try:
-        yield con
-    finally:
-        con.close()
+def gated(path: Path | str, read_only: bool, wait: float | None = None, what: str = "") -> Iterator[float]:
+    """Hold this process's gate for the file (shared to read, alone to write); yields the seconds left to wait."""
+    from etl.gate import GateTimeout, gate
+
+    wait = LOCK_WAIT if wait is None else wait
+    started = time.monotonic()
+    g = gate(path)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(g.read(wait) if read_only else g.write(wait, what))
+        except GateTimeout as exc:
+            raise DatabaseBusy(_busy_message(Path(path), exc.holder, wait)) from exc
+        yield max(0.0, wait - (time.monotonic() - started))
 
 
 @contextlib.contextmanager
-def transaction(path: Path | str,
-                wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, read_only: bool = False,
+            wait: float | None = None, what: str = "") -> Iterator[duckdb.DuckDBPyConnection]:
+    """Short-lived connection for one unit of work; always closed.
+
+    Passes the process's gate first, so a write from one page never meets a
+    read from another (`what` names the write in messages, e.g. 审核更正).
+    """
+    with gated(path, read_only, wait, what) as left:
+        con = open_db(path, read_only=read_only, wait=left)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@contextlib.contextmanager
+def transaction(path: Path | str, wait: float | None = None,
+                what: str = "") -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-write connection inside one transaction: all or nothing."""
-    with connect(path, read_only=False, wait=wait) as con:
+    with connect(path, read_only=False, wait=wait, what=what) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con

@@ -27,12 +27,13 @@ from etl.archive import archive_bytes
 from etl.audit import Actor, actor_of, record
 from etl.batches import FileOutcome, LoadError, LoadSummary
 from etl.dedup import DuplicateIndex
+from etl.limits import REFUSED_CODES
 from etl.model import FACT_FIELDS, ROW_SCHEMA, Document, ExtractedFile, Problem, bulk
 from etl.regions import BatchResolver
 from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE, KIND_ZH
 
-# Problem codes meaning the bytes could not even be read (nothing to archive).
-UNREAD_CODES = ("not_found", "unreadable")
+# Problem codes meaning the bytes could not be read, or were refused before archiving (over a limit).
+UNREAD_CODES = ("not_found", "unreadable", *REFUSED_CODES)
 
 
 def _failure_reason(problems: list[Problem], archived: bool) -> str:
@@ -261,7 +262,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         outcomes[i] = outcome
         summary.files.append(outcome)
 
-    with db.transaction(db_path, wait=wait) as con:
+    with db.transaction(db_path, wait=wait, what="导入") as con:
         regions.seed_regions(con)
         held = dict(con.execute(
             "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "

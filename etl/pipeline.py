@@ -8,7 +8,6 @@ problem on that file instead of a crash of the batch.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import traceback
 from collections.abc import Iterable, Iterator
@@ -18,7 +17,9 @@ from etl import db
 from etl.archive import ArchiveError, archive_bytes, sha256_of
 from etl.audit import Actor
 from etl.batches import FileOutcome, LoadSummary
+from etl.bounded import extract
 from etl.errors import UnionError
+from etl.limits import Inspection, Refused, check_size, inspect
 from etl.load import load_files
 from etl.model import ExtractedFile, Problem
 from etl.read import is_tally
@@ -58,45 +59,63 @@ def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error
                          problems=[Problem("error", message, path.name, None, code)])
 
 
-def extract_path(path: Path | str, max_mb: float | None = None, region: str | None = None) -> ExtractedFile:
-    """Dispatch one file to its extractor; any reader failure becomes an error Problem (never raises).
+def extract_path(path: Path | str, data: bytes | None = None, inspection: Inspection | None = None, *,
+                 max_mb: float | None = None, region: str | None = None) -> ExtractedFile:
+    """Dispatch one file to its extractor with bounded work; any failure becomes an error Problem (never raises).
 
-    `max_mb`: the size limit for tallies (settings.tally_max_mb; default the lexicon's).
-    `region`: the reporting body of a report, as its sender names it (the text's guess otherwise).
+    `data` is the file's bytes when the caller has read them already (the ingest reads each file once, so
+    what is archived is what is extracted). `max_mb`: the size limit for tallies (settings.tally_max_mb;
+    default the lexicon's). `region`: the reporting body of a report, as its sender names it (the text's
+    guess otherwise).
     """
     path = Path(path)
-    tally = is_tally(path)
-    kind = "tally" if tally else "report"
+    kind = "tally" if is_tally(path) else "report"
+    if data is None:
+        got = _read(path)
+        if isinstance(got, ExtractedFile):
+            return got
+        data = got
     try:
-        if tally:
-            from etl.tally import extract_tally_file
-
-            return extract_tally_file(path, max_mb=max_mb)
-        from etl.extract import extract_report_file
-
-        return extract_report_file(path, region=region)
+        return extract(path, data, inspection, max_mb=max_mb, region=region)
     except UnionError as exc:  # ours (ReadError, TallyReadError …): a Chinese message that names the file
-        return _failed(path, str(exc), path.read_bytes() if path.is_file() else b"", "read_error", kind)
+        return _failed(path, str(exc), data, "read_error", kind)
     except Exception as exc:  # a bug: one bad file must not stop the batch
         log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
         message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
-        return _failed(path, message, path.read_bytes() if path.is_file() else b"", "extract_crash", kind)
+        return _failed(path, message, data, "extract_crash", kind)
 
 
-def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str] | ExtractedFile:
-    """(bytes, sha256) after the bytes are safe in the archive, or a failed ExtractedFile saying why."""
+def _read(path: Path) -> bytes | ExtractedFile:
+    """The file's bytes after its size passed the limit (checked before reading), or a failed ExtractedFile."""
     if not path.exists():
         return _failed(path, f"找不到文件或文件夹：{path}。请检查路径。", code="not_found")
     try:
-        data = path.read_bytes()
+        check_size(path.name, path.stat().st_size)
+        return path.read_bytes()
+    except Refused as exc:
+        return _failed(path, exc.message, code=exc.code)  # not read, not archived (etl.load skips the code)
     except OSError as exc:
         return _failed(path, f"无法读取文件 {path}：{exc.strerror or exc}。", code="unreadable")
+
+
+def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str, Inspection] | ExtractedFile:
+    """(bytes, sha256, inspection) after the bytes passed the limits and are safe in the archive, or a failure.
+
+    A file over a size, decompressed-size or cell limit is refused before it is read whole or archived.
+    """
+    data = _read(path)
+    if isinstance(data, ExtractedFile):
+        return data
+    try:
+        insp = inspect(data, path.name)
+    except Refused as exc:
+        return _failed(path, exc.message, data, code=exc.code)  # kept out of the archive
     sha = sha256_of(data)
     try:
         archive_bytes(data, path.name, archive_dir, sha256=sha)
     except ArchiveError as exc:
         return _failed(path, str(exc), data, code="archive_failed")
-    return data, sha
+    return data, sha, insp
 
 
 def _held_shas(db_path: Path | str) -> dict[str, int]:
@@ -104,16 +123,19 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
     if not Path(db_path).exists():
         return {}
     try:
-        con = db.open_db(db_path, read_only=True, wait=0.2)
+        with db.connect(db_path, read_only=True, wait=0.2) as con:
+            return _loaded_shas(con)
     except db.DatabaseBusy:  # archive and extract anyway; the write phase waits for the lock
         return {}
-    with contextlib.closing(con):
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if not {"files", "batches"} <= tables:
-            return {}
-        return dict(con.execute(
-            "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
-            "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
+
+
+def _loaded_shas(con) -> dict[str, int]:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if not {"files", "batches"} <= tables:
+        return {}
+    return dict(con.execute(
+        "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
+        "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
 
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
@@ -137,9 +159,7 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
                                      f"内容与批次 {held[got[1]]} 中已导入的文件相同，未重复导入。"))
             continue
         else:
-            f = extract_path(path, max_mb, region)
-            if f.sha256 != got[1]:  # the file changed between our read and the extractor's
-                f = _failed(path, f"文件 {path.name} 在导入过程中被修改，请等它保存完再导入。", got[0], "changed")
+            f = extract_path(path, got[0], got[2], max_mb=max_mb, region=region)
         extracted.append(f)
         order.append(f)
     summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait,

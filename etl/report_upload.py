@@ -11,6 +11,7 @@ lost even when the file cannot be read.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -63,16 +64,25 @@ class ReportPlan:
 
 def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | str,
                    account: Account | None = None) -> ReportPlan:
-    """Archive the bytes, then read and extract the report (nothing is written to the database).
+    """Look at the size, archive the bytes as a preview, then read and extract the report (nothing is written).
 
+    A file over a limit is refused before it is archived; extraction does bounded work (etl/bounded.py).
     With `account`, figures for regions outside its scope are set aside in `refused` (etl/scope.py).
     """
-    from etl.archive import archive_bytes
-    from etl.extract import extract_report_file
+    from etl.archive import archive_preview, expire_previews
+    from etl.bounded import extract
+    from etl.limits import Refused, inspect
+    from etl.model import Problem
     from etl.tally.upload import already_loaded
 
-    archive_bytes(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
-    plan = ReportPlan(extract_report_file(Path(name), data=data))
+    try:
+        insp = inspect(data, name)
+    except Refused as exc:
+        return ReportPlan(ExtractedFile(name, name, hashlib.sha256(data).hexdigest(), data, "report",
+                                        problems=[Problem("error", exc.message, name, code=exc.code)]))
+    archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    expire_previews(archive_dir)
+    plan = ReportPlan(extract(Path(name), data, insp))
     if plan.readable and Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
             plan.already = already_loaded(con, plan.file.sha256)
@@ -103,6 +113,7 @@ def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | 
     it while sub-units its sentences name keep theirs; other documents keep what was read. With `account`,
     the figures outside its scope are found again (a body chosen outside it sets its figures aside).
     """
+    from etl.bounded import bound_text
     from etl.extract import extract_report_text
 
     read = plan.read or plan.file
@@ -111,8 +122,9 @@ def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | 
         return _scoped(replace(plan, file=read, read=None, bodies=None), db_path, account)
     docs = {d.doc_id: d for d in read.documents}
     facts = {d: [f for f in read.facts if f.doc_id == d] for d in docs}
+    text = bound_text(read.text or "", read.name)[0]  # the same bounded work as the first reading
     for name in set(bodies.values()):
-        new_docs, new_facts = extract_report_text(read.text or "", read.name, read.sha256, region=name)
+        new_docs, new_facts = extract_report_text(text, read.name, read.sha256, region=name)
         for d in new_docs:
             if bodies.get(d.doc_id) == name and d.doc_id in docs:
                 docs[d.doc_id] = d

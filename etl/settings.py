@@ -42,6 +42,22 @@ class Settings:
     federation: str | None = None  # the federation's name for the deck's cover (青禾区总工会); None: from the regions
     server_address: str = "127.0.0.1"  # where `python -m dashboard` serves the app (this machine only)
     server_port: int = 8501
+    # How much work one file may cause (etl/limits.py; every refusal quotes the limit it hit).
+    report_max_mb: float | None = None  # a bigger report is refused; None: etl/read.py's MAX_BYTES
+    unzipped_max_mb: float | None = None  # one .xlsx/.docx decompressed; None: lexicon/tally_headers.toml's
+    max_cells: int = 1_000_000  # cells in all sheets of one tally (styled empty cells count)
+    max_numbers: int = 2000  # numbers read per report file; the rest is skipped and said so
+    max_sentence: int = 2000  # a run of text without 。！？；or a line break longer than this is skipped
+    child_above_mb: float = 2.0  # bigger files (and every PDF, .xls) are parsed in a child process
+    child_above_cells: int = 200_000  # … and tallies with more cells than this
+    parse_memory_mb: float = 1536.0  # the child is stopped when it uses more memory than this
+    parse_seconds: float = 120.0  # … or runs longer than this
+    annotate_max_cells: int = 200_000  # the annotated original is built only up to this many cells
+    annotate_max_xml_mb: float = 40.0  # … and this much sheet XML (openpyxl holds it all in memory)
+    problems_listed: int = 20_000  # rows in the 问题清单 sheet at most
+    preview_hours: float = 24 * 7  # upload previews never loaded are deleted after this long
+    cli_nice: int = 10  # the command line lowers its priority by this much, so page views come first
+    backups: Path | None = None  # where `python -m etl backup` writes; None: <folder of db>/backups
     # A page's error in full on screen (dashboard/failures.py): None: only while the server listens on this
     # machine alone, or to a 管理 account; everyone else reads one Chinese line, the details go to the log.
     show_error_details: bool | None = None
@@ -56,6 +72,10 @@ class Settings:
     @property
     def archive_dir(self) -> Path:
         return self.archive if self.archive is not None else self.db.parent / "archive"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.backups if self.backups is not None else self.db.parent / "backups"
 
     def with_db(self, db: Path | str | None) -> Settings:
         """The same settings for another database (a command's --db): an archive not set follows it."""
@@ -72,6 +92,21 @@ ENV = {
     "UNION_FEDERATION": "federation",
     "UNION_SERVER_ADDRESS": "server_address",
     "UNION_SERVER_PORT": "server_port",
+    "UNION_REPORT_MAX_MB": "report_max_mb",
+    "UNION_UNZIPPED_MAX_MB": "unzipped_max_mb",
+    "UNION_MAX_CELLS": "max_cells",
+    "UNION_MAX_NUMBERS": "max_numbers",
+    "UNION_MAX_SENTENCE": "max_sentence",
+    "UNION_CHILD_ABOVE_MB": "child_above_mb",
+    "UNION_CHILD_ABOVE_CELLS": "child_above_cells",
+    "UNION_PARSE_MEMORY_MB": "parse_memory_mb",
+    "UNION_PARSE_SECONDS": "parse_seconds",
+    "UNION_ANNOTATE_MAX_CELLS": "annotate_max_cells",
+    "UNION_ANNOTATE_MAX_XML_MB": "annotate_max_xml_mb",
+    "UNION_PROBLEMS_LISTED": "problems_listed",
+    "UNION_PREVIEW_TTL_HOURS": "preview_hours",
+    "UNION_CLI_NICE": "cli_nice",
+    "UNION_BACKUPS": "backups",
     "UNION_SHOW_ERROR_DETAILS": "show_error_details",
     "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
     "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
@@ -84,6 +119,11 @@ CONFIG = {
     "db": "db", "archive": "archive", "federation": "federation",
     "limits.lock_wait": "lock_wait", "limits.read_wait": "read_wait", "limits.tally_max_mb": "tally_max_mb",
     "server.address": "server_address", "server.port": "server_port",
+    "backups": "backups", "cli_nice": "cli_nice",
+    **{f"limits.{name}": name for name in (
+        "report_max_mb", "unzipped_max_mb", "max_cells", "max_numbers", "max_sentence", "child_above_mb",
+        "child_above_cells", "parse_memory_mb", "parse_seconds", "annotate_max_cells", "annotate_max_xml_mb",
+        "problems_listed", "preview_hours")},
     "server.show_error_details": "show_error_details",
     "accounts.view_without_sign_in": "view_without_sign_in",
     "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
@@ -107,7 +147,11 @@ _TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "
           "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
           "show_error_details": _bool,
           "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
-          "lockout_minutes": float}
+          "lockout_minutes": float,
+          "report_max_mb": float, "unzipped_max_mb": float, "max_cells": int, "max_numbers": int,
+          "max_sentence": int, "child_above_mb": float, "child_above_cells": int, "parse_memory_mb": float,
+          "parse_seconds": float, "annotate_max_cells": int, "annotate_max_xml_mb": float, "problems_listed": int,
+          "preview_hours": float, "cli_nice": int, "backups": Path}
 
 
 def load(environ: Mapping[str, str] | None = None, config: Path | str | None = None) -> Settings:

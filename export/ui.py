@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import cache, db, snapshot
 from dashboard.filters import Filters
 from export import deck, pptx, xlsx
 
@@ -41,14 +41,21 @@ def context(f: Filters) -> deck.DeckContext:
                             cfg.federation if f.default_scope else None)
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
 def _slide(key: str, ctx: deck.DeckContext, version: tuple) -> deck.Slide:
-    return deck.build_slide(key, ctx)
+    # cache_resource: slides are shared, not copied (unpickling a plotly figure validates it all again);
+    # the page and the exports only read them (deck.for_slide copies before restyling).
+    snapshot.reset_stale()
+    built = deck.build_slide(key, ctx)
+    if snapshot.was_stale():
+        raise snapshot.Stale(built)  # from an earlier snapshot while the file is written: shown, not kept
+    return built
 
 
 def slide(key: str, ctx: deck.DeckContext) -> deck.Slide:
-    """One slide, cached until the data changes."""
-    return _slide(key, ctx, db.version(ctx.path))
+    """One slide, cached until the data changes; while another process writes, the last one built."""
+    version = db.version(ctx.path)
+    return cache.remembered(("slide", key, ctx), lambda: _slide(key, ctx, version))
 
 
 def slides(keys: Sequence[str], ctx: deck.DeckContext) -> list[deck.Slide]:

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared (seeds, gold sets, scorer); skips the test when absent."""

@@ -96,3 +96,31 @@ def test_archive_dir_that_is_a_file_gives_chinese_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(ArchiveError, match=r"无法把文件 a\.txt 存入归档目录"):
         archive_bytes(REPORT, "a.txt", blocker)
+
+
+def test_previews_expire_and_loaded_files_stay(tmp_path: Path) -> None:
+    """Upload previews live in archive/previews/ and go after their time; the archive proper is never swept."""
+    import time
+
+    from etl.archive import archive_preview, expire_previews, preview_dir
+
+    kept = archive_bytes(REPORT, "loaded.txt", tmp_path)
+    old = archive_preview(b"looked at, never loaded", "a.xlsx", tmp_path)
+    new = archive_preview(b"looked at just now", "b.xlsx", tmp_path)
+    os.utime(old, (time.time() - 3 * 3600, time.time() - 3 * 3600))
+    assert old.parent.parent == preview_dir(tmp_path)
+    assert expire_previews(tmp_path, max_age_hours=2) == [old]
+    assert not old.exists() and new.exists() and kept.exists()
+    assert expire_previews(tmp_path, max_age_hours=0, now=time.time() + 60) == [new]
+    assert kept.exists()
+
+
+def test_sending_a_preview_again_starts_its_time_over(tmp_path: Path) -> None:
+    import time
+
+    from etl.archive import archive_preview, expire_previews
+
+    p = archive_preview(b"x", "a.csv", tmp_path)
+    os.utime(p, (time.time() - 10 * 3600, time.time() - 10 * 3600))
+    archive_preview(b"x", "a.csv", tmp_path)
+    assert expire_previews(tmp_path, max_age_hours=2) == []

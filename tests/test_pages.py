@@ -126,7 +126,7 @@ def test_sources_page_highlights_the_sentence(app_db):
     region, metric = "白沙镇", "members_total"
     year, _ = latest_fy(app_db, region, metric)
     at = run("sources", src_region=region, src_metric=metric, src_year=str(year), src_period="FY")
-    html = [m.value for m in at.markdown if "<mark>" in m.value]
+    html = [h.proto.body for h in at.get("html") if "<mark>" in h.proto.body]  # st.html: no markdown pass
     evidence = q(app_db, """SELECT evidence FROM facts f JOIN regions r ON r.id = f.region_id
         WHERE r.name = ? AND metric = ? AND year = ? AND period = 'FY'""", [region, metric, year])[0][0]
     assert html and any(evidence.replace("\n", "<br>") in h for h in html)
@@ -238,3 +238,28 @@ def test_several_towns_rate_card_shows_each_town_and_the_trend_one_line_each(app
     assert all(t in card.proto.help for t in towns)  # its help lists every town's own value
     spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
     assert {t["name"] for t in spec["data"] if t.get("name")} >= set(towns)  # one line per town
+
+
+# Page choices (数据来源, 地区详情) go through views.url_widget; the sidebar's through filters.url_note.
+BAD_URLS = {
+    "superscript_year": ("sources", {"src_year": "²"}, "网址中的“²”不是可选的年份"),
+    "unknown_region": ("sources", {"src_region": "![x](http://127.0.0.1:9/a.png)"}, "不是可选的地区"),
+    "unknown_metric": ("sources", {"src_metric": "drop table"}, "网址中的“drop table”不是可选的指标"),
+    "bad_period": ("sources", {"src_period": "Q3"}, "网址中的“Q3”不是可选的期别"),
+    "unknown_town": ("region", {"town": "不存在镇"}, "网址中的“不存在镇”不是可选的地区"),
+    "bad_years": ("overview", {"years": "²-2024"}, "网址中的参数 years="),
+    "unknown_filter_region": ("overview", {"region": "不存在镇"}, "网址中的参数 region="),
+    "bad_filter_period": ("overview", {"period": "Q3"}, "网址中的参数 period="),
+}
+
+
+@pytest.mark.parametrize("case", BAD_URLS, ids=BAD_URLS)
+def test_a_bad_url_parameter_falls_back_with_a_note(app_db, case):
+    """?src_year=² used to end in a ValueError traceback; now the default is used and the page says so."""
+    page, params, words = BAD_URLS[case]
+    at = run(page if page != "overview" else None, **params)
+    assert not at.exception, [e.message for e in at.exception]
+    notes = [c.value.replace("\\", "") for c in at.caption if "网址中的" in c.value]
+    assert any(words in n and "已改用" in n for n in notes), notes
+    raw = [c.value for c in at.caption if "网址中的" in c.value]
+    assert all("http://" not in n and "](" not in n for n in raw)  # shown escaped, never as a link or image

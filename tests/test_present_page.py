@@ -94,6 +94,8 @@ def test_excel_download_is_offered_without_chromium(page: AppTest, monkeypatch: 
     warnings = " ".join(w.value for w in page.warning)
     assert "未找到 Chromium" in warnings and "中文字体" in warnings
     assert page.button(key="present_make_pptx").disabled and page.button(key="present_make_png").disabled
+    assert not page.button(key="present_make_xlsx").disabled
+    page.button(key="present_make_xlsx").click().run()
     assert [b.label for b in page.get("download_button")] == ["下载全部数据（Excel）"]
 
 

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_tally_browser import ARGS, server  # noqa: F401 (the Streamlit server fixture)
 
+from dashboard import safe
 from etl.db import connect
 from etl.report_upload import (
     action_labels,
@@ -87,7 +88,7 @@ def test_page_shows_figures_with_sentences_then_loads(page: AppTest, tmp_db: Pat
 def test_page_explains_a_file_it_cannot_read(page: AppTest, tmp_db: Path) -> None:
     page.file_uploader(key="report_file").upload("扫描.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf").run()
     assert not page.exception
-    assert page.error and "扫描.pdf" in page.error[0].value
+    assert page.error and safe.md("扫描.pdf") in page.error[0].value
     assert active_facts(tmp_db) == []
 
 

@@ -71,10 +71,11 @@ def test_bad_file_changes_nothing(case: str, tmp_db: Path, tmp_path: Path) -> No
 
 
 def test_original_bytes_archived_before_parsing(tmp_db: Path, tmp_path: Path) -> None:
-    from etl.archive import find_archived
+    """A preview is kept under archive/previews/ until it is loaded (then in the archive proper) or expires."""
+    from etl.archive import find_archived, preview_dir
 
     plan = prepare(encrypted(), "加密.xlsx", db_path=tmp_db, archive_dir=tmp_path / "archive")
-    assert find_archived(plan.analysis.extracted.sha256, tmp_path / "archive") is not None
+    assert find_archived(plan.analysis.extracted.sha256, preview_dir(tmp_path / "archive")) is not None
 
 
 def test_same_file_twice_is_a_no_op(tmp_db: Path, tmp_path: Path) -> None:

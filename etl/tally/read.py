@@ -202,7 +202,12 @@ def _read_csv(data: bytes, name: str) -> Book:
             raise TallyReadError(f"文件“{name}”既不是 UTF-8 也不是 GBK 编码的表格，无法读取。", "encoding") from exc
     sample = text[:8192]
     delim = max([",", "\t", ";", "，"], key=sample.count)
-    rows = [[v if v.strip() else None for v in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    try:
+        rows = [[v if v.strip() else None for v in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    except csv.Error as exc:  # e.g. a "cell" longer than csv's field limit: random bytes, not a table
+        raise TallyReadError(f"文件“{name}”不是正常的表格（{exc}），可能是改了扩展名的其他文件。"
+                             "请用 Excel 或 WPS 打开原表，另存为 .xlsx 或 .csv 后重新上传。",
+                             "not_spreadsheet") from exc
     stem = PurePosixPath(name).stem or "CSV"
     return Book(kind="csv", engine="csv", grids=[Grid(stem[:31], 0, _trim(rows), [], None)], encoding=encoding)
 

@@ -27,7 +27,7 @@ def load_mappings(db_path: Path | str) -> dict[str, dict[str, str]]:
 def save_mapping(db_path: Path | str, key: str, headers: list[str], mapping: dict[str, str],
                  user: str | Actor | None = None) -> None:
     """Remember (or forget, with an empty mapping) the corrections for one header row; recorded in the trail."""
-    with db.transaction(db_path) as con:
+    with db.transaction(db_path, what="保存列映射") as con:
         row = con.execute("SELECT mapping FROM tally_mappings WHERE header_key = ?", [key]).fetchone()
         before = json.loads(row[0]) if row else None
         if (before or {}) == (mapping or {}):

@@ -7,6 +7,7 @@ thin script. Nothing here holds a database connection between calls.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -17,8 +18,9 @@ from etl.accounts import Account
 from etl.audit import Actor
 from etl.catalog import load_catalog
 from etl.errors import UnionError
+from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
-from etl.tally import Analysis, analyze
+from etl.tally import Analysis
 from etl.tally.layout import Table
 from etl.tally.rules import by_position, messages, problem
 from etl.tally.validate import Conflict, UnknownRegion, check_db, unknown_regions
@@ -55,6 +57,7 @@ class Plan:
     db_problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     same: list[Fact] = field(default_factory=list)  # already stored with the same value: not loaded again
+    inspection: Inspection | None = None  # size and cells, from the look before parsing (None: refused there)
     unknown: list[UnknownRegion] = field(default_factory=list)  # names the directory does not know
     renamed: dict[str, str] = field(default_factory=dict)  # names the person corrected (白莎镇 → 白沙镇)
     kept: frozenset[str] = frozenset()  # unknown names the person said are no typo
@@ -118,19 +121,31 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
             mapping: dict[str, dict[str, str]] | None = None, engine: str | None = None,
             max_mb: float | None = None, regions: dict[str, str] | None = None,
             keep_regions: Collection[str] = (), account: Account | None = None) -> Plan:
-    """Archive the original bytes, read and check the file, compare with the database.
+    """Look at the size, archive the original bytes as a preview, read and check the file, compare with the database.
 
+    A file over a limit (etl/limits.py) is refused before it is archived or parsed; big files are
+    read in a child process (etl/bounded.py).
     `mapping`: column choices (table key → letter → choice), over the remembered ones letter by letter.
     `regions`: region names the person corrected; `keep_regions`: unknown names they said are no typo.
     With `account`, rows for regions outside its scope are errors naming the row (etl/scope.py).
     """
-    from etl.archive import archive_bytes
+    from etl.archive import archive_preview, expire_previews
+    from etl.bounded import analyze_tally
+    from etl.model import ColumnarFile
     from etl.tally.store import load_mappings
 
-    archive_bytes(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    try:
+        insp = inspect(data, name)
+    except Refused as exc:
+        ef = ColumnarFile(path=name, name=name, sha256=hashlib.sha256(data).hexdigest(), data=data, kind="tally")
+        ef.problems.append(Problem("error", exc.message, name, code=exc.code))
+        return Plan(Analysis(ef))
+    archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
+    expire_previews(archive_dir)
     remembered = merge_mappings(load_mappings(db_path), mapping or {})
-    plan = Plan(analyze(data, name, mapping=remembered, engine=engine, max_mb=max_mb, regions=regions),
-                renamed=dict(regions or {}), kept=frozenset(keep_regions))
+    plan = Plan(analyze_tally(data, name, mapping=remembered, inspection=insp, engine=engine, max_mb=max_mb,
+                              regions=regions),
+                renamed=dict(regions or {}), kept=frozenset(keep_regions), inspection=insp)
     if not Path(db_path).exists():
         return plan
     with db.connect(db_path, read_only=True) as con:
@@ -278,10 +293,10 @@ def tight(text: str) -> str:
     return _CJK_SPACE.sub("", text)
 
 
-def problem_rows(plan: Plan) -> list[dict[str, str | None]]:
-    """Every problem in sheet, row, column order (Plan.problems), its message in full."""
+def problem_rows(plan: Plan, limit: int | None = None) -> list[dict[str, str | None]]:
+    """Every problem (or the first `limit`) in sheet, row, column order (Plan.problems), its message in full."""
     return [{"级别": SEVERITY_ZH[p.severity], "位置": p.where, "单元格内容": p.value, "问题说明": tight(p.message)}
-            for p in plan.problems]
+            for p in plan.problems[:limit]]
 
 
 def conflict_rows(plan: Plan) -> list[dict[str, object]]:
