@@ -38,8 +38,9 @@ def _restore(db: Path, archive: Path) -> None:
 def backup_panel(settings: Settings) -> None:
     """Back up now; restore a listed backup after an explicit confirmation (the current database is kept)."""
     db, archive, folder = settings.db, settings.archive_dir, settings.backups_dir
-    st.caption(f"备份包括数据库和全部原文件，看板运行时也可以做，保存在 {safe.md(folder)}。"
-               "恢复时当前数据库会改名保留，不删除任何文件。命令行：python -m etl backup / python -m etl restore。")
+    where = str(folder).replace("`", "")  # a path and commands as code: typed as shown, not translated
+    st.caption(f"备份包括数据库和全部原文件，看板运行时也可以做，保存在 `{where}`。"
+               "恢复时当前数据库会改名保留，不删除任何文件。命令行：`python -m etl backup` / `python -m etl restore`。")
     done = st.session_state.pop("backup_message", None)
     if done:
         (st.success if done[0] == "success" else st.error)(safe.md(done[1]))

@@ -481,9 +481,12 @@ def small_multiples(df: pd.DataFrame, wrap: int = 4, title: str | None = None) -
                                  name=_text(region), text=_hover(g),
                                  hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                                  customdata=_cells(g), showlegend=False), row=i // wrap + 1, col=i % wrap + 1)
-    # A small panel labels its first and last year only: more would not fit unrotated.
-    first, last = int(df["year"].min()), int(df["year"].max())
-    fig.update_xaxes(tickmode="array", tickvals=sorted({first, last}), tickangle=0, tickformat="d")
+    # A small panel labels its first and last year only: more would not fit unrotated. The axis ends with the
+    # last figure: a 全年 axis does not run into a year that has only 上半年 data (an empty row here).
+    have = df.loc[df["value"].notna(), "year"]
+    first, last = int(have.min()), int(have.max())
+    fig.update_xaxes(tickmode="array", tickvals=sorted({first, last}), tickangle=0, tickformat="d",
+                     range=[first - 0.3, last + 0.3])
     if unit == "%":
         fig.update_yaxes(rangemode="normal")
     _unit_label(fig, unit_label, title)

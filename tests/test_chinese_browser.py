@@ -1,6 +1,7 @@
 """No English on screen: every page in Debian's chromium, every visible text node, input placeholder and
 chart-toolbar tooltip checked for Latin words outside a short allow-list (file types, key names).
 
+Paths and commands set as code (typed as shown) are not checked.
 Text hidden the way dashboard/zh.css hides Streamlit's English (font-size 0, with Chinese in ::after) is
 not on screen and is not listed; Material icon names (drawn as icons by their font) neither.
 """
@@ -35,7 +36,7 @@ LATIN_ON_SCREEN = """() => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const t = n.textContent.trim();
     const el = n.parentElement;
-    if (!t || !latin.test(t) || !el || el.closest("script, style, noscript")) continue;
+    if (!t || !latin.test(t) || !el || el.closest("script, style, noscript, code, pre")) continue;
     const icon = el.closest('[data-testid="stIconMaterial"]')
       || /Material Symbols/.test(getComputedStyle(el).fontFamily);
     if (icon) continue;

@@ -159,3 +159,12 @@ def test_every_chart_uses_the_shared_theme():
     assert fig.layout.template.layout.font.family == theme.FONT
     assert "Noto Sans CJK SC" in theme.FONT
     assert list(fig.layout.template.layout.colorway) == theme.PALETTE
+
+
+def test_small_multiples_axis_ends_with_the_last_full_year():
+    """2025 has only 上半年 figures: the 全年 panels end at 2024 instead of showing an empty year."""
+    df = pd.DataFrame({"region": ["甲镇"] * 3, "year": [2023, 2024, 2025], "value": [1.0, 2.0, float("nan")],
+                       "unit": "人", "period": "FY", "metric": "members_total"})
+    fig = charts.small_multiples(df)
+    assert list(fig.layout.xaxis.tickvals) == [2023, 2024]
+    assert fig.layout.xaxis.range[1] < 2025
