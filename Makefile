@@ -29,9 +29,9 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 install: system-deps $(BIN)/activate ## system packages + virtualenv with pinned requirements
 
 $(DB):
-	$(BIN)/python -m etl --db $(DB) ingest data/samples --confirmed --user 示例数据
+	$(BIN)/python scripts/sample_db.py $(DB)
 
-sample-db: install ## build data/union.duckdb from data/samples (if missing)
+sample-db: install ## build data/union.duckdb: the sample federation 青禾区总工会, its directory, data/samples (if missing)
 	@$(MAKE) --no-print-directory $(DB)
 
 run: install sample-db ## install, build the sample database, start the dashboard (address, port: union.toml)

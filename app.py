@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, db, failures, filters, safe, views, zh
+from dashboard import auth, cache, db, failures, filters, safe, views, zh
 from etl.accounts import VISITOR
 from etl.errors import UnionError
 from etl.settings import load as load_settings
@@ -44,7 +44,10 @@ PAGES = [
     ("app_pages/users.py", "账号管理", ":material/manage_accounts:", "accounts"),
     ("app_pages/audit.py", "操作记录", ":material/policy:", "accounts"),
     ("app_pages/account.py", "账号", ":material/account_circle:", None),
+    ("app_pages/reporting.py", "报送情况", ":material/checklist:", "view"),
+    ("app_pages/directory.py", "地区名录", ":material/account_tree:", "view"),  # changing it: "directory"
 ]
+DIRECTORY = "app_pages/directory.py"
 
 st.session_state[views.CHART_SEQ] = {}
 try:
@@ -61,6 +64,18 @@ try:
     page = st.navigation(list(pages.values()), expanded=True)  # no English "View N more" hiding pages
     zh.apply()
     auth.sidebar(account)
+    fed = cache.get("federation") if db.db_path().exists() else None
+    if fed is None:  # first run: the federation and its directory come before anything else
+        if not db.db_path().exists():
+            st.error(f"数据库文件不存在：{db.db_path()}。如果这是首次使用，请在下面设置本会（将新建该文件）；"
+                     "如果数据库在别处，请检查 UNION_DB 或 union.toml 中的路径。")
+        if account.may("directory") or not auth.has_accounts():  # nobody to ask yet: whoever installs it
+            pages[DIRECTORY].run()
+        else:
+            st.info("本会尚未设置（名称、辖区和地区名录）。请管理员登录后完成设置。")
+            auth.gate(account, "directory")
+        st.stop()
+    st.set_page_config(page_title=f"{fed.name} · 工会统计看板")
     if need[page.url_path] is None or auth.gate(account, need[page.url_path]):
         filters.sidebar()
         page.run()

@@ -12,7 +12,8 @@ from dashboard import cache, charts, filters, links, safe, summary, views
 KPI = ["union_orgs_total", "members_total", "union_coverage_rate",
        "membership_rate", "cc_workers_covered", "aid_amount"]
 
-st.title("工会统计总览")
+fed = cache.get("federation")
+st.title(f"{fed.name} · 统计总览" if fed else "工会统计总览")
 f = filters.current()
 one = views.one_region(f)  # trends of one region link each point to its sources
 views.scope_caption(f)
@@ -24,9 +25,15 @@ per = pd.concat([cache.get("trend", KPI, (rid,), f.year_from, f.year_to, f.perio
 
 have = (per if several else trend).dropna(subset=["value"])
 years = sorted({int(y) for y in have.loc[have["period"] == period, "year"]})
-year = views.year_choice(years, links.OVERVIEW_YEAR)
+# Years only some towns reported are labelled with their count and are not the default: the cards open on the
+# last complete year, the partial one is a click away and says what it is (no 同比 across it).
+partial = {int(r["year"]): charts.count_label(r) for _, r in trend[(trend["period"] == period) & trend["partial"]
+                                                                   & trend["value"].notna()].iterrows()}
+year = views.year_choice(years, links.OVERVIEW_YEAR, default=summary.latest_year(trend, period, complete_only=True),
+                         partial=partial)
 upto = trend[trend["year"] <= year] if year else trend
-views.kpi_cards(summary.kpis(upto, KPI, period), regions=per[per["year"] <= year] if several and year else per)
+cards = summary.kpis(upto, KPI, period, complete_only=year not in partial)
+views.kpi_cards(cards, regions=per[per["year"] <= year] if several and year else per)
 
 st.subheader("趋势")
 metric = views.url_widget(st.selectbox, "指标", KPI, links.OVERVIEW_METRIC, fmt=links.metric_label)

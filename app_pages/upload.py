@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, safe
+from dashboard import auth, region_choice, safe
 from dashboard.db import archive_path, db_path, settings
 from dashboard.provenance import lines_html
 from etl.batches import LoadError
@@ -150,6 +150,8 @@ if plan.conflicts:
     replace = [c.fact_id for c, keep_new in zip(plan.conflicts, chosen["用本表替换"], strict=True) if keep_new]
     st.caption("未勾选的保留数据库中的原值，本表的对应数字不导入。")
 
+choices = region_choice.choose(plan.outside, key="tally")
+
 st.subheader("3. 确认导入")
 if plan.already:
     st.info(plan.already)
@@ -160,9 +162,14 @@ if plan.errors:
 if (plan.readable and not (plan.errors and not partial)) and not up.select(plan, replace, partial).facts:
     st.info("表中的数据与数据库中已有的完全相同（或都选择了保留原值），没有需要导入的新数据。")
     st.stop()
-if st.button("确认导入", type="primary", key="tally_confirm", disabled=bool(plan.errors) and not partial):
+waiting = region_choice.undecided(choices)
+if waiting:
+    st.caption(f"还有 {waiting} 个名录外的地区没有选择处理方式。")
+if st.button("确认导入", type="primary", key="tally_confirm",
+             disabled=(bool(plan.errors) and not partial) or bool(waiting)):
     try:
-        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial, account=account)
+        summary = up.commit(plan, db_path=DB, archive_dir=ARCHIVE, replace=replace, partial=partial, account=account,
+                            region_choices=choices)
     except (up.UploadRefused, LoadError) as exc:
         st.error(safe.md(exc))
         st.stop()

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, safe
+from dashboard import auth, region_choice, safe
 from dashboard.db import archive_path, db_path
 from etl import report_upload as ru
 from etl.batches import LoadError
@@ -136,9 +136,15 @@ k3.metric("不导入", f"{applied.dropped} 条")
 if not applied.file.facts:
     st.info("所有数据都选了“不导入”，没有要导入的内容。")
     st.stop()
-if st.button(f"确认导入{f'其余 {len(facts)} 条' if plan.refused else ''}", type="primary", key="report_commit"):
+choices = region_choice.choose(plan.unknown, key="report")
+waiting = region_choice.undecided(choices)
+if waiting:
+    st.caption(f"还有 {waiting} 个名录外的地区没有选择处理方式。")
+if st.button(f"确认导入{f'其余 {len(facts)} 条' if plan.refused else ''}", type="primary", key="report_commit",
+             disabled=bool(waiting)):
     try:
-        summary = ru.commit_report(plan, db_path=DB, archive_dir=ARCHIVE, account=account, rows=rows)
+        summary = ru.commit_report(plan, db_path=DB, archive_dir=ARCHIVE, account=account, rows=rows,
+                                   region_choices=choices)
     except LoadError as exc:
         st.error(safe.md(exc))
         st.stop()

@@ -4,7 +4,11 @@ No streamlit here: the PNG/PPTX export reuses these functions unchanged.
 Conventions every chart keeps: values shown in 万/亿 when large (axis title
 says so), hover text in full Chinese formatting, approximate values (近, 余)
 drawn hollow / hatched and labelled 约, missing years left as gaps, H1 and FY
-in separate panels, conflicting sources marked with a red ring.
+in separate panels, conflicting sources marked with a red ring. A partial
+figure (a sum of only the towns that reported) is its own trace in a trend,
+an open diamond labelled with its count (4/7), never joined by a line to the
+complete years; a town due to report that did not is shown as 未报 in
+rankings and heat maps, not left out.
 
 Region names come from uploaded files, and plotly reads a little HTML in its
 labels (<a href>, <b>): every name is escaped (`_text`) and none is pasted
@@ -82,14 +86,31 @@ def _scaled(df: pd.DataFrame, unit: str) -> tuple[pd.Series, str]:
     return df["value"] / div, f"{big}{unit}"
 
 
-def _approx(df: pd.DataFrame) -> pd.Series:
-    """True where the value is approximate (approx holds 'about' / 'at_least' / 'at_most' or a bool)."""
+def _approx(df: pd.DataFrame, partial: bool = True) -> pd.Series:
+    """True where the value is approximate (approx holds 'about' / 'at_least' / 'at_most' or a bool), and,
+    with `partial`, where it is a sum of only the parts that reported (it is not the whole either)."""
     if "approx" not in df:
-        return pd.Series(False, index=df.index)
-    approx = df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
-    if "partial" in df:  # a sum of only the towns that reported is not the whole either
+        approx = pd.Series(False, index=df.index)
+    else:
+        approx = df["approx"].map(lambda a: bool(a) if isinstance(a, str | bool) else False).astype(bool)
+    if partial and "partial" in df:
         approx = approx | df["partial"].fillna(False).astype(bool)
     return approx
+
+
+def _partial(df: pd.DataFrame) -> pd.Series:
+    """True where a value stands and is a partial sum."""
+    if "partial" not in df:
+        return pd.Series(False, index=df.index)
+    return df["partial"].fillna(False).astype(bool) & df["value"].notna()
+
+
+def count_label(r: pd.Series | dict) -> str:
+    """'4/7镇街' for a summed figure: units that reported / units due."""
+    n, m = r.get("n_children"), r.get("n_expected")
+    if n is None or m is None or pd.isna(n) or pd.isna(m):
+        return ""
+    return f"{int(n)}/{int(m)}{r.get('unit_word') or ''}"
 
 
 def _cells(df: pd.DataFrame, region: str | None = None) -> list[list]:
@@ -111,10 +132,14 @@ def _hover(df: pd.DataFrame) -> list[str]:
         text = fmt.number(r["value"], r.get("unit", ""), r.get("approx"))
         if r.get("conflict"):
             text += "（来源不一致，见数据来源页）"
-        if r.get("partial"):
-            text += f"（仅{int(r['n_children'])}个下级已报的合计，不完整）"
+        via = r.get("via")
+        if isinstance(via, str) and via:
+            text += f"（合并前：{via}之和" if "、" in via else f"（更名前：{via}"
+            text += "，部分未报，不完整）" if r.get("partial") else "）"
+        elif r.get("partial") and r.get("from_children"):
+            text += f"（部分：{count_label(r)}已报，不完整，不与完整年份比较）"
         elif r.get("from_children"):
-            text += "（由下级汇总）"
+            text += f"（由{count_label(r) or '下级'}汇总）"
         out.append(text)
     return out
 
@@ -173,6 +198,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     values, unit_label = _scaled(df, unit)
     df = df.assign(shown=values)
     names = list(dict.fromkeys(df[series]))
+    shown_partial = False
     for col, period in enumerate(periods, start=1):
         part = df[df["period_zh"] == period].sort_values("year")
         have = part.loc[part["value"].notna(), "year"]
@@ -183,15 +209,30 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
         for i, name in enumerate(names):
             g = part[part[series] == name]
             color = theme.PALETTE[i % len(theme.PALETTE)]
-            approx = _approx(g)
+            partial = _partial(g)
+            whole = g.assign(shown=g["shown"].where(~partial))  # partial years break the line
+            approx = _approx(whole, partial=False)
             fig.add_trace(go.Scatter(
-                x=g["year"], y=g["shown"], name=_text(name), legendgroup=str(i), showlegend=col == 1,
+                x=whole["year"], y=whole["shown"], name=_text(name), legendgroup=str(i), showlegend=col == 1,
                 mode="lines+markers", connectgaps=False, line={"color": color, "width": 3},
                 marker={"size": 9, "color": [("white" if a else color) for a in approx],
                         "line": {"color": color, "width": 2}},
                 text=_hover(g), hovertemplate="%{x}年 %{fullData.name}：%{text}<extra></extra>",
                 customdata=_cells(g, region),
             ), row=1, col=col)
+            if partial.any():
+                p = g[partial]
+                fig.add_trace(go.Scatter(
+                    x=p["year"], y=p["shown"], mode="markers+text", name="部分上报（不完整）",
+                    legendgroup="partial", showlegend=not shown_partial,
+                    marker={"symbol": "diamond-open", "size": 14, "color": color, "line": {"width": 2.5}},
+                    text=[f"部分 {count_label(r)}" for _, r in p.iterrows()], textposition="top center",
+                    textfont={"color": color, "size": 13},
+                    hovertext=[f"{_text(name)}：{h}" for h in _hover(p)],  # the name as written, never a template
+                    hovertemplate="%{x}年 %{hovertext}<extra></extra>",
+                    customdata=_cells(p, region),
+                ), row=1, col=col)
+                shown_partial = True
             bad = g[g.get("conflict", pd.Series(False, index=g.index)).fillna(False).astype(bool)]
             if not bad.empty:
                 fig.add_trace(go.Scatter(
@@ -202,7 +243,7 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
     if unit == "%":
         fig.update_yaxes(rangemode="normal")  # rates move by a few points: a zero baseline flattens them
     _unit_label(fig, unit_label, title)
-    if len(names) == 1:
+    if len(names) == 1 and not shown_partial:
         fig.update_layout(showlegend=False)
     else:  # below the plot: above it the legend collides with the 全年/上半年 panel titles
         fig.update_layout(legend=legend_below())
@@ -231,35 +272,55 @@ def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = N
     96.6 % look alike on a 0–100 axis), so each town is a dot on an axis zoomed to the values and the
     target, joined to the dashed target line by a segment coloured by which side it is on, and labelled
     with its gap to the target. More than `limit` regions: the best and the worst limit/2, with a gap row.
+    Towns that were due and did not report (`status` 'missing', or 'exempt': 不适用) are listed at the
+    bottom of a bar ranking, labelled, with no bar (a rate ranking names them in its title): missing,
+    not absent.
     """
+    gaps = df[df["value"].isna() & df.get("status", pd.Series(None, index=df.index)).isin(["missing", "exempt"])]
     df = df[df["value"].notna()].sort_values("value")
-    if df.empty:
+    if df.empty and gaps.empty:
         return empty()
     if len(df) > limit:
         half = limit // 2
         n_hidden = len(df) - 2 * half
         gap = df.iloc[[0]].assign(region=f"…（其余 {n_hidden} 个）", value=float("nan"), approx=False)
         df = pd.concat([df.head(half), gap, df.tail(half)])
-    unit = df["unit"].iloc[0]
-    if unit == "%":
-        return _rate_ranking(df, target, title)
-    values, unit_label = _scaled(df, unit)
+    unit = (df if len(df) else gaps)["unit"].iloc[0]
+    if unit == "%" and len(df):
+        missing = f"（未报：{'、'.join(gaps['region'])}）" if len(gaps) else ""
+        return _rate_ranking(df, target, (title or "") + missing or None)
+    values, unit_label = _scaled(df, unit) if len(df) else (df["value"], unit)
     approx = _approx(df)
     labels = [fmt.number(v, unit, a) for v, a in zip(df["value"], df.get("approx", approx), strict=True)]
     fig = go.Figure(go.Bar(
         x=values, y=[_text(r) for r in df["region"]], orientation="h", text=labels, textposition="outside",
         cliponaxis=False,
         marker={"color": theme.PALETTE[0], "pattern": {"shape": ["/" if a else "" for a in approx]}},
-        hovertemplate="%{y}：%{text}<extra></extra>", customdata=_cells(df),
+        hovertemplate="%{y}：%{text}<extra></extra>", customdata=_cells(df), name="已报",
     ))
-    if target is not None:
+    if len(gaps):
+        gaps = gaps.sort_values("region")
+        said = [MISSING_ZH.get(s, "未报") for s in gaps["status"]]
+        fig.add_trace(go.Bar(
+            x=[0] * len(gaps), y=[_text(r) for r in gaps["region"]], orientation="h", text=said,
+            textposition="outside",
+            cliponaxis=False, marker={"color": theme.MISSING_COLOR}, textfont={"color": theme.MISSING_COLOR},
+            hovertemplate="%{y}：%{text}<extra></extra>", name="未报",
+        ))
+        order = [_text(r) for r in [*gaps["region"], *df["region"]]]  # bottom to top: missing under the last
+        fig.update_yaxes(categoryorder="array", categoryarray=order)
+    if target is not None and len(df):
         div, _ = fmt.scale_for(df["value"].abs().max(), unit)
         fig.add_vline(x=target / div, line={"color": theme.TARGET_COLOR, "dash": "dash", "width": 2},
                       annotation_text=f"目标 {fmt.number(target, unit)}", annotation_position="top")
     fig.update_xaxes(title_text=unit_label, showgrid=True, gridcolor="#e5e5e5")
+    fig.update_layout(showlegend=False)
     if title:
-        fig.update_layout(title=_text(title))
-    return theme.apply(fig, max(300, 40 * len(df) + 120))
+        fig.update_layout(title=_text(title + (f"（{len(gaps)}个未报）" if len(gaps) else "")))
+    return theme.apply(fig, max(300, 40 * (len(df) + len(gaps)) + 120))
+
+
+MISSING_ZH = {"missing": "未报", "exempt": "不适用"}
 
 
 def rate_axis(values: pd.Series, target: float | None = None) -> tuple[float, float]:
@@ -315,15 +376,22 @@ def _rate_ranking(df: pd.DataFrame, target: float | None, title: str | None) -> 
 
 @_memo
 def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Town × year grid of one metric; missing cells stay blank, each cell shows its value."""
+    """Town × year grid of one metric; each cell shows its value. A town due that year that did not report
+    is a grey 未报 cell (不适用 when so marked); a year a town did not exist stays blank."""
+    status = df.get("status", pd.Series(None, index=df.index))
+    gaps = df[df["value"].isna() & status.isin(["missing", "exempt"])]
     df = df[df["value"].notna()]
     if df.empty:
         return empty()
     unit = df["unit"].iloc[0]
     grid = df.pivot_table(index="region", columns="year", values="value", aggfunc="first")
-    years = list(range(int(grid.columns.min()), int(grid.columns.max()) + 1))
+    extra = sorted(set(gaps["region"]) - set(grid.index))
+    grid = grid.reindex(index=[*grid.index, *extra])
+    lo = int(min(grid.columns.min(), gaps["year"].min() if len(gaps) else grid.columns.min()))
+    hi = int(max(grid.columns.max(), gaps["year"].max() if len(gaps) else grid.columns.max()))
+    years = list(range(lo, hi + 1))
     grid = grid.reindex(columns=years)
-    grid = grid.loc[grid.mean(axis=1).sort_values().index]
+    grid = grid.loc[grid.mean(axis=1).sort_values(na_position="first").index]
     text = grid.map(lambda v: fmt.number(v, unit, with_unit=False) if pd.notna(v) else "")
     metric = df["metric"].iloc[0] if "metric" in df else ""
     period = df["period"].iloc[0] if "period" in df else ""
@@ -344,6 +412,17 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         hovertemplate="%{y} %{x}年：%{text}（点击查看该地区）<extra></extra>",
         selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}},
     ))
+    if len(gaps):
+        said = gaps.assign(said=[MISSING_ZH.get(s, "未报") for s in gaps["status"]]).pivot_table(
+            index="region", columns="year", values="said", aggfunc="first").reindex(index=grid.index, columns=years)
+        fig.add_trace(go.Heatmap(
+            z=said.notna().astype(float).where(said.notna()).values, x=[str(y) for y in years],
+            y=[_text(r) for r in grid.index],
+            text=said.fillna("").values, texttemplate="%{text}", colorscale=[[0, theme.MISSING_FILL],
+                                                                           [1, theme.MISSING_FILL]],
+            showscale=False, hoverongaps=False, xgap=2, ygap=2, textfont={"color": theme.MISSING_COLOR},
+            hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
+        ))
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(type="category")  # "2019", not "2,019"
     if title:
@@ -353,7 +432,12 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
 
 @_memo
 def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Per-year bars stacked by town (flows such as aid money: the parts add up to the whole)."""
+    """Per-year bars stacked by town (flows such as aid money: the parts add up to the whole).
+
+    A year in which some towns due did not report says so above its bar (4/7已报): its bar is not the whole.
+    """
+    status = df.get("status", pd.Series(None, index=df.index))
+    due = df[df["value"].notna() | status.isin(["missing"])].groupby("year")["region"].nunique()
     df = df[df["value"].notna()]
     if df.empty:
         return empty()
@@ -365,6 +449,12 @@ def stacked(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig.add_trace(go.Bar(x=g["year"], y=g["shown"], name=_text(region), marker_color=theme.PALETTE[i % 8],
                              text=_hover(g), hovertemplate="%{fullData.name} %{x}年：%{text}<extra></extra>",
                              textposition="none", customdata=_cells(g)))
+    got = df.groupby("year")["region"].nunique()
+    tops = df.groupby("year")["shown"].sum()
+    for year, n in got.items():
+        if n < due.get(year, n):
+            fig.add_annotation(x=year, y=tops[year], text=f"部分：{n}/{int(due[year])}已报", showarrow=False,
+                               yshift=14, font={"color": theme.MISSING_COLOR, "size": 14})
     fig.update_layout(barmode="stack", legend=legend_below())
     fig.update_xaxes(**year_ticks(int(df["year"].min()), int(df["year"].max())))
     _unit_label(fig, unit_label, title)

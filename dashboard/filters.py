@@ -127,8 +127,9 @@ def sidebar() -> Filters:
     y0, y1 = st.session_state.flt_years
     chosen = [int(regions.loc[regions["name"] == n, "id"].iloc[0]) for n in st.session_state.flt_regions]
     default = not chosen
-    if default:
-        chosen = [int(i) for i in regions.loc[regions["depth"] == 0, "id"]]
+    if default:  # the federation's area; before the set-up (an old database), the top of the tree
+        fed = cache.get("federation")
+        chosen = [fed.region_id] if fed else [int(i) for i in regions.loc[regions["depth"] == 0, "id"]]
     ids = _drop_nested(chosen, regions)
     id_to_name = dict(zip(regions["id"], regions["name"], strict=True))
     f = Filters(tuple(ids), tuple(id_to_name[i] for i in ids), int(y0), int(y1),

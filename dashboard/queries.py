@@ -10,9 +10,14 @@ live here, once:
   `excluded`, so pages can say how many and link to review;
 - one value per cell (region × metric × year × period): the most confident,
   then the latest; a cell whose sources disagree is marked `conflict`;
-- a selected region shows its own reported figure, or else the sum of its
-  direct children (never for rates), marked `partial` when some child did
-  not report; rates are never added across regions;
+- a selected region shows its own reported figure, or else the sum of the
+  children due to report to it (never for rates), `complete` only when every
+  one of them reported (`n_children` of `n_expected`; the rule and its data:
+  etl/reporting.py, dashboard/snapshot.py), `partial` otherwise; rates are
+  never added across regions;
+- a renamed or merged town is one line: before it existed, its predecessors'
+  figures stand for it (`via` names them); per-town views list every town
+  that was due, a town that did not report as `status` 'missing' (not absent);
 - H1 and FY stay separate rows; stocks are never summed over periods (see
   `range_total` for flows); missing years come back as NaN rows, not zeros.
 """
@@ -39,13 +44,23 @@ _CELL_FILTER = """
 
 _SEL = "sel AS (SELECT DISTINCT unnest($regions::INTEGER[]) AS sel_id)"
 
-# The towns under the selected regions (a region without children stands for itself).
+# The towns under the selected regions, a renamed or merged one as the region it became (a region without
+# children stands for itself).
 _SCOPE = """
     scope AS MATERIALIZED (
-        SELECT r.id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+        SELECT DISTINCT l.current_id AS region_id FROM regions r JOIN sel ON r.parent_id = sel.sel_id
+        JOIN lineage l ON l.region_id = r.id
         UNION
         SELECT sel_id FROM sel WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.parent_id = sel.sel_id)
     ),"""
+
+# How many children a parent (alias c: rollup-like, parent_id, metric, year, period) waited for: those due that
+# year, less those marked 不适用 for that metric and period.
+_N_EXPECTED = """
+    coalesce((SELECT d.n_expected FROM due d WHERE d.parent_id = c.parent_id AND d.year = c.year), 0)
+    - (SELECT count(*) FROM exempt x JOIN expected e ON e.region_id = x.region_id AND e.year = x.year
+       WHERE e.parent_id = c.parent_id AND x.year = c.year AND coalesce(x.metric, c.metric) = c.metric
+         AND coalesce(x.period, c.period) = c.period)"""
 
 
 def _params(metrics: Sequence[str], y0: int, y1: int, periods: Sequence[str], regions: Sequence[int]) -> dict:
@@ -89,65 +104,119 @@ def trend(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
           periods: Sequence[str] = PERIODS, path: PathLike = None) -> pd.DataFrame:
     """One value per metric × year × period for the selection as a whole.
 
-    Each selected region gives its own figure, or its children's sum when it
-    reported none; the selection is then added up (rates only for a single
-    region). Missing years are NaN rows so lines break instead of dropping to 0.
+    Each selected region gives its own figure (a renamed or merged town: its predecessors' before it
+    existed), or the sum of the children due to report to it when it reported none; the selection is
+    then added up (rates only for a single region). `n_children` of `n_expected` units reported;
+    `complete` when all did (or the region reported itself) for every selected region, `partial`
+    otherwise (several regions chosen and one lacks the figure, too): a partial figure is never
+    compared with a complete one. `unit_word` names the units (镇街). Missing years are NaN rows
+    so lines break instead of dropping to 0.
     """
     sql = f"""
     WITH {_SEL},
-    own AS (
+    mine AS (
         SELECT c.region_id AS sel_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict,
-               false AS from_children, 0 AS n_children, false AS partial
-        FROM cells c JOIN sel ON c.region_id = sel.sel_id WHERE {_CELL_FILTER}
+               false AS from_children, c.n_parts AS n_children, c.m_parts AS n_expected, c.via
+        FROM own c JOIN sel ON c.region_id = sel.sel_id WHERE {_CELL_FILTER}
     ),
     kids AS (
         SELECT c.parent_id, c.metric, c.year, c.period, c.value, c.approx, c.conflict, true, c.n_children,
-               -- a town missing that year: the sum is only of those that reported (marked, drawn hollow)
-               c.n_children < (SELECT count(*) FROM regions r WHERE r.parent_id = c.parent_id)
+               {_N_EXPECTED}, NULL
         FROM rollup c JOIN sel ON c.parent_id = sel.sel_id WHERE {_CELL_FILTER}
-          AND NOT EXISTS (SELECT 1 FROM own o WHERE o.sel_id = c.parent_id AND o.metric = c.metric
+          AND NOT EXISTS (SELECT 1 FROM mine o WHERE o.sel_id = c.parent_id AND o.metric = c.metric
                           AND o.year = c.year AND o.period = c.period)
     ),
-    per_sel AS (SELECT * FROM own UNION ALL SELECT * FROM kids)
+    per_sel AS (SELECT * FROM mine UNION ALL SELECT * FROM kids)
     SELECT p.metric, p.year, p.period,
            CASE WHEN m.unit = '%' AND count(*) > 1 THEN NULL ELSE sum(p.value) END AS value,
            CASE WHEN count(*) = 1 THEN any_value(p.approx) WHEN bool_or(p.approx IS NOT NULL) THEN 'about' END
                AS approx, bool_or(p.conflict) AS conflict,
-           bool_or(p.from_children) AS from_children, bool_or(p.partial) AS partial, count(*) AS n_regions,
-           sum(p.n_children) AS n_children
+           bool_or(p.from_children) AS from_children,
+           -- complete: each selected region's figure is (own, or all its children due), and every one has one
+           bool_and(p.n_children >= p.n_expected) AND count(DISTINCT p.sel_id) = (SELECT count(*) FROM sel)
+               AS complete,
+           count(*) AS n_regions, sum(p.n_children) AS n_children, sum(p.n_expected) AS n_expected,
+           string_agg(p.via, '、') AS via
     FROM per_sel p JOIN metrics m ON m.code = p.metric
     GROUP BY p.metric, p.year, p.period, m.unit
     """
     df = snapshot.query_df(sql, _params(metrics, y0, y1, periods, regions), path=path)
     df = df[df["value"].notna()]
-    return _label(complete_years(df, pd.DataFrame({"metric": list(metrics)}), y0, y1, periods), path)
+    df = df.assign(partial=~df["complete"].astype(bool))
+    out = complete_years(df, pd.DataFrame({"metric": list(metrics)}), y0, y1, periods)
+    out["unit_word"] = unit_word(regions, path)
+    return _label(out, path)
+
+
+def last_complete_year(regions: Sequence[int], period: str = "FY", path: PathLike = None) -> int | None:
+    """The newest year whose figures for the selection are all complete (`trend`'s rule), or None.
+
+    What headlines, the deck's default range and a draft without a year are about: a newer year in which
+    only some towns have reported is shown as partial beside it, never instead of it.
+    """
+    bounds = year_bounds(path)
+    if bounds is None or not regions:
+        return None
+    t = trend(_catalog_codes(), regions, bounds[0], bounds[1], [period], path=path)
+    t = t[t["value"].notna()]
+    whole = t.groupby("year")["complete"].all()
+    return int(whole[whole].index.max()) if whole.any() else None
+
+
+def unit_word(regions: Sequence[int], path: PathLike = None) -> str:
+    """What the selection's reporting units are called (镇街 under a district), from the directory's rules."""
+    from etl.directory import count_word
+
+    levels = snapshot.query_df("SELECT DISTINCT level FROM regions WHERE id IN (SELECT unnest($ids::INTEGER[]))",
+                               {"ids": [int(r) for r in regions]}, path=path)["level"].tolist()
+    return count_word(levels[0] if len(levels) == 1 else None)
 
 
 def by_region(metrics: Sequence[str], regions: Sequence[int], y0: int, y1: int,
               periods: Sequence[str] = PERIODS, top: int | None = None, path: PathLike = None) -> pd.DataFrame:
     """Per-town cells: a selected region with children is replaced by its children.
 
-    `top` keeps only the N towns with the largest value of the first metric in
-    the last year of the range (small multiples and heat maps of 40,000 towns
-    help nobody).
+    Every town that was due to report shows, the ones that did not as `status` 'missing' (or 'exempt':
+    marked 不适用) with no value: missing, not absent. A renamed or merged town is one row under its
+    current name, its predecessors' figures standing for it before it existed (`via`; `partial` when not
+    all of them reported). `top` keeps only the N towns with the largest value of the first metric in the
+    last year of the range when there are more than N (small multiples and heat maps of 40,000 towns help
+    nobody).
     """
     sql = f"""
     WITH {_SEL}, {_SCOPE}
     leaders AS (
-        SELECT c.region_id FROM cells c JOIN scope USING (region_id)
+        SELECT c.region_id FROM own c JOIN scope USING (region_id)
         WHERE c.metric = $metrics[1] AND c.period = $periods[1]
           AND c.year = (SELECT max(year) FROM cells x
                         WHERE x.metric = $metrics[1] AND x.period = $periods[1] AND x.year BETWEEN $y0 AND $y1
                           AND x.region_id IN (SELECT region_id FROM scope))
         ORDER BY c.value DESC LIMIT coalesce($top, 2147483647)
     ),
-    pick AS MATERIALIZED (  -- the towns to return: the leaders, or the whole scope
-        SELECT region_id FROM leaders WHERE $top IS NOT NULL
-        UNION ALL SELECT region_id FROM scope WHERE $top IS NULL
-    )
-    SELECT c.region_id, r.name AS region, c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
-    FROM cells c JOIN pick USING (region_id) JOIN regions r ON r.id = c.region_id
+    pick AS MATERIALIZED (  -- the towns to return: the leaders, or the whole scope when it is small enough
+        SELECT region_id FROM leaders WHERE $top IS NOT NULL AND (SELECT count(*) FROM scope) > $top
+        UNION ALL SELECT region_id FROM scope WHERE $top IS NULL OR (SELECT count(*) FROM scope) <= $top
+    ),
+    due_rows AS MATERIALIZED (  -- (town, year) due: the town itself, or its predecessors, had to report
+        SELECT DISTINCT l.current_id AS region_id, e.year
+        FROM expected e JOIN sel ON e.parent_id = sel.sel_id JOIN lineage l ON l.region_id = e.region_id
+        WHERE e.year BETWEEN $y0 AND $y1 AND l.current_id IN (SELECT region_id FROM pick)
+    ),
+    wanted AS (SELECT unnest($metrics::VARCHAR[]) AS metric),
+    halves AS (SELECT unnest($periods::VARCHAR[]) AS period)
+    SELECT c.region_id, r.name AS region, c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources,
+           c.via, c.n_parts < c.m_parts AS partial, 'reported' AS status
+    FROM own c JOIN pick USING (region_id) JOIN regions r ON r.id = c.region_id
     WHERE {_CELL_FILTER}
+    UNION ALL
+    SELECT d.region_id, r.name, w.metric, d.year, h.period, NULL, NULL, false, 0, NULL, false,
+           CASE WHEN EXISTS (
+               SELECT 1 FROM exempt x JOIN lineage l ON l.region_id = x.region_id
+               WHERE l.current_id = d.region_id AND x.year = d.year AND coalesce(x.metric, w.metric) = w.metric
+                 AND coalesce(x.period, h.period) = h.period) THEN 'exempt' ELSE 'missing' END
+    FROM due_rows d JOIN regions r ON r.id = d.region_id CROSS JOIN wanted w CROSS JOIN halves h
+    WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.region_id = d.region_id AND o.metric = w.metric
+                      AND o.year = d.year AND o.period = h.period)
     """
     params = {**_params(metrics, y0, y1, periods, regions), "top": top}
     df = snapshot.query_df(sql, params, path=path)
@@ -166,12 +235,14 @@ def changes(metrics: Sequence[str], regions: Sequence[int], year: int, period: s
     sql = f"""
     WITH {_SEL}, {_SCOPE}
     cur AS (
-        SELECT c.* FROM cells c JOIN scope USING (region_id)
+        SELECT c.* FROM own c JOIN scope USING (region_id)
         WHERE c.metric IN (SELECT unnest($metrics::VARCHAR[])) AND c.year = $year AND c.period = $period
+          AND c.n_parts = c.m_parts
     ),
-    prev AS (
-        SELECT c.* FROM cells c JOIN scope USING (region_id)
+    prev AS (  -- a merged town's year before: its parts' sum, only when every part reported
+        SELECT c.* FROM own c JOIN scope USING (region_id)
         WHERE c.metric IN (SELECT unnest($metrics::VARCHAR[])) AND c.year = $year - 1 AND c.period = $period
+          AND c.n_parts = c.m_parts
     ),
     pairs AS (
         SELECT c.region_id, c.metric, c.value, c.approx, p.value AS prev, m.unit,
@@ -192,8 +263,9 @@ def changes(metrics: Sequence[str], regions: Sequence[int], year: int, period: s
 def region_profile(region_id: int, y0: int = 1900, y1: int = 2100, path: PathLike = None) -> pd.DataFrame:
     """Every metric over time for one region's own reports (gaps as NaN)."""
     sql = f"""
-    SELECT c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources
-    FROM cells c WHERE c.region_id = $region AND {_CELL_FILTER}
+    SELECT c.metric, c.year, c.period, c.value, c.approx, c.conflict, c.n_sources, c.via,
+           c.n_parts < c.m_parts AS partial
+    FROM own c WHERE c.region_id = $region AND {_CELL_FILTER}
     """
     params = _params(_catalog_codes(), y0, y1, PERIODS, [])
     params.pop("regions")
@@ -329,11 +401,14 @@ def complete_years(df: pd.DataFrame, keys: pd.DataFrame, y0: int, y1: int, perio
     frame = pd.MultiIndex.from_product([range(int(y0), int(y1) + 1), list(periods)], names=["year", "period"])
     grid = keys.drop_duplicates().merge(frame.to_frame(index=False), how="cross")
     out = grid.merge(df, on=[*keys.columns, "year", "period"], how="left")
-    if "approx" in out:
-        out["approx"] = out["approx"].astype(object).where(out["approx"].notna(), None)
+    for col in ("approx", "via", "status"):
+        if col in out:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
     for col in ("conflict", "from_children", "partial"):
         if col in out:
             out[col] = out[col].astype("boolean").fillna(False).astype(bool)
+    if "complete" in out:  # a year with no figure is neither: it is a gap
+        out["complete"] = out["complete"].astype("boolean").fillna(False).astype(bool)
     return out
 
 
@@ -362,15 +437,112 @@ def _label(df: pd.DataFrame, path: PathLike) -> pd.DataFrame:
 def range_total(df: pd.DataFrame) -> pd.DataFrame:
     """Per metric over the whole year range: flows add up FY values; stocks take the latest FY value.
 
-    H1 is part of FY, so only FY rows count; stocks are never summed.
+    H1 is part of FY, so only FY rows count; stocks are never summed. Only complete years count (a
+    partial year's sum is of the towns that reported): the basis says which years were left out.
     """
     fy = df[(df["period"] == "FY") & df["value"].notna()]
     rows = []
     for metric, g in fy.groupby("metric", sort=False):
         kind = g["kind"].iloc[0]
+        partial = g[g["partial"]] if "partial" in g else g.iloc[0:0]
+        whole = g.drop(partial.index)
+        left_out = f"，{'、'.join(str(int(y)) for y in sorted(partial['year']))}年未报齐不计" if len(partial) else ""
+        if whole.empty:
+            continue
         if kind == "flow":
-            rows.append((metric, g["value"].sum(), f"{g['year'].min()}–{g['year'].max()}年累计", len(g)))
+            rows.append((metric, whole["value"].sum(), f"{whole['year'].min()}–{whole['year'].max()}年累计{left_out}",
+                         len(whole)))
         else:
-            last = g.sort_values("year").iloc[-1]
-            rows.append((metric, last["value"], f"{int(last['year'])}年末", len(g)))
+            last = whole.sort_values("year").iloc[-1]
+            rows.append((metric, last["value"], f"{int(last['year'])}年末", len(whole)))
     return pd.DataFrame(rows, columns=["metric", "value", "basis", "n_years"])
+
+
+# ---------------------------------------------------------------- the federation and completeness
+
+def directory(path: PathLike = None) -> pd.DataFrame:
+    """The directory as a table, parents before children, with each unit's depth and whether it reports
+    to its parent (its figures add up into the parent's and it is waited for)."""
+    from dashboard.db import reader
+    from etl.directory import rows
+    from etl.reporting import reporting_levels
+
+    with reader(path) as con:
+        entries = rows(con)
+    level = {e.name: e.level for e in entries}
+    parent = {e.name: e.parent for e in entries}
+    pairs = set(reporting_levels())
+
+    def depth(name: str) -> int:
+        d, p = 0, parent.get(name)
+        while p is not None and d < 32:
+            d, p = d + 1, parent.get(p)
+        return d
+
+    return pd.DataFrame([{
+        "name": e.name, "depth": depth(e.name), "level": e.level, "parent": e.parent, "code": e.code,
+        "aliases": "、".join(e.aliases), "first_year": e.first_year, "last_year": e.last_year,
+        "successor": e.successor, "reports": (level.get(e.parent or ""), e.level) in pairs,
+    } for e in entries], columns=["name", "depth", "level", "parent", "code", "aliases", "first_year", "last_year",
+                                  "successor", "reports"])
+
+
+def federation(path: PathLike = None):  # -> etl.directory.Federation | None
+    """The configured federation (None before the set-up): titles use its name (or the settings' `federation`)."""
+    from dashboard.db import reader, settings
+    from etl.directory import current, named
+
+    with reader(path) as con:
+        return named(current(con), settings().federation)
+
+
+def reporting_grid(parent_id: int, year: int, period: str, path: PathLike = None) -> pd.DataFrame:
+    """Every unit due to report to `parent_id` × every metric reported that year and period by anyone there.
+
+    One row per unit and metric: the value counted, the file it came from, when the first counted figure
+    arrived (`received`: the batch's received_on), and the 不适用 mark in force (`exemption_id`, `reason`).
+    The status (已报 / 逾期报送 / 未报 / 未到期 / 不适用) is etl.reporting.status of these.
+    """
+    from etl.reporting import reporting_levels
+    from etl.vocab import counted_sql
+
+    pairs = reporting_levels()
+    return query_df(
+        f"""
+        WITH rl AS (SELECT unnest($rl_parent::VARCHAR[]) AS parent_level, unnest($rl_child::VARCHAR[]) AS child_level),
+        kids AS (
+            SELECT r.id, r.name, r.code FROM regions r JOIN regions p ON p.id = r.parent_id
+            JOIN rl ON rl.parent_level = p.level AND rl.child_level = r.level
+            WHERE r.parent_id = $parent AND $year BETWEEN coalesce(r.first_year, 0) AND coalesce(r.last_year, 9999)
+        ),
+        got AS (
+            SELECT f.region_id, f.metric, min(coalesce(b.received_on, CAST(b.created_at AS DATE))) AS received,
+                   arg_max(f.value, f.confidence * 1e12 + f.id) AS value,
+                   arg_max(coalesce(fl.name, ''), f.confidence * 1e12 + f.id) AS file,
+                   arg_max(coalesce(f.source_cell, f.evidence, ''), f.confidence * 1e12 + f.id) AS place
+            FROM facts f JOIN batches b ON b.id = f.batch_id
+            LEFT JOIN files fl ON fl.sha256 = f.source_file AND fl.batch_id = f.batch_id
+            WHERE {counted_sql("f")} AND f.year = $year AND f.period = $period
+              AND f.region_id IN (SELECT id FROM kids)
+            GROUP BY ALL
+        ),
+        wanted AS (
+            SELECT DISTINCT metric FROM got
+            UNION SELECT DISTINCT f.metric FROM facts f  -- what the parent itself reported counts too
+            WHERE {counted_sql("f")} AND f.year = $year AND f.period = $period AND f.region_id = $parent
+        ),
+        ex AS (
+            SELECT region_id, metric, id, reason, created_by FROM reporting_exemptions
+            WHERE revoked_at IS NULL AND year = $year AND coalesce(period, $period) = $period
+        )
+        SELECT k.id AS region_id, k.name AS region, w.metric, g.value, g.received, g.file, g.place,
+               x.id AS exemption_id, x.metric AS exempt_metric, x.reason, x.created_by AS exempted_by
+        FROM kids k CROSS JOIN wanted w
+        LEFT JOIN got g ON g.region_id = k.id AND g.metric = w.metric
+        LEFT JOIN ex x ON x.region_id = k.id AND coalesce(x.metric, w.metric) = w.metric
+        ORDER BY k.code NULLS LAST, k.name, w.metric
+        """,
+        {"parent": int(parent_id), "year": int(year), "period": period,
+         "rl_parent": [p for p, _ in pairs], "rl_child": [c for _, c in pairs]},
+        path=path,
+    ).pipe(lambda df: _label(df, path))

@@ -8,6 +8,16 @@ ATTACH, then DETACH: the file is not held afterwards and an ingest is never
 blocked), picks the cell values, and adds per-parent roll-ups. Pages then query
 these small tables; each query gets its own cursor (threads never share one).
 
+Completeness is decided here, once (etl/reporting.py says the rule in words):
+`expected` holds, for each parent and year, the children due to report to it
+(their level reports to the parent's, lexicon/directory.toml; they exist that
+year); `rollup` sums only those children's figures, leaving out units marked
+不适用 (`exempt`), with how many reported; `due` counts how many were due.
+Renames and merges: `lineage` maps every region to what it became, and the
+view `own` is each region's own figures plus, for the years before it existed,
+its predecessors' (summed for a merge, with `via` naming them and `n_parts` of
+`m_parts` reported), so a renamed or merged town keeps one line.
+
 While another process is writing the file, a new snapshot cannot be built;
 the previous one is used instead (queries raise `Stale` carrying the answer,
 so dashboard/cache.py shows it without keeping it as the answer for the new
@@ -23,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import db
+from etl.reporting import reporting_levels
 from etl.vocab import REVIEW_CONFIDENCE, counted_sql, excluded_reason_sql, unconfirmed_sql
 
 REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
@@ -30,7 +41,7 @@ REL_CONFLICT = 0.005  # sources differing by more than 0.5% disagree
 # Which facts count (vocab.counted_sql) and why the others do not (vocab.excluded_reason_sql) are
 # the project's one rule, written into these statements once.
 _BUILD = f"""
-CREATE TABLE regions AS SELECT id, name, level, parent_id FROM src.regions;
+CREATE TABLE regions AS SELECT id, name, level, parent_id, first_year, last_year, successor_id FROM src.regions;
 CREATE TABLE metrics AS SELECT code, category, name_zh, unit, kind FROM src.metrics;
 CREATE TABLE cells AS
     SELECT region_id, metric, year, period,
@@ -58,13 +69,59 @@ CREATE TABLE review_ids AS  -- what the review page lists: low confidence, flags
       AND batch_id IN (SELECT id FROM src.batches WHERE status = 'loaded')
       AND (confidence < $min_conf OR len(coalesce(flags, []::VARCHAR[])) > 0
            OR id IN (SELECT id FROM conflict_ids) OR {excluded_reason_sql()} IS NOT NULL OR {unconfirmed_sql()});
-CREATE TABLE rollup AS
-    SELECT r.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
+CREATE TABLE exempt AS  -- 不适用 marks in force (metric or period NULL: every one)
+    SELECT region_id, metric, year, period FROM src.reporting_exemptions WHERE revoked_at IS NULL;
+CREATE TABLE expected AS  -- (parent_id, region_id, year): the children due to report to their parent that year
+    WITH rl AS (SELECT unnest($rl_parent::VARCHAR[]) AS parent_level, unnest($rl_child::VARCHAR[]) AS child_level),
+    yrs AS (SELECT DISTINCT year FROM cells)
+    SELECT r.parent_id, r.id AS region_id, y.year
+    FROM regions r JOIN regions p ON p.id = r.parent_id
+    JOIN rl ON rl.parent_level = p.level AND rl.child_level = r.level
+    JOIN yrs y ON y.year BETWEEN coalesce(r.first_year, 0) AND coalesce(r.last_year, 9999);
+CREATE TABLE due AS  -- how many children each parent waits for in a year (exemptions are per metric: see queries)
+    SELECT parent_id, year, count(*) AS n_expected FROM expected GROUP BY ALL;
+CREATE TABLE rollup AS  -- the sum of the children that reported, of those due (rates are never added)
+    SELECT e.parent_id, c.metric, c.year, c.period, sum(c.value) AS value,
            CASE WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END AS approx,
            bool_or(c.conflict) AS conflict, count(*) AS n_children
-    FROM cells c JOIN regions r ON r.id = c.region_id JOIN metrics m ON m.code = c.metric
-    WHERE r.parent_id IS NOT NULL AND m.unit <> '%'
+    FROM cells c JOIN expected e ON e.region_id = c.region_id AND e.year = c.year JOIN metrics m ON m.code = c.metric
+    WHERE m.unit <> '%' AND NOT EXISTS (
+        SELECT 1 FROM exempt x WHERE x.region_id = c.region_id AND x.year = c.year
+          AND coalesce(x.metric, c.metric) = c.metric AND coalesce(x.period, c.period) = c.period)
     GROUP BY ALL;
+CREATE TABLE lineage AS  -- every region and the region it became (itself when never renamed or merged)
+    WITH RECURSIVE chain(region_id, current_id, depth) AS (
+        SELECT id, id, 0 FROM regions
+        UNION ALL
+        SELECT c.region_id, r.successor_id, c.depth + 1 FROM chain c JOIN regions r ON r.id = c.current_id
+        WHERE r.successor_id IS NOT NULL AND c.depth < 16
+    )
+    SELECT region_id, arg_max(current_id, depth) AS current_id FROM chain GROUP BY region_id;
+CREATE TABLE history AS  -- predecessors' figures under the region they became, for years it has none of its own
+    WITH preds AS (
+        SELECT l.current_id, y.year, count(*) AS m_parts
+        FROM lineage l JOIN regions r ON r.id = l.region_id CROSS JOIN (SELECT DISTINCT year FROM cells) y
+        WHERE l.region_id <> l.current_id AND y.year BETWEEN coalesce(r.first_year, 0) AND coalesce(r.last_year, 9999)
+        GROUP BY ALL
+    )
+    SELECT l.current_id AS region_id, c.metric, c.year, c.period,
+           CASE WHEN any_value(m.unit) = '%' AND count(*) > 1 THEN NULL ELSE sum(c.value) END AS value,
+           CASE WHEN count(*) = 1 THEN any_value(c.approx) WHEN bool_or(c.approx IS NOT NULL) THEN 'about' END
+               AS approx,
+           bool_or(c.conflict) AS conflict, sum(c.n_sources)::BIGINT AS n_sources,
+           string_agg(r.name, '、' ORDER BY r.name) AS via, count(*) AS n_parts,
+           greatest(any_value(coalesce(p.m_parts, 0)), count(*)) AS m_parts
+    FROM cells c JOIN lineage l ON l.region_id = c.region_id AND l.region_id <> l.current_id
+    JOIN regions r ON r.id = c.region_id JOIN metrics m ON m.code = c.metric
+    LEFT JOIN preds p ON p.current_id = l.current_id AND p.year = c.year
+    WHERE NOT EXISTS (SELECT 1 FROM cells o WHERE o.region_id = l.current_id AND o.metric = c.metric
+                      AND o.year = c.year AND o.period = c.period)
+    GROUP BY l.current_id, c.metric, c.year, c.period;
+CREATE VIEW own AS  -- each region's figures as a line: its own, then its predecessors' before it existed
+    SELECT region_id, metric, year, period, value, approx, conflict, n_sources, NULL::VARCHAR AS via,
+           1::BIGINT AS n_parts, 1::BIGINT AS m_parts FROM cells
+    UNION ALL
+    SELECT region_id, metric, year, period, value, approx, conflict, n_sources, via, n_parts, m_parts FROM history;
 """
 
 _lock = threading.Lock()  # guards _snapshots
@@ -124,8 +181,10 @@ def build(path: Path | str, wait: float | None = None) -> duckdb.DuckDBPyConnect
     with gated(path, read_only=True, wait=db.patience() if wait is None else wait) as left:
         _attach(con, Path(path), left)
         try:
+            pairs = reporting_levels()
             for stmt in filter(str.strip, _BUILD.split(";")):
-                given = {"rel": REL_CONFLICT, "min_conf": REVIEW_CONFIDENCE}
+                given = {"rel": REL_CONFLICT, "min_conf": REVIEW_CONFIDENCE,
+                         "rl_parent": [p for p, _ in pairs], "rl_child": [c for _, c in pairs]}
                 params = {k: v for k, v in given.items() if f"${k}" in stmt}
                 con.execute(stmt, params)
         finally:

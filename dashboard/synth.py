@@ -84,6 +84,9 @@ def build_demo(path: Path | str, seed: int = 7) -> DemoFacts:
     missing = ("云溪乡", 2021)
     with transaction(path) as con:
         ids = _ensure_regions(con, DISTRICT, TOWNS)
+        con.execute("INSERT INTO federation (id, name, level, region_id, since) "
+                    "VALUES (1, ?, '区县', ?, DATE '2019-01-01') ON CONFLICT DO NOTHING",
+                    [f"{DISTRICT}总工会", ids[DISTRICT]])
         bid = con.execute(
             "INSERT INTO batches (kind, note) VALUES ('report', '合成演示数据') RETURNING id").fetchone()[0]
         n = 0
@@ -179,6 +182,8 @@ def build_large(path: Path | str, towns: int = 40_000, years: int = 20, seed: fl
     with connect(path) as con:
         con.execute("SELECT setseed(?)", [seed])
         con.execute("INSERT INTO regions (name, level) VALUES ('基准市', '区县')")
+        con.execute("INSERT INTO federation (id, name, level, region_id, since) "
+                    "VALUES (1, '基准市总工会', '区县', 1, DATE '2004-01-01')")
         con.execute(
             "INSERT INTO regions (id, name, level, parent_id) "
             "SELECT 1 + i, '镇' || i, '乡镇街道', 1 FROM generate_series(1, ?) t(i)", [towns])

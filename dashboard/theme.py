@@ -15,6 +15,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#0
 SEQUENTIAL = "cividis"
 TARGET_COLOR = "#D55E00"
 CONFLICT_COLOR = "#D55E00"
+MISSING_COLOR = "#767676"  # 未报: grey text (4.5:1 on white) and a pale cell
+MISSING_FILL = "#EDEDED"
 NAME = "union"
 
 pio.templates[NAME] = go.layout.Template(

@@ -15,7 +15,6 @@ from dashboard import cache, db, filters, links, provenance, safe, summary
 from dashboard.filters import Filters
 from dashboard.summary import Kpi
 from etl.archive import ArchiveError, read_archived
-from etl.vocab import PERIOD_H1, PERIOD_ZH
 
 CHART_SEQ = "_chart_keys_this_run"
 # Plotly's toolbar in Chinese (its own `locale` mechanism; the strings are data in plotly_zh.json), and only the
@@ -186,13 +185,18 @@ def tally_row(sha256: str | None, name: str | None, cell: str) -> None:
     if table:
         st.markdown(table, unsafe_allow_html=True)  # provenance escapes every cell text
 
-def year_choice(years: Sequence[int], key: str, label: str = "年份") -> int | None:
+def year_choice(years: Sequence[int], key: str, label: str = "年份", default: int | None = None,
+                partial: dict[int, str] | None = None) -> int | None:
     """One year among those with data, as a row of buttons (every year visible, unlike a slider), in the URL
-    under `key`; the latest year by default. None when there is no year."""
+    under `key`; `default` (else the latest year) by default. `partial`: years only some units reported,
+    with their count ('4/8镇街'), labelled so ('2025年（4/8镇街已报）'). None when there is no year."""
     years = [int(y) for y in years]
     if len(years) < 2:
         return years[0] if years else None
-    return url_widget(st.segmented_control, label, years, key, years[-1], fmt=lambda y: f"{y}年", required=True)
+    partial = partial or {}
+    first = default if default in years else years[-1]
+    return url_widget(st.segmented_control, label, years, key, first, required=True,
+                      fmt=lambda y: f"{y}年（{partial[y]}已报）" if y in partial else f"{y}年")
 
 
 def one_region(f: Filters) -> str | None:
@@ -212,7 +216,7 @@ def excluded_note(metrics: Sequence[str], f: Filters) -> int:
 
 
 def kpi_cards(items: Sequence[Kpi], columns: int = 3, regions: pd.DataFrame | None = None) -> None:
-    """KPI cards: latest value, 同比 change, a small FY trend line.
+    """KPI cards: the value of the latest complete year (or the one asked for), 同比 change, a small trend.
 
     `regions`: per-region trends (summary.per_region's input) when several regions are chosen. A rate
     cannot be added up across regions, so its card shows the lowest～highest region and lists every
@@ -223,11 +227,12 @@ def kpi_cards(items: Sequence[Kpi], columns: int = 3, regions: pd.DataFrame | No
         with cols[i % columns]:
             spread = (summary.per_region(regions, k.metric, k.year or _last_year(regions, k), k.period)
                       if regions is not None else None)
-            label = k.name_zh + (f"（{k.year}年{PERIOD_ZH[k.period] if k.period == PERIOD_H1 else ''}）"
-                                 if k.year else "")
+            label = k.name_zh + (f"（{k.when}）" if k.year else "")  # 2024年，8/8镇街 · 2025年，4/8镇街已报
             hist = [v for v in k.history if v == v]  # drop NaN: the card line is a hint, the page charts show gaps
-            notes = ("含约数；" if k.approx else "") + ("仅为已上报下级的合计，不完整；" if k.partial else "") \
-                + ("来源不一致，请到数据来源页核对。" if k.conflict else "")
+            notes = (("含约数；" if k.approx else "")
+                     + (f"仅为{k.count}已报的合计，不完整，不计算同比；" if k.partial else "")
+                     + (f"{k.newer[0]}年仅{k.newer[1]}已报，未作为最新数字；" if k.newer and not k.partial else "")
+                     + ("来源不一致，请到数据来源页核对。" if k.conflict else ""))
             text = k.text
             if k.value is None and spread is not None and len(spread):
                 year = _last_year(regions, k)

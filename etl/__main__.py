@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import importlib
 import json
 import os
@@ -73,8 +74,33 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
                    help="报告的报送单位（如 白沙镇）：以此为准，不再从正文推断；正文中点名的下属单位仍归各自")
     p.add_argument("--confirmed", action="store_true",
                    help="所有数字已经人工核对：抽取器要求确认的数字直接记为已确认（须同时给出 --user）")
+    p.add_argument("--map", action="append", default=[], metavar="名称=地区",
+                   help="名录外的名称是名录中哪个地区的另一种写法（如 白杉镇=白沙镇；记为该地区的别名）；可多次给出")
+    p.add_argument("--new-regions-under", default=None, metavar="PARENT",
+                   help="把名录外的名称作为 PARENT 的新下级加入名录（默认：拒绝，并给出相近名称）")
+    p.add_argument("--received", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="材料收到的日期（默认今天；报送情况页据此判断是否逾期）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
     p.add_argument("-v", "--verbose", action="store_true", help="同时列出所有提醒（warning）")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写作 YYYY-MM-DD，如 2025-07-20") from exc
+
+
+def _map_choices(pairs: list[str]) -> dict[str, Any]:
+    from etl.regions import MAP, Choice
+
+    out = {}
+    for pair in pairs:
+        raw, sep, target = pair.partition("=")
+        if not sep or not raw.strip() or not target.strip():
+            raise UnionError(f"--map 应写作 名称=地区（如 白杉镇=白沙镇），而不是“{pair}”。", item=pair)
+        out[raw.strip()] = Choice(MAP, target.strip())
+    return out
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -89,7 +115,9 @@ def _ingest(args: argparse.Namespace) -> int:
     summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir,
                            user=Actor.cli(args.user),
                            note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb, region=args.region,
-                           confirmed_by=args.user if args.confirmed else None)
+                           confirmed_by=args.user if args.confirmed else None,
+                           region_choices=_map_choices(args.map), new_regions_under=args.new_regions_under,
+                           received_on=args.received)
     if args.json:
         _print_json(summary.to_json())
     else:
@@ -159,6 +187,80 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- the federation and its directory -------------------------------------------------------------------------------
+
+def _setup_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", required=True, help="本会名称，如 远安县总工会（页面、汇报封面和文件名都用它）")
+    p.add_argument("--county", default=None, metavar="AREA",
+                   help="本会辖区：全国区划表（2023）中的区县或地级市，名称或代码，如 远安县、420525；"
+                        "其下的乡镇街道连同代码一次建好")
+    p.add_argument("--directory", type=Path, default=None, metavar="FILE.csv",
+                   help="地区名录 CSV（列：名称、层级、上级、行政区划代码、别名、起始年份、终止年份、更名或并入为）；"
+                        "与 --county 同用时补充或覆盖区划表中的行，单独使用时其中没有上级的一行即辖区")
+    p.add_argument("--level", default=None, help="辖区层级：地市、区县或乡镇街道（默认取辖区本身的层级）")
+    p.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="从这一天起跟踪报送期限（更早到期的期别不判逾期；默认今天）")
+    p.add_argument("--user", default=None, help="设置人")
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from etl import directory
+
+    if not args.county and not args.directory:
+        raise UnionError("请用 --county 指定辖区（全国区划表），或用 --directory 给出地区名录 CSV，或两者都给。")
+    entries = directory.setup_entries(args.county, args.directory.read_bytes() if args.directory else None)
+    roots = [e.name for e in entries if e.parent is None]
+    if len(roots) != 1:
+        raise UnionError("地区名录应当恰好有一行没有上级（本会辖区），现在有 "
+                         f"{len(roots)} 行：{'、'.join(roots) or '无'}。", item=str(args.directory))
+    fed = directory.setup(db_path(args), name=args.name, area=roots[0], level=args.level, entries=entries,
+                          since=args.since, user=args.user, wait=settings(args).lock_wait)
+    n = len(entries) - 1
+    print(f"已设置本会：{fed.name}（辖区 {fed.region}，层级 {fed.level}，代码 {fed.code or '无'}），"
+          f"名录中辖区以下 {n} 个单位；{fed.since:%Y-%m-%d} 起跟踪报送期限。")
+    return EXIT_OK
+
+
+def _import_directory_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="FILE.csv", help="地区名录 CSV（可由 export-directory 导出后修改）")
+    p.add_argument("--user", default=None, help="修改人（记录在批次中）")
+    p.add_argument("--dry-run", action="store_true", help="只列出将要做的修改，不写入")
+
+
+def _import_directory(args: argparse.Namespace) -> int:
+    from etl import db, directory
+
+    entries = directory.read_csv(args.file.read_bytes())
+    if args.dry_run:
+        with db.connect(db_path(args), read_only=True, wait=settings(args).lock_wait) as con:
+            plan = directory.plan(con, entries)
+        for c in plan.changes:
+            if c.kind != "same":
+                print(f"{c.entry.name}：{c.text}")
+        print("\n".join(plan.problems) or f"共新增 {plan.added} 个、修改 {plan.changed} 个（未写入）。")
+        return EXIT_OK if plan.ok else EXIT_FILES_FAILED
+    print(directory.apply(db_path(args), entries, user=args.user, note=f"地区名录：{args.file.name}",
+                          wait=settings(args).lock_wait).text)
+    return EXIT_OK
+
+
+def _export_directory_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE.csv", help="写入文件（默认输出到屏幕）")
+
+
+def _export_directory(args: argparse.Namespace) -> int:
+    from etl import db, directory
+
+    with db.connect(db_path(args), read_only=True, wait=settings(args).lock_wait) as con:
+        data = directory.write_csv(directory.rows(con))
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"已导出地区名录到 {args.output}。")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return EXIT_OK
+
+
 # ---- backup / restore ---------------------------------------------------------------------------------------------
 
 def _archive_of(args: argparse.Namespace) -> Path:
@@ -215,6 +317,12 @@ COMMANDS: list[Command] = [
             "python -m etl undo 3", _undo_args, _undo),
     Command("status", "查看数据库中的文档数、数据条数和导入批次（最新在前）",
             "python -m etl status --json", _status_args, _status),
+    Command("setup", "设置本会：名称、辖区和地区名录（全国区划表中的区县连同其乡镇街道代码，或一份名录 CSV）",
+            "python -m etl setup --name 远安县总工会 --county 远安县", _setup_args, _setup),
+    Command("import-directory", "导入地区名录 CSV（新增、修改地区，更名与合并）：一个可撤销的批次",
+            "python -m etl import-directory 地区名录.csv --user 张三", _import_directory_args, _import_directory),
+    Command("export-directory", "导出地区名录 CSV（中文表头，可用 Excel 修改后再导入）",
+            "python -m etl export-directory -o 地区名录.csv", _export_directory_args, _export_directory),
     Command("template", "生成统计表模板（.xlsx）", "python -m etl template -o 统计表模板.xlsx",
             lazy("etl.tally.template", "add_arguments"), lazy("etl.tally.template", "run")),
     Command("backup", "备份数据库和全部原文件（看板运行时也可以做，备份是同一时刻的完整状态）",

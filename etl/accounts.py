@@ -27,7 +27,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from etl import db, permissions, regions
+from etl import db, permissions
 from etl.audit import Actor, record
 from etl.errors import UnionError
 from etl.permissions import Scope
@@ -175,8 +175,6 @@ def check_password(password: str, name: str = "") -> None:
 
 def _region_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[int, str]]:
     """Directory regions by exact name or alias; a Chinese error lists the names it does not know."""
-    if names:
-        regions.seed_regions(con)  # the directory as a load would see it (a new database has none yet)
     out, unknown = [], []
     for raw in names:
         row = con.execute(

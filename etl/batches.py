@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from etl import audit, db
+from etl import audit, db, directory
 from etl.audit import Actor, actor_of
 from etl.errors import UnionError
 from etl.model import Problem
@@ -41,6 +41,7 @@ class FileOutcome:
     duplicates: int = 0
     problems: list[Problem] = field(default_factory=list)
     archive_path: str | None = None
+    left_out: dict[str, int] = field(default_factory=dict)  # region names a person chose to leave out → facts
 
 
 @dataclass
@@ -51,6 +52,7 @@ class LoadSummary:
     kind: str | None = None
     files: list[FileOutcome] = field(default_factory=list)
     superseded: int = 0
+    regions_added: list[str] = field(default_factory=list)  # added to the directory by a person's choice
 
     # Over all files: how many ended with a status, and the sums of their counts.
     loaded = property(lambda self: self._with_status("loaded"))
@@ -79,10 +81,12 @@ class LoadSummary:
             "errors": self.errors,
             "skipped": self.skipped,
             "superseded": self.superseded,
+            "regions_added": self.regions_added,
             "files": [
                 {
                     "name": f.name, "sha256": f.sha256, "kind": f.kind, "status": f.status, "reason": f.reason,
                     "documents": f.documents, "facts": f.facts, "flagged": f.flagged, "duplicates": f.duplicates,
+                    "left_out": f.left_out,
                     "problems": [{"severity": p.severity, "message": p.message, "where": p.where, "code": p.code}
                                  for p in f.problems],
                 }
@@ -103,6 +107,11 @@ class LoadSummary:
         out.append(f"  数据：{self.facts} 条（其中带标记待核 {self.flagged} 条）")
         if self.superseded:
             out.append(f"  替换：{self.superseded} 条原有数据已标为“被替换”，撤销本批次即可恢复")
+        if self.regions_added:
+            out.append(f"  新增地区：{'、'.join(self.regions_added)}（已加入地区名录，撤销本批次即删除）")
+        left = {name: n for f in self.files for name, n in f.left_out.items()}
+        if left:
+            out.append("  未导入（按您的选择）：" + "、".join(f"{name}的 {n} 条数据" for name, n in left.items()))
         skipped = [f for f in self.files if f.status == "skipped"]
         if skipped:
             out.append("跳过的文件：")
@@ -179,10 +188,12 @@ class UndoSummary:
     restored: int
     corrections: int = 0  # corrections withdrawn with the batch
     reviews: int = 0  # acceptances and rejections withdrawn with it
+    regions: int = 0  # regions the batch had added to the directory
 
     def to_text(self) -> str:
+        added = f"、它新增的地区 {self.regions} 个" if self.regions else ""
         text = (f"已撤销批次 {self.batch_id}：删除数据 {self.facts:,} 条、文档 {self.documents:,} 篇、"
-                f"文件记录 {self.files:,} 个，恢复被替换的数据 {self.restored:,} 条。")
+                f"文件记录 {self.files:,} 个{added}，恢复被替换的数据 {self.restored:,} 条。")
         withdrawn = [f"{self.corrections:,} 条更正"] * bool(self.corrections) + \
             [f"{self.reviews:,} 条审核确认或驳回"] * bool(self.reviews)
         if withdrawn:
@@ -268,15 +279,19 @@ def undo_batch(db_path: Path | str, batch_id: int, *, wait: float | None = None,
                             [batches]).fetchone()[0]
         documents = con.execute("DELETE FROM documents WHERE batch_id = ?", [batch_id]).fetchone()[0]
         files = con.execute("DELETE FROM files WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        try:  # the regions and aliases it added leave the directory; regions it changed are put back
+            regions = directory.undo(con, batch_id)
+        except directory.DirectoryError as exc:
+            raise LoadError(str(exc), item=f"batch {batch_id}") from exc
         con.execute("UPDATE batches SET status = 'undone', undone_at = current_timestamp "
                     "WHERE id IN (SELECT unnest(?::INTEGER[]))", [batches])
         summary = UndoSummary(batch_id, plan.facts, int(documents), int(files), int(restored),
-                              len(plan.corrections), plan.reviews)
+                              len(plan.corrections), plan.reviews, regions)
         audit.record(con, actor, "undo", summary.to_text(), batch_id=batch_id, fact=key,
                      before={"status": "loaded", "facts": plan.facts, "loaded_by": plan.owner},
                      after={"status": "undone", "facts_deleted": int(facts), "restored": int(restored),
                             "corrections_withdrawn": len(plan.corrections), "reviews_withdrawn": plan.reviews,
-                            "batches_undone": batches})
+                            "batches_undone": batches, "regions_removed": regions})
     return summary
 
 

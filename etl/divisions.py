@@ -62,6 +62,20 @@ def children(code: str) -> list[Division]:
     return [d for d in divisions() if d.parent == code]
 
 
+@cache
+def _townships_by_name() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in divisions():
+        if d.level == "township":
+            out.setdefault(d.name, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def townships_named(name: str) -> tuple[Division, ...]:
+    """Every township-level unit of that full name (东城街道 exists in many counties)."""
+    return _townships_by_name().get(name, ())
+
+
 def counties_named(name: str) -> list[Division]:
     """Counties (and county-level cities and districts) by full or short name: 远安县, 远安."""
     return [d for d in divisions() if d.level == "county" and (d.name == name or stem(d.name) == name)]

@@ -12,6 +12,7 @@ while rows are written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import db, regions, scope
+from etl import db, directory, regions, scope
 from etl.accounts import Account
 from etl.archive import archive_bytes
 from etl.audit import Actor, actor_of, record
@@ -29,7 +30,7 @@ from etl.batches import FileOutcome, LoadError, LoadSummary
 from etl.dedup import DuplicateIndex
 from etl.limits import REFUSED_CODES
 from etl.model import FACT_FIELDS, ROW_SCHEMA, Document, ExtractedFile, Problem, bulk
-from etl.regions import BatchResolver
+from etl.regions import ADD, SKIP, BatchResolver, Choice
 from etl.vocab import FLAG_DUPLICATE_DOC, FLAG_PLACEHOLDER_REGION, FLAG_TEMPLATE, KIND_ZH
 
 # Problem codes meaning the bytes could not be read, or were refused before archiving (over a limit).
@@ -72,24 +73,32 @@ def _active_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tupl
     return [(doc_id, tuple(int(v) for v in fp)) for doc_id, fp in rows]
 
 
-def _fact_table(batch_id: int, f: ExtractedFile, docs: dict[str, Document], duplicate_docs: set[str],
+def raw_regions(cols: pa.Table, documents: Sequence[Document]) -> pa.Array:
+    """Each fact's region as written: its own, else its document's (a report's reporting body)."""
+    raw = cols["region"]
+    missing = pc.or_kleene(pc.is_null(raw), pc.equal(raw, ""))
+    if pc.any(missing).as_py():  # fact.region or (doc.region if doc else None)
+        docs = {d.doc_id: d for d in documents}
+        from_doc = [docs[d].region if d in docs else None for d in cols["doc_id"].to_pylist()]
+        raw = pc.if_else(missing, pa.array(from_doc, pa.string()), raw)
+    return raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+
+
+def _fact_table(batch_id: int, f: ExtractedFile, cols: pa.Table, docs: dict[str, Document], duplicate_docs: set[str],
                 resolver: BatchResolver) -> pa.Table:
     """All facts of a file as rows of the facts table (etl.model.ROW_SCHEMA).
 
     Regions are resolved and flags merged once per distinct value, not per fact: a big tally
-    has a million facts but a few thousand towns.
+    has a million facts but a few thousand towns. A region that no longer exists in a fact's year
+    (renamed or merged: last_year, successor_id) gives way to the region it became.
     """
-    cols = f.fact_table
     n = cols.num_rows
-    raw = cols["region"]
-    missing = pc.or_kleene(pc.is_null(raw), pc.equal(raw, ""))
-    if pc.any(missing).as_py():  # fact.region or (doc.region if doc else None)
-        from_doc = [docs[d].region if d in docs else None for d in cols["doc_id"].to_pylist()]
-        raw = pc.if_else(missing, pa.array(from_doc, pa.string()), raw)
+    raw = raw_regions(cols, list(docs.values()))
     raw_enc = _encode(raw)
     names = raw_enc.dictionary.to_pylist()
     ids = resolver.resolve_all(names)
     region_id = pc.take(pa.array([ids[name] for name in names], pa.int32()), raw_enc.indices)
+    region_id = resolver.successors_by_year(region_id, cols["year"])
     stored = {"region": raw, "flags": _merged_flags(cols, raw_enc, docs, duplicate_docs, resolver),
               "doc_id": pc.if_else(pc.equal(cols["doc_id"], ""), pa.scalar(None, pa.string()), cols["doc_id"])}
     load = {"batch_id": pa.array(np.full(n, batch_id, dtype=np.int32)), "region_id": region_id,
@@ -163,11 +172,13 @@ def _all_default(col: pa.ChunkedArray, default: Any) -> bool:
     return False
 
 
-def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, outcome: FileOutcome,
-                dedup: Any, resolver: BatchResolver, checked: Mapping[int, str] | None = None) -> None:
-    """Rows of one file: files, documents (duplicates marked), facts (regions resolved, flags set).
+def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, cols: pa.Table,
+                outcome: FileOutcome, dedup: Any, resolver: BatchResolver,
+                checked: Mapping[int, str] | None = None) -> None:
+    """Rows of one file (`cols`: its facts, less rows left out by a person's choice): files, documents
+    (duplicates marked), facts (regions resolved, flags set).
 
-    `checked` names who checked a fact before loading, by its index in `f.facts` (its reviewed_by).
+    `checked` names who checked a fact before loading, by its row in `cols` (its reviewed_by).
     """
     con.execute(
         "INSERT INTO files (sha256, batch_id, name, size, kind, encoding, archive_path, text) "
@@ -191,7 +202,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
              doc.region, doc.year, doc.period, doc.is_template, dup_of, list(doc.fingerprint)],
         )
     with bulk():
-        table = _fact_table(batch_id, f, docs, duplicate_docs, resolver)
+        table = _fact_table(batch_id, f, cols, docs, duplicate_docs, resolver)
         if checked:
             table = table.append_column("reviewed_by", pa.array([checked.get(i) for i in range(table.num_rows)],
                                                                  pa.string()))
@@ -201,6 +212,34 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
     outcome.facts = table.num_rows
     marked = pc.or_(pc.greater(pc.list_value_length(table["flags"]), 0), table["needs_review"])
     outcome.flagged = int(pc.sum(marked).as_py() or 0)  # flagged, or held for a person's confirmation
+
+
+def _unknown_regions(cols: pa.Table, f: ExtractedFile, resolver: BatchResolver) -> dict[str, tuple[int, int | None]]:
+    """Names of this file the directory does not know: raw name → (facts naming it, their first year)."""
+    per_name = pa.table({"raw": raw_regions(cols, f.documents), "year": cols["year"]}).group_by("raw").aggregate(
+        [("year", "min"), ("raw", "count")])
+    names = per_name["raw"].to_pylist()
+    resolver.resolve_all(names)
+    return {name: (n, year) for name, n, year in zip(names, per_name["raw_count"].to_pylist(),
+                                                     per_name["year_min"].to_pylist(), strict=True)
+            if name in resolver.unknown}
+
+
+def _refuse_unknown(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, unknown: dict[str, tuple[int, int | None]],
+                    where: str) -> None:
+    """The file fails: each name the directory lacks is an error with its suggestions and the way out
+    (before the set-up, one error saying to set the federation up first)."""
+    fed = directory.current(con)
+    msgs = regions.directory_rules()["messages"]
+    if fed is None:
+        outcome.problems.append(Problem("error", f"{msgs['no_federation']}（本文件中的地区：{'、'.join(unknown)}）",
+                                        where, None, "no_federation"))
+    else:
+        found = regions.describe_unknown(con, {raw: (n, where) for raw, (n, _) in unknown.items()}, fed.code)
+        outcome.problems.extend(Problem("error", u.message + msgs["cli"].format(raw=u.raw), where, u.raw,
+                                        "unknown_region") for u in found)
+    outcome.status = "failed"
+    outcome.reason = f"有 {len(unknown)} 个地区名称不在地区名录中，本文件未导入（原文件已存档）。"
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, batch_id: int, fact_ids: Sequence[int]) -> int:
@@ -230,8 +269,9 @@ def _batch_kind(files: list[ExtractedFile]) -> str:
 def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: Path | str,
                user: str | Actor | None = None, note: str | None = None, replace_fact_ids: Sequence[int] = (),
                accept_partial: bool = False, wait: float | None = None, confirmed_by: str | None = None,
-               account: Account | None = None, checked: Mapping[str, Mapping[int, str]] | None = None
-               ) -> LoadSummary:
+               account: Account | None = None, checked: Mapping[str, Mapping[int, str]] | None = None,
+               region_choices: Mapping[str, Choice] | None = None, new_regions_under: str | None = None,
+               received_on: dt.date | None = None) -> LoadSummary:
     """Load extracted files as ONE batch, in one transaction; returns what happened per file.
 
     Files whose extraction reported errors are not loaded (listed as failed,
@@ -243,6 +283,13 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
     (the demo data, a reviewed upload): unflagged facts the extractor asked to
     confirm load as confirmed by them. `checked` (file sha256 → fact index → name) marks single facts a
     person checked before loading (上传报告). Any exception rolls everything back and propagates.
+
+    Region names the directory does not know are never made regions silently: a person's
+    `region_choices` (raw name → regions.Choice: map to a region, add under a parent, leave out)
+    decide, or `new_regions_under` adds every such name under that region; a file with a name
+    nobody decided on fails, its message giving suggestions. Regions and aliases added here carry
+    the batch, so undoing it removes them. `received_on`: when the material arrived (default today;
+    报送情况 judges lateness by it).
 
     The batch is recorded in the audit trail (etl/audit.py) in the same transaction: who (`user`: a name
     or an Actor; `account` on the web), the files, the counts, the regions the load created. With
@@ -262,13 +309,15 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         outcomes[i] = outcome
         summary.files.append(outcome)
 
+    choices = dict(region_choices or {})
     with db.transaction(db_path, wait=wait, what="导入") as con:
-        regions.seed_regions(con)
         held = dict(con.execute(
             "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
             "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
-        todo: list[tuple[ExtractedFile, FileOutcome]] = []
+        resolver = BatchResolver(con)
+        todo: list[tuple[ExtractedFile, pa.Table, FileOutcome, dict[int, str]]] = []
         seen: dict[str, str] = {}
+        first_years: dict[str, int | None] = {}
         for i, f in enumerate(files):
             outcome = outcomes[i]
             if outcome.status == "failed":
@@ -276,26 +325,51 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
             if f.sha256 in held:
                 outcome.status = "skipped"
                 outcome.reason = f"内容与批次 {held[f.sha256]} 中已导入的文件相同，未重复导入。"
-            elif f.sha256 in seen:
+                continue
+            if f.sha256 in seen:
                 outcome.status = "skipped"
                 outcome.reason = f"与本次的“{seen[f.sha256]}”内容完全相同，只导入一次。"
-            else:
-                seen[f.sha256] = f.name
-                todo.append((f, outcome))
+                continue
+            cols = f.fact_table
+            marks = dict((checked or {}).get(f.sha256, {}))  # fact index → who checked it (re-indexed below)
+            unknown = _unknown_regions(cols, f, resolver)
+            undecided = {raw: v for raw, v in unknown.items() if raw not in choices and not new_regions_under}
+            if undecided:
+                _refuse_unknown(con, outcome, undecided, f.name)
+                continue
+            for raw, (_, year) in unknown.items():
+                if raw not in choices:
+                    choices[raw] = Choice(ADD, new_regions_under)  # type: ignore[arg-type]
+                years = [y for y in (first_years.get(raw), year) if y is not None]
+                first_years[raw] = min(years) if years else None
+            skip = [raw for raw in unknown if choices[raw].action == SKIP]
+            if skip:
+                keep = pc.invert(pc.is_in(raw_regions(cols, f.documents), pa.array(skip, pa.string())))
+                kept = np.flatnonzero(pc.fill_null(keep, True).to_numpy(zero_copy_only=False))
+                marks = {new: marks[int(old)] for new, old in enumerate(kept) if int(old) in marks}
+                outcome.left_out = {raw: unknown[raw][0] for raw in skip}
+                cols = cols.filter(pc.fill_null(keep, True))
+            seen[f.sha256] = f.name
+            todo.append((f, cols, outcome, marks))
         if not todo and not replace_fact_ids:
             return summary
         if account is not None:
-            _check_scope(con, account, [f for f, _ in todo])
-        summary.kind = _batch_kind([f for f, _ in todo])
+            _check_scope(con, account, [f for f, _, _, _ in todo])
+        summary.kind = _batch_kind([f for f, _, _, _ in todo])
         summary.batch_id = con.execute(
-            "INSERT INTO batches (kind, user_name, note) VALUES (?, ?, ?) RETURNING id",
-            [summary.kind, actor.name, note]).fetchone()[0]
+            "INSERT INTO batches (kind, user_name, note, received_on) VALUES (?, ?, ?, ?) RETURNING id",
+            [summary.kind, actor.name, note, received_on or dt.date.today()]).fetchone()[0]
         regions_before = con.execute("SELECT coalesce(max(id), 0) FROM regions").fetchone()[0]
+        try:  # the names of the files being loaded, as decided (first_years holds exactly those)
+            resolver.apply({raw: choices[raw] for raw in sorted(first_years)}, summary.batch_id, first_years)
+        except LookupError as exc:
+            raise LoadError(f"{exc.args[0]}本次导入未写入任何内容。", item=str(exc.args[0])) from exc
+        summary.regions_added = [name for (name,) in con.execute(
+            "SELECT name FROM regions WHERE created_batch = ? ORDER BY id", [summary.batch_id]).fetchall()]
         dedup = DuplicateIndex(_active_fingerprints(con))  # near copies among active documents
-        resolver = BatchResolver(con)
-        for f, outcome in todo:
+        for f, cols, outcome, marks in todo:
             try:
-                _write_file(con, summary.batch_id, f, outcome, dedup, resolver, (checked or {}).get(f.sha256))
+                _write_file(con, summary.batch_id, f, cols, outcome, dedup, resolver, marks)
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
                                 "原文件已存档，请把它发给管理员检查。", item=f.name) from exc

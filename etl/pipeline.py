@@ -8,9 +8,10 @@ problem on that file instead of a crash of the batch.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from etl import db
@@ -23,6 +24,7 @@ from etl.limits import Inspection, Refused, check_size, inspect
 from etl.load import load_files
 from etl.model import ExtractedFile, Problem
 from etl.read import is_tally
+from etl.regions import Choice
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +143,14 @@ def _loaded_shas(con) -> dict[str, int]:
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
                  user: str | Actor | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
-                 confirmed_by: str | None = None) -> IngestSummary:
+                 confirmed_by: str | None = None, region_choices: Mapping[str, Choice] | None = None,
+                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> IngestSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
 
     `region` names the reporting body of every report (the sender's word beats the text's guess);
-    `confirmed_by` loads every figure as checked by that person (see load.load_files).
+    `confirmed_by` loads every figure as checked by that person; `region_choices` and
+    `new_regions_under` decide names the directory lacks, `received_on` dates the material
+    (see load.load_files).
     """
     held = _held_shas(db_path)
     extracted: list[ExtractedFile] = []
@@ -163,7 +168,8 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
         extracted.append(f)
         order.append(f)
     summary = load_files(db_path, extracted, archive_dir=archive_dir, user=user, note=note, wait=wait,
-                         confirmed_by=confirmed_by)
+                         confirmed_by=confirmed_by, region_choices=region_choices,
+                         new_regions_under=new_regions_under, received_on=received_on)
     by_input = iter(summary.files)
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary

@@ -10,6 +10,7 @@ lost even when the file cannot be read.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import math
@@ -19,10 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
 from etl import db, scope
 from etl.accounts import Account
 from etl.catalog import load_catalog
+from etl.load import raw_regions
 from etl.model import ExtractedFile, Fact
+from etl.regions import Choice, Unknown, find_unknown
 from etl.vocab import APPROX_ZH, FLAG_UNKNOWN_YEAR, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
@@ -50,6 +55,7 @@ class ReportPlan:
     already: str | None = None  # set when the same bytes are already loaded
     read: ExtractedFile | None = None  # as read, before any body was chosen (None: `file` is it)
     bodies: dict[str, str] | None = None  # doc_id → the body chosen instead of the reader's guess
+    unknown: list[Unknown] = field(default_factory=list)  # region names not in the directory: a person decides
     refused: list[scope.Refusal] = field(default_factory=list)  # figures outside the account's scope
 
     @property
@@ -87,6 +93,7 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
         with db.connect(db_path, read_only=True) as con:
             plan.already = already_loaded(con, plan.file.sha256)
             plan.refused = _refused(con, account, plan.file)
+            plan.unknown = _unknown(con, plan.file)
     return plan
 
 
@@ -94,11 +101,18 @@ def _refused(con, account: Account | None, file: ExtractedFile) -> list[scope.Re
     return [] if account is None else scope.split(con, account, file.facts, scope.region_of(file))[1]
 
 
-def body_options(db_path: Path | str) -> list[str]:
-    """Names a reporting body can be chosen from: the shipped directory, then regions the database added."""
-    from etl.regions import seed_registry
+def _unknown(con, file: ExtractedFile) -> list[Unknown]:
+    """The file's region names the directory lacks, with suggestions: each waits for a person's choice."""
+    if not file.facts:
+        return []
+    raw = raw_regions(file.fact_table, file.documents)
+    counts = {c["values"]: c["counts"] for c in pc.value_counts(raw).to_pylist()}
+    return find_unknown(con, counts, {name: file.name for name in counts if name})
 
-    names = [r.name for r in seed_registry()]
+
+def body_options(db_path: Path | str) -> list[str]:
+    """Names a reporting body can be chosen from: the federation's directory (etl/directory.py)."""
+    names: list[str] = []
     if Path(db_path).exists():
         with db.connect(db_path, read_only=True) as con:
             names += [n for (n,) in con.execute("SELECT name FROM regions ORDER BY id").fetchall()]
@@ -134,10 +148,10 @@ def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | 
 
 
 def _scoped(plan: ReportPlan, db_path: Path | str | None, account: Account | None) -> ReportPlan:
-    if account is None or db_path is None or not Path(db_path).exists():
+    if db_path is None or not Path(db_path).exists():
         return replace(plan, refused=[])
-    with db.connect(db_path, read_only=True) as con:
-        return replace(plan, refused=_refused(con, account, plan.file))
+    with db.connect(db_path, read_only=True) as con:  # the bodies change the names: checked again
+        return replace(plan, refused=_refused(con, account, plan.file), unknown=_unknown(con, plan.file))
 
 
 def fact_rows(plan: ReportPlan, facts: list | None = None) -> list[dict[str, object]]:
@@ -254,12 +268,14 @@ def apply_rows(plan: ReportPlan, rows: Sequence[Mapping[str, object]], may_revie
 
 
 def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | str, user: str | None = None,
-                  account: Account | None = None, rows: Sequence[Mapping[str, object]] | None = None):
+                  account: Account | None = None, rows: Sequence[Mapping[str, object]] | None = None,
+                  region_choices: Mapping[str, Choice] | None = None, received_on: dt.date | None = None):
     """Load the report as one undoable batch, without its refused figures (returns etl.load.LoadSummary).
 
     With `rows` (the page's table), the person's choices apply first; the batch note records the bodies
     chosen and how many figures were corrected or left out. Checked figures name their checker: the
-    account, else `user`.
+    account, else `user`. `region_choices` decide the names of `plan.unknown` (see etl.tally.upload.commit);
+    a name left undecided fails the file, with its suggestions.
     """
     from etl.batches import LoadError
     from etl.load import load_files
@@ -278,4 +294,5 @@ def commit_report(plan: ReportPlan, *, db_path: Path | str, archive_dir: Path | 
     checker = account.name if account is not None and account.signed_in else user
     who = {i: checker for i in applied.checked} if checker else None
     return load_files(db_path, [applied.file], archive_dir=archive_dir, user=user, note="；".join(note),
-                      account=account, checked={applied.file.sha256: who} if who else None)
+                      account=account, checked={applied.file.sha256: who} if who else None,
+                      region_choices=region_choices, received_on=received_on)

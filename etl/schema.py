@@ -160,6 +160,60 @@ CREATE TABLE IF NOT EXISTS tally_mappings (
 );
 """
 
+DIRECTORY = """
+-- The regions' years of existence replace the never-used dates; a rename or merge ends a region
+-- (last_year) and names its successor_id, which begins the year after (first_year).
+ALTER TABLE regions DROP COLUMN valid_from;
+ALTER TABLE regions DROP COLUMN valid_to;
+ALTER TABLE regions ADD COLUMN first_year INTEGER;   -- first year it exists (NULL: always has)
+ALTER TABLE regions ADD COLUMN last_year INTEGER;    -- last year it exists (NULL: still does)
+ALTER TABLE regions ADD COLUMN created_batch INTEGER;  -- the batch that added it (undo removes it); NULL: set-up
+ALTER TABLE region_aliases ADD COLUMN batch_id INTEGER;  -- the batch that added the alias (undo removes it)
+ALTER TABLE batches ADD COLUMN received_on DATE;     -- when the material arrived (late or on time); NULL: unknown
+
+-- The federation this database belongs to: one row, set once (first-run set-up or `python -m etl setup`).
+-- Titles (pages, the deck's cover, file names) use its name, never whatever regions exist.
+CREATE TABLE IF NOT EXISTS federation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name VARCHAR NOT NULL,              -- 青禾区总工会
+    level VARCHAR NOT NULL,             -- the level of its area: 地市 | 区县 | 乡镇街道
+    region_id INTEGER NOT NULL,         -- its area, the root of the directory
+    since DATE NOT NULL,                -- deadlines from this day on are tracked (late / on time)
+    configured_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    configured_by VARCHAR
+);
+
+-- A region as it was before a directory batch changed it, so undoing the batch puts it back.
+CREATE TABLE IF NOT EXISTS region_history (
+    batch_id INTEGER NOT NULL,
+    region_id INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    level VARCHAR,
+    parent_id INTEGER,
+    code VARCHAR,
+    first_year INTEGER,
+    last_year INTEGER,
+    successor_id INTEGER,
+    PRIMARY KEY (batch_id, region_id)
+);
+
+-- 不适用: a unit marked as not expected to report a metric (NULL: every metric) for a year and period
+-- (NULL: both). Revoking keeps the row, with who and when.
+CREATE SEQUENCE IF NOT EXISTS exemption_seq START 1;
+CREATE TABLE IF NOT EXISTS reporting_exemptions (
+    id INTEGER PRIMARY KEY DEFAULT nextval('exemption_seq'),
+    region_id INTEGER NOT NULL,
+    metric VARCHAR,
+    year INTEGER NOT NULL,
+    period VARCHAR,
+    reason VARCHAR,
+    created_by VARCHAR,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    revoked_by VARCHAR,
+    revoked_at TIMESTAMP
+);
+"""
+
 # Accounts, their sessions and the audit trail (etl/accounts.py, etl/audit.py).
 ACCOUNTS = """
 CREATE SEQUENCE IF NOT EXISTS user_seq START 1;
@@ -217,6 +271,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               (SIDE_TABLES,)),
     Migration(3, "facts.needs_review: a fact its extractor asks a person to confirm", (add_fact_columns(3),)),
     Migration(4, "accounts, sessions and the audit trail", (ACCOUNTS,)),
+    Migration(5, "the directory: the federation, regions' years and creating batch, alias batches, region history, "
+                 "reporting exemptions, batches.received_on", (DIRECTORY,)),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -50,7 +50,7 @@ def split(con: duckdb.DuckDBPyConnection, account: Account, facts: Iterable[Fact
     facts = list(facts)
     if account.may_for(action, None):  # an unscoped role (管理) reaches every region, known or not
         return facts, []
-    resolver = RegionResolver(con, create=False)
+    resolver = RegionResolver(con)  # never creates: a name the directory lacks resolves to None
     ids: dict[str, int | None] = {}
     allowed: list[Fact] = []
     refused: list[Refusal] = []

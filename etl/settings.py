@@ -39,7 +39,7 @@ class Settings:
     lock_wait: float = 10.0  # seconds a writer waits for another process's lock before saying who holds it
     read_wait: float = 20.0  # seconds a dashboard page waits for a writer
     tally_max_mb: float | None = None  # a bigger tally is refused; None: lexicon/tally_headers.toml's limit
-    federation: str | None = None  # the federation's name for the deck's cover (青禾区总工会); None: from the regions
+    federation: str | None = None  # overrides in titles the name `python -m etl setup` configured
     server_address: str = "127.0.0.1"  # where `python -m dashboard` serves the app (this machine only)
     server_port: int = 8501
     # How much work one file may cause (etl/limits.py; every refusal quotes the limit it hit).

@@ -49,7 +49,7 @@ SEVERITY_ZH = {"error": "错误", "warning": "提醒"}  # an error blocks a load
 
 # ---- batches (one load, or one review correction) ----------------------------------------------------------------
 
-KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正"}
+KIND_ZH = {"report": "报告", "tally": "统计表", "mixed": "报告和统计表", "correction": "更正", "directory": "地区名录"}
 BATCH_STATUS_ZH = {"loaded": "已导入", "undone": "已撤销"}
 
 # ---- review --------------------------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ class DeckContext:
     year_to: int
     period: str = "FY"
     path: PathLike = None
-    federation: str | None = None  # the cover's name for a deck of the whole area (settings.federation)
+    federation: str | None = None  # the federation's name, for a deck of its whole area (etl/directory.py)
+    unit_word: str = "个下级"  # what its reporting units are called: 4/7镇街
 
     @property
     def empty(self) -> bool:
@@ -63,15 +64,27 @@ class DeckContext:
     def from_db(cls, path: PathLike = None, region_ids: Sequence[int] | None = None,
                 years: tuple[int, int] | None = None, period: str = "FY", federation: str | None = None
                 ) -> DeckContext:
-        """Defaults as the dashboard's: the top-level region(s) and every year that has data."""
+        """Defaults as the dashboard's: the federation's area, from its first year to its last complete one.
+
+        The cover names the configured federation (`federation` overrides its name, as the setting does);
+        a deck of chosen regions is named after them. No set-up and no regions chosen: DirectoryError.
+        """
+        from etl.directory import DirectoryError, named
+        from etl.regions import directory_rules
+
         regions = queries.regions(path)
+        fed = named(queries.federation(path), federation)
         if region_ids is None:
-            region_ids = [int(i) for i in regions.loc[regions["depth"] == 0, "id"]]
+            if fed is None:
+                raise DirectoryError(directory_rules()["messages"]["no_federation"])
+            region_ids = [fed.region_id]
         names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
         if years is None:
-            years = period_years(period, path) or queries.year_bounds(path) or (0, 0)
+            years = period_years(period, path, region_ids) or queries.year_bounds(path) or (0, 0)
+        whole = fed is not None and list(region_ids) == [fed.region_id]
         return cls(tuple(int(i) for i in region_ids), tuple(names.get(int(i), str(i)) for i in region_ids),
-                   int(years[0]), int(years[1]), period, path, federation)
+                   int(years[0]), int(years[1]), period, path, fed.name if whole else None,
+                   queries.unit_word(region_ids, path))
 
 
 @dataclass
@@ -96,12 +109,19 @@ class SlideDef:
     build: Callable[[DeckContext], Slide]
 
 
-def period_years(period: str, path: PathLike = None) -> tuple[int, int] | None:
-    """First and last year with a countable fact of this period (a 全年 deck does not end in a half year)."""
+def period_years(period: str, path: PathLike = None, regions: Sequence[int] = ()) -> tuple[int, int] | None:
+    """First and last year with a countable fact of this period (a 全年 deck does not end in a half year).
+
+    With `regions`, the last year is their last complete one (queries.last_complete_year): a year in
+    which only some towns have reported is not a deck's default end.
+    """
     df = snapshot.query_df("SELECT min(year) AS lo, max(year) AS hi FROM cells WHERE period = $p", {"p": period},
                            path=path)
     lo, hi = df.iloc[0]["lo"], df.iloc[0]["hi"]
-    return None if pd.isna(lo) else (int(lo), int(hi))
+    if pd.isna(lo):
+        return None
+    last = queries.last_complete_year(regions, period, path) if regions else None
+    return int(lo), int(last if last is not None and last >= lo else hi)
 
 
 # ------------------------------------------------------------------ sources and notes
@@ -165,8 +185,20 @@ def _kind(approx: object) -> str | bool | None:
     return True if isinstance(approx, bool) and approx else None
 
 
+def _count(r: object, word: str = "") -> str:
+    """'（4/7镇街已报）' for a partial figure, '' otherwise."""
+    get = r.get if isinstance(r, dict | pd.Series) else lambda k, d=None: getattr(r, k, d)
+    if not get("partial", False):
+        return ""
+    n, m = get("n_children"), get("n_expected")
+    if n is None or m is None or pd.isna(n) or pd.isna(m):
+        return "（不完整）"
+    return f"（{int(n)}/{int(m)}{get('unit_word') or word}已报）"
+
+
 def _series_lines(df: pd.DataFrame) -> list[str]:
-    """One line per metric: every year's figure in Chinese formatting, then the latest 同比."""
+    """One line per metric: every year's figure in Chinese formatting (a partial one with its count),
+    then 同比 between the two latest complete years."""
     lines = []
     for name, g in df.groupby("name_zh", sort=False):
         g = g.sort_values("year")
@@ -174,10 +206,14 @@ def _series_lines(df: pd.DataFrame) -> list[str]:
         if have.empty:
             continue
         unit = g["unit"].iloc[0]
-        vals = "；".join(f"{int(r.year)}年 {fmt.number(r.value, unit, _kind(r.approx))}"
+        vals = "；".join(f"{int(r.year)}年 {fmt.number(r.value, unit, _kind(r.approx))}{_count(r._asdict())}"
                         for r in have.itertuples())
-        last = have.iloc[-1]
-        prev = g.loc[g["year"] == last["year"] - 1, "value"]
+        whole = have[~have["partial"].astype(bool)] if "partial" in have else have
+        if whole.empty:
+            lines.append(f"{name}：{vals}（均不完整，不计算同比）")
+            continue
+        last = whole.iloc[-1]
+        prev = whole.loc[whole["year"] == last["year"] - 1, "value"]
         yoy = fmt.arrow(last["value"], prev.iloc[0] if len(prev) else None, unit)
         lines.append(f"{name}：{vals}（{int(last['year'])}年{yoy}）")
     return lines
@@ -189,8 +225,14 @@ def _caveats(df: pd.DataFrame) -> list[str]:
         out.append("标“约”“逾”“不足”的数字是报告中的约数（近、约、余、多、不足）。")
     if "conflict" in df and df["conflict"].fillna(False).astype(bool).any():
         out.append("部分数字各来源不一致，取置信度最高者，会前请在“数据来源”页核对。")
+    partial = df[df["partial"].fillna(False).astype(bool) & df["value"].notna()] if "partial" in df else df.iloc[0:0]
+    if len(partial):
+        years = "、".join(f"{int(y)}年" for y in sorted(set(partial["year"])))
+        out.append(f"{years}的数字只是已报单位的合计（括号内为已报数），不完整，不与其他年份比较，也不计算同比。")
     if "from_children" in df and df["from_children"].fillna(False).astype(bool).any():
         out.append("部分年份无本级报告，数字由下属镇（街道）汇总。")
+    if "via" in df and df["via"].notna().any():
+        out.append("更名、合并的镇（街道），之前年份的数字为其原镇之和。")
     return out
 
 
@@ -299,13 +341,14 @@ def trend_slide(key: str, title: str, metrics: Sequence[str]) -> Callable[[DeckC
 
 
 def _latest_towns(ctx: DeckContext, metric: str) -> tuple[pd.DataFrame, int | None]:
-    """Every town's value of `metric` in the last year of the range that has any."""
+    """Every town's value of `metric` in the last year of the range that has any, and the towns due that
+    year that did not report (`status` 'missing', no value)."""
     df = queries.by_region([metric], list(ctx.region_ids), ctx.year_from, ctx.year_to, [ctx.period], path=ctx.path)
-    df = df[df["value"].notna()]
-    if df.empty:
-        return df, None
-    year = int(df["year"].max())
-    return df[df["year"] == year], year
+    have = df[df["value"].notna()]
+    if have.empty:
+        return have, None
+    year = int(have["year"].max())
+    return df[(df["year"] == year) & (df["value"].notna() | df["status"].isin(["missing", "exempt"]))], year
 
 
 def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Callable[[DeckContext], Slide]:
@@ -313,6 +356,8 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
 
     def build(ctx: DeckContext) -> Slide:
         towns, year = _latest_towns(ctx, metric)
+        missing = towns[towns["value"].isna()]
+        towns = reported = towns[towns["value"].notna()]
         if part != "all" and len(towns):
             n = min(TOP_BOTTOM_N, max(1, len(towns) // 2))
             ordered = towns.sort_values(["value", "region"], ascending=[part == "bottom", True])
@@ -320,12 +365,16 @@ def ranking_slide(key: str, title: str, metric: str, part: str = "all") -> Calla
         target = targets.target_for(metric, year) if year else None
         src = sources(ctx, [metric], [year] if year else [])
         name = load_catalog()[metric].name_zh
-        when = f"{year}年{PERIOD_ZH[ctx.period]}" if year else ctx.years
-        fig = charts.ranking(towns, target=target, limit=SLIDE_ROWS)
+        count = f"（{len(reported)}/{len(reported) + len(missing)}{ctx.unit_word}已报）" if len(missing) else ""
+        when = f"{year}年{PERIOD_ZH[ctx.period]}{count}" if year else ctx.years
+        fig = charts.ranking(pd.concat([towns, missing]) if part == "all" else towns, target=target,
+                             limit=SLIDE_ROWS)
         ranked = towns.sort_values("value", ascending=part == "bottom")
         place = "倒数第" if part == "bottom" else "第"
         body = ["；".join(f"{place}{i}名 {r.region} {fmt.number(r.value, r.unit, _kind(r.approx))}"
                          for i, r in enumerate(ranked.itertuples(), start=1))] if len(ranked) else []
+        if len(missing):
+            body.append(f"未报：{'、'.join(missing['region'])}，不在排名内。")
         if target is not None and len(ranked):
             below = int((ranked["value"] < target).sum())
             goal = fmt.number(target, ranked["unit"].iloc[0])
@@ -349,8 +398,12 @@ def heatmap_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
         body = []
         if len(have):
             unit = have["unit"].iloc[0]
-            last = have[have["year"] == have["year"].max()].sort_values("value")
-            body.append(f"{int(last['year'].iloc[0])}年最高 {last['region'].iloc[-1]} "
+            year = have["year"].max()
+            last = have[have["year"] == year].sort_values("value")
+            missing = df[(df["year"] == year) & (df["status"] == "missing")]["region"]
+            count = f"（{len(last)}/{len(last) + len(missing)}{ctx.unit_word}已报，未报：{'、'.join(missing)}）" \
+                if len(missing) else ""
+            body.append(f"{int(year)}年{count}最高 {last['region'].iloc[-1]} "
                         f"{fmt.number(last['value'].iloc[-1], unit)}，最低 {last['region'].iloc[0]} "
                         f"{fmt.number(last['value'].iloc[0], unit)}。")
         where = f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}）"
@@ -380,7 +433,11 @@ def stacked_slide(key: str, title: str, metric: str) -> Callable[[DeckContext], 
         if len(have):  # the bars add up the towns; say so, next to the area's own reported figure above
             unit = have["unit"].iloc[0]
             by_year = have.groupby("year")["value"].sum()
-            sums = "；".join(f"{int(y)}年 {fmt.number(v, unit)}" for y, v in by_year.items())
+            got = have.groupby("year")["region"].nunique()
+            due = got.add(df[df["status"] == "missing"].groupby("year")["region"].nunique(), fill_value=0)
+            sums = "；".join(f"{int(y)}年 {fmt.number(v, unit)}"
+                             + (f"（{got[y]}/{int(due[y])}{ctx.unit_word}已报）" if due[y] > got[y] else "")
+                             for y, v in by_year.items())
             body.append(f"图中为各镇（街道）之和：{sums}。与上行本级报告数不一致时，以本级报告数为准，会前请核对。")
         return Slide(key, title, f"{ctx.place}各镇（街道） · {ctx.years}（{PERIOD_ZH[ctx.period]}） · "
                      f"{source_line(src)}", charts.stacked(df),

@@ -103,7 +103,8 @@ def _notes(slide, text: str) -> None:
 
 
 def cover_title(ctx: deck.DeckContext) -> str:
-    """'青禾区总工会2024年度工作汇报': the federation's name when the deck covers its whole area (settings)."""
+    """'青禾区总工会2024年度工作汇报': the configured federation's name when the deck covers its whole area
+    (etl/directory.py; never made up from the regions), else the chosen regions' ('白沙镇总工会…')."""
     who = ctx.federation or f"{ctx.place}总工会"
     return f"{who}{ctx.year_to}年度工作汇报" if ctx.period == PERIOD_FY else f"{who}{ctx.year_to}年上半年工作汇报"
 

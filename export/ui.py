@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import cache, db, snapshot
+from dashboard import cache, db, queries, snapshot
 from dashboard.filters import Filters
 from export import deck, pptx, xlsx
 
@@ -31,14 +31,18 @@ def context(f: Filters) -> deck.DeckContext:
     """The deck for what the sidebar shows; a 年度汇报 uses 全年 figures unless only 上半年 is chosen."""
     period = "H1" if tuple(f.periods) == ("H1",) else "FY"
     cfg = db.settings()
-    years = deck.period_years(period, cfg.db)
+    years = deck.period_years(period, cfg.db, f.region_ids)
     y0, y1 = f.year_from, f.year_to
-    if years:  # a 全年 deck does not end in a year that has only half-year figures
+    if years:  # a 全年 deck does not end in a year that has only half-year figures, nor in a partial one
         y0, y1 = max(y0, years[0]), min(y1, years[1])
         if y0 > y1:
             y0, y1 = f.year_from, f.year_to
+    elif queries.year_bounds(cfg.db) is None:  # no figures at all yet: nothing to present (ctx.empty)
+        y0 = y1 = 0
+    fed = queries.federation(cfg.db)
+    whole = fed is not None and tuple(f.region_ids) == (fed.region_id,)
     return deck.DeckContext(tuple(f.region_ids), tuple(f.region_names), int(y0), int(y1), period, str(cfg.db),
-                            cfg.federation if f.default_scope else None)
+                            fed.name if whole else None, queries.unit_word(f.region_ids, cfg.db))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)

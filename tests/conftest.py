@@ -30,8 +30,8 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def tmp_db(tmp_path: Path) -> Path:
-    """Path of a fresh DuckDB file with the schema and catalog, on disk."""
+def empty_db(tmp_path: Path) -> Path:
+    """Path of a fresh DuckDB file with the schema and catalog, on disk: no federation, no directory."""
     from etl.db import connect
 
     path = tmp_path / "union.duckdb"
@@ -40,19 +40,39 @@ def tmp_db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def tmp_db(empty_db: Path) -> Path:
+    """A fresh database set up as the sample federation 青禾区总工会 (its directory, no data yet):
+    loads naming its towns resolve, other names need a person's choice."""
+    from scripts.sample_db import set_up
+
+    set_up(empty_db)
+    return empty_db
+
+
+@pytest.fixture
+def renamed_db(empty_db: Path) -> Path:
+    """The sample federation with a directory that records renames and merges (tests/fixtures/
+    directory_renamed_towns.csv: 柳塘镇 + 桃源镇 → 桃塘镇 after 2021, 云溪乡 → 云溪镇 after 2022), no data yet."""
+    from etl import directory
+    from scripts.sample_db import FEDERATION, SINCE
+
+    entries = directory.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
+    directory.setup(empty_db, name=FEDERATION, area="青禾区", entries=entries, since=SINCE, user="测试")
+    return empty_db
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped sample data (data/samples) ingested once into a temp database, as `make sample-db`
-    does it: every figure confirmed by "示例数据" (the demo's figures are known to be right).
+    """The shipped sample data as `make sample-db` builds it (scripts/sample_db.py): the federation 青禾区总工会
+    and its directory, then data/samples with every figure confirmed by "示例数据".
 
     Tests that change data must copy it first (see `sample_db_copy`).
     """
-    from etl.pipeline import ingest_paths
+    from scripts.sample_db import build
 
     path = tmp_path_factory.mktemp("sample") / "union.duckdb"
-    archive = path.parent / "archive"
-    ingest_paths([ROOT / "data" / "samples"], db_path=path, archive_dir=archive, user="示例数据",
-                 confirmed_by="示例数据")
+    build(path, path.parent / "archive")
     return path
 
 

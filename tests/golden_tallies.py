@@ -192,10 +192,12 @@ def db_checks(workdir: Path) -> dict[str, Any]:
     """The database checks of an upload (unknown regions, conflicts, jumps) against a database holding 分年.xlsx."""
     from etl.db import connect
     from etl.tally.upload import commit, prepare
+    from scripts.sample_db import set_up
 
     db, archive = workdir / "golden.duckdb", workdir / "archive"
     with connect(db):
         pass
+    set_up(db)  # the sample federation's directory: its towns resolve, others are unknown
     name, data = GOOD["sheet_per_year"]()
     commit(prepare(data, name, db_path=db, archive_dir=archive), db_path=db, archive_dir=archive)
     books = {

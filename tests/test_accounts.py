@@ -25,10 +25,7 @@ T0 = dt.datetime(2026, 3, 1, 9, 0, 0)
 @pytest.fixture
 def book(tmp_db: Path) -> Path:
     """A database with the directory and three accounts: 王主任 (管理), 李红 (填报: 城关街道), 赵六 (查看)."""
-    with db.transaction(tmp_db) as con:
-        from etl.regions import seed_regions
-
-        seed_regions(con)
+    with db.transaction(tmp_db) as con:  # tmp_db holds the sample federation's directory
         # a community below 城关街道, so the scope's "and below" has something to find
         street = con.execute("SELECT id FROM regions WHERE name = '城关街道'").fetchone()[0]
         con.execute("INSERT INTO regions (name, level, parent_id) VALUES ('城关社区', '村社区', ?)", [street])

@@ -161,6 +161,7 @@ def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path
     from dashboard import actions, queries
     from etl.accounts import Account
     from etl.batches import undo_batch
+    from etl.regions import ADD, Choice
     from etl.tally.store import load_mappings, save_mapping
     from etl.tally.upload import commit, prepare
 
@@ -187,7 +188,8 @@ def test_every_app_write_path_beside_page_readers(sample_db_copy: Path, tmp_path
             rows = [["地区", "年份", "会员总数(人)"], ["测试镇", 2030, 123]]
             name, data = "新表.xlsx", xlsx({"Sheet1": {"rows": rows}})
             summary = commit(prepare(data, name, db_path=path, archive_dir=tmp_path / "archive"), db_path=path,
-                             archive_dir=tmp_path / "archive")
+                             archive_dir=tmp_path / "archive",
+                             region_choices={"测试镇": Choice(ADD, "青禾区")})  # a new town, under the area
             undo_batch(path, summary.batch_id)
         except Exception as exc:
             errors.append(f"write: {exc!r}")

@@ -202,8 +202,8 @@ def test_undo_of_original_clears_duplicate_flag_of_later_copy(tmp_db: Path, tmp_
 @pytest.mark.parametrize(
     ("region", "flag", "resolved"),
     [("xx镇", "placeholder_region", False), ("**街道", "placeholder_region", False), ("城关", None, True),
-     ("红旗机械厂", None, True)],
-    ids=["xx", "stars", "alias", "new-enterprise"],
+     ("339901101000", None, True)],
+    ids=["xx", "stars", "alias", "official-code"],
 )
 def test_region_flags(tmp_db: Path, tmp_path: Path, region: str, flag: str | None, resolved: bool) -> None:
     f = report(f"{region}.txt", "XX年工作总结\n全镇共有工会组织30家\n",
@@ -343,10 +343,11 @@ def _reference_row(f: ExtractedFile, fact: Fact, doc: Document | None, duplicate
 
 
 def test_fact_table_matches_row_by_row(tmp_path: Path) -> None:
-    """The batch path (distinct names resolved once, new regions in one INSERT) equals fact-by-fact resolution."""
+    """The batch path (distinct names resolved once) equals fact-by-fact resolution; unknown names stay None."""
     from etl import db, regions
     from etl.load import _fact_table
     from etl.regions import BatchResolver
+    from scripts.sample_db import set_up
 
     names = ["城关街道", "城关", "新村镇工会", "新村镇", "青禾区新村镇", "xx镇", "本镇", "", None, "红旗机械厂",
              " 新村镇总工会 ", "柳塘", "新村镇工会", "某某公司", "青禾区红旗机械厂"]
@@ -360,13 +361,13 @@ def test_fact_table_matches_row_by_row(tmp_path: Path) -> None:
     results = []
     for how in ("rows", "table"):
         path = tmp_path / f"{how}.duckdb"
+        set_up(path)
         with db.transaction(path) as con:
-            regions.seed_regions(con)
             if how == "rows":
                 resolver = regions.RegionResolver(con)
                 rows = [_reference_row(f, x, docs.get(x.doc_id), x.doc_id == "d:1", resolver) for x in facts]
             else:
-                rows = _fact_table(1, f, docs, {"d:1"}, BatchResolver(con)).to_pylist()
+                rows = _fact_table(1, f, f.fact_table, docs, {"d:1"}, BatchResolver(con)).to_pylist()
             results.append((rows, _regions_and_aliases(con)))
     (rows_a, reg_a), (rows_b, reg_b) = results
     assert len(rows_a) == len(rows_b) == len(names)
@@ -376,3 +377,102 @@ def test_fact_table_matches_row_by_row(tmp_path: Path) -> None:
     assert rows_b[4]["flags"] == ["redacted", "template", "duplicate_document"]
     assert rows_b[5]["flags"] == ["placeholder_region"] and rows_b[5]["region_id"] is None
     assert rows_b[7]["region_raw"] == "X街道"  # empty region: the document's
+    assert rows_b[9]["region_id"] is None and rows_b[2]["region_id"] is None  # 红旗机械厂, 新村镇: not in the directory
+
+
+# ---- names the directory does not know: refused, or a person's choice; undo takes the choice back ----------------
+
+def typo_tally(year: int = 2026) -> ExtractedFile:
+    return tally("错字统计表.xlsx", [("白杉镇", "union_orgs_total", 50), ("东城街道", "union_orgs_total", 60),
+                                   ("城关街道", "union_orgs_total", 70)], year=year)
+
+
+def regions_of(db: Path) -> dict[str, tuple]:
+    with connect(db, read_only=True) as con:
+        return {n: (lv, p, b, fy) for n, lv, p, b, fy in con.execute(
+            "SELECT r.name, r.level, p.name, r.created_batch, r.first_year FROM regions r "
+            "LEFT JOIN regions p ON p.id = r.parent_id").fetchall()}
+
+
+def test_unknown_names_fail_the_file_with_suggestions_and_change_nothing(tmp_db: Path, tmp_path: Path) -> None:
+    before = snapshot(tmp_db)
+    s = load_files(tmp_db, [typo_tally()], archive_dir=tmp_path)
+    assert s.batch_id is None and s.errors == 1
+    msgs = {p.value: p.message for p in s.files[0].problems if p.code == "unknown_region"}
+    assert set(msgs) == {"白杉镇", "东城街道"}
+    assert "是否为：白沙镇" in msgs["白杉镇"] and "--map 白杉镇=" in msgs["白杉镇"]
+    assert "北京市东城区" not in msgs["东城街道"] and "不在本会辖区内" in msgs["东城街道"]
+    assert snapshot(tmp_db) == before  # no batch, no region, no fact
+
+
+def test_choices_map_add_and_leave_out_and_undo_takes_them_back(tmp_db: Path, tmp_path: Path) -> None:
+    from etl.regions import ADD, MAP, SKIP, Choice
+
+    before = regions_of(tmp_db)
+    s = load_files(tmp_db, [typo_tally(), tally("另一表.xlsx", [("红旗机械厂", "union_orgs_total", 1)])],
+                   archive_dir=tmp_path, user="张三",
+                   region_choices={"白杉镇": Choice(MAP, "白沙镇"), "东城街道": Choice(ADD, "青禾区"),
+                                   "红旗机械厂": Choice(SKIP)})
+    assert s.errors == 0 and s.facts == 3 and s.regions_added == ["东城街道"]
+    assert s.files[1].left_out == {"红旗机械厂": 1}
+    assert "新增地区：东城街道" in s.to_text() and "未导入（按您的选择）：红旗机械厂的 1 条数据" in s.to_text()
+    after = regions_of(tmp_db)
+    assert after["东城街道"] == ("乡镇街道", "青禾区", s.batch_id, 2026)  # under the area, from the year it reports
+    assert "红旗机械厂" not in after
+    with connect(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT r.name, a.batch_id FROM region_aliases a JOIN regions r ON r.id = a.region_id "
+                           "WHERE a.alias = '白杉镇'").fetchone() == ("白沙镇", s.batch_id)
+        got = dict(con.execute("SELECT f.region_raw, r.name FROM facts f JOIN regions r ON r.id = f.region_id"
+                               ).fetchall())
+    assert got == {"白杉镇": "白沙镇", "东城街道": "东城街道", "城关街道": "城关街道"}
+    u = undo_batch(tmp_db, s.batch_id)
+    assert u.regions == 1 and "它新增的地区 1 个" in u.to_text()
+    assert regions_of(tmp_db) == before
+    with connect(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM region_aliases WHERE alias = '白杉镇'").fetchone()[0] == 0
+
+
+def test_new_regions_under_a_parent_never_at_the_top(tmp_db: Path, tmp_path: Path) -> None:
+    s = load_files(tmp_db, [typo_tally()], archive_dir=tmp_path, new_regions_under="青禾区")
+    assert sorted(s.regions_added) == ["东城街道", "白杉镇"]
+    with connect(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT name FROM regions WHERE parent_id IS NULL").fetchall() == [("青禾区",)]
+
+
+def test_a_parent_that_is_not_in_the_directory_refuses_the_load(tmp_db: Path, tmp_path: Path) -> None:
+    before = snapshot(tmp_db)
+    with pytest.raises(LoadError, match="地区名录中没有“青河区”"):
+        load_files(tmp_db, [typo_tally()], archive_dir=tmp_path, new_regions_under="青河区")
+    assert snapshot(tmp_db) == before
+
+
+def test_undo_refuses_while_a_later_batch_uses_a_region_it_added(tmp_db: Path, tmp_path: Path) -> None:
+    from etl.regions import ADD, SKIP, Choice
+
+    first = load_files(tmp_db, [typo_tally()], archive_dir=tmp_path,
+                       region_choices={"东城街道": Choice(ADD, "青禾区"), "白杉镇": Choice(SKIP)})
+    later = load_files(tmp_db, [tally("东城.xlsx", [("东城街道", "members_total", 9)], year=2027)],
+                       archive_dir=tmp_path)
+    assert later.batch_id == first.batch_id + 1 and later.errors == 0  # the region is known now
+    with pytest.raises(LoadError, match=f"“东城街道”（批次 {later.batch_id}）"):
+        undo_batch(tmp_db, first.batch_id)
+    undo_batch(tmp_db, later.batch_id)
+    assert undo_batch(tmp_db, first.batch_id).regions == 1
+
+
+def test_a_renamed_towns_old_name_lands_on_its_successor_after_the_change(renamed_db: Path, tmp_path: Path) -> None:
+    load_files(renamed_db, [tally("旧名.xlsx", [("云溪乡", "union_orgs_total", 5)], year=2024),
+                        tally("旧年.xlsx", [("云溪乡", "members_total", 7)], year=2021)], archive_dir=tmp_path)
+    with connect(renamed_db, read_only=True) as con:
+        got = dict(con.execute("SELECT f.year, r.name FROM facts f JOIN regions r ON r.id = f.region_id").fetchall())
+    assert got == {2024: "云溪镇", 2021: "云溪乡"}
+
+
+def test_received_on_is_recorded(tmp_db: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    s = load_files(tmp_db, [chengguan()], archive_dir=tmp_path, received_on=dt.date(2025, 7, 20))
+    t = load_files(tmp_db, [baisha()], archive_dir=tmp_path)
+    with connect(tmp_db, read_only=True) as con:
+        got = dict(con.execute("SELECT id, received_on FROM batches").fetchall())
+    assert got == {s.batch_id: dt.date(2025, 7, 20), t.batch_id: dt.date.today()}

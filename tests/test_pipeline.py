@@ -42,6 +42,21 @@ def snapshot(db: Path) -> dict[str, list[str]]:
         return {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
 
 
+def federation_db(tmp_path: Path) -> Path:
+    """A database set up as the sample federation (its directory), as `make sample-db` starts."""
+    from scripts.sample_db import set_up
+
+    db = tmp_path / "u.duckdb"
+    set_up(db)
+    return db
+
+
+def test_ingest_into_a_database_without_a_federation_asks_for_the_set_up(tmp_path: Path, inbox: Path) -> None:
+    s = ingest_paths([inbox], db_path=tmp_path / "u.duckdb", archive_dir=tmp_path / "archive")
+    assert s.batch_id is None and s.errors == 2
+    assert all("还没有设置本会" in f.problems[-1].message for f in s.files)
+
+
 def test_expand_paths_skips_non_inputs_and_sorts(inbox: Path) -> None:
     got = [p.relative_to(inbox).as_posix() for p in expand_paths([inbox])]
     assert got == sorted(got)
@@ -83,7 +98,7 @@ def test_extract_path_dispatches_report(tmp_path: Path) -> None:
 def test_ingest_folder_archives_first_and_failed_file_does_not_stop_batch(tmp_path: Path, inbox: Path) -> None:
     bad = inbox / "乱码.txt"
     bad.write_bytes(bytes(range(256)) * 40)
-    db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
+    db, archive = federation_db(tmp_path), tmp_path / "archive"
     s = ingest_paths([inbox], db_path=db, archive_dir=archive, user="测试")
     assert (s.loaded, s.errors) == (2, 1)
     assert s.facts > 5 and s.documents == 2
@@ -97,7 +112,7 @@ def test_ingest_folder_archives_first_and_failed_file_does_not_stop_batch(tmp_pa
 
 
 def test_second_ingest_changes_nothing(tmp_path: Path, inbox: Path) -> None:
-    db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
+    db, archive = federation_db(tmp_path), tmp_path / "archive"
     first = ingest_paths([inbox], db_path=db, archive_dir=archive)
     before = snapshot(db)
     again = ingest_paths([inbox], db_path=db, archive_dir=archive)
@@ -108,7 +123,7 @@ def test_second_ingest_changes_nothing(tmp_path: Path, inbox: Path) -> None:
 
 
 def test_undo_restores_previous_counts(tmp_path: Path, inbox: Path) -> None:
-    db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
+    db, archive = federation_db(tmp_path), tmp_path / "archive"
     ingest_paths([inbox / "二季度"], db_path=db, archive_dir=archive)
     before = database_status(db)
     s = ingest_paths([inbox], db_path=db, archive_dir=archive)
@@ -119,7 +134,7 @@ def test_undo_restores_previous_counts(tmp_path: Path, inbox: Path) -> None:
 
 
 def test_sample_database(sample_db: Path) -> None:
-    """data/samples loads completely: every town resolves to the seeded registry."""
+    """data/samples loads completely: every town resolves to the sample federation's directory."""
     status = database_status(sample_db)
     assert len(status["batches"]) == 1 and status["documents"] >= 90 and status["facts"] > 1000
     with connect(sample_db, read_only=True) as con:
@@ -139,7 +154,7 @@ def test_mixed_folder_dispatches_tally_and_report(tmp_path: Path, inbox: Path) -
     ws.append(["白沙镇", 2021, "全年", 86, 5120])
     ws.append(["城关街道总工会", 2021, "全年", 120, 8650])
     wb.save(inbox / "2021年统计表.xlsx")
-    db = tmp_path / "u.duckdb"
+    db = federation_db(tmp_path)
     s = ingest_paths([inbox], db_path=db, archive_dir=tmp_path / "archive")
     assert (s.kind, s.loaded, s.errors) == ("mixed", 3, 0)
     with connect(db, read_only=True) as con:
@@ -168,14 +183,16 @@ def test_big_tally_stays_columnar_and_loads_once_and_undoes(tmp_path: Path) -> N
     wb.save(path)
     ef = extract_path(path)
     assert ef.ok and ef._fact_list is None and ef.fact_count == rows * 3
-    db, archive = tmp_path / "u.duckdb", tmp_path / "archive"
-    first = ingest_paths([path.parent], db_path=db, archive_dir=archive)
-    assert (first.loaded, first.facts) == (1, rows * 3)
+    db, archive = federation_db(tmp_path), tmp_path / "archive"
+    refused = ingest_paths([path.parent], db_path=db, archive_dir=archive)
+    assert refused.batch_id is None and "大表0000镇" in refused.to_text()  # 600 towns the directory lacks
+    first = ingest_paths([path.parent], db_path=db, archive_dir=archive, new_regions_under="青禾区")
+    assert (first.loaded, first.facts, len(first.regions_added)) == (1, rows * 3, rows // 10)
     with connect(db, read_only=True) as con:
         assert con.execute("SELECT value, source_cell, evidence FROM facts WHERE source_cell = '汇总!F2'").fetchone() \
             == (12500.0, "汇总!F2", "大表0000镇｜帮扶金额(万元)：1.25")
         assert con.execute("SELECT count(DISTINCT region_id) FROM facts").fetchone()[0] == rows // 10
     again = ingest_paths([path.parent], db_path=db, archive_dir=archive)
     assert again.batch_id is None and database_status(db)["facts"] == rows * 3
-    undo_batch(db, first.batch_id)
+    assert undo_batch(db, first.batch_id).regions == rows // 10
     assert database_status(db)["facts"] == 0

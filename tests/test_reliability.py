@@ -30,6 +30,7 @@ import people
 import pytest
 
 from etl.archive import find_archived, sha256_of
+from scripts.sample_db import set_up
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted((ROOT / "data" / "samples" / "reports").glob("*2022年工作总结.txt"))[:10]
@@ -55,6 +56,7 @@ def _batch_folder(base: Path, i: int) -> Path:
 def _expected(base: Path) -> dict[str, int]:
     """Facts per file name from one clean ingest of the same reports."""
     ref = base / "ref.duckdb"
+    set_up(ref)  # the sample federation: the reports' towns are in its directory
     subprocess.run([sys.executable, "-m", "etl", "--db", str(ref), "ingest", str(_batch_folder(base, 99))],
                    cwd=ROOT, check=True, capture_output=True, timeout=120)
     with duckdb.connect(str(ref), read_only=True) as con:
@@ -108,6 +110,7 @@ def test_kill_minus_nine_during_ingest_and_undo_never_leaves_a_partial_batch(tmp
     rng = random.Random(14)
     expected = _expected(tmp_path)
     db = tmp_path / "union.duckdb"
+    set_up(db)
     cli = [sys.executable, "-m", "etl", "--db", str(db)]
     # How long each takes when left alone (the faster of two: the first run is cold): kills are aimed at the
     # later part, where the writing happens, and end before a run left alone would have finished.
@@ -169,9 +172,11 @@ def test_hostile_folder_through_the_command_line(tmp_path: Path) -> None:
     folder = tmp_path / "hostile"
     cases = hostile.write(folder)
     db, archive = tmp_path / "union.duckdb", tmp_path / "archive"
+    set_up(db)
     started = time.monotonic()
     got = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", str(folder), "--archive",
-                          str(archive), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                          str(archive), "--json", "--new-regions-under", "青禾区"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
     seconds = time.monotonic() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out = json.loads(got.stdout)
@@ -247,7 +252,9 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (inputs / "![x](evil.png)报告.txt").write_bytes(hostile.injection_report())
     (inputs / "[点我](javascript:alert(1))统计.xlsx").write_bytes(clean_injection_tally())
     db = base / "union.duckdb"
-    got = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", str(inputs)], cwd=ROOT,
+    set_up(db)  # hostile names become towns of the sample federation (by the person's --new-regions-under)
+    got = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", str(inputs), "--new-regions-under",
+                          "青禾区"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert "已导入批次" in got.stdout, got.stdout + got.stderr
     people.ensure(db, people.FIRST_ADMIN)  # uploads need an account (issue 10)

@@ -25,7 +25,10 @@ REPORT = "东湖街道总工会2021年工作总结.txt"
 def unconfirmed_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, float]:
     """One sample report loaded as the command line loads it, without --confirmed; returns the database and
     the id and value of a fact the extractor asked a person to confirm (needs_review, no flags)."""
+    from scripts.sample_db import set_up
+
     path = tmp_path / "union.duckdb"
+    set_up(path)  # the sample federation: the report's towns are in its directory
     ingest_paths([ROOT / "data" / "samples" / "reports" / REPORT], db_path=path, archive_dir=tmp_path / "archive")
     with duckdb.connect(str(path), read_only=True) as con:
         row = con.execute("""SELECT id, value FROM facts WHERE needs_review AND reviewed_by IS NULL

@@ -50,7 +50,10 @@ def test_bad_settings_are_named(tmp_path: Path, text: str, env: dict, words: str
 
 def test_command_line_archives_where_the_pages_do(tmp_path: Path) -> None:
     """UNION_ARCHIVE is honoured by `python -m etl ingest` as by the upload pages (it was ignored before)."""
+    from scripts.sample_db import set_up
+
     archive, db = tmp_path / "shared-archive", tmp_path / "u.duckdb"
+    set_up(db)  # the sample federation: the report's town is in its directory
     env = {**os.environ, "UNION_ARCHIVE": str(archive)}
     r = subprocess.run([PY, "-m", "etl", "--db", str(db), "ingest", str(REPORT)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=120)

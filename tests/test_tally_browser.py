@@ -14,7 +14,7 @@ import people
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = next((ROOT / "data" / "samples" / "tallies").glob("*.xlsx"))
+SAMPLE = next((ROOT / "data" / "samples" / "tallies").glob("*上半年*.xlsx"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 

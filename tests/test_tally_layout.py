@@ -221,11 +221,13 @@ def test_sample_tally_is_reproducible_and_clean(tmp_path: Path) -> None:
     import runpy
 
     sample = Path(__file__).resolve().parent.parent / "data" / "samples" / "tallies"
-    (shipped,) = sample.glob("*.xlsx")
     gen = runpy.run_path(str(sample / "generate.py"))
-    assert gen["build"]() == shipped.read_bytes()
-    ef = extract_tally_file(shipped)
-    assert ef.problems == []
-    assert len(ef.facts) == 8 * 11
-    assert {f.region for f in ef.facts} == set(gen["TOWNS"])
-    assert {(f.year, f.period) for f in ef.facts} == {(2025, "H1")}
+    assert sorted(sample.glob("*.xlsx")) == sorted([gen["OUT"], gen["OUT_FY"]])
+    for shipped, period, towns in ((gen["OUT"], "H1", gen["TOWNS"]), (gen["OUT_FY"], "FY", gen["REPORTED_FY"])):
+        assert gen["build"](period) == shipped.read_bytes()
+        ef = extract_tally_file(shipped)
+        assert ef.problems == []
+        assert len(ef.facts) == len(towns) * 11
+        assert {f.region for f in ef.facts} == set(towns)
+        assert {(f.year, f.period) for f in ef.facts} == {(2025, period)}
+    assert len(gen["TOWNS"]) == 8 and len(gen["REPORTED_FY"]) == 4  # the full year: 4 of 8 towns so far

@@ -58,12 +58,15 @@ def test_a_bad_big_file_is_refused_whole(tmp_path: Path) -> None:
 
 
 def test_both_readers_load_the_same_rows(tmp_path: Path) -> None:
+    from scripts.sample_db import set_up
+
     name, data = medium_book()
     got = []
     for engine in ("openpyxl", "calamine"):
         db = tmp_path / f"{engine}.duckdb"
+        set_up(db)  # the sample federation; the book's made-up towns go under its area
         s = load_files(db, [analyze(data, name, engine=engine).extracted], archive_dir=tmp_path / engine,
-                       accept_partial=True)
+                       accept_partial=True, new_regions_under="青禾区")
         assert s.loaded == 1
         with connect(db, read_only=True) as con:
             got.append((con.execute("SELECT * EXCLUDE (id, created_at) FROM facts ORDER BY id").fetchall(),
@@ -84,9 +87,10 @@ def test_two_columns_of_one_metric_are_said_once_at_the_header(tmp_path: Path) -
     a = analyze(data, "两列.xlsx")
     assert [(p.code, p.where) for p in a.problems] == [("same_metric_columns", "Sheet1!D1")]
     assert "第 D 列“慰问品折合(万元)”和第 C 列“慰问金(万元)”都对应指标“帮扶慰问金额”" in a.problems[0].message
+    from scripts.sample_db import set_up
+
     db = tmp_path / "u.duckdb"
-    with connect(db):
-        pass
+    set_up(db)  # the sample federation: its towns are in the directory
     commit(prepare(data, "两列.xlsx", db_path=db, archive_dir=tmp_path / "a"), db_path=db,
            archive_dir=tmp_path / "a", partial=True)
     with connect(db, read_only=True) as con:

@@ -25,6 +25,10 @@ def _stored_flags(db: Path) -> list[bool]:
 def test_extractor_tally_and_loader_agree_on_placeholders(name: str, tmp_path: Path) -> None:
     """What etl.extract prints, what the upload preview shows and what the loader stores carry the same flag."""
     from etl.extract import extract_report_file
+    from scripts.sample_db import set_up
+
+    for db in ("r.duckdb", "t.duckdb"):
+        set_up(tmp_path / db)  # the sample federation: 白沙镇 is in its directory
 
     path = tmp_path / "r.txt"
     path.write_text(f"{name}总工会2024年工作总结\n2024年，全镇共有基层工会组织30家。\n", encoding="utf-8")

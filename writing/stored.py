@@ -1,12 +1,12 @@
 """The stored figure a draft is checked against and a paragraph states, with its source.
 
 A region's figure is the dashboard's (dashboard.queries.trend): its own reported
-value, or else the sum of its direct children, marked partial when some child
-did not report; rates are never summed. The source is the fact the dashboard
-counts for that cell (most confident, then latest), or the children's facts
-for a sum. Two questions other issues will answer for the whole project sit
-behind one function each here: which region a draft speaks for by default
-(`federation`) and whether a period is complete (`is_complete`).
+value, or else the sum of the children due to report to it, complete only when
+all of them reported (etl/reporting.py); rates are never summed. The source is
+the fact the dashboard counts for that cell (most confident, then latest), or
+the children's facts for a sum. Which region a draft speaks for by default is
+the configured federation's area (`federation`, etl/directory.py); whether a
+period is complete is the dashboard's rule (`is_complete`).
 """
 
 from __future__ import annotations
@@ -63,12 +63,13 @@ class Stored:
     conflict: bool = False
     from_children: bool = False
     reported: int = 0  # children that reported (for a sum)
-    children: int = 0  # children in the registry
+    children: int = 0  # children due to report (for a sum)
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    complete: bool = True  # the dashboard's rule: own figure, or every child due reported
 
     @property
     def partial(self) -> bool:
-        return self.from_children and self.reported < self.children
+        return not self.complete
 
 
 def _plain(v: float | None) -> float | int | None:
@@ -83,7 +84,6 @@ class Store:
         regions = queries.regions(path)
         self.regions = regions
         self._names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
-        self._children = dict(zip(regions["id"].astype(int), regions["n_children"].astype(int), strict=True))
         self._cells: dict[tuple[int, str], dict[tuple[str, int], Stored]] = {}
         self._years: tuple[int, int] | None = None
         self._resolved: dict[str, int | None] = {}
@@ -97,7 +97,7 @@ class Store:
             return None
         if name not in self._resolved:
             with reader(self.path) as con:
-                self._resolved[name] = RegionResolver(con, create=False).resolve(name)
+                self._resolved[name] = RegionResolver(con).resolve(name)
         return self._resolved[name]
 
     def get(self, region_id: int, metric: str, year: int, period: str) -> Stored | None:
@@ -128,8 +128,8 @@ class Store:
             out[(r["metric"], year)] = Stored(
                 region_id, self.name(region_id), r["metric"], year, period, float(r["value"]),
                 r["approx"] if isinstance(r["approx"], str) else None, bool(r["conflict"]), kids,
-                int(r["n_children"]) if kids else 0, self._children.get(region_id, 0),
-                tuple(groups.get((r["metric"], year, not kids), ())))
+                int(r["n_children"]) if kids else 0, int(r["n_expected"]) if kids else 0,
+                tuple(groups.get((r["metric"], year, not kids), ())), bool(r["complete"]))
         return out
 
 
@@ -164,26 +164,27 @@ def _winning_facts(region_id: int, period: str, path: PathLike) -> pd.DataFrame:
 def is_complete(store: Store, region_id: int, metric: str, year: int, period: str) -> bool:
     """Is this period complete for this region and metric?
 
-    Today's rule, from what the database holds: the region reported the metric
-    itself, or every one of its children did. Issue 9 defines completeness for
-    the whole project; when it lands, this is the one function to point at it.
+    The project's one rule (etl/reporting.py, applied by the dashboard's snapshot): the region reported
+    the metric itself, or every child due to report to it that year (not marked 不适用) did.
     """
     s = store.get(region_id, metric, year, period)
-    return s is not None and s.value is not None and not s.partial
+    return s is not None and s.value is not None and s.complete
 
 
 def federation(path: PathLike = None) -> str | None:
-    """The region a draft speaks for unless told otherwise: the database's top-level region.
-
-    Issue 9 makes the federation's own name a setting; this is the one place to read it from then.
-    """
-    regions = queries.regions(path)
-    top = regions[regions["depth"] == 0]
-    return str(top["name"].iloc[0]) if len(top) else None
+    """The region a draft speaks for unless told otherwise: the configured federation's area
+    (etl/directory.py; None before the set-up)."""
+    fed = queries.federation(path)
+    return fed.region if fed else None
 
 
 def latest_year(period: str = "FY", path: PathLike = None) -> int | None:
-    """The last year with a countable figure of this period (a draft without a year is about it)."""
+    """The year a draft without one is about: the federation's last complete year of this period
+    (dashboard.queries.last_complete_year), else the last year with a countable figure."""
+    fed = queries.federation(path)
+    last = queries.last_complete_year([fed.region_id], period, path) if fed else None
+    if last is not None:
+        return last
     df = snapshot.query_df("SELECT max(year) AS y FROM cells WHERE period = $p", {"p": period}, path=path)
     y = df["y"].iloc[0]
     return None if pd.isna(y) else int(y)

@@ -7,9 +7,11 @@ thin script. Nothing here holds a database connection between calls.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from etl.catalog import load_catalog
 from etl.errors import UnionError
 from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
+from etl.regions import Choice, Unknown, find_unknown
 from etl.tally import Analysis
 from etl.tally.layout import Table
 from etl.tally.rules import by_position, messages, problem
@@ -61,6 +64,9 @@ class Plan:
     unknown: list[UnknownRegion] = field(default_factory=list)  # names the directory does not know
     renamed: dict[str, str] = field(default_factory=dict)  # names the person corrected (白莎镇 → 白沙镇)
     kept: frozenset[str] = frozenset()  # unknown names the person said are no typo
+    # Unknown names that are no (pending) typo, with suggestions and places of other counties: each needs a
+    # person's choice (etl.regions.Choice) before the load; none becomes a region by itself.
+    outside: list[Unknown] = field(default_factory=list)
 
     @property
     def typos(self) -> list[UnknownRegion]:
@@ -154,6 +160,10 @@ def prepare(data: bytes, name: str, *, db_path: Path | str, archive_dir: Path | 
             plan.unknown = unknown_regions(con, plan.analysis.facts, plan.analysis.region_cells)
             plan.db_problems, plan.conflicts, plan.same = check_db(con, plan.analysis.facts,
                                                                    plan.analysis.region_cells, plan.kept)
+            typos = {u.name for u in plan.typos}
+            plan.outside = find_unknown(con, Counter(f.region for f in plan.analysis.facts
+                                                     if f.region in {u.name for u in plan.unknown} - typos),
+                                        plan.analysis.region_cells)
             if account is not None:
                 plan.db_problems += scope_problems(con, account, plan)
     return plan
@@ -215,12 +225,16 @@ def select(plan: Plan, replace: Iterable[int] = (), partial: bool = False) -> Se
 
 
 def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace: Iterable[int] = (),
-           partial: bool = False, user: str | Actor | None = None,
-           account: Account | None = None):  # -> etl.load.LoadSummary
+           partial: bool = False, user: str | Actor | None = None, account: Account | None = None,
+           region_choices: Mapping[str, Choice] | None = None,
+           received_on: dt.date | None = None):  # -> etl.load.LoadSummary
     """Load the plan as one batch. Conflicts not listed in `replace` keep the stored value (new figure dropped).
 
     With `account` (the web), the batch is recorded as theirs, and a figure outside their scope
     still in the chosen rows refuses the whole load (the page drops those rows as errors first).
+    `region_choices`: for every name of `plan.outside`, what the person chose (etl.regions.Choice: map to
+    an existing region, add as a new child of one, leave its rows out); without a choice for each, the
+    upload is refused: a name the directory lacks never becomes a region by itself.
     """
     from etl.load import load_files
 
@@ -228,6 +242,11 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
         user = account.actor()
     if plan.already:
         raise UploadRefused(plan.already, item=plan.name)
+    choices = dict(region_choices or {})
+    undecided = [u.raw for u in plan.outside if u.raw not in choices]
+    if undecided:
+        raise UploadRefused(f"“{plan.name}”中的地区 {'、'.join(undecided)} 不在地区名录中。请先为每个名称选择："
+                            "改为名录中的地区、作为新地区加入某个上级之下，或不导入这些行。", item=plan.name)
     if plan.errors and not partial:
         raise UploadRefused(f"“{plan.name}”有 {len(plan.errors)} 处错误，不能导入。"
                             "请修改后重新上传，或选择“只导入没有错误的行”。", item=plan.name)
@@ -241,7 +260,8 @@ def commit(plan: Plan, *, db_path: Path | str, archive_dir: Path | str, replace:
     if plan.renamed:
         note += "；地区更正：" + "、".join(f"{a}→{b}" for a, b in plan.renamed.items())
     return load_files(db_path, [ef], archive_dir=archive_dir, user=user, note=note,
-                      replace_fact_ids=chosen.replace_ids, accept_partial=partial, account=account)
+                      replace_fact_ids=chosen.replace_ids, accept_partial=partial, account=account,
+                      region_choices=choices, received_on=received_on)
 
 
 def done_text(plan: Plan, chosen: Selection, summary) -> str:  # summary: etl.load.LoadSummary
@@ -262,6 +282,11 @@ def done_text(plan: Plan, chosen: Selection, summary) -> str:  # summary: etl.lo
         out.append(f"表中识别出 {found} 条：" + "；".join(parts) + "。")
     if plan.renamed:
         out.append("地区更正：" + "、".join(f"“{a}”改为“{b}”" for a, b in plan.renamed.items()) + "。")
+    if summary.regions_added:
+        out.append(f"新增地区：{'、'.join(summary.regions_added)}（已加入地区名录，撤销本批次即删除）。")
+    left = {name: n for f in summary.files for name, n in f.left_out.items()}
+    if left:
+        out.append("按您的选择未导入：" + "、".join(f"“{name}”的 {n} 条" for name, n in left.items()) + "。")
     if plan.warnings:
         out.append(f"另有 {len(plan.warnings)} 条提醒（不阻止导入）。")
     return "".join(out)

@@ -10,7 +10,6 @@ the messages of both are lexicon/tally_checks.toml.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,9 +20,8 @@ import numpy as np
 
 from etl.catalog import load_catalog
 from etl.model import Problem
-from etl.regions import canonical_name, seed_registry
+from etl.regions import RegionResolver, canonical_name, names_a_place, spellings, suggestions
 from etl.tally.rules import fmt, is_stock_count, jump_hits, problem
-from etl.vocab import is_placeholder
 
 
 @dataclass(frozen=True)
@@ -37,17 +35,8 @@ class Conflict:
 
 
 def region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every known spelling (name or alias) → canonical region name, the shipped registry included."""
-    names: dict[str, str] = {}
-    for seed in seed_registry():
-        names[seed.name] = seed.name
-        for alias in seed.aliases:
-            names.setdefault(alias, seed.name)
-    names.update({n: n for (n,) in con.execute("SELECT name FROM regions").fetchall()})
-    for alias, name in con.execute(
-            "SELECT a.alias, r.name FROM region_aliases a JOIN regions r ON r.id = a.region_id").fetchall():
-        names[alias] = name
-    return names
+    """Every known spelling (name or alias) of the directory → its region's name."""
+    return spellings(con)
 
 
 @dataclass(frozen=True)
@@ -59,28 +48,21 @@ class UnknownRegion:
     near: tuple[str, ...]  # known regions it may be a typo of, closest first (empty: a new name)
 
 
-def suggest_regions(name: str, known: dict[str, str], n: int = 3) -> list[str]:
-    """Known regions close to `name` (typos: 白莎镇 → 白沙镇), by spelling and aliases, closest first."""
-    keys = sorted(known)
-    out: list[str] = []
-    for key in difflib.get_close_matches(canonical_name(name), keys, n=n * 4, cutoff=0.5):
-        if known[key] not in out:
-            out.append(known[key])
-    return out[:n]
-
-
 def unknown_regions(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dict[str, str] | None = None,
                     known: dict[str, str] | None = None) -> list[UnknownRegion]:
-    """The file's region names the directory does not know, in file order, each with its place and near names."""
+    """The file's region names the directory does not know (the resolver's rule: names, aliases, codes, county
+    prefixes), in file order, each with its place and the directory's near names (etl.regions.suggestions).
+
+    Placeholders (xx镇) and relative words (本镇) name no region: flagged on the fact, never asked about.
+    """
     known = region_names(con) if known is None else known
+    resolver = RegionResolver(con)
     out: dict[str, UnknownRegion] = {}
     for f in facts:
-        if not f.region or f.region in out or f.region in known or canonical_name(f.region) in known:
-            continue
-        if is_placeholder(f.region):  # xx镇: a template stand-in, flagged on the fact, never a region
+        if f.region in out or not names_a_place(f.region) or resolver.resolve(f.region) is not None:
             continue
         where = (region_cells or {}).get(f.region) or f.source or ""
-        out[f.region] = UnknownRegion(f.region, where, tuple(suggest_regions(f.region, known)))
+        out[f.region] = UnknownRegion(f.region, where, tuple(suggestions(f.region, known)))
     return list(out.values())
 
 

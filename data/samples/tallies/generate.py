@@ -1,4 +1,7 @@
-"""Write the sample tally of the fictional 青禾区: 2025 H1, eight towns, as a town federation would send it.
+"""Write the sample tallies of the fictional 青禾区 for 2025, as a district federation collects them.
+
+Two files: the first half year, all eight towns and streets, and the full year as it stood when only
+four of them had reported (青石镇, 柳塘镇, 桃源镇 and 云溪乡 not yet): the dashboard's partial year.
 
 A home-made layout on purpose (title row, two-row merged header, units in the
 header, rates as percent-formatted fractions, aid in 万元, a 合计 row and a
@@ -24,7 +27,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE.parent / "expected.jsonl"
 OUT = HERE / "青禾区2025年上半年各镇(街道)工会工作统计表.xlsx"
+OUT_FY = HERE / "青禾区2025年全年各镇(街道)工会工作统计表(已报4个).xlsx"
 TOWNS = ["城关街道", "东湖街道", "白沙镇", "青石镇", "柳塘镇", "桃源镇", "新港镇", "云溪乡"]
+REPORTED_FY = ["城关街道", "东湖街道", "白沙镇", "新港镇"]  # the full year, as far as it had come in
 # (group, header, metric, kind) — kind: stock grows, flow is a half-year share, rate is percent points
 COLUMNS = [
     ("工会组建", "工会组织总数(家)", "union_orgs_total", "stock"),
@@ -55,20 +60,22 @@ def base_2024() -> dict[tuple[str, str], float]:
     return out
 
 
-def figures() -> dict[str, dict[str, float]]:
-    rng = random.Random(2025)
+def figures(period: str = "H1") -> dict[str, dict[str, float]]:
+    """Figures per town: H1 grows a little on 2024's year end, a half year's flows; FY a year on."""
+    rng = random.Random(2025 if period == "H1" else "2025FY")
     base = base_2024()
     rows: dict[str, dict[str, float]] = {}
-    for town in TOWNS:
+    for town in TOWNS if period == "H1" else REPORTED_FY:
         row: dict[str, float] = {}
         for _, _, metric, kind in COLUMNS:
             v = base.get((town, metric), FALLBACK[metric] * rng.uniform(0.3, 1.2))
             if kind == "stock":
-                row[metric] = round(v * rng.uniform(1.005, 1.03))
+                row[metric] = round(v * (rng.uniform(1.005, 1.03) if period == "H1" else rng.uniform(1.02, 1.06)))
             elif kind == "flow":
-                row[metric] = round(v * rng.uniform(0.40, 0.55), -2 if metric == "aid_amount" else 0)
+                share = rng.uniform(0.40, 0.55) if period == "H1" else rng.uniform(0.95, 1.12)
+                row[metric] = round(v * share, -2 if metric == "aid_amount" else 0)
             else:
-                row[metric] = round(min(99.5, v + rng.uniform(0.0, 0.6)), 1)
+                row[metric] = round(min(99.5, v + rng.uniform(0.0, 0.6 if period == "H1" else 1.0)), 1)
         row["members_total"] = min(row["members_total"], row["workers_total"] - 1)
         row["cc_workers_covered"] = min(row["cc_workers_covered"], row["workers_total"])
         row["union_orgs_new"] = min(row["union_orgs_new"], row["union_orgs_total"])
@@ -76,17 +83,19 @@ def figures() -> dict[str, dict[str, float]]:
     return rows
 
 
-def build() -> bytes:
-    data = figures()
+def build(period: str = "H1") -> bytes:
+    data = figures(period)
+    towns = list(data)
+    span = "上半年" if period == "H1" else "全年"
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "2025上半年"
+    ws.title = f"2025{span}"
     width = len(COLUMNS) + 2
-    ws.cell(1, 1, "青禾区2025年上半年各镇(街道)工会工作统计表").font = Font(bold=True, size=14)
+    ws.cell(1, 1, f"青禾区2025年{span}各镇(街道)工会工作统计表").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.cell(2, 1, "填报单位：青禾区总工会（盖章）")
-    ws.cell(2, width - 1, "统计截止：2025年6月30日")
+    ws.cell(2, width - 1, "统计截止：2025年6月30日" if period == "H1" else "统计截止：2025年12月31日")
     ws.cell(3, 1, "地区")
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     ws.cell(3, width, "备注")
@@ -99,7 +108,7 @@ def build() -> bytes:
         for i, (_, header, _, _) in enumerate(span):
             ws.cell(4, col + i, header)
         col += len(span)
-    for r, town in enumerate(TOWNS, start=5):
+    for r, town in enumerate(towns, start=5):
         ws.cell(r, 1, town)
         for c, (_, _, metric, kind) in enumerate(COLUMNS, start=2):
             v = data[town][metric]
@@ -110,18 +119,18 @@ def build() -> bytes:
                 cell.value, cell.number_format = round(v / 10000, 2), "0.00"
             else:
                 cell.value = int(v)
-    total_row = 5 + len(TOWNS)
+    total_row = 5 + len(towns)
     ws.cell(total_row, 1, "合计")
     for c, (_, _, metric, kind) in enumerate(COLUMNS, start=2):
         if kind == "rate":
             continue
         if metric == "aid_amount":
-            ws.cell(total_row, c, round(sum(round(data[t][metric] / 10000, 2) for t in TOWNS), 2))
+            ws.cell(total_row, c, round(sum(round(data[t][metric] / 10000, 2) for t in towns), 2))
         else:
-            ws.cell(total_row, c, int(sum(data[t][metric] for t in TOWNS)))
+            ws.cell(total_row, c, int(sum(data[t][metric] for t in towns)))
     ws.cell(total_row + 2, 1, "填表人：周敏")
     ws.cell(total_row + 2, 5, "审核人：陈建国")
-    ws.cell(total_row + 2, 9, "填报日期：2025年7月8日")
+    ws.cell(total_row + 2, 9, "填报日期：2025年7月8日" if period == "H1" else "填报日期：2026年1月20日")
     thin = Side(style="thin")
     for row in ws.iter_rows(min_row=3, max_row=total_row, max_col=width):
         for cell in row:
@@ -135,10 +144,10 @@ def build() -> bytes:
     ws.row_dimensions[4].height = 42
     buf = io.BytesIO()
     wb.save(buf)
-    return normalise_zip(buf.getvalue())
+    return normalise_zip(buf.getvalue(), "2025-07-08T09:00:00Z" if period == "H1" else "2026-01-20T09:00:00Z")
 
 
-def normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes, stamp: str = "2025-07-08T09:00:00Z") -> bytes:
     """Fixed timestamps inside the .xlsx (openpyxl stamps 'now') so reruns give the same bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -148,7 +157,7 @@ def normalise_zip(data: bytes) -> bytes:
             if item.filename == "docProps/core.xml":
                 import re
                 body = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
-                              rb"<dcterms:\1\2>2025-07-08T09:00:00Z<", body)
+                              rb"<dcterms:\1\2>" + stamp.encode() + rb"<", body)
             info = zipfile.ZipInfo(item.filename, date_time=(2025, 7, 8, 9, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, body)
@@ -156,5 +165,6 @@ def normalise_zip(data: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    OUT.write_bytes(build())
-    print(f"wrote {OUT.relative_to(HERE.parent.parent.parent)}")
+    for out, period in ((OUT, "H1"), (OUT_FY, "FY")):
+        out.write_bytes(build(period))
+        print(f"wrote {out.relative_to(HERE.parent.parent.parent)}")
