@@ -93,3 +93,28 @@ def test_no_english_text_on_any_page(server, sample, page):  # noqa: F811
         if bad:
             found[path or "overview"] = bad
     assert not found, found
+
+
+def test_table_and_chart_toolbar_tooltips_are_chinese(server, page):  # noqa: F811
+    """Streamlit's table toolbar has no language setting: its tooltip is rewritten by zh.css (read here as
+    what the browser draws), and plotly's own toolbar speaks Chinese through its locale."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/draft_paragraphs")
+    page.wait_for_selector('[data-testid="stApp"] h1', timeout=30_000)
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible(timeout=20_000)
+    table.hover()
+    button = page.locator('[data-testid="stBaseButton-elementToolbar"][aria-label="Show/hide columns"]').first
+    button.hover()
+    tip = page.locator('[data-testid="stTooltipContent"] p').first
+    expect(tip).to_be_attached(timeout=10_000)
+    drawn = tip.evaluate("p => [getComputedStyle(p).fontSize, getComputedStyle(p, '::after').content]")
+    assert drawn == ["0px", '"显示或隐藏列"'], drawn
+
+    page.goto(f"{server}/coverage")
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    titles = page.evaluate("() => [...document.querySelectorAll('.modebar-btn')]"
+                           ".map(e => getComputedStyle(e, '::after').content)")
+    assert titles and not english(titles), titles
