@@ -54,6 +54,22 @@ try:
     db.use(load_settings())  # read once per run (environment, union.toml) and handed down to every page
     account = auth.start_run()
     open_to = account.signed_in or auth.view_without_sign_in()
+    fed = cache.get("federation") if db.db_path().exists() else None
+    if fed is None:  # first run: the federation and its directory come before anything else (and signing in)
+        first = st.navigation([st.Page(DIRECTORY, title="设置本会", icon=":material/account_tree:", default=True),
+                               st.Page("app_pages/account.py", title="账号", icon=":material/account_circle:")],
+                              position="hidden")
+        zh.apply()
+        auth.sidebar(account)
+        if not db.db_path().exists():
+            st.error(f"数据库文件不存在：{db.db_path()}。如果这是首次使用，请在下面设置本会（将新建该文件）；"
+                     "如果数据库在别处，请检查 UNION_DB 或 union.toml 中的路径。")
+        if first.url_path != "directory" or account.may("directory") or not auth.has_accounts():
+            first.run()  # the set-up (nobody to ask yet: whoever installs it; else 管理), or the sign-in page
+        else:
+            st.info("本会尚未设置（名称、辖区和地区名录）。请管理员登录后完成设置。")
+            auth.gate(account, "directory")
+        st.stop()
     # Every page is routed (so a bookmarked URL reaches the gate below and is refused in Chinese);
     # only the pages this person may use are in the navigation.
     pages = {path: st.Page(path, title=title, icon=icon, default=path == PAGES[0][0],
@@ -64,17 +80,6 @@ try:
     page = st.navigation(list(pages.values()), expanded=True)  # no English "View N more" hiding pages
     zh.apply()
     auth.sidebar(account)
-    fed = cache.get("federation") if db.db_path().exists() else None
-    if fed is None:  # first run: the federation and its directory come before anything else
-        if not db.db_path().exists():
-            st.error(f"数据库文件不存在：{db.db_path()}。如果这是首次使用，请在下面设置本会（将新建该文件）；"
-                     "如果数据库在别处，请检查 UNION_DB 或 union.toml 中的路径。")
-        if account.may("directory") or not auth.has_accounts():  # nobody to ask yet: whoever installs it
-            pages[DIRECTORY].run()
-        else:
-            st.info("本会尚未设置（名称、辖区和地区名录）。请管理员登录后完成设置。")
-            auth.gate(account, "directory")
-        st.stop()
     st.set_page_config(page_title=f"{fed.name} · 工会统计看板")
     if need[page.url_path] is None or auth.gate(account, need[page.url_path]):
         filters.sidebar()

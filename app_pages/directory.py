@@ -22,6 +22,10 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _year(v: object) -> str:
+    return "" if v is None or pd.isna(v) else f"{int(v)}"  # blank, not "None", for a unit without an end
+
+
 def _entries_table(entries: list[directory.Entry]) -> pd.DataFrame:
     return pd.DataFrame([{"名称": e.name, "层级": e.level, "上级": e.parent or "—", "行政区划代码": e.code or "",
                           "别名": "、".join(e.aliases)} for e in entries])
@@ -81,7 +85,7 @@ def directory_view(fed: directory.Federation) -> None:
     shown = pd.DataFrame({
         "名称": ["　" * int(d) + n for d, n in zip(tree["depth"], tree["name"], strict=True)],
         "层级": tree["level"], "行政区划代码": tree["code"].fillna(""), "别名": tree["aliases"],
-        "起始年份": tree["first_year"].astype("Int64"), "终止年份": tree["last_year"].astype("Int64"),
+        "起始年份": [_year(v) for v in tree["first_year"]], "终止年份": [_year(v) for v in tree["last_year"]],
         "更名或并入为": tree["successor"].fillna(""), "报送": tree["reports"].map({True: "报送", False: ""}),
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="directory_tree")

@@ -233,8 +233,9 @@ def rows(con: duckdb.DuckDBPyConnection) -> list[Entry]:
         """
         WITH RECURSIVE tree(id, depth, sort_key) AS (
             SELECT id, 0, [name] FROM regions WHERE parent_id IS NULL OR parent_id NOT IN (SELECT id FROM regions)
-            UNION ALL
-            SELECT r.id, t.depth + 1, list_append(t.sort_key, r.name) FROM regions r JOIN tree t ON r.parent_id = t.id
+            UNION ALL  -- siblings by official code (the statistics bureau's order), units without one after them
+            SELECT r.id, t.depth + 1, list_append(t.sort_key, coalesce(r.code, '~' || r.name))
+            FROM regions r JOIN tree t ON r.parent_id = t.id
         )
         SELECT r.name, r.level, p.name, r.code,
                coalesce((SELECT list(a.alias ORDER BY a.alias) FROM region_aliases a WHERE a.region_id = r.id), []),

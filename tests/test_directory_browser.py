@@ -226,3 +226,32 @@ def test_the_deck_is_titled_with_the_configured_federation(sample_db_copy: Path,
         shot(page, "directory_federation_title")
     finally:
         stop(proc)
+
+
+def test_first_run_sets_up_the_federation_from_the_national_table(tmp_path: Path, page) -> None:
+    """No database yet: the app opens on the set-up; a name and a county give the directory with codes."""
+    from playwright.sync_api import expect
+
+    db = tmp_path / "union.duckdb"
+    proc, url = serve(db, tmp_path / "archive")
+    try:
+        page.goto(url)
+        expect(page.get_by_text("首次使用，请先设置本会")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("数据库文件不存在")).to_be_visible()
+        page.get_by_label("本会名称").fill("远安县总工会")
+        page.get_by_label("辖区名称或代码").fill("远安")
+        page.get_by_label("辖区名称或代码").press("Enter")
+        expect(page.get_by_text("其下 7 个单位")).to_be_visible(timeout=30_000)
+        shot(page, "directory_setup_form")
+        page.get_by_role("button", name="完成设置").click()
+        expect(page.get_by_text("已设置本会：远安县总工会，辖区 远安县")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("link", name="总览")).to_be_visible()  # the whole app from now on
+        shot(page, "directory_after_setup")
+        with connect(db, read_only=True) as con:
+            assert con.execute("SELECT name, code FROM regions WHERE name = '鸣凤镇'").fetchall() == [
+                ("鸣凤镇", "420525101000")]
+            assert con.execute("SELECT name FROM federation").fetchall() == [("远安县总工会",)]
+        page.goto(url)
+        expect(page.get_by_role("heading", name="远安县总工会 · 统计总览")).to_be_visible(timeout=30_000)
+    finally:
+        stop(proc)
