@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, cache, db, queries
+from dashboard import auth, cache, db, queries, safe
 from etl import directory
 
 DB = db.db_path()
@@ -43,7 +43,8 @@ def setup_form() -> None:
         query = st.text_input("辖区名称或代码", key="setup_area", placeholder="区县或地级市，如 远安县、420525")
         hits = directory.find_areas(query) if query else []
         if query and not hits:
-            st.warning(f"全国区划表中找不到“{query}”。请输入区县或地级市的名称（如“远安县”“远安”）或 6 位代码。")
+            st.warning(f"全国区划表中找不到“{safe.md(query)}”。"
+                       "请输入区县或地级市的名称（如“远安县”“远安”）或 6 位代码。")
         if hits:
             pick = st.selectbox("选择辖区", hits, format_func=directory.area_label, key="setup_pick")
             entries = directory.setup_entries(pick.code)
@@ -63,10 +64,11 @@ def setup_form() -> None:
         return
     if len(roots) != 1:
         shown = "、".join(e.name for e in roots)
-        st.error(f"名录应当恰好有一行没有上级（本会辖区），现在有 {len(roots)} 行：{shown}。")
+        st.error(f"名录应当恰好有一行没有上级（本会辖区），现在有 {len(roots)} 行：{safe.md(shown)}。")
         return
     root = roots[0]
-    st.markdown(f"**辖区：{root.name}**（{root.level}，代码 {root.code or '无'}），其下 {len(entries) - 1} 个单位：")
+    st.markdown(f"**辖区：{safe.md(root.name)}**（{safe.md(root.level)}，代码 {root.code or '无'}），"
+                f"其下 {len(entries) - 1} 个单位：")
     st.dataframe(_entries_table(entries), hide_index=True, height=260, key="setup_preview")
     levels = directory.federation_levels()
     level = st.selectbox("本会层级", list(levels), index=list(levels).index(root.level) if root.level in levels else 1,
@@ -79,7 +81,7 @@ def setup_form() -> None:
 
 
 def directory_view(fed: directory.Federation) -> None:
-    st.caption(f"本会：{fed.name}（辖区 {fed.region}，{fed.level}，代码 {fed.code or '无'}）；"
+    st.caption(f"本会：{safe.md(fed.name)}（辖区 {safe.md(fed.region)}，{fed.level}，代码 {fed.code or '无'}）；"
                f"{fed.since:%Y年%m月%d日}起跟踪报送期限。标“报送”的单位须向上级报数，其数字汇总为上级的合计。")
     tree = queries.directory(DB)
     shown = pd.DataFrame({
@@ -105,12 +107,12 @@ def directory_view(fed: directory.Federation) -> None:
     try:
         entries = directory.read_csv(up.getvalue())
     except directory.DirectoryError as exc:
-        st.error(str(exc))
+        st.error(safe.md(exc))
         return
     with db.reader() as con:
         plan = directory.plan(con, entries)
     for p in plan.problems:
-        st.error(p)
+        st.error(safe.md(p))
     todo = [c for c in plan.changes if c.kind != "same"]
     if not todo:
         st.success("与现有名录相同，没有需要修改的地方。")
@@ -125,7 +127,7 @@ def directory_view(fed: directory.Federation) -> None:
 st.title("地区名录")
 done = st.session_state.pop("directory_done", None)
 if done:
-    st.success(done)
+    st.success(safe.md(done))
 fed = cache.get("federation") if DB.exists() else None
 try:
     if fed is None:
@@ -133,4 +135,4 @@ try:
     else:
         directory_view(fed)
 except directory.DirectoryError as exc:
-    st.error(str(exc))
+    st.error(safe.md(exc))

@@ -6,7 +6,7 @@ The rule (who is due, when) is etl/reporting.py's; the grid is dashboard.queries
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, cache, db, filters, summary
+from dashboard import auth, cache, db, filters, safe, summary
 from etl import reporting
 from etl.vocab import PERIOD_ZH, PERIODS
 
@@ -28,17 +28,17 @@ period = c2.radio("期别", PERIODS, format_func=PERIOD_ZH.get, horizontal=True,
 
 table = summary.reporting_status(cache.get("reporting_grid", parent_id, year, period), year, period, fed.since)
 due = reporting.due_date(year, period)
-st.caption(f"{parent}下须报送的单位 × {year}年{PERIOD_ZH[period]}任一单位报过的指标。报送期限 {due:%Y年%m月%d日}"
-           f"（{fed.since:%Y年%m月%d日}以前到期的不判逾期）。")
+st.caption(f"{safe.md(parent)}下须报送的单位 × {year}年{PERIOD_ZH[period]}任一单位报过的指标。"
+           f"报送期限 {due:%Y年%m月%d日}（{fed.since:%Y年%m月%d日}以前到期的不判逾期）。")
 if table.empty:
-    st.info(f"{parent}下没有须报送的下级单位（见“地区名录”页的“报送”列）。")
+    st.info(f"{safe.md(parent)}下没有须报送的下级单位（见“地区名录”页的“报送”列）。")
     st.stop()
 units = summary.reporting_summary(table)
 n = table["region"].nunique()
 word = fed.count_word
 st.markdown(f"**{len(units['all'])}/{n}{word}已报齐**，{len(units['some'])}个部分已报，{len(units['none'])}个未报"
-            + (f"；逾期报送：{'、'.join(units['late'])}" if units["late"] else "")
-            + (f"；未报：{'、'.join(units['none'])}" if units["none"] else "") + "。")
+            + (f"；逾期报送：{safe.md('、'.join(units['late']))}" if units["late"] else "")
+            + (f"；未报：{safe.md('、'.join(units['none']))}" if units["none"] else "") + "。")
 
 grid = table.pivot_table(index="region", columns="name_zh", values="status_zh", aggfunc="first", sort=False)
 st.dataframe(grid.style.map(lambda v: STATUS_STYLE.get(v, "")), width="stretch", key="rep_grid")
@@ -78,7 +78,7 @@ marks = table.dropna(subset=["exemption_id"]).drop_duplicates("exemption_id")
 for r in marks.itertuples():
     c1, c2 = st.columns([5, 1])
     what = "全部指标" if pd.isna(r.exempt_metric) else r.name_zh
-    c1.write(f"{r.region}：{what} 不适用（{r.reason or '未注明原因'}）")
+    c1.markdown(safe.md(f"{r.region}：{what} 不适用（{r.reason or '未注明原因'}）"))
     if c2.button("撤回", key=f"rep_revoke_{int(r.exemption_id)}"):
         reporting.revoke(db.db_path(), int(r.exemption_id), user=account.name)
         db.forget()

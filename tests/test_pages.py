@@ -266,3 +266,23 @@ def test_a_bad_url_parameter_falls_back_with_a_note(app_db, case):
     assert any(words in n and "已改用" in n for n in notes), notes
     raw = [c.value for c in at.caption if "网址中的" in c.value]
     assert all("http://" not in n and "](" not in n for n in raw)  # shown escaped, never as a link or image
+
+
+def test_reporting_page_shows_who_reported_the_partial_year(app_db):
+    at = run("reporting")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="rep_year").value == 2025  # the newest year with figures (the next one is offered too)
+    said = " ".join(m.value for m in at.markdown)
+    assert "4/8镇街已报齐" in said and "未报：" in said
+    assert all(t in said for t in ("青石镇", "柳塘镇", "桃源镇", "云溪乡"))  # the four that have not reported
+    assert "逾期" not in said  # the sample's tally came in on 2026-01-20, before the due date
+    assert at.caption and any("报送期限 2026年01月31日" in c.value for c in at.caption)
+
+
+def test_directory_page_lists_the_tree_with_codes(app_db):
+    at = run("directory")
+    assert not at.exception, [e.message for e in at.exception]
+    tree = at.dataframe[0].value
+    assert tree["名称"].iloc[0] == "青禾区" and "339901101000" in set(tree["行政区划代码"])
+    assert list(tree["名称"].str.strip()[1:4]) == ["城关街道", "东湖街道", "白沙镇"]  # siblings by code
+    assert any("修改地区名录需要管理角色" in c.value for c in at.caption)  # viewing needs no account; changing does
