@@ -76,7 +76,8 @@ def setup_form() -> None:
     since = st.date_input("从哪天起跟踪报送期限", dt.date.today(), key="setup_since",
                           help="在这一天以前到期的期别不判“逾期”：补录往年的材料不算迟报。")
     if st.button("完成设置", type="primary", key="setup_go", disabled=not name.strip()):
-        fed = directory.setup(DB, name=name, area=root.name, level=level, entries=entries, since=since)
+        fed = directory.setup(DB, name=name, area=root.name, level=level, entries=entries, since=since,
+                              user=auth.me().actor())
         _done(f"已设置本会：{fed.name}，辖区 {fed.region}，名录中 {len(entries) - 1} 个下属单位。")
 
 
@@ -121,7 +122,7 @@ def directory_view(fed: directory.Federation) -> None:
                  key="directory_plan")
     if st.button(f"确认导入（新增 {plan.added} 个，修改 {plan.changed} 个）", type="primary", key="directory_apply",
                  disabled=not plan.ok):
-        _done(directory.apply(DB, entries, note=f"地区名录：{up.name}").text)
+        _done(directory.apply(DB, entries, note=f"地区名录：{up.name}", user=auth.me().actor()).text)
 
 
 st.title("地区名录")

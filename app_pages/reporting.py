@@ -69,7 +69,7 @@ with st.form("rep_exempt"):
         rid = int(table.loc[table["region"] == who, "region_id"].iloc[0])
         for code in [names[w] for w in what] or [None]:
             reporting.mark_not_applicable(db.db_path(), rid, year, metric=code, period=period, reason=reason,
-                                          user=account.name)
+                                          user=account.actor())
         db.forget()
         cache.clear()
         st.rerun()
@@ -80,7 +80,7 @@ for r in marks.itertuples():
     what = "全部指标" if pd.isna(r.exempt_metric) else r.name_zh
     c1.markdown(safe.md(f"{r.region}：{what} 不适用（{r.reason or '未注明原因'}）"))
     if c2.button("撤回", key=f"rep_revoke_{int(r.exemption_id)}"):
-        reporting.revoke(db.db_path(), int(r.exemption_id), user=account.name)
+        reporting.revoke(db.db_path(), int(r.exemption_id), user=account.actor())
         db.forget()
         cache.clear()
         st.rerun()

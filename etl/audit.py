@@ -31,6 +31,7 @@ ACTION_ZH = {
     "unreject": "撤销驳回",
     "mapping": "修改列对应",
     "directory": "修改地区目录",
+    "exempt": "报送不适用标记",
     "account": "账号变更",
     "sign_in": "登录",
     "sign_in_failed": "登录失败",

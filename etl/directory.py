@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 
 from etl import db
+from etl.audit import Actor, actor_of, record
 from etl.errors import UnionError
 from etl.regions import LEVELS, canonical_name, code_key, directory_rules, infer_level
 
@@ -376,14 +377,14 @@ class ApplySummary:
                 "在“导入记录”页可撤销。")
 
 
-def apply(path: Path | str, entries: Sequence[Entry], *, user: str | None = None, note: str | None = None,
+def apply(path: Path | str, entries: Sequence[Entry], *, user: str | Actor | None = None, note: str | None = None,
           wait: float | None = None) -> ApplySummary:
     """Apply entries to the directory as one undoable batch; DirectoryError (nothing changed) when `plan` objects."""
     with db.transaction(path, wait=wait) as con:
         return _apply(con, entries, user=user, note=note)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, user: str | None, note: str | None,
+def _apply(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, user: str | Actor | None, note: str | None,
            root: str | None = None, as_batch: bool = True) -> ApplySummary:
     p = plan(con, entries, root)
     if not p.ok:
@@ -394,7 +395,7 @@ def _apply(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, user: st
     batch = None
     if as_batch:
         batch = con.execute("INSERT INTO batches (kind, user_name, note) VALUES ('directory', ?, ?) RETURNING id",
-                            [user, note or "地区名录"]).fetchone()[0]
+                            [actor_of(user).name, note or "地区名录"]).fetchone()[0]
     ids = dict(con.execute("SELECT name, id FROM regions").fetchall())
     for c in todo:
         e = c.entry
@@ -415,12 +416,16 @@ def _apply(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, user: st
         for a in c.new_aliases:
             con.execute("INSERT INTO region_aliases (alias, region_id, batch_id) VALUES (?, ?, ?)",
                         [a, ids[e.name], batch])
-    return ApplySummary(batch if batch is not None else 0, sum(c.kind == "add" for c in todo),
+    done = ApplySummary(batch if batch is not None else 0, sum(c.kind == "add" for c in todo),
                         sum(c.kind == "change" for c in todo))
+    if batch is not None:  # the set-up records itself as a whole (see `setup`)
+        record(con, actor_of(user), "directory", done.text, batch_id=batch,
+               after={c.entry.name: c.text for c in todo})
+    return done
 
 
 def setup(path: Path | str, *, name: str, area: str, level: str | None = None, entries: Sequence[Entry] = (),
-          since: dt.date | None = None, user: str | None = None, wait: float | None = None) -> Federation:
+          since: dt.date | None = None, user: str | Actor | None = None, wait: float | None = None) -> Federation:
     """Configure the federation: its name, its area (a region of `entries` or of the directory) and the entries.
 
     One transaction. The directory rows of a set-up are not a batch (they are the ground everything else
@@ -447,8 +452,8 @@ def setup(path: Path | str, *, name: str, area: str, level: str | None = None, e
             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, "
             "region_id = excluded.region_id, since = excluded.since, configured_at = now(), "
             "configured_by = excluded.configured_by",
-            [name, level, row[0], since or dt.date.today(), user])
-        fed = current(con)
+            [name, level, row[0], since or dt.date.today(), actor_of(user).name])
+        fed = current(con)  # who set it up and when: the federation row itself (configured_by, configured_at)
     assert fed is not None
     return fed
 

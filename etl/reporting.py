@@ -16,9 +16,10 @@ import datetime as dt
 from pathlib import Path
 
 from etl import db
+from etl.audit import Actor, actor_of, record
 from etl.errors import UnionError
 from etl.regions import directory_rules
-from etl.vocab import PERIODS
+from etl.vocab import PERIOD_ZH, PERIODS
 
 REPORTED, LATE, MISSING, PENDING, EXEMPT = "reported", "late", "missing", "pending", "exempt"
 STATUS_ZH = {REPORTED: "已报", LATE: "逾期报送", MISSING: "未报", PENDING: "未到期", EXEMPT: "不适用"}
@@ -56,7 +57,7 @@ def status(received: dt.date | None, year: int, period: str, since: dt.date | No
 
 
 def mark_not_applicable(path: Path | str, region_id: int, year: int, *, metric: str | None = None,
-                        period: str | None = None, reason: str = "", user: str | None = None,
+                        period: str | None = None, reason: str = "", user: str | Actor | None = None,
                         wait: float | None = None) -> int:
     """Mark a unit as not expected to report `metric` (None: any) in `year` and `period` (None: both).
 
@@ -66,19 +67,29 @@ def mark_not_applicable(path: Path | str, region_id: int, year: int, *, metric: 
     if period is not None and period not in PERIODS:
         raise ReportingError(f"期别“{period}”不认识（可用：{'、'.join(PERIODS)}）。", item=period)
     with db.transaction(path, wait=wait) as con:
-        if con.execute("SELECT count(*) FROM regions WHERE id = ?", [int(region_id)]).fetchone()[0] == 0:
+        row = con.execute("SELECT name FROM regions WHERE id = ?", [int(region_id)]).fetchone()
+        if row is None:
             raise ReportingError(f"地区名录中没有编号为 {region_id} 的地区。", item=str(region_id))
-        return int(con.execute(
+        who = actor_of(user)
+        mark = int(con.execute(
             "INSERT INTO reporting_exemptions (region_id, metric, year, period, reason, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            [int(region_id), metric, int(year), period, reason or None, user]).fetchone()[0])
+            [int(region_id), metric, int(year), period, reason or None, who.name]).fetchone()[0])
+        record(con, who, "exempt", f"标记{row[0]} {year}年{PERIOD_ZH.get(period or '', '全年和上半年')}"
+               f"{'“' + metric + '”' if metric else '全部指标'}不适用（{reason or '未注明原因'}）",
+               fact={"region_id": int(region_id), "metric": metric, "year": int(year), "period": period},
+               target=str(mark))
+        return mark
 
 
-def revoke(path: Path | str, exemption_id: int, *, user: str | None = None, wait: float | None = None) -> None:
+def revoke(path: Path | str, exemption_id: int, *, user: str | Actor | None = None,
+           wait: float | None = None) -> None:
     """Take a 不适用 mark back (the row stays, with who revoked it and when)."""
     with db.transaction(path, wait=wait) as con:
+        who = actor_of(user)
         n = con.execute("UPDATE reporting_exemptions SET revoked_by = ?, revoked_at = current_timestamp "
-                        "WHERE id = ? AND revoked_at IS NULL", [user, int(exemption_id)]).fetchone()[0]
+                        "WHERE id = ? AND revoked_at IS NULL", [who.name, int(exemption_id)]).fetchone()[0]
         if not n:
             raise ReportingError(f"没有编号为 {exemption_id} 的有效“不适用”标记（可能已被撤回）。",
                                  item=str(exemption_id))
+        record(con, who, "exempt", f"撤回“不适用”标记 {exemption_id}", target=str(exemption_id))

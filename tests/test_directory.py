@@ -95,6 +95,9 @@ def test_a_csv_change_is_a_batch_that_undo_takes_back(tmp_db: Path) -> None:
     with connect(tmp_db, read_only=True) as con:
         got = {e.name: e for e in directory.rows(con)}
     assert got["红星村"].parent == "白沙镇" and got["新港镇"].last_year == 2030 and "港镇" in got["新港镇"].aliases
+    with connect(tmp_db, read_only=True) as con:  # recorded with who did it (the audit trail)
+        assert con.execute("SELECT user_name, action, batch_id FROM audit_log WHERE action = 'directory' "
+                           "ORDER BY id DESC LIMIT 1").fetchone() == ("王芳", "directory", s.batch_id)
     assert undo_batch(tmp_db, s.batch_id).regions == 1
     with connect(tmp_db, read_only=True) as con:
         assert directory.rows(con) == before

@@ -79,6 +79,10 @@ def test_not_applicable_units_are_not_waited_for(four_of_eight: Path) -> None:
     assert district(four_of_eight, "union_orgs_total")[2025]["n_expected"] == 5
     with pytest.raises(reporting.ReportingError, match="已被撤回"):
         reporting.revoke(four_of_eight, marks[0])
+    with connect(four_of_eight, read_only=True) as con:  # each mark and its revocation, with who did it
+        got = con.execute("SELECT user_name, summary FROM audit_log WHERE action = 'exempt' ORDER BY id").fetchall()
+    assert len(got) == 5 and all(u == "李四" for u, _ in got)
+    assert got[0][1] == "标记柳塘镇 2025年全年和上半年全部指标不适用（撤并中）" and got[-1][1].startswith("撤回")
 
 
 def test_missing_towns_are_listed_as_missing_not_absent(four_of_eight: Path) -> None:
