@@ -218,8 +218,9 @@ def test_the_deck_is_titled_with_the_configured_federation(sample_db_copy: Path,
     try:
         page.goto(f"{url}/present")
         expect(page.get_by_text("青禾区 · 2019–2024年").first).to_be_visible(timeout=60_000)
+        page.get_by_role("button", name="生成全部数据（Excel）").click()  # built when asked for
         with page.expect_download() as got:
-            page.get_by_role("button", name="下载全部数据（Excel）").click()
+            page.get_by_role("button", name="下载全部数据（Excel）").click(timeout=60_000)
         assert got.value.suggested_filename == "青禾区（示范）2024年度工作汇报_数据.xlsx"
         page.goto(url)
         expect(page.get_by_role("heading", name="青禾区总工会（示范） · 统计总览")).to_be_visible(timeout=30_000)

@@ -118,8 +118,9 @@ def test_typo_town_named_at_its_cell_and_corrected_in_one_click(server: str, tmp
         box = page.get_by_test_id("stMarkdownContainer").filter(has_text="不在地区名录中，像是笔误")
         expect(box).to_contain_text("2025上半年!A7：地区“白莎镇”不在地区名录中")
         expect(page.get_by_role("button", name="确认导入")).to_be_disabled()
+        page.get_by_role("button", name="生成标注了问题的原表（Excel）").click()  # built when asked for (issue 14)
         with page.expect_download() as dl:
-            page.get_by_role("button", name="下载标注了问题的原表").click()
+            page.get_by_role("button", name="下载标注了问题的原表").click(timeout=60_000)
         wb = openpyxl.load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
         commented = {c.coordinate for row in wb["2025上半年"].iter_rows() for c in row
                      if c.comment and "白莎镇" in c.comment.text}
