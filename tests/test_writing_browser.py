@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from docx import Document
 from test_browser import CHROMIUM_ARGS, SHOTS, start_server
+
+from etl.catalog import load_catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -85,7 +88,9 @@ def test_check_a_pasted_draft_download_the_comments_and_open_a_source(server, pa
     src = tab.value
     src.wait_for_load_state()
     expect(src.locator("mark").first).to_contain_text("2403户", timeout=30_000)
-    assert "src_metric=aid_households" in src.url
+    # 数据来源's link names the metric as people read it (issue 11 puts labels, not codes, into links).
+    query = parse_qs(urlsplit(src.url).query)
+    assert query["src_metric"] == [load_catalog()["aid_households"].name_zh]
     expect(page.locator(".draft .fig-differs")).to_have_count(3)
 
 
