@@ -82,3 +82,17 @@ def sample_db_copy(sample_db: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "union.duckdb"
     shutil.copy(sample_db, dst)
     return dst
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (tests/chromium.py has the flags)."""
+    from chromium import CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

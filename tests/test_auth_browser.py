@@ -13,21 +13,18 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import people
 import pytest
+from chromium import SHOTS
 from tally_books import xlsx
 
 from etl.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", tempfile.gettempdir() + "/union-screenshots"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 WRITE_PAGES = ["数据上传", "上传报告", "审核", "导入记录", "账号管理", "操作记录"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -67,16 +64,6 @@ def office(sample_db, tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -20,11 +19,9 @@ from pathlib import Path
 import duckdb
 import people
 import pytest
+from chromium import SHOTS
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", tempfile.gettempdir() + "/union-screenshots"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 # url path, file name, has charts
 PAGES = [("", "overview", True), ("formation", "formation", True), ("membership", "membership", True),
          ("contracts", "contracts", True), ("hardship", "hardship", True), ("coverage", "coverage", True),
@@ -84,16 +81,6 @@ def fresh_server(sample):
     proc.terminate()
     proc.wait(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

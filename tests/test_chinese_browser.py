@@ -12,7 +12,7 @@ import re
 
 import people
 import pytest
-from test_browser import SHOTS, browser, page, sample, server  # noqa: F401  (fixtures)
+from test_browser import SHOTS, page, sample, server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

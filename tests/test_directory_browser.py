@@ -18,21 +18,18 @@ import runpy
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_ARGS, SHOTS
 
 from etl.db import connect
 from tests.people import FIRST_ADMIN, ensure, sign_in_here
 
 ROOT = Path(__file__).resolve().parent.parent
 TALLIES = ROOT / "data" / "samples" / "tallies"
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", tempfile.gettempdir() + "/union-screenshots"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -77,7 +74,7 @@ def page():
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian chromium is not installed")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         ctx = browser.new_context(viewport={"width": 1440, "height": 1800}, locale="zh-CN", accept_downloads=True)
         yield ctx.new_page()
         browser.close()

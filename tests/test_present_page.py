@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_ARGS
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
@@ -123,8 +124,6 @@ def test_pptx_of_the_trimmed_deck(page: AppTest) -> None:
 
 # ---------------------------------------------------------------- the real app in Debian's chromium
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import people
 import pytest
+from chromium import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = next((ROOT / "data" / "samples" / "tallies").glob("*上半年*.xlsx"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
@@ -60,7 +59,7 @@ def test_upload_confirm_and_see_the_figure(server: str, tmp_db: Path, tmp_path: 
     facts = extract_tally_file(SAMPLE).facts
     chengguan = next(f for f in facts if f.region == "城关街道" and f.metric == "union_orgs_total")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{server}/upload")
         people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account (viewing does not, locally)
@@ -112,7 +111,7 @@ def test_typo_town_named_at_its_cell_and_corrected_in_one_click(server: str, tmp
     book = tmp_path / name
     book.write_bytes(data)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         _upload(page, server, book)
         box = page.get_by_test_id("stMarkdownContainer").filter(has_text="不在地区名录中，像是笔误")
@@ -185,7 +184,7 @@ def test_two_mapping_edits_both_kept_and_remembered(server: str, tmp_db: Path, t
     book = tmp_path / "自制表.xlsx"
     book.write_bytes(xlsx({"Sheet1": {"rows": MAPPED}}))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         _upload(page, server, book)
         expect(page.get_by_text("双击")).to_be_visible()

@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote, unquote
 
 import pytest
-from test_browser import SHOTS, browser, page, sample, server  # noqa: F401  (fixtures)
+from test_browser import SHOTS, page, sample, server  # noqa: F401  (fixtures)
 
 from dashboard import links
 

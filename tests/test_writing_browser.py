@@ -9,8 +9,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from chromium import SHOTS
 from docx import Document
-from test_browser import CHROMIUM_ARGS, SHOTS, start_server
+from test_browser import start_server
 
 from etl.catalog import load_catalog
 
@@ -37,16 +38,6 @@ def server(sample_db, tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
