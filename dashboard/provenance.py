@@ -61,7 +61,9 @@ def parse_cell(ref: str) -> tuple[str, int, int] | None:
     m = CELL_REF.match(ref or "")
     if not m:
         return None
-    return m["sheet"], int(m["row"]) - 1, _col_index(m["col"])
+    from etl.tally.read import col_index
+
+    return m["sheet"], int(m["row"]) - 1, col_index(m["col"])
 
 
 def tally_row(data: bytes, name: str, ref: str, around: int = COLS_AROUND) -> str | None:
@@ -119,13 +121,6 @@ def _plain(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def col_letter(index: int) -> str:

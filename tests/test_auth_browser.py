@@ -7,19 +7,14 @@ or to SCREENSHOTS_DIR; look at them.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import people
 import pytest
-from chromium import SHOTS
+from chromium import SHOTS, start_server
 from tally_books import xlsx
 
 from etl.db import connect
@@ -30,27 +25,6 @@ WRITE_PAGES = ["数据上传", "上传报告", "审核", "导入记录", "账号
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def start(db: Path, archive: Path, **env: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env={**os.environ, "UNION_DB": str(db), "UNION_ARCHIVE": str(archive), **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-
-
 @pytest.fixture(scope="module")
 def office(sample_db, tmp_path_factory):
     """(base URL, database): the sample data served as on a network, with the test accounts."""
@@ -59,7 +33,7 @@ def office(sample_db, tmp_path_factory):
     shutil.copy(sample_db, db)
     for name in people.STAFF:
         people.ensure(db, name)
-    proc, base = start(db, folder / "archive", UNION_VIEW_WITHOUT_SIGN_IN="0")
+    proc, base = start_server(db, folder / "archive", UNION_VIEW_WITHOUT_SIGN_IN="0")
     yield base, db
     proc.terminate()
     proc.wait(timeout=10)

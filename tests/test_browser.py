@@ -7,19 +7,13 @@ still pass.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import people
 import pytest
-from chromium import SHOTS
+from chromium import SHOTS, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 # url path, file name, has charts
@@ -28,33 +22,6 @@ PAGES = [("", "overview", True), ("formation", "formation", True), ("membership"
          ("region", "region", True), ("sources", "sources", False), ("review", "review", False)]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path):
-    """streamlit run app.py on a free port with UNION_DB=db; returns (process, base URL)."""
-    port = free_port()
-    env = {**os.environ, "UNION_DB": str(db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import re
 
 import people
 import pytest
-from test_browser import SHOTS, page, sample, server  # noqa: F401  (fixtures)
+from chromium import SHOTS
+from test_browser import page, sample, server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,17 +13,12 @@ Screenshots go to SCREENSHOTS_DIR or a temp folder (look at them).
 from __future__ import annotations
 
 import io
-import os
 import runpy
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM_ARGS, SHOTS
+from chromium import CHROMIUM_ARGS, SHOTS, start_server
 
 from etl.db import connect
 from tests.people import FIRST_ADMIN, ensure, sign_in_here
@@ -32,31 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TALLIES = ROOT / "data" / "samples" / "tallies"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(db: Path, archive: Path):
-    port = free_port()
-    env = {**os.environ, "UNION_DB": str(db), "UNION_ARCHIVE": str(archive)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -138,7 +108,7 @@ def test_a_four_of_eight_tally_leaves_the_headline_on_the_last_complete_year(com
 
     partial = next(TALLIES.glob("*全年*已报4个*.xlsx"))
     ensure(complete_2024, FIRST_ADMIN)
-    proc, url = serve(complete_2024, tmp_path / "archive")
+    proc, url = start_server(complete_2024, tmp_path / "archive")
     try:
         upload(page, url, partial)
         page.get_by_role("button", name="确认导入").click()
@@ -169,7 +139,7 @@ def test_unknown_towns_wait_for_a_choice_and_undo_removes_what_they_added(tmp_db
                            ["白杉镇", 2026, 80]]))
     ensure(tmp_db, FIRST_ADMIN)
     before = regions(tmp_db)
-    proc, url = serve(tmp_db, tmp_path / "archive")
+    proc, url = start_server(tmp_db, tmp_path / "archive")
     try:
         upload(page, url, path)
         confirm = page.get_by_role("button", name="确认导入")
@@ -211,7 +181,7 @@ def test_the_deck_is_titled_with_the_configured_federation(sample_db_copy: Path,
     from etl import directory
 
     directory.setup(sample_db_copy, name="青禾区总工会（示范）", area="青禾区", user="测试")  # renamed once
-    proc, url = serve(sample_db_copy, tmp_path / "archive")
+    proc, url = start_server(sample_db_copy, tmp_path / "archive")
     try:
         page.goto(f"{url}/present")
         expect(page.get_by_text("青禾区 · 2019–2024年").first).to_be_visible(timeout=60_000)
@@ -231,7 +201,7 @@ def test_first_run_sets_up_the_federation_from_the_national_table(tmp_path: Path
     from playwright.sync_api import expect
 
     db = tmp_path / "union.duckdb"
-    proc, url = serve(db, tmp_path / "archive")
+    proc, url = start_server(db, tmp_path / "archive")
     try:
         page.goto(url)
         expect(page.get_by_text("首次使用，请先设置本会")).to_be_visible(timeout=30_000)

@@ -7,7 +7,8 @@ Uses the server and browser fixtures of test_browser.py.
 from __future__ import annotations
 
 import pytest
-from test_browser import SHOTS, page, sample, server  # noqa: F401  (fixtures)
+from chromium import SHOTS
+from test_browser import page, sample, server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import duckdb
 import people
 import pytest
-from chromium import CHROMIUM_ARGS
-from test_browser import start_server
+from chromium import CHROMIUM_ARGS, start_server
 
 from dashboard.links import sources_url
 

@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import people
 import pytest
-from chromium import CHROMIUM_ARGS
+from chromium import CHROMIUM_ARGS, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = next((ROOT / "data" / "samples" / "tallies").glob("*上半年*.xlsx"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_db: Path, tmp_path: Path):
     people.ensure(tmp_db, people.FIRST_ADMIN)  # the administrator the tests sign in as
-    port = free_port()
-    env = {**os.environ, "UNION_DB": str(tmp_db), "UNION_ARCHIVE": str(tmp_path / "archive")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    proc, url = start_server(tmp_db, tmp_path / "archive")
     yield url
     proc.terminate()
     proc.wait(10)

@@ -10,7 +10,8 @@ import re
 from urllib.parse import quote, unquote
 
 import pytest
-from test_browser import SHOTS, page, sample, server  # noqa: F401  (fixtures)
+from chromium import SHOTS
+from test_browser import page, sample, server  # noqa: F401  (fixtures)
 
 from dashboard import links
 

@@ -9,9 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from chromium import SHOTS
+from chromium import SHOTS, start_server
 from docx import Document
-from test_browser import start_server
 
 from etl.catalog import load_catalog
 

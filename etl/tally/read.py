@@ -250,12 +250,13 @@ def formula_cells_without_cache(data: bytes) -> dict[str, set[tuple[int, int]]]:
         for m in _CELL.finditer(xml):
             body = m.group(3)
             if b"<f" in body and not re.search(rb"<v>[^<]+</v>", body):
-                cells.add((int(m.group(2)) - 1, _col_index(m.group(1).decode())))
+                cells.add((int(m.group(2)) - 1, col_index(m.group(1).decode())))
         out[sheet.get("name", "")] = cells
     return out
 
 
-def _col_index(letters: str) -> int:
+def col_index(letters: str) -> int:
+    """Excel letters → 0-based column index (A → 0, AA → 26); the inverse of col_letter."""
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
