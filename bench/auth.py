@@ -38,14 +38,13 @@ def p90(ts: list[float]) -> float:
 
 
 def sample_db(folder: Path, given: Path | None) -> Path:
-    from etl.pipeline import ingest_paths
+    from scripts.sample_db import build
 
     path = folder / "union.duckdb"
     if given:
         shutil.copy(given, path)
         return path
-    ingest_paths([ROOT / "data" / "samples"], db_path=path, archive_dir=folder / "archive", user="示例数据",
-                 confirmed_by="示例数据")
+    build(path, folder / "archive")  # as `make sample-db`: the federation and its directory, then the samples
     return path
 
 

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import kaleido  # noqa: E402
 
-from etl.pipeline import ingest_paths  # noqa: E402
 from export import checks, deck, pptx, render  # noqa: E402
+from scripts.sample_db import build  # noqa: E402
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -39,7 +39,7 @@ def main() -> None:
         sys.exit(3)
     tmp = Path(tempfile.mkdtemp(prefix="bench-export-"))
     db = tmp / "union.duckdb"
-    ingest_paths([ROOT / "data" / "samples"], db_path=db, archive_dir=tmp / "archive")
+    build(db, tmp / "archive")  # as `make sample-db`: the federation and its directory, then the samples
     ctx = deck.DeckContext.from_db(db)
     t_build_cold, slides = timed(deck.build_deck, ctx)
     t_build, slides = timed(deck.build_deck, ctx)

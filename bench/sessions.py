@@ -187,8 +187,9 @@ def sample_copy(folder: Path) -> Path:
     """A sample database (data/samples ingested) in `folder`, as `make sample-db` builds it."""
     db = folder / "union.duckdb"
     if not db.exists():
-        subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "ingest", "data/samples"], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)
+        # The same script as `make sample-db`: the federation and its directory first (issue 9), then the samples.
+        subprocess.run([sys.executable, "scripts/sample_db.py", str(db)], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
     return db
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.db import reader  # noqa: E402
 from etl.extract import extract_report_text  # noqa: E402
-from etl.pipeline import ingest_paths  # noqa: E402
+from scripts.sample_db import build  # noqa: E402
 from writing.check import check_draft  # noqa: E402
 from writing.paragraphs import as_text, paragraphs  # noqa: E402
 from writing.stored import Store  # noqa: E402
@@ -52,7 +52,7 @@ def naive_lookups(facts, db: Path) -> int:
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-writing-"))
     db = tmp / "union.duckdb"
-    ingest_paths([ROOT / "data" / "samples"], db_path=db, archive_dir=tmp / "archive")
+    build(db, tmp / "archive")  # as `make sample-db`: the federation and its directory, then the samples
     draft = "青禾区总工会2024年工作报告\n" + as_text(paragraphs("青禾区", 2024, "FY", path=db), numbered=False)
     rows = []
     t_extract, (_, facts) = timed(extract_report_text, draft, name="稿件.txt", region="青禾区")
