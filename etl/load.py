@@ -174,7 +174,7 @@ def _all_default(col: pa.ChunkedArray, default: Any) -> bool:
 
 def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile, cols: pa.Table,
                 outcome: FileOutcome, dedup: Any, resolver: BatchResolver,
-                checked: Mapping[int, str] | None = None) -> None:
+                checked: Mapping[int, str] | None = None, confirmed: bool = False) -> None:
     """Rows of one file (`cols`: its facts, less rows left out by a person's choice): files, documents
     (duplicates marked), facts (regions resolved, flags set).
 
@@ -210,8 +210,10 @@ def _write_file(con: duckdb.DuckDBPyConnection, batch_id: int, f: ExtractedFile,
     outcome.documents = len(f.documents)
     outcome.duplicates = len(duplicate_docs)
     outcome.facts = table.num_rows
-    marked = pc.or_(pc.greater(pc.list_value_length(table["flags"]), 0), table["needs_review"])
-    outcome.flagged = int(pc.sum(marked).as_py() or 0)  # flagged, or held for a person's confirmation
+    marked = pc.greater(pc.list_value_length(table["flags"]), 0)
+    if not confirmed:  # held for a person's confirmation too, unless the loader confirms every figure
+        marked = pc.or_(marked, table["needs_review"])
+    outcome.flagged = int(pc.sum(marked).as_py() or 0)
 
 
 def _unknown_regions(cols: pa.Table, f: ExtractedFile, resolver: BatchResolver) -> dict[str, tuple[int, int | None]]:
@@ -369,7 +371,7 @@ def load_files(db_path: Path | str, files: list[ExtractedFile], *, archive_dir: 
         dedup = DuplicateIndex(_active_fingerprints(con))  # near copies among active documents
         for f, cols, outcome, marks in todo:
             try:
-                _write_file(con, summary.batch_id, f, cols, outcome, dedup, resolver, marks)
+                _write_file(con, summary.batch_id, f, cols, outcome, dedup, resolver, marks, bool(confirmed_by))
             except (duckdb.Error, pa.ArrowException) as exc:  # inside the transaction: all rolled back
                 raise LoadError(f"写入“{f.name}”时数据库报错：{exc}。整批已回滚，数据库没有任何改动；"
                                 "原文件已存档，请把它发给管理员检查。", item=f.name) from exc
