@@ -6,8 +6,9 @@ from pathlib import Path
 
 import people
 import pytest
+from chromium import CHROMIUM_ARGS
 from streamlit.testing.v1 import AppTest
-from test_tally_browser import ARGS, server  # noqa: F401 (the Streamlit server fixture)
+from test_tally_browser import server  # noqa: F401 (the Streamlit server fixture)
 
 from dashboard import safe
 from etl.db import connect
@@ -248,7 +249,7 @@ def test_report_rows_and_body_in_the_browser(server: str, tmp_db: Path, tmp_path
     path = tmp_path / "工作总结.txt"
     path.write_text(NO_YEAR, encoding="utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(f"{server}/upload_report")
         people.sign_in_here(page, people.FIRST_ADMIN)  # uploading needs an account
