@@ -418,7 +418,7 @@ def heatmap(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig.add_trace(go.Heatmap(
             z=said.notna().astype(float).where(said.notna()).values, x=[str(y) for y in years],
             y=[_text(r) for r in grid.index],
-            text=said.fillna("").values, texttemplate="%{text}", colorscale=[[0, theme.MISSING_FILL],
+            text=said.astype(object).fillna("").values, texttemplate="%{text}", colorscale=[[0, theme.MISSING_FILL],
                                                                            [1, theme.MISSING_FILL]],
             showscale=False, hoverongaps=False, xgap=2, ygap=2, textfont={"color": theme.MISSING_COLOR},
             hovertemplate="%{y} %{x}年：%{text}<extra></extra>",
