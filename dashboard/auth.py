@@ -123,15 +123,8 @@ def sign_in_form() -> None:
         name = st.text_input("用户名", key="sign_in_name")
         password = st.text_input("密码", type="password", key="sign_in_password")
         go = st.form_submit_button("登录", type="primary", icon=":material/login:")
-    if not go:
-        return
-    try:
-        token = accounts.sign_in(db_path(), name, password, policy(), wait=settings().lock_wait)
-    except AccountError as exc:
-        st.error(str(exc))
-        return
-    st.session_state[TOKEN] = token
-    st.rerun()
+    if go:
+        _open_session(name, password)
 
 
 def first_admin_form() -> None:
@@ -154,7 +147,16 @@ def first_admin_form() -> None:
     try:
         with db.transaction(db_path(), wait=settings().lock_wait) as con:
             accounts.first_admin(con, name, pw)
-        token = accounts.sign_in(db_path(), name, pw, policy(), wait=settings().lock_wait)
+    except AccountError as exc:
+        st.error(str(exc))
+        return
+    _open_session(name, pw)
+
+
+def _open_session(name: str, password: str) -> None:
+    """Sign in and keep the session's token (both forms end here); a refusal is shown in Chinese."""
+    try:
+        token = accounts.sign_in(db_path(), name, password, policy(), wait=settings().lock_wait)
     except AccountError as exc:
         st.error(str(exc))
         return
