@@ -74,15 +74,6 @@ _SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _text_cell(ref: str, text: str) -> str:
     esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return f'<c r="{ref}" t="inlineStr"><is><t>{esc}</t></is></c>'
@@ -108,7 +99,9 @@ def raw_xlsx(rows: int, cols: int, header: list[str] | None = None, seed: int = 
             f.write(_SHEET_HEAD.encode())
             start = 1
             if header:
-                f.write(('<row r="1">' + "".join(_text_cell(f"{_col(i)}1", h) for i, h in enumerate(header))
+                from etl.tally.read import col_letter
+
+                f.write(('<row r="1">' + "".join(_text_cell(f"{col_letter(i)}1", h) for i, h in enumerate(header))
                          + "</row>").encode())
                 start = 2
             chunk = []
