@@ -188,7 +188,7 @@ def _row_problems(table: Table, data: np.ndarray, sheet: SheetColumns, bad: np.n
     s, region_col = table.grid.index, table.column("region")
     year_col, period_col = table.column("year"), table.column("period")
     y0, y1 = lexicon().years
-    filled = _has_figures(table, data, sheet)
+    filled = dict(zip(bad.tolist(), _has_figures(table, data[bad], sheet).tolist(), strict=True))
     for i in bad.tolist():
         r = int(data[i])
         if not named[i]:

@@ -163,15 +163,17 @@ def figures(m: Melted, doc: str, sha: str, problems: Problems) -> FactFrame:
 
 def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
     """show(cell) of the facts' cells, as the sender typed them: whole numbers in one Arrow cast, other numbers
-    by repr (what show gives a float), the few text cells one by one."""
-    v = p.value[at]
+    by repr (what show gives a float) once per distinct value (a column of 万元 repeats them), the few text
+    cells one by one."""
+    v = p.value[at]  # a plain cell's value is its number as float64, exactly what show() formats
     plain = p.plain[at]
     whole_mask = plain & (v == np.floor(v)) & (np.abs(v) < 1e15)
     whole, other = np.flatnonzero(whole_mask), np.flatnonzero(~whole_mask)
     numbers, cells = other[plain[other]], other[~plain[other]]
+    code, distinct = pd.factorize(v[numbers])  # never ±0 here (whole), so equal values have one repr
     pieces = pa.concat_arrays([
         pc.cast(pa.array(v[whole].astype(np.int64)), pa.string()),
-        pa.array(list(map(repr, raw[at[numbers]].astype(np.float64).tolist())), pa.string()),
+        pc.take(pa.array(list(map(repr, distinct.tolist())), pa.string()), pa.array(code)),
         pa.array([show(x) for x in raw[at[cells]].tolist()], pa.string())])
     place = np.empty(len(at), dtype=np.int64)  # where each fact's text sits in `pieces`
     place[np.concatenate([whole, numbers, cells])] = np.arange(len(at))
