@@ -52,6 +52,7 @@ class BodySpec:
     generic_places: frozenset[str]
     not_after_stem: tuple[str, ...]
     not_names: frozenset[str]
+    keep_words: tuple[str, ...]
 
 
 @cache
@@ -66,7 +67,7 @@ def spec() -> BodySpec:
                     s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
                     frozenset(s["generic_places"]),
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
-                    frozenset(s["not_names"]))
+                    frozenset(s["not_names"]), tuple(s["keep_words"]))
 
 
 @dataclass
@@ -81,17 +82,39 @@ def _level(name: str) -> str | None:
     return next((lv for lv in spec().levels if name.endswith(lv)), None)
 
 
+@lru_cache(maxsize=8192)
+def _covered(text: str) -> frozenset[int]:
+    """Positions inside a place of the divisions table or a word that holds a stop character
+    (呼和浩特, 开发区, 发电): a stop character there does not end or break a name."""
+    out: set[int] = set()
+    for s, e, _ in places_in(text):
+        out.update(range(s, e))
+    for w in spec().keep_words:
+        k = text.find(w)
+        while k >= 0:
+            out.update(range(k, k + len(w)))
+            k = text.find(w, k + 1)
+    return frozenset(out)
+
+
+def _loose(name: str, chars: str, start: int = 0) -> bool:
+    """Does `name` hold one of `chars` from `start` on, outside a covered word?"""
+    covered = _covered(name)
+    return any(ch in chars and i not in covered for i, ch in enumerate(name) if i >= start)
+
+
 @lru_cache(maxsize=4096)
 def _starts(run: str) -> dict[int, str]:
     """Plausible starts of a name inside the run before 工会, with why each is plausible."""
     sp = spec()
     out = {0: "run_start"}
+    covered = _covered(run)
     for i, ch in enumerate(run):
-        if ch in sp.stop_chars and i + 1 < len(run):
+        if ch in sp.stop_chars and i + 1 < len(run) and i not in covered:
             out.setdefault(i + 1, "after_stop")
     for w in sp.stop_words:
         k = run.rfind(w)
-        if k >= 0 and k + len(w) < len(run):
+        if k >= 0 and k + len(w) < len(run) and k not in covered:
             out.setdefault(k + len(w), "after_stop")
     for s, e, _ in places_in(run):
         out.setdefault(s, "place_start")
@@ -174,6 +197,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
             if head.startswith(sp.not_after_stem, e):
                 continue  # 温泉度假区 names a resort, not 温泉县
             for p in places:
+                if p.form == "stem" and any(ch in sp.function_chars for ch in p.surface):
+                    continue  # 创新和… is no 新和县: a bare stem holding a grammar character is too easily a word
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
@@ -197,7 +222,7 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
     sp = spec()
     self_levels = {w[1:]: head.count(w) for w in sp.self_words if w in head}
     bare = {c.name for c in cands if c.name == _ending(c.name)}
-    clean = [c for c in cands if c.name not in bare and not any(ch in sp.function_chars for ch in c.name)]
+    clean = [c for c in cands if c.name not in bare and not _loose(c.name, sp.function_chars)]
     named_endings = {_ending(c.name) for c in clean} - {None}
     for c in cands:
         end = _ending(c.name)
@@ -224,11 +249,11 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
             c.feats.add("no_level")
         if re.search(r"[xX×*＊某]", n):
             c.feats.add("masked")
-        if any(ch in sp.function_chars for ch in n):
+        if _loose(n, sp.function_chars):
             c.feats.add("function_char")
-        if n[0] in sp.stop_chars:
+        if n[0] in sp.stop_chars and 0 not in _covered(n):
             c.feats.add("starts_with_stop")
-        if any(ch in sp.stop_chars for ch in n[1:]):
+        if _loose(n, sp.stop_chars, 1):
             c.feats.add("inner_stop_char")
         if any(w in n for w in sp.stop_words):
             c.feats.add("has_stop_word")
@@ -338,6 +363,21 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
     if m and body and not _same_body(m.group("name"), body) and _below(m.group("name"), body):
         return m.group("name")
     return None
+
+
+def plausible_unit(name: str) -> bool:
+    """Can `name`, read before a figure as its sub-unit, be a unit's name at all?
+
+    The sub-unit patterns reach back over a few characters, and on new wording they catch a
+    phrase (为全区, 全市已建立乡, 区率先试点社区): a name holds no self word, stop word or loose
+    grammar character, and is not a collective word.
+    """
+    sp = spec()
+    if name in sp.not_names or name in sp.generic_places:
+        return False
+    if any(w in name for w in sp.self_words) or any(w in name for w in sp.stop_words):
+        return False
+    return not (_loose(name, sp.function_chars) or _loose(name, sp.stop_chars))
 
 
 def _below(name: str, body: str) -> bool:
