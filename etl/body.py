@@ -30,6 +30,7 @@ from etl.divisions import places_in
 
 LEXICON = Path(__file__).parent / "lexicon"
 N_BODY_FEATURES = 1 << 14
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = 20  # characters before 工会 that may belong to the name
 _HEAD = 2000  # characters of the document read for names
 
@@ -171,6 +172,18 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                     # 宜昌工会: the text may write the place in full elsewhere (宜昌市).
                     add(places[0].division.name if len(places) == 1 else name, run_at + s,
                         [*ctx, "src=expanded"], False)
+    # An enterprise report may never write its union's name in the lead (天府矿业公司为困难职工…):
+    # organisations named in the title and the lead are candidates too.
+    lead = title + "\n" + head[:300]
+    for m in _org_end().finditer(lead):
+        lo = max(0, m.end() - _RUN)
+        run = lead[lo:m.end()]
+        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
+        if b:
+            run = run[max(x.end() for x in b):]
+        for s, why in _starts(run).items():
+            if len(run) - s > len(m.group()):
+                add(run[s:], max(0, m.end() - len(title) - 1), ["src=org_text", f"start={why}"], False)
     for w in sp.self_words:
         k = head.find(w)
         if k >= 0:
@@ -193,16 +206,28 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for name, _, pos in named:
             if name.endswith(lv) and name != lv:
                 add(name, pos, ["src=fill"], False)
+        ends = {e for _, e, _ in gazetteer}
         for s, e, places in gazetteer:
             if head.startswith(sp.not_after_stem, e):
                 continue  # 温泉度假区 names a resort, not 温泉县
+            # A bare stem inside running text is too easily a word (思想同心 is no 同心县, 创新和 no 新和县):
+            # it counts where a word starts (after punctuation, a line's start or a stop character such as 在/从)
+            # or after a wider place.
+            stem_ok = s == 0 or not _CJK.match(head[s - 1]) or head[s - 1] in sp.stop_chars or s in ends
             for p in places:
-                if p.form == "stem" and any(ch in sp.function_chars for ch in p.surface):
-                    continue  # 创新和… is no 新和县: a bare stem holding a grammar character is too easily a word
+                if p.form == "stem" and (not stem_ok or any(ch in sp.function_chars for ch in p.surface)):
+                    continue
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
     return _describe(list(cands.values()), head, title)
+
+
+@cache
+def _org_end() -> re.Pattern[str]:
+    """An organisation word ending a name, not followed by more of it (公司 in 天府矿业公司为…)."""
+    words = sorted((w for w in spec().org_words if len(w) > 1), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(words) + ")(?!工会|总工会|分公司|集团)")
 
 
 @cache
@@ -247,11 +272,15 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
             c.feats.add("org")
         else:
             c.feats.add("no_level")
+        end = _ending(n)
+        if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
+                       for w in sp.org_words if len(w) > 1):
+            c.feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
         if re.search(r"[xX×*＊某]", n):
             c.feats.add("masked")
         if _loose(n, sp.function_chars):
             c.feats.add("function_char")
-        if n[0] in sp.stop_chars and 0 not in _covered(n):
+        if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
             c.feats.add("starts_with_stop")
         if _loose(n, sp.stop_chars, 1):
             c.feats.add("inner_stop_char")
@@ -312,7 +341,7 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     return best.name, margin
 
 
-_NO_NAME = {"has_stop_word", "generic_place"}
+_NO_NAME = {"has_stop_word", "generic_place", "function_char", "starts_with_stop", "inner_stop_char"}
 _SUPERIOR = {"superior_before", "superior_after"}
 
 
