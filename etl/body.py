@@ -77,6 +77,8 @@ class BodyCandidate:
     feats: set[str] = field(default_factory=set)
     mentions: int = 0
     first: int = 1 << 30
+    led: int = 0  # mentions as a superior or a visitor (在市总工会的领导下, 市总工会下拨)
+    under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
 
 
 def _level(name: str) -> str | None:
@@ -144,6 +146,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         c = cands.setdefault(name, BodyCandidate(name))
         c.feats.update(feats)
         c.mentions += mention
+        c.led += mention and any(f.startswith("superior") for f in feats)
+        c.under += mention and "superior_before" in feats and "superior_after" in feats
         c.first = min(c.first, pos)
 
     bare_levels: set[str] = set()
@@ -262,6 +266,8 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
         c.feats.add(f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}")
         if n in title:
             c.feats.add("in_title")
+        if c.mentions and c.led == c.mentions:
+            c.feats.add("only_superior")
         if lv:
             c.feats.add(f"level={lv}")
             if n == lv:
@@ -349,6 +355,8 @@ def _junk(c: BodyCandidate) -> bool:
     """A candidate that is a phrase, a collective word or organisation words alone, not a body's name."""
     if c.feats & _NO_NAME or c.name in spec().not_names:
         return True
+    if c.mentions and c.under == c.mentions and "in_title" not in c.feats:
+        return True  # only ever 在…总工会的领导下: ANNOTATION.md, a superior is never the region
     rest = c.name
     while rest and (end := _ending(rest)) and end != rest:
         rest = rest[:-len(end)]
