@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import db, directory, regions, scope
+from etl import db, federation, scope, unknown_regions
 from etl.accounts import Account
 from etl.archive import archive_bytes
 from etl.audit import Actor, actor_of, record
@@ -231,13 +231,13 @@ def _refuse_unknown(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, unknow
                     where: str) -> None:
     """The file fails: each name the directory lacks is an error with its suggestions and the way out
     (before the set-up, one error saying to set the federation up first)."""
-    fed = directory.current(con)
-    msgs = regions.directory_rules()["messages"]
+    fed = federation.current(con)
+    msgs = federation.directory_rules()["messages"]
     if fed is None:
         outcome.problems.append(Problem("error", f"{msgs['no_federation']}（本文件中的地区：{'、'.join(unknown)}）",
                                         where, None, "no_federation"))
     else:
-        found = regions.describe_unknown(con, {raw: (n, where) for raw, (n, _) in unknown.items()}, fed.code)
+        found = unknown_regions.describe_unknown(con, {raw: (n, where) for raw, (n, _) in unknown.items()}, fed.code)
         outcome.problems.extend(Problem("error", u.message + msgs["cli"].format(raw=u.raw), where, u.raw,
                                         "unknown_region") for u in found)
     outcome.status = "failed"

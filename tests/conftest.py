@@ -54,10 +54,10 @@ def tmp_db(empty_db: Path) -> Path:
 def renamed_db(empty_db: Path) -> Path:
     """The sample federation with a directory that records renames and merges (tests/fixtures/
     directory_renamed_towns.csv: 柳塘镇 + 桃源镇 → 桃塘镇 after 2021, 云溪乡 → 云溪镇 after 2022), no data yet."""
-    from etl import directory
+    from etl import directory, directory_sources
     from scripts.sample_db import FEDERATION, SINCE
 
-    entries = directory.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
+    entries = directory_sources.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
     directory.setup(empty_db, name=FEDERATION, area="青禾区", entries=entries, since=SINCE, user="测试")
     return empty_db
 
