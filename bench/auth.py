@@ -61,12 +61,12 @@ def main() -> None:
         from streamlit.testing.v1 import AppTest
 
         from dashboard.auth import TOKEN
-        from etl import accounts, db
+        from etl import accounts, db, sessions
         from etl.audit import Actor
 
         with db.transaction(db_path) as con:
             accounts.add_user(con, Actor("基准", "cli"), "管理员", "admin", PASSWORD)
-        token = accounts.sign_in(db_path, "管理员", PASSWORD)
+        token = sessions.sign_in(db_path, "管理员", PASSWORD)
 
         visitor = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         member = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -92,11 +92,11 @@ def main() -> None:
         for _ in range(50):
             t = time.perf_counter()
             with db.connect(db_path, read_only=True) as con:
-                accounts.check_session(con, token)
+                sessions.check_session(con, token)
             check.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             with db.transaction(db_path) as con:
-                accounts.touch(con, token)
+                sessions.touch(con, token)
             write.append((time.perf_counter() - t) * 1000)
 
     n = len(times["signed out"])

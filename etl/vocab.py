@@ -89,9 +89,9 @@ def is_placeholder(name: str | None) -> bool:
     only of placeholder characters (x X × * 某 ○ …), or ends in such a run right after a real
     area's name (青禾区xx镇). The characters and words are data: lexicon/region_rules.toml.
     A level word alone (镇, 区) names no place but is no placeholder either: it is the reporting
-    body's own level (regions.is_relative).
+    body's own level (region_names.is_relative).
     """
-    from etl.regions import canonical_name, rules, split_level
+    from etl.region_names import canonical_name, rules, split_level
 
     name = canonical_name(name)
     stem, _ = split_level(name)
