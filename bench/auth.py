@@ -71,17 +71,17 @@ def main() -> None:
         visitor = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         member = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         member.session_state[TOKEN] = token
-        sessions = {"signed out": visitor, "signed in": member}
-        for at in sessions.values():  # warm: first runs import and build caches
+        apps = {"signed out": visitor, "signed in": member}
+        for at in apps.values():  # warm: first runs import and build caches
             at.run()
             for page in PAGES:
                 at.switch_page(f"app_pages/{page}.py").run()
         assert member.sidebar.caption and "已登录：管理员" in member.sidebar.caption[0].value, "not signed in"
 
-        times: dict[str, list[float]] = {k: [] for k in sessions}
+        times: dict[str, list[float]] = {k: [] for k in apps}
         for _ in range(args.rounds):
             for page in PAGES:
-                for name, at in sessions.items():
+                for name, at in apps.items():
                     t = time.perf_counter()
                     at.switch_page(f"app_pages/{page}.py").run()
                     times[name].append((time.perf_counter() - t) * 1000)
