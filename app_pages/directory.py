@@ -1,7 +1,8 @@
 """地区名录: the first-run set-up of the federation, then its directory: the tree, CSV export and import.
 
 The set-up runs before any other page while no federation is configured (app.py). The work is
-etl/directory.py's (plan, apply, setup); this page only gathers the choices and shows the results.
+etl/directory.py's (plan, apply, setup) and etl/directory_sources.py's (the national table, CSV);
+this page only gathers the choices and shows the results.
 """
 
 import datetime as dt
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, cache, db, queries, safe
-from etl import directory
+from etl import directory, directory_sources, federation
 
 DB = db.db_path()
 
@@ -41,24 +42,24 @@ def setup_form() -> None:
     entries: list[directory.Entry] = []
     if source.startswith("全国"):
         query = st.text_input("辖区名称或代码", key="setup_area", placeholder="区县或地级市，如 远安县、420525")
-        hits = directory.find_areas(query) if query else []
+        hits = directory_sources.find_areas(query) if query else []
         if query and not hits:
             st.warning(f"全国区划表中找不到“{safe.md(query)}”。"
                        "请输入区县或地级市的名称（如“远安县”“远安”）或 6 位代码。")
         if hits:
-            pick = st.selectbox("选择辖区", hits, format_func=directory.area_label, key="setup_pick")
-            entries = directory.setup_entries(pick.code)
+            pick = st.selectbox("选择辖区", hits, format_func=directory_sources.area_label, key="setup_pick")
+            entries = directory_sources.setup_entries(pick.code)
         extra = st.file_uploader("可选：补充名录 CSV（别名、起止年份、更名合并、直属单位）", type=["csv"],
                                  key="setup_extra")
         if entries and extra is not None:
-            entries = directory.setup_entries(pick.code, extra.getvalue())
+            entries = directory_sources.setup_entries(pick.code, extra.getvalue())
     else:
         st.caption("CSV 列：" + "、".join(directory.CSV_COLUMNS) + "。只有辖区一行不填上级；可先下载示例格式。")
-        st.download_button("下载名录 CSV 格式", directory.write_csv([]), "地区名录.csv", key="setup_csv_template",
-                           mime="text/csv")
+        st.download_button("下载名录 CSV 格式", directory_sources.write_csv([]), "地区名录.csv",
+                           key="setup_csv_template", mime="text/csv")
         up = st.file_uploader("地区名录 CSV", type=["csv"], key="setup_csv")
         if up is not None:
-            entries = directory.read_csv(up.getvalue())
+            entries = directory_sources.read_csv(up.getvalue())
     roots = [e for e in entries if e.parent is None]
     if not entries:
         return
@@ -70,7 +71,7 @@ def setup_form() -> None:
     st.markdown(f"**辖区：{safe.md(root.name)}**（{safe.md(root.level)}，代码 {root.code or '无'}），"
                 f"其下 {len(entries) - 1} 个单位：")
     st.dataframe(_entries_table(entries), hide_index=True, height=260, key="setup_preview")
-    levels = directory.federation_levels()
+    levels = federation.federation_levels()
     level = st.selectbox("本会层级", list(levels), index=list(levels).index(root.level) if root.level in levels else 1,
                          format_func=lambda lv: f"{lv}（{levels[lv]}）", key="setup_level")
     since = st.date_input("从哪天起跟踪报送期限", dt.date.today(), key="setup_since",
@@ -81,7 +82,7 @@ def setup_form() -> None:
         _done(f"已设置本会：{fed.name}，辖区 {fed.region}，名录中 {len(entries) - 1} 个下属单位。")
 
 
-def directory_view(fed: directory.Federation) -> None:
+def directory_view(fed: federation.Federation) -> None:
     st.caption(f"本会：{safe.md(fed.name)}（辖区 {safe.md(fed.region)}，{fed.level}，代码 {fed.code or '无'}）；"
                f"{fed.since:%Y年%m月%d日}起跟踪报送期限。标“报送”的单位须向上级报数，其数字汇总为上级的合计。")
     tree = queries.directory(DB)
@@ -93,7 +94,7 @@ def directory_view(fed: directory.Federation) -> None:
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="directory_tree")
     with db.reader() as con:
-        data = directory.write_csv(directory.rows(con))
+        data = directory_sources.write_csv(directory.rows(con))
     st.download_button("导出地区名录 CSV", data, f"{fed.name}地区名录.csv", mime="text/csv", key="directory_export")
     if not auth.me().may("directory"):
         st.caption("修改地区名录需要管理角色。")
@@ -106,7 +107,7 @@ def directory_view(fed: directory.Federation) -> None:
     if up is None:
         return
     try:
-        entries = directory.read_csv(up.getvalue())
+        entries = directory_sources.read_csv(up.getvalue())
     except directory.DirectoryError as exc:
         st.error(safe.md(exc))
         return

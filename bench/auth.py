@@ -61,27 +61,27 @@ def main() -> None:
         from streamlit.testing.v1 import AppTest
 
         from dashboard.auth import TOKEN
-        from etl import accounts, db
+        from etl import accounts, db, sessions
         from etl.audit import Actor
 
         with db.transaction(db_path) as con:
             accounts.add_user(con, Actor("基准", "cli"), "管理员", "admin", PASSWORD)
-        token = accounts.sign_in(db_path, "管理员", PASSWORD)
+        token = sessions.sign_in(db_path, "管理员", PASSWORD)
 
         visitor = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         member = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         member.session_state[TOKEN] = token
-        sessions = {"signed out": visitor, "signed in": member}
-        for at in sessions.values():  # warm: first runs import and build caches
+        apps = {"signed out": visitor, "signed in": member}
+        for at in apps.values():  # warm: first runs import and build caches
             at.run()
             for page in PAGES:
                 at.switch_page(f"app_pages/{page}.py").run()
         assert member.sidebar.caption and "已登录：管理员" in member.sidebar.caption[0].value, "not signed in"
 
-        times: dict[str, list[float]] = {k: [] for k in sessions}
+        times: dict[str, list[float]] = {k: [] for k in apps}
         for _ in range(args.rounds):
             for page in PAGES:
-                for name, at in sessions.items():
+                for name, at in apps.items():
                     t = time.perf_counter()
                     at.switch_page(f"app_pages/{page}.py").run()
                     times[name].append((time.perf_counter() - t) * 1000)
@@ -92,11 +92,11 @@ def main() -> None:
         for _ in range(50):
             t = time.perf_counter()
             with db.connect(db_path, read_only=True) as con:
-                accounts.check_session(con, token)
+                sessions.check_session(con, token)
             check.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             with db.transaction(db_path) as con:
-                accounts.touch(con, token)
+                sessions.touch(con, token)
             write.append((time.perf_counter() - t) * 1000)
 
     n = len(times["signed out"])

@@ -1,4 +1,4 @@
-"""Loading speed: facts via one Arrow INSERT … SELECT (etl.load) vs row-by-row executemany.
+"""Loading speed: facts via one Arrow INSERT … SELECT (etl/load_rows.py) vs row-by-row executemany.
 
 Also the re-ingest of an already loaded folder (skipped by sha256 before
 extraction) vs extracting it again. Prints a table with ratios.
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import db  # noqa: E402
-from etl.load import _fact_table, insert_facts  # noqa: E402
+from etl.load_rows import fact_table, insert_facts  # noqa: E402
 from etl.model import ExtractedFile, Fact  # noqa: E402
 from etl.pipeline import expand_paths, extract_path, ingest_paths  # noqa: E402
 from etl.regions import BatchResolver  # noqa: E402
@@ -31,7 +31,7 @@ def make_rows(con, n: int):  # -> pyarrow.Table of facts-table rows
                   doc_id="x:0", year=2015 + i % 10, period="FY", as_of="2015-12-31", region=TOWNS[i % 8],
                   start=i, end=i + 5, flags=("redacted",) if i % 50 == 0 else ()) for i in range(n)]
     f = ExtractedFile("bench.txt", "bench.txt", "0" * 64, b"", "report", facts=facts)
-    return _fact_table(1, f, {}, set(), BatchResolver(con))
+    return fact_table(1, f, f.fact_table, {}, set(), BatchResolver(con))
 
 
 def executemany_insert(con, rows) -> None:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/regions.py [ROWS]     (default 200,000)
 
-What a load does with a tally's region column (etl/load.py `_fact_table`): dictionary-encode the
+What a load does with a tally's region column (etl/load_rows.py `fact_table`): dictionary-encode the
 names, resolve each distinct name once against the directory (`BatchResolver.resolve_all`: name,
 alias, official code, 总工会 suffix, traditional characters, county prefix), spread the ids back with
 one `take`, then move renamed and merged towns to their successor by the row's year
@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl import db, directory  # noqa: E402
+from etl import db, directory, directory_sources  # noqa: E402
 from etl.regions import BatchResolver, RegionResolver  # noqa: E402
 
 SAMPLE_VARIANTS = ["城关街道", "城关街道总工会", "东湖街", "白沙镇", "339901102000", "柳塘镇", "桃源镇工会", "新港",
@@ -35,7 +35,7 @@ SAMPLE_VARIANTS = ["城关街道", "城关街道总工会", "东湖街", "白沙
 
 
 def sample_directory(path: Path) -> list[str]:
-    entries = directory.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
+    entries = directory_sources.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
     directory.setup(path, name="青禾区总工会", area="青禾区", entries=entries)
     return SAMPLE_VARIANTS
 
@@ -56,7 +56,7 @@ def rows(variants: list[str], n: int) -> tuple[pa.Array, pa.Array]:
 
 
 def ours(con, names: pa.Array, years: pa.Array) -> pa.Array:
-    """As etl/load.py does it: each distinct name once, then one take and the successors by year."""
+    """As etl/load_rows.py does it: each distinct name once, then one take and the successors by year."""
     r = BatchResolver(con)
     enc = pc.dictionary_encode(names)
     distinct = enc.dictionary.to_pylist()

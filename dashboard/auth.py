@@ -2,7 +2,7 @@
 
 The browser's Streamlit session holds a random token (st.session_state); the
 database holds its sha256 and decides every run whether it is still good
-(etl/accounts.py: idle and total limits, account changes). A page reload
+(etl/sessions.py: idle and total limits, account changes). A page reload
 starts a new Streamlit session, so it asks to sign in again.
 
 Whether a person who has not signed in may view is a setting
@@ -21,8 +21,9 @@ import time
 import streamlit as st
 
 from dashboard.db import db_path, settings
-from etl import accounts, db
-from etl.accounts import VISITOR, Account, AccountError, Policy
+from etl import accounts, db, sessions
+from etl.accounts import VISITOR, Account, AccountError
+from etl.sessions import Policy
 
 TOKEN = "auth_token"  # the session's token (never shown, never in a URL)
 LAST = "auth_last"  # (account, monotonic time) of the last good check: used while another process writes
@@ -68,7 +69,7 @@ def current() -> Account:
         return VISITOR
     try:
         with db.connect(path, read_only=True, wait=CHECK_WAIT) as con:
-            check = accounts.check_session(con, token, policy())
+            check = sessions.check_session(con, token, policy())
     except db.DatabaseBusy:  # a writer holds the file: the last good check stands for a while
         last = st.session_state.get(LAST)
         if last and time.monotonic() - last[1] < LAST_GOOD:
@@ -76,13 +77,13 @@ def current() -> Account:
         # Nothing to fall back on (the first run after signing in, e.g. while another person's sign-in
         # writes in this process): wait as long as any page read does.
         with db.connect(path, read_only=True, wait=settings().read_wait) as con:
-            check = accounts.check_session(con, token, policy())
+            check = sessions.check_session(con, token, policy())
     if check.end or check.touch:
         with contextlib.suppress(db.DatabaseBusy), db.transaction(path, wait=CHECK_WAIT) as con:
             if check.end:
-                accounts.end_session(con, token, check.end)
+                sessions.end_session(con, token, check.end)
             else:
-                accounts.touch(con, token)
+                sessions.touch(con, token)
     if check.account is None:
         st.session_state.pop(TOKEN, None)
         st.session_state.pop(LAST, None)
@@ -156,7 +157,7 @@ def first_admin_form() -> None:
 def _open_session(name: str, password: str) -> None:
     """Sign in and keep the session's token (both forms end here); a refusal is shown in Chinese."""
     try:
-        token = accounts.sign_in(db_path(), name, password, policy(), wait=settings().lock_wait)
+        token = sessions.sign_in(db_path(), name, password, policy(), wait=settings().lock_wait)
     except AccountError as exc:
         st.error(str(exc))
         return
@@ -170,7 +171,7 @@ def sign_out(account: Account) -> None:
     st.session_state.pop(RUN, None)
     if token:
         with contextlib.suppress(db.DatabaseBusy), db.transaction(db_path(), wait=settings().lock_wait) as con:
-            accounts.end_session(con, token, "signed_out", account.actor())
+            sessions.end_session(con, token, "signed_out", account.actor())
     st.rerun()
 
 

@@ -165,7 +165,7 @@ def last_complete_year(regions: Sequence[int], period: str = "FY", path: PathLik
 
 def unit_word(regions: Sequence[int], path: PathLike = None) -> str:
     """What the selection's reporting units are called (镇街 under a district), from the directory's rules."""
-    from etl.directory import count_word
+    from etl.federation import count_word
 
     levels = snapshot.query_df("SELECT DISTINCT level FROM regions WHERE id IN (SELECT unnest($ids::INTEGER[]))",
                                {"ids": [int(r) for r in regions]}, path=path)["level"].tolist()
@@ -487,10 +487,10 @@ def directory(path: PathLike = None) -> pd.DataFrame:
                                   "successor", "reports"])
 
 
-def federation(path: PathLike = None):  # -> etl.directory.Federation | None
+def federation(path: PathLike = None):  # -> etl.federation.Federation | None
     """The configured federation (None before the set-up): titles use its name (or the settings' `federation`)."""
     from dashboard.db import reader, settings
-    from etl.directory import current, named
+    from etl.federation import current, named
 
     with reader(path) as con:
         return named(current(con), settings().federation)

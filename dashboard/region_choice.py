@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache
-from etl.regions import ADD, MAP, SKIP, Choice, Unknown
+from etl.regions import ADD, MAP, SKIP, Choice
+from etl.unknown_regions import Unknown
 
 OTHER = "改为名录中的其他地区"
 NEW = "作为新地区加入名录"

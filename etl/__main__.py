@@ -204,11 +204,11 @@ def _setup_args(p: argparse.ArgumentParser) -> None:
 
 
 def _setup(args: argparse.Namespace) -> int:
-    from etl import directory
+    from etl import directory, directory_sources
 
     if not args.county and not args.directory:
         raise UnionError("请用 --county 指定辖区（全国区划表），或用 --directory 给出地区名录 CSV，或两者都给。")
-    entries = directory.setup_entries(args.county, args.directory.read_bytes() if args.directory else None)
+    entries = directory_sources.setup_entries(args.county, args.directory.read_bytes() if args.directory else None)
     roots = [e.name for e in entries if e.parent is None]
     if len(roots) != 1:
         raise UnionError("地区名录应当恰好有一行没有上级（本会辖区），现在有 "
@@ -228,9 +228,9 @@ def _import_directory_args(p: argparse.ArgumentParser) -> None:
 
 
 def _import_directory(args: argparse.Namespace) -> int:
-    from etl import db, directory
+    from etl import db, directory, directory_sources
 
-    entries = directory.read_csv(args.file.read_bytes())
+    entries = directory_sources.read_csv(args.file.read_bytes())
     if args.dry_run:
         with db.connect(db_path(args), read_only=True, wait=settings(args).lock_wait) as con:
             plan = directory.plan(con, entries)
@@ -249,10 +249,10 @@ def _export_directory_args(p: argparse.ArgumentParser) -> None:
 
 
 def _export_directory(args: argparse.Namespace) -> int:
-    from etl import db, directory
+    from etl import db, directory, directory_sources
 
     with db.connect(db_path(args), read_only=True, wait=settings(args).lock_wait) as con:
-        data = directory.write_csv(directory.rows(con))
+        data = directory_sources.write_csv(directory.rows(con))
     if args.output:
         args.output.write_bytes(data)
         print(f"已导出地区名录到 {args.output}。")

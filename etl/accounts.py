@@ -1,63 +1,34 @@
-"""Local accounts: passwords (argon2id), sign-in with lock-out, sessions that expire, roles and scopes.
+"""Local accounts: who may use the app, with which role and over which regions, and every change to them.
 
 No default password exists: the first administrator is made on the first run,
 in the app (账号 page) or with `python -m etl user add NAME --role 管理`.
-Every change to an account, every sign-in, failure and lock is written to the
-audit trail (etl/audit.py) in the same transaction as the change.
+Every change to an account is written to the audit trail (etl/audit.py) in
+the same transaction as the change, and ends the account's open sessions.
 
-A session is a random token held by the browser's Streamlit session; the
-database keeps only its sha256, so a copy of the database signs nobody in.
-A session ends on sign-out, after `session_idle_minutes` unused, after
-`session_max_hours` in all, or when an administrator changes the account.
-
-Functions take a connection (the caller's transaction) or a database path
-(they open one unit of work themselves). Times are the machine's local time,
-as everywhere in the database.
+Signing in and sessions are etl/sessions.py; how passwords and tokens are
+hashed is etl/passwords.py. Functions take a connection (the caller's
+transaction). Times are the machine's local time, as everywhere in the
+database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
-from etl import db, permissions
+from etl import passwords, permissions
 from etl.audit import Actor, record
 from etl.errors import UnionError
 from etl.permissions import Scope
-from etl.settings import Settings
 
 PASSWORD_MIN = 8
 NAME_MAX = 40
-TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen is written at most this often (a page switch reads only)
-# OWASP's argon2id minimum (19 MiB, 2 passes): ~40 ms a hash here, so tests and sign-ins stay quick.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_DUMMY = _hasher.hash("不是任何人的密码")  # verified for unknown names, so both answers take as long
 
 
 class AccountError(UnionError):
     """A sign-in or account change that cannot go ahead; the message is Chinese and names the account."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """Lock-out and session limits (etl/settings.py, [accounts])."""
-
-    lockout_failures: int = 5
-    lockout_minutes: float = 15.0
-    idle: dt.timedelta = dt.timedelta(minutes=120)
-    longest: dt.timedelta = dt.timedelta(hours=12)
-
-    @staticmethod
-    def of(s: Settings) -> Policy:
-        return Policy(s.lockout_failures, s.lockout_minutes, dt.timedelta(minutes=s.session_idle_minutes),
-                      dt.timedelta(hours=s.session_max_hours))
 
 
 @dataclass(frozen=True)
@@ -102,11 +73,8 @@ class Account:
 VISITOR = Account(0, "", permissions.VISITOR_ROLE, signed_in=False)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _now() -> dt.datetime:
+def local_now() -> dt.datetime:
+    """The machine's local time to the second, as every account and session time is stored."""
     return dt.datetime.now().replace(microsecond=0)
 
 
@@ -214,9 +182,9 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, role: str,
                            code="first_is_admin")
     found = _region_ids(con, list(regions))
     _scope_rule(role, found, name)
-    now = _now()
+    now = local_now()
     uid = con.execute("INSERT INTO users (name, role, password_hash, created_at, password_changed_at) "
-                      "VALUES (?, ?, ?, ?, ?) RETURNING id", [name, role, _hasher.hash(password), now, now]
+                      "VALUES (?, ?, ?, ?, ?) RETURNING id", [name, role, passwords.hash_password(password), now, now]
                       ).fetchone()[0]
     _set_regions(con, uid, found)
     after = {"role": permissions.role_zh(role), "regions": [n for _, n in found]}
@@ -260,10 +228,11 @@ def _uid(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(row[0])
 
 
-def _end_sessions(con: duckdb.DuckDBPyConnection, uid: int, why: str, keep: str | None = None) -> int:
+def end_sessions(con: duckdb.DuckDBPyConnection, uid: int, why: str, keep: str | None = None) -> int:
+    """End the account's open sessions (but `keep`'s): after a change to it, its holders sign in anew."""
+    kept = passwords.token_hash(keep) if keep else ""
     return int(con.execute("UPDATE sessions SET ended_at = ?, ended_why = ? WHERE user_id = ? AND ended_at IS NULL "
-                           "AND token_hash <> ?", [_now(), why, uid, _token_hash(keep) if keep else ""]
-                           ).fetchone()[0])
+                           "AND token_hash <> ?", [local_now(), why, uid, kept]).fetchone()[0])
 
 
 def update_user(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, *, role: str | None = None,
@@ -289,7 +258,7 @@ def update_user(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, *, role
     after = _state(con, uid)
     if after == before:
         return
-    _end_sessions(con, uid, "account_changed")
+    end_sessions(con, uid, "account_changed")
     record(con, actor, "account", f"修改账号“{name}”：{_describe(before)} → {_describe(after)}", target=name,
            before=before, after=after)
 
@@ -309,8 +278,8 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, passwo
     uid = _uid(con, name)
     check_password(password, name)
     con.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, failed_count = 0, locked_until = NULL "
-                "WHERE id = ?", [_hasher.hash(password), _now(), uid])
-    _end_sessions(con, uid, "account_changed", keep=keep_session)
+                "WHERE id = ?", [passwords.hash_password(password), local_now(), uid])
+    end_sessions(con, uid, "account_changed", keep=keep_session)
     who = "本人" if actor.name == name else actor.name
     record(con, actor, "account", f"{who}为账号“{name}”设置了新密码", target=name)
 
@@ -319,7 +288,7 @@ def change_own_password(con: duckdb.DuckDBPyConnection, account: Account, curren
                         token: str | None = None) -> None:
     """The owner's change: the current password first; the session in use stays, the others end."""
     row = con.execute("SELECT password_hash FROM users WHERE id = ?", [account.id]).fetchone()
-    if row is None or not _verify(row[0], current):
+    if row is None or not passwords.verify(row[0], current):
         raise AccountError("当前密码不正确，密码未修改。", item=account.name, code="wrong_password")
     if current == new:
         raise AccountError("新密码与当前密码相同。", item=account.name, code="same_password")
@@ -332,107 +301,3 @@ def unlock(con: duckdb.DuckDBPyConnection, actor: Actor, name: str) -> None:
     record(con, actor, "account", f"解锁账号“{name}”", target=name)
 
 
-# ---- signing in ---------------------------------------------------------------------------------------------------
-
-def sign_in(path: Path | str, name: str, password: str, policy: Policy = Policy(), *, via: str = "web",
-            wait: float | None = None, now: dt.datetime | None = None) -> str:
-    """A new session's token for a right name and password; AccountError (Chinese) otherwise.
-
-    Wrong passwords count; at `policy.lockout_failures` in a row the account is locked for
-    `policy.lockout_minutes` (even the right password is refused meanwhile). Unknown names get
-    the same answer as wrong passwords, after the same work.
-    """
-    now = now or _now()
-    name = (name or "").strip()
-    refusal: AccountError | None = None
-    token = secrets.token_urlsafe(32)
-    with db.transaction(path, wait=wait) as con:
-        row = con.execute("SELECT id, password_hash, active, failed_count, locked_until FROM users WHERE name = ?",
-                          [name]).fetchone()
-        wrong = AccountError(f"用户名或密码不正确。连续输错 {policy.lockout_failures} 次，账号将锁定 "
-                             f"{policy.lockout_minutes:g} 分钟。", item=name, code="wrong_password")
-        if row is None:
-            _verify(_DUMMY, password)
-            raise wrong
-        uid, hashed, active, failed, locked_until = row
-        actor = Actor(name, via)
-        if locked_until is not None and locked_until > now:
-            raise AccountError(f"账号“{name}”因连续输错密码已锁定，请在 {locked_until:%H:%M} 之后再试，"
-                               "或请管理员解锁。", item=name, code="locked")
-        if not _verify(hashed, password):
-            failed = int(failed) + 1
-            if failed >= policy.lockout_failures:
-                until = now + dt.timedelta(minutes=policy.lockout_minutes)
-                con.execute("UPDATE users SET failed_count = 0, locked_until = ? WHERE id = ?", [until, uid])
-                record(con, actor, "lock", f"连续 {failed} 次密码错误，账号“{name}”锁定到 {until:%H:%M}", target=name)
-                refusal = AccountError(f"密码连续输错 {failed} 次，账号“{name}”已锁定 {policy.lockout_minutes:g} 分钟"
-                                       f"（到 {until:%H:%M}）。如忘记密码，请管理员重设。", item=name, code="locked")
-            else:
-                con.execute("UPDATE users SET failed_count = ? WHERE id = ?", [failed, uid])
-                record(con, actor, "sign_in_failed", f"账号“{name}”密码错误（连续第 {failed} 次）", target=name)
-                refusal = wrong
-        elif not active:
-            refusal = AccountError(permissions.rules().messages["inactive"].format(name=name), item=name,
-                                   code="inactive")
-        else:
-            if _hasher.check_needs_rehash(hashed):
-                con.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), uid])
-            con.execute("UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in = ? WHERE id = ?",
-                        [now, uid])
-            con.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
-                        [_token_hash(token), uid, now, now])
-            record(con, actor, "sign_in", f"“{name}”登录", target=name)
-    if refusal is not None:  # raised after the commit: the count and the lock are kept
-        raise refusal
-    return token
-
-
-def _verify(hashed: str, password: str) -> bool:
-    try:
-        return _hasher.verify(hashed, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-@dataclass(frozen=True)
-class SessionCheck:
-    """What a token is worth now: the account, or why not (a Chinese sentence, empty when it never was one)."""
-
-    account: Account | None
-    why: str = ""
-    touch: bool = False  # last_seen is old enough to write again
-    end: str = ""  # the session must be ended for this reason (idle, too_long, account_changed)
-
-
-def check_session(con: duckdb.DuckDBPyConnection, token: str, policy: Policy = Policy(),
-                  now: dt.datetime | None = None) -> SessionCheck:
-    """Read-only: who holds `token`, if the session is still good."""
-    now = now or _now()
-    row = con.execute(
-        "SELECT s.user_id, s.created_at, s.last_seen, s.ended_at, u.name, u.role, u.active "
-        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", [_token_hash(token)]).fetchone()
-    if row is None or row[3] is not None:
-        return SessionCheck(None)
-    uid, created, last_seen, _, name, role, active = row
-    if not active:
-        return SessionCheck(None, permissions.rules().messages["inactive"].format(name=name), end="account_changed")
-    if now - last_seen > policy.idle:
-        return SessionCheck(None, f"超过 {policy.idle.total_seconds() / 60:g} 分钟没有操作，已自动退出，请重新登录。",
-                            end="idle")
-    if now - created > policy.longest:
-        return SessionCheck(None, f"登录已满 {policy.longest.total_seconds() / 3600:g} 小时，请重新登录。",
-                            end="too_long")
-    return SessionCheck(Account(int(uid), name, role, scope_of(con, int(uid))), touch=now - last_seen > TOUCH_EVERY)
-
-
-def touch(con: duckdb.DuckDBPyConnection, token: str, now: dt.datetime | None = None) -> None:
-    con.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ? AND ended_at IS NULL",
-                [now or _now(), _token_hash(token)])
-
-
-def end_session(con: duckdb.DuckDBPyConnection, token: str, why: str, actor: Actor | None = None) -> None:
-    """Sign out (or expire) one session; a sign-out is recorded in the trail."""
-    n = con.execute("UPDATE sessions SET ended_at = ?, ended_why = ? WHERE token_hash = ? AND ended_at IS NULL",
-                    [_now(), why, _token_hash(token)]).fetchone()[0]
-    if n and actor is not None and why == "signed_out":
-        record(con, actor, "sign_out", f"“{actor.name}”退出登录", target=actor.name)

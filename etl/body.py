@@ -30,6 +30,7 @@ from etl.divisions import places_in
 
 LEXICON = Path(__file__).parent / "lexicon"
 N_BODY_FEATURES = 1 << 14
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = 20  # characters before 工会 that may belong to the name
 _HEAD = 2000  # characters of the document read for names
 
@@ -52,6 +53,7 @@ class BodySpec:
     generic_places: frozenset[str]
     not_after_stem: tuple[str, ...]
     not_names: frozenset[str]
+    keep_words: tuple[str, ...]
 
 
 @cache
@@ -66,7 +68,7 @@ def spec() -> BodySpec:
                     s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
                     frozenset(s["generic_places"]),
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
-                    frozenset(s["not_names"]))
+                    frozenset(s["not_names"]), tuple(s["keep_words"]))
 
 
 @dataclass
@@ -75,10 +77,33 @@ class BodyCandidate:
     feats: set[str] = field(default_factory=set)
     mentions: int = 0
     first: int = 1 << 30
+    led: int = 0  # mentions as a superior or a visitor (在市总工会的领导下, 市总工会下拨)
+    under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
 
 
 def _level(name: str) -> str | None:
     return next((lv for lv in spec().levels if name.endswith(lv)), None)
+
+
+@lru_cache(maxsize=8192)
+def _covered(text: str) -> frozenset[int]:
+    """Positions inside a place of the divisions table or a word that holds a stop character
+    (呼和浩特, 开发区, 发电): a stop character there does not end or break a name."""
+    out: set[int] = set()
+    for s, e, _ in places_in(text):
+        out.update(range(s, e))
+    for w in spec().keep_words:
+        k = text.find(w)
+        while k >= 0:
+            out.update(range(k, k + len(w)))
+            k = text.find(w, k + 1)
+    return frozenset(out)
+
+
+def _loose(name: str, chars: str, start: int = 0) -> bool:
+    """Does `name` hold one of `chars` from `start` on, outside a covered word?"""
+    covered = _covered(name)
+    return any(ch in chars and i not in covered for i, ch in enumerate(name) if i >= start)
 
 
 @lru_cache(maxsize=4096)
@@ -86,12 +111,13 @@ def _starts(run: str) -> dict[int, str]:
     """Plausible starts of a name inside the run before 工会, with why each is plausible."""
     sp = spec()
     out = {0: "run_start"}
+    covered = _covered(run)
     for i, ch in enumerate(run):
-        if ch in sp.stop_chars and i + 1 < len(run):
+        if ch in sp.stop_chars and i + 1 < len(run) and i not in covered:
             out.setdefault(i + 1, "after_stop")
     for w in sp.stop_words:
         k = run.rfind(w)
-        if k >= 0 and k + len(w) < len(run):
+        if k >= 0 and k + len(w) < len(run) and k not in covered:
             out.setdefault(k + len(w), "after_stop")
     for s, e, _ in places_in(run):
         out.setdefault(s, "place_start")
@@ -120,6 +146,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         c = cands.setdefault(name, BodyCandidate(name))
         c.feats.update(feats)
         c.mentions += mention
+        c.led += mention and any(f.startswith("superior") for f in feats)
+        c.under += mention and "superior_before" in feats and "superior_after" in feats
         c.first = min(c.first, pos)
 
     bare_levels: set[str] = set()
@@ -148,6 +176,18 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                     # 宜昌工会: the text may write the place in full elsewhere (宜昌市).
                     add(places[0].division.name if len(places) == 1 else name, run_at + s,
                         [*ctx, "src=expanded"], False)
+    # An enterprise report may never write its union's name in the lead (天府矿业公司为困难职工…):
+    # organisations named in the title and the lead are candidates too.
+    lead = title + "\n" + head[:300]
+    for m in _org_end().finditer(lead):
+        lo = max(0, m.end() - _RUN)
+        run = lead[lo:m.end()]
+        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
+        if b:
+            run = run[max(x.end() for x in b):]
+        for s, why in _starts(run).items():
+            if len(run) - s > len(m.group()):
+                add(run[s:], max(0, m.end() - len(title) - 1), ["src=org_text", f"start={why}"], False)
     for w in sp.self_words:
         k = head.find(w)
         if k >= 0:
@@ -170,14 +210,28 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for name, _, pos in named:
             if name.endswith(lv) and name != lv:
                 add(name, pos, ["src=fill"], False)
+        ends = {e for _, e, _ in gazetteer}
         for s, e, places in gazetteer:
             if head.startswith(sp.not_after_stem, e):
                 continue  # 温泉度假区 names a resort, not 温泉县
+            # A bare stem inside running text is too easily a word (思想同心 is no 同心县, 创新和 no 新和县):
+            # it counts where a word starts (after punctuation, a line's start or a stop character such as 在/从)
+            # or after a wider place.
+            stem_ok = s == 0 or not _CJK.match(head[s - 1]) or head[s - 1] in sp.stop_chars or s in ends
             for p in places:
+                if p.form == "stem" and (not stem_ok or any(ch in sp.function_chars for ch in p.surface)):
+                    continue
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
     return _describe(list(cands.values()), head, title)
+
+
+@cache
+def _org_end() -> re.Pattern[str]:
+    """An organisation word ending a name, not followed by more of it (公司 in 天府矿业公司为…)."""
+    words = sorted((w for w in spec().org_words if len(w) > 1), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(words) + ")(?!工会|总工会|分公司|集团)")
 
 
 @cache
@@ -197,7 +251,7 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
     sp = spec()
     self_levels = {w[1:]: head.count(w) for w in sp.self_words if w in head}
     bare = {c.name for c in cands if c.name == _ending(c.name)}
-    clean = [c for c in cands if c.name not in bare and not any(ch in sp.function_chars for ch in c.name)]
+    clean = [c for c in cands if c.name not in bare and not _loose(c.name, sp.function_chars)]
     named_endings = {_ending(c.name) for c in clean} - {None}
     for c in cands:
         end = _ending(c.name)
@@ -212,6 +266,8 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
         c.feats.add(f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}")
         if n in title:
             c.feats.add("in_title")
+        if c.mentions and c.led == c.mentions:
+            c.feats.add("only_superior")
         if lv:
             c.feats.add(f"level={lv}")
             if n == lv:
@@ -222,13 +278,17 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
             c.feats.add("org")
         else:
             c.feats.add("no_level")
+        end = _ending(n)
+        if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
+                       for w in sp.org_words if len(w) > 1):
+            c.feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
         if re.search(r"[xX×*＊某]", n):
             c.feats.add("masked")
-        if any(ch in sp.function_chars for ch in n):
+        if _loose(n, sp.function_chars):
             c.feats.add("function_char")
-        if n[0] in sp.stop_chars:
+        if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
             c.feats.add("starts_with_stop")
-        if any(ch in sp.stop_chars for ch in n[1:]):
+        if _loose(n, sp.stop_chars, 1):
             c.feats.add("inner_stop_char")
         if any(w in n for w in sp.stop_words):
             c.feats.add("has_stop_word")
@@ -287,7 +347,7 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     return best.name, margin
 
 
-_NO_NAME = {"has_stop_word", "generic_place"}
+_NO_NAME = {"has_stop_word", "generic_place", "function_char", "starts_with_stop", "inner_stop_char"}
 _SUPERIOR = {"superior_before", "superior_after"}
 
 
@@ -295,6 +355,8 @@ def _junk(c: BodyCandidate) -> bool:
     """A candidate that is a phrase, a collective word or organisation words alone, not a body's name."""
     if c.feats & _NO_NAME or c.name in spec().not_names:
         return True
+    if c.mentions and c.under == c.mentions and "in_title" not in c.feats:
+        return True  # only ever 在…总工会的领导下: ANNOTATION.md, a superior is never the region
     rest = c.name
     while rest and (end := _ending(rest)) and end != rest:
         rest = rest[:-len(end)]
@@ -338,6 +400,21 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
     if m and body and not _same_body(m.group("name"), body) and _below(m.group("name"), body):
         return m.group("name")
     return None
+
+
+def plausible_unit(name: str) -> bool:
+    """Can `name`, read before a figure as its sub-unit, be a unit's name at all?
+
+    The sub-unit patterns reach back over a few characters, and on new wording they catch a
+    phrase (为全区, 全市已建立乡, 区率先试点社区): a name holds no self word, stop word or loose
+    grammar character, and is not a collective word.
+    """
+    sp = spec()
+    if name in sp.not_names or name in sp.generic_places:
+        return False
+    if any(w in name for w in sp.self_words) or any(w in name for w in sp.stop_words):
+        return False
+    return not (_loose(name, sp.function_chars) or _loose(name, sp.stop_chars))
 
 
 def _below(name: str, body: str) -> bool:

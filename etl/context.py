@@ -97,7 +97,7 @@ def _place_rx() -> re.Pattern[str]:
 @lru_cache(maxsize=4096)
 def clean_region(name: str) -> str:
     """xx镇总工会 → xx镇 (cached: every fact of a document asks for the same few names)."""
-    from etl.regions import canonical_name  # one list of union-body suffixes (lexicon/region_rules.toml)
+    from etl.region_names import canonical_name  # one list of union-body suffixes (lexicon/region_rules.toml)
 
     return canonical_name(name.strip(" :：,，\"“”《》【】"))
 

@@ -1,20 +1,15 @@
-"""The federation and its directory: whose database this is, and the tree of units that report to it.
+"""The federation's directory: the tree of units that report to it, and every change to it.
 
-A federation (区/县/市总工会) is configured once, by the first-run set-up on
-the 地区名录 page or `python -m etl setup`: its name (titles of pages, the
-deck's cover and file names use it, never whatever regions happen to exist),
-the level of its area, and its directory. The directory is the regions table
-as a tree: the area, its towns and streets (乡镇街道) with their official
+The directory is the regions table as a tree: the federation's area (see
+etl/federation.py), its towns and streets (乡镇街道) with their official
 codes, their villages, enterprises and sector unions under a town or directly
 under the area (直属), each with aliases and the years it exists; a rename or
 a merge (A镇 + B镇 → C镇 in 2021) ends the old regions (last_year) and names
 the successor, so trend charts follow it.
 
 Three ways in, one path (`plan` then `apply`):
-- the national table (etl/divisions.py): a county and its townships with
-  their 12-digit codes in one step (`from_divisions`);
-- a CSV the towns' own changes are kept in (`read_csv` / `write_csv`, the
-  columns in CSV_COLUMNS, Chinese headers);
+- the national table and a CSV the towns' own changes are kept in, both read
+  into `Entry` lists by etl/directory_sources.py;
 - the set-up, which also writes the federation row (`setup`).
 
 A change to the directory is a batch of kind 'directory': regions it adds
@@ -25,11 +20,9 @@ puts the directory back as it was.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -37,69 +30,19 @@ import duckdb
 from etl import db
 from etl.audit import Actor, actor_of, record
 from etl.errors import UnionError
-from etl.regions import LEVELS, canonical_name, code_key, directory_rules, infer_level
+from etl.federation import Federation, current, federation_levels
+from etl.region_names import LEVELS, canonical_name, infer_level
 
 # CSV header → Entry field. Export writes these headers; import reads them (order free, extra columns ignored).
 CSV_COLUMNS = {"名称": "name", "层级": "level", "上级": "parent", "行政区划代码": "code", "别名": "aliases",
                "起始年份": "first_year", "终止年份": "last_year", "更名或并入为": "successor"}
-DIVISION_LEVEL = {"province": "省", "city": "地市", "county": "区县", "township": "乡镇街道"}
 
 
 class DirectoryError(UnionError):
     """The directory cannot be changed as asked; the message lists every problem, in Chinese, with its row."""
 
 
-@dataclass(frozen=True)
-class Federation:
-    """The federation this database belongs to."""
-
-    name: str  # 青禾区总工会
-    level: str  # the level of its area: 地市 | 区县 | 乡镇街道
-    region_id: int  # its area, the root of the directory
-    region: str  # 青禾区
-    code: str | None  # the area's official code (12 digits)
-    since: dt.date  # deadlines from this day on are tracked
-
-    @property
-    def count_word(self) -> str:
-        """What its reporting units are called: 8/8镇街."""
-        return count_word(self.level)
-
-
-def count_word(level: str | None) -> str:
-    words = directory_rules()["count_word"]
-    return words.get(level or "", words["default"])
-
-
-def federation_levels() -> dict[str, str]:
-    """Level → the name of such a federation (区县 → 区（县）总工会), for the set-up form."""
-    return dict(directory_rules()["federation_levels"])
-
-
-def current(con: duckdb.DuckDBPyConnection) -> Federation | None:
-    """The configured federation of an open database, or None before the set-up."""
-    row = con.execute("SELECT f.name, f.level, f.region_id, r.name, r.code, f.since FROM federation f "
-                      "JOIN regions r ON r.id = f.region_id").fetchone()
-    return None if row is None else Federation(row[0], row[1], int(row[2]), row[3], row[4], row[5])
-
-
-def federation(path: Path | str, name: str | None = None, wait: float | None = None) -> Federation | None:
-    """The configured federation of the database at `path` (None when there is no database or no set-up).
-
-    `name`: the settings' `federation` (UNION_FEDERATION), which, when given, is the name titles use.
-    """
-    if not Path(path).exists():
-        return None
-    with db.connect(path, read_only=True, wait=wait) as con:
-        return named(current(con), name)
-
-
-def named(fed: Federation | None, name: str | None) -> Federation | None:
-    """The federation under the name the settings give it, if they give one."""
-    return replace(fed, name=name) if fed is not None and name else fed
-
-
-# ---- entries: one row of the directory, from the national table or a CSV -------------------------------------
+# ---- entries: one row of the directory, as a person or the national table states it ---------------------------------
 
 @dataclass(frozen=True)
 class Entry:
@@ -116,115 +59,8 @@ class Entry:
     row: int = 0  # the CSV row it came from (for messages); 0 when not from a file
 
 
-def find_areas(text: str, limit: int = 20) -> list:
-    """Counties and cities of the national table whose name or code matches `text` (the set-up's search).
-
-    '远安' → 远安县; '420525' → 远安县; '东城区' → 北京市东城区. Returns etl.divisions.Division rows.
-    """
-    from etl.divisions import by_code, divisions, stem
-
-    text = text.strip()
-    if not text:
-        return []
-    if text.isdigit():
-        d = by_code().get(text[:6]) or by_code().get(text[:4])
-        return [d] if d and d.level in ("county", "city") else []
-    hits = [d for d in divisions() if d.level in ("county", "city")
-            and (d.name == text or stem(d.name) == text or text in d.name)]
-    hits.sort(key=lambda d: (d.name != text and stem(d.name) != text, d.level != "county", d.code))
-    return hits[:limit]
-
-
-def area_label(d) -> str:
-    """'湖北省宜昌市远安县（420525）': a national-table unit with the units above it."""
-    from etl.divisions import by_code
-
-    chain, code = [d.name], d.parent
-    while code:
-        up = by_code().get(code)
-        if up is None:
-            break
-        if up.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-            chain.insert(0, up.name)
-        code = up.parent
-    return f"{''.join(chain)}（{d.code}）"
-
-
-def from_divisions(area: str) -> list[Entry]:
-    """The area (a county or city: name, short name or code) and its units one level down, with their codes.
-
-    A county gets its townships (乡镇街道), a city its counties: a federation picks its area and has its
-    towns in one step. Raises DirectoryError when the name fits no area or several (the message lists them).
-    """
-    from etl.divisions import children
-
-    hits = find_areas(area)
-    exact = [d for d in hits if d.name == area or d.code == area]
-    if len(exact) == 1:
-        hits = exact
-    if not hits:
-        raise DirectoryError(f"全国区划表（2023年）中找不到“{area}”。请输入区县或地级市的名称或 6 位代码，"
-                             "例如“远安县”或“420525”。", item=area)
-    if len(hits) > 1:
-        shown = "；".join(area_label(d) for d in hits[:8])
-        raise DirectoryError(f"“{area}”对应多个地区：{shown}{'等' if len(hits) > 8 else ''}。请输入完整名称或代码。",
-                             item=area)
-    (d,) = hits
-    root = Entry(d.name, DIVISION_LEVEL[d.level], None, d.stat_code)
-    return [root, *(Entry(c.name, DIVISION_LEVEL[c.level], d.name, c.stat_code) for c in children(d.code))]
-
-
-def read_csv(data: bytes) -> list[Entry]:
-    """Entries of a directory CSV (UTF-8, with or without BOM, or GBK as Excel saves it).
-
-    Raises DirectoryError listing every malformed row (the rest of the checks are `plan`'s).
-    """
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DirectoryError("名录文件无法读取：请另存为 CSV（UTF-8 或 GBK 编码）。")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    if "名称" not in header:
-        raise DirectoryError(f"名录文件第一行应为表头，至少包含“名称”列（可用列：{'、'.join(CSV_COLUMNS)}）。")
-    col = {CSV_COLUMNS[h]: i for i, h in enumerate(header) if h in CSV_COLUMNS}
-    entries, problems = [], []
-    for n, cells in enumerate(reader, start=2):
-        def get(key: str, cells: list[str] = cells) -> str:
-            i = col.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        if not any(c.strip() for c in cells):
-            continue
-        name = canonical_name(get("name"))
-        if not name:
-            problems.append(f"第{n}行：缺少名称。")
-            continue
-        years = {}
-        for key in ("first_year", "last_year"):
-            raw = get(key).removesuffix("年")
-            if raw and not (raw.isdigit() and len(raw) == 4):
-                problems.append(f"第{n}行：{_zh(key)}“{get(key)}”应为四位年份，如 2021。")
-            years[key] = int(raw) if raw.isdigit() and len(raw) == 4 else None
-        code = get("code")
-        if code and code_key(code) is None:
-            problems.append(f"第{n}行：行政区划代码“{code}”应为 6、9 或 12 位数字。")
-        entries.append(Entry(
-            name=name, level=get("level") or infer_level(name), parent=canonical_name(get("parent")) or None,
-            code=code_key(code), aliases=tuple(a.strip() for a in get("aliases").replace("｜", "|").split("|")
-                                               if a.strip()),
-            first_year=years["first_year"], last_year=years["last_year"],
-            successor=canonical_name(get("successor")) or None, row=n))
-    if problems:
-        raise DirectoryError("名录文件有问题，未做任何修改：\n" + "\n".join(problems))
-    return entries
-
-
-def _zh(key: str) -> str:
+def field_label(key: str) -> str:
+    """The CSV header (and preview label) of an Entry field: parent → 上级."""
     return {v: k for k, v in CSV_COLUMNS.items()}[key]
 
 
@@ -248,17 +84,6 @@ def rows(con: duckdb.DuckDBPyConnection) -> list[Entry]:
     return [Entry(n, lv or "其他", p, c, tuple(a), fy, ly, s) for n, lv, p, c, a, fy, ly, s in got]
 
 
-def write_csv(entries: Iterable[Entry]) -> bytes:
-    """The directory as a CSV with Chinese headers, UTF-8 with BOM (Excel opens it with the right characters)."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
-    for e in entries:
-        w.writerow([e.name, e.level, e.parent or "", e.code or "", "|".join(e.aliases),
-                    e.first_year or "", e.last_year or "", e.successor or ""])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 # ---- plan and apply: every change to the directory goes this way ------------------------------------------------
 
 @dataclass
@@ -275,7 +100,7 @@ class Change:
         """In Chinese, for the page's preview: 新增 / 修改：层级 其他 → 乡镇街道 / 不变."""
         if self.kind == "add":
             return "新增"
-        parts = [f"{_zh(k)} {_shown(a)} → {_shown(b)}" for k, (a, b) in self.fields.items()]
+        parts = [f"{field_label(k)} {_shown(a)} → {_shown(b)}" for k, (a, b) in self.fields.items()]
         if self.new_aliases:
             parts.append(f"新增别名 {'、'.join(self.new_aliases)}")
         return "修改：" + "；".join(parts) if parts else "不变"
@@ -456,19 +281,6 @@ def setup(path: Path | str, *, name: str, area: str, level: str | None = None, e
         fed = current(con)  # who set it up and when: the federation row itself (configured_by, configured_at)
     assert fed is not None
     return fed
-
-
-def setup_entries(area: str | None = None, csv_data: bytes | None = None) -> list[Entry]:
-    """The entries a set-up starts from: the national table's area and its towns, then a CSV's rows on top
-    (a CSV row with the same name as a national one replaces it: local aliases, years, renames)."""
-    entries: dict[str, Entry] = {}
-    if area:
-        entries.update((e.name, e) for e in from_divisions(area))
-    if csv_data:
-        for e in read_csv(csv_data):
-            old = entries.get(e.name)
-            entries[e.name] = replace(e, code=e.code or (old.code if old else None))
-    return list(entries.values())
 
 
 # ---- undo (etl/batches.undo_batch calls this inside its transaction) ---------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, rank, subunit
+from etl.body import BodyCandidate, body_candidates, plausible_unit, rank, subunit
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -208,6 +208,8 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
         ev_start, ev_end = max(c.sent_start, c.q.start - min(len(c.head), 24)), c.q.end
     evidence, s, e = seg.norm.evidence(ev_start, ev_end)
     sub = c.region or (None if c.table_year is not None else subunit(c.head, _subject_clause(t, c), seg.ctx.region))
+    if sub and not plausible_unit(sub):
+        sub = None
     region = sub or seg.ctx.region
     flags = []
     if seg.is_template:

@@ -5,7 +5,7 @@ dashboard's provenance view) passes facts around in this shape, so a figure
 never loses where it came from. The shape is written once, as the field list
 FACT_FIELDS; from it come the frozen `Fact` dataclass, the Arrow schema of
 facts held as columns (`FactColumns`, how big tallies travel), and the facts
-table's columns (etl/schema.py creates and migrates it, etl/load.py and
+table's columns (etl/schema.py creates and migrates it, etl/load_rows.py and
 dashboard/actions.py write it).
 
 To add a field: append a `FactField` with the number of the migration that

@@ -25,9 +25,10 @@ import pyarrow.compute as pc
 from etl import db, scope
 from etl.accounts import Account
 from etl.catalog import load_catalog
-from etl.load import raw_regions
+from etl.load_rows import raw_regions
 from etl.model import ExtractedFile, Fact
-from etl.regions import Choice, Unknown, find_unknown
+from etl.regions import Choice
+from etl.unknown_regions import Unknown, find_unknown
 from etl.vocab import APPROX_ZH, FLAG_UNKNOWN_YEAR, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]

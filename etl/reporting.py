@@ -18,7 +18,7 @@ from pathlib import Path
 from etl import db
 from etl.audit import Actor, actor_of, record
 from etl.errors import UnionError
-from etl.regions import directory_rules
+from etl.federation import directory_rules
 from etl.vocab import PERIOD_ZH, PERIODS
 
 REPORTED, LATE, MISSING, PENDING, EXEMPT = "reported", "late", "missing", "pending", "exempt"

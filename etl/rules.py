@@ -4,6 +4,8 @@ For one quantity, the first rule whose cue, unit class, topic and vetoes fit
 names the metric; a number joined to the previous one by 和/、 takes its
 metric.  The learned extractor (etl/extract.py) uses what these rules say as
 one feature among many; on their own they are the extractor of release 1.
+The rules themselves, compiled from cues.toml, are etl/cues.py; the plan
+sections a number may stand in are found by etl/zones.py.
 
 The contract with cues.toml: every `[[rule]]` names a catalog metric, or one
 of two pseudo-metrics decided here from the sentence:
@@ -19,45 +21,18 @@ contracts), `contract_count` (N份 contracts, an enterprise count only when no
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
-from pathlib import Path
 
 from etl.catalog import load_catalog
 from etl.context import place_names
+from etl.cues import METRIC_CLASSES, any_match, head_match, rules, rules_for
 from etl.numbers import Quantity, find_quantities
-from etl.zones import CLAUSE_END, SENT_END, last_index, zones
+from etl.zones import CLAUSE_END, SENT_END, in_plan, last_index, plan_zones, zones
 
-LEXICON = Path(__file__).parent / "lexicon"
-METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
+# etl/candidates.py and etl/features.py import METRIC_CLASSES, rules, in_plan and plan_zones from here.
+
 _WAGE = re.compile(r"工资(?:专项)?(?:集体)?(?:合同|协议|协商)|工资协议")
 _GENERAL = re.compile(r"集体合同|集体协商|集体协议|平等协商|综合(?:集体)?合同")
-# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
-_FILLER = re.compile(
-    r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|人民币|\([^)]{0,5}\))*")
-
-
-@dataclass(frozen=True)
-class Rule:
-    metric: str
-    units: frozenset[str]
-    head: tuple[re.Pattern[str], ...]  # the cue list, tried for every number
-    right: tuple[re.Pattern[str], ...]
-    topic: tuple[re.Pattern[str], ...]
-    topic_scope: str
-    veto: tuple[re.Pattern[str], ...]
-    clause_veto: tuple[re.Pattern[str], ...]
-    right_veto: tuple[re.Pattern[str], ...]
-    sentence_veto: tuple[re.Pattern[str], ...]
-    raw_veto: tuple[re.Pattern[str], ...]
-    need_right_for: tuple[re.Pattern[str], ...]  # head cues that also need a right cue
-    right_alone: bool  # may a right cue bind the number without any head cue?
-    head_any: tuple[re.Pattern[str], ...]  # the head cues anywhere (for shared rates)
-    multi: bool
-    gap: int
-
-
 @dataclass
 class RuleHit:
     """A quantity bound to a metric by the rules, before the document-level passes."""
@@ -79,97 +54,6 @@ class RuleHit:
     margin: float = 1.0  # … minus the next best metric's
     agrees: bool = True  # the rules read the same metric
     table_year: int | None = None  # a table cell: its column's year
-
-
-def _compile(pats: list[str]) -> tuple[re.Pattern[str], ...]:
-    """One alternation per list: a single search instead of one per pattern."""
-    return (re.compile("|".join(f"(?:{p})" for p in pats)),) if pats else ()
-
-
-def _head_pattern(cues: list[str]) -> tuple[re.Pattern[str], ...]:
-    """The head cues, each only where just filler stands between it and the number."""
-    return (re.compile("(?:" + "|".join(f"(?:{h})" for h in cues) + f")(?={_FILLER.pattern}$)"),) if cues else ()
-
-
-@cache
-def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
-    """Rules and guards from lexicon/cues.toml, compiled once."""
-    with open(LEXICON / "cues.toml", "rb") as f:
-        spec = tomllib.load(f)
-    out = []
-    for r in spec["rule"]:
-        out.append(Rule(
-            metric=r["metric"],
-            units=frozenset(r["units"]),
-            head=_head_pattern(r.get("head", [])),
-            right=_compile(r.get("right", [])),
-            topic=_compile(r.get("topic", [])),
-            topic_scope=r.get("topic_scope", "sentence"),
-            veto=_compile(r.get("veto", [])),
-            clause_veto=_compile(r.get("clause_veto", [])),
-            right_veto=_compile(r.get("right_veto", [])),
-            sentence_veto=_compile(r.get("sentence_veto", [])),
-            raw_veto=_compile(r.get("raw_veto", [])),
-            need_right_for=_compile(r.get("need_right_for", [])),
-            right_alone=bool(r.get("right_alone", True)),
-            head_any=_compile(r.get("head", [])),
-            multi=bool(r.get("multi", False)),
-            gap=int(r.get("gap", 4)),
-        ))
-    guards = {k: _compile(v) for k, v in spec["guards"].items()}
-    return tuple(out), guards
-
-
-@cache
-def _rules_for(cls: str) -> tuple[Rule, ...]:
-    """The rules whose unit classes include `cls`, in lexicon order (most numbers fit only a few)."""
-    return tuple(r for r in rules()[0] if cls in r.units)
-
-
-def _any(pats: tuple[re.Pattern[str], ...], text: str) -> bool:
-    return bool(pats) and pats[0].search(text) is not None
-
-
-def _head_match(rule: Rule, head: str) -> re.Match[str] | None:
-    """The cue match ending closest to the number, with only filler in between."""
-    best = None
-    for p in rule.head:
-        for m in p.finditer(head):
-            if m.end() == m.start():
-                continue
-            gap = head[m.end():]
-            if len(gap) <= rule.gap and _FILLER.fullmatch(gap) and (best is None or m.end() > best.end()):
-                best = m
-    return best
-
-
-_HEADING_END = re.compile(r"[。:：]")
-
-
-def plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
-    """(offset, in_plan) switches from plan/report headings in the segment."""
-    _, guards = rules()
-    out: list[tuple[int, bool]] = [(start, False)]
-    pos = start
-    for line in text[start:end].split("\n"):
-        s = _HEADING_END.split(line.strip(), maxsplit=1)[0]  # 四、下半年工作打算。力争… → the heading part
-        if 0 < len(s) <= 40:
-            if _any(guards["plan_heading"], s):
-                out.append((pos, True))
-            elif out[-1][1] and _any(guards["report_heading"], s):
-                out.append((pos, False))
-        pos += len(line) + 1
-    return out
-
-
-def in_plan(plan: list[tuple[int, bool]], pos: int) -> bool:
-    state = False
-    for off, flag in plan:
-        if off <= pos:
-            state = flag
-        else:
-            break
-    return state
 
 
 def _family(sentence_left: str, right: str = "") -> str | None:
@@ -223,19 +107,19 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     right = text[q.end:right_end]
     para_left = text[max(seg_start, q.start - 300):q.start]
 
-    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
-            or _any(guards["plan_sentence_veto"], sentence_left):
+    if any_match(guards["plan_veto"], clause_left) or any_match(guards["right_veto"], right) \
+            or any_match(guards["plan_sentence_veto"], sentence_left):
         return []
     tail = head[-6:]
-    if _any(guards["gap_veto"], tail):
+    if any_match(guards["gap_veto"], tail):
         return []
     out: list[RuleHit] = []
-    for rule in _rules_for(cls):
-        hm = _head_match(rule, head)
-        if hm is not None and _any(guards["gap_veto"], head[hm.end():]):
+    for rule in rules_for(cls):
+        hm = head_match(rule, head)
+        if hm is not None and any_match(guards["gap_veto"], head[hm.end():]):
             hm = None
         rm = None
-        if hm is not None and _any(rule.need_right_for, hm.group(0)) and not _any(rule.right, right):
+        if hm is not None and any_match(rule.need_right_for, hm.group(0)) and not any_match(rule.right, right):
             hm = None
         if hm is None and rule.right_alone:
             rm = next((m for p in rule.right if (m := p.search(right))), None)
@@ -244,13 +128,13 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
         elif hm is None:
             continue
         local = head[max(0, hm.start() - 6):] if hm is not None else rm.group(0)
-        if (_any(rule.raw_veto, q.raw) or _any(rule.veto, local) or _any(rule.clause_veto, clause_left)
-                or _any(rule.right_veto, right) or _any(rule.sentence_veto, sentence_left)):
+        if (any_match(rule.raw_veto, q.raw) or any_match(rule.veto, local) or any_match(rule.clause_veto, clause_left)
+                or any_match(rule.right_veto, right) or any_match(rule.sentence_veto, sentence_left)):
             continue
         if rule.topic:
             scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
             rest = "" if rule.topic_scope == "clause" else text[q.end:sent_end]
-            if not (_any(rule.topic, scope) or _any(rule.topic, rest)):
+            if not (any_match(rule.topic, scope) or any_match(rule.topic, rest)):
                 continue
         metric = rule.metric
         conf = 0.9 if hm is not None and len(head) - hm.end() <= 1 else 0.8
@@ -285,7 +169,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
             found = [(m.start(), rule.metric) for p in rule.head_any for m in p.finditer(head)][:1]
             for other in rule_list:
                 if other.multi and other.metric != rule.metric and cls in other.units \
-                        and _any(other.head_any, head) and not _any(other.veto, head):
+                        and any_match(other.head_any, head) and not any_match(other.veto, head):
                     found.append((other.head_any[0].search(head).start(), other.metric))
             metrics = [m for _, m in sorted(found)]
             if "分别" in head and len(metrics) > 1:
@@ -309,7 +193,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     plan = in_plan(plan_z, q.start)
     if plan:
         catalog = load_catalog()
-        ok = _any(guards["plan_stock_ok"], sentence_left + q.raw)
+        ok = any_match(guards["plan_stock_ok"], sentence_left + q.raw)
         out = [c for c in out if catalog[c.metric].kind == "stock" and ok]
     return out
 
@@ -320,11 +204,11 @@ def metric_for_label(label: str, cls: str) -> str | None:
     for rule in rule_list:
         if cls not in rule.units or rule.metric.startswith("@") or rule.topic:
             continue
-        hm = _head_match(rule, label)
+        hm = head_match(rule, label)
         if hm is None:
             continue
         local = label[max(0, hm.start() - 6):]
-        if _any(rule.veto, local) or _any(rule.clause_veto, label):
+        if any_match(rule.veto, local) or any_match(rule.clause_veto, label):
             continue
         return rule.metric
     return None
@@ -361,8 +245,6 @@ def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
     return None
 
 
-
-
 def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None) -> list[RuleHit]:
     """The rules' reading of one segment, number by number (before the document passes)."""
     plan = plan_zones(text, start, end)
@@ -395,17 +277,18 @@ def vetoed(text: str, head: str, clause_left: str, sentence_left: str, right: st
     (农民工入会率 is not the body's 入会率).  The learned model may add a reading the rules
     missed, never one they refuse."""
     rule_list, guards = rules()
-    if _any(guards["plan_veto"], clause_left) or _any(guards["right_veto"], right) \
-            or _any(guards["plan_sentence_veto"], sentence_left) or _any(guards["gap_veto"], head[-6:]):
+    if any_match(guards["plan_veto"], clause_left) or any_match(guards["right_veto"], right) \
+            or any_match(guards["plan_sentence_veto"], sentence_left) or any_match(guards["gap_veto"], head[-6:]):
         return True
     catalog = load_catalog()
-    if in_plan_zone and not (catalog[metric].kind == "stock" and _any(guards["plan_stock_ok"], sentence_left + raw)):
+    if in_plan_zone and not (catalog[metric].kind == "stock"
+                             and any_match(guards["plan_stock_ok"], sentence_left + raw)):
         return True
     family = _PSEUDO.get(metric, "\0")
     for r in rule_list:
         if r.metric != metric and not r.metric.startswith(family):
             continue
-        if (_any(r.raw_veto, raw) or _any(r.veto, head[-12:]) or _any(r.clause_veto, clause_left)
-                or _any(r.right_veto, right) or _any(r.sentence_veto, sentence_left)):
+        if (any_match(r.raw_veto, raw) or any_match(r.veto, head[-12:]) or any_match(r.clause_veto, clause_left)
+                or any_match(r.right_veto, right) or any_match(r.sentence_veto, sentence_left)):
             return True
     return False

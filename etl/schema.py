@@ -214,7 +214,7 @@ CREATE TABLE IF NOT EXISTS reporting_exemptions (
 );
 """
 
-# Accounts, their sessions and the audit trail (etl/accounts.py, etl/audit.py).
+# Accounts, their sessions and the audit trail (etl/accounts.py, etl/sessions.py, etl/audit.py).
 ACCOUNTS = """
 CREATE SEQUENCE IF NOT EXISTS user_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;

@@ -7,7 +7,7 @@ refused with a message naming it. A row whose region is empty or a placeholder
 scoped reviewer can only assign it a region of their own scope.
 
 The region a figure belongs to is worked out as the loader does it
-(etl/load.py): the fact's own region, else its document's.
+(etl/load_rows.py): the fact's own region, else its document's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import duckdb
 
 from etl.accounts import Account
 from etl.model import ExtractedFile, Fact
-from etl.regions import RegionResolver, is_placeholder, is_relative
+from etl.region_names import is_relative
+from etl.regions import RegionResolver
+from etl.vocab import is_placeholder
 
 
 @dataclass(frozen=True)

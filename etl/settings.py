@@ -61,7 +61,7 @@ class Settings:
     # A page's error in full on screen (dashboard/failures.py): None: only while the server listens on this
     # machine alone, or to a 管理 account; everyone else reads one Chinese line, the details go to the log.
     show_error_details: bool | None = None
-    # Accounts (etl/accounts.py). None: viewing without signing in only while the server listens on
+    # Accounts (etl/accounts.py, etl/sessions.py). None: viewing without signing in only while the server listens on
     # this machine alone (dashboard/auth.py); a server reachable from the network asks everyone to sign in.
     view_without_sign_in: bool | None = None
     session_idle_minutes: float = 120.0  # a session unused this long ends

@@ -94,9 +94,9 @@ def is_placeholder(name: str | None) -> bool:
     Cached like regions.canonical_name: a tally names the same towns on every row, and a load asks
     again for each of them (40,000 calls for a 10,000-town tally took 0.3 s).
     A level word alone (镇, 区) names no place but is no placeholder either: it is the reporting
-    body's own level (regions.is_relative).
+    body's own level (region_names.is_relative).
     """
-    from etl.regions import canonical_name, rules, split_level
+    from etl.region_names import canonical_name, rules, split_level
 
     name = canonical_name(name)
     stem, _ = split_level(name)

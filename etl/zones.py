@@ -3,6 +3,8 @@
 Every stage that looks at a figure's words (the cue rules, the candidate
 features) asks the same questions: where does its sentence start, where does
 its clause end.  The boundary offsets of a text are found once and bisected.
+Also the plan sections of a report (下半年工作打算 … up to the next report
+heading, by the guards of cues.toml): figures there are targets, not results.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from etl.cues import any_match, rules
 from etl.numbers import Quantity
 
 SENT_END = "。!！？\n"
@@ -64,3 +67,31 @@ def zones(text: str, q: Quantity, seg_start: int, seg_end: int) -> tuple[int, in
     return sent_start, sent_end, clause_start, right_end
 
 
+_HEADING_END = re.compile(r"[。:：]")
+
+
+def plan_zones(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """(offset, in_plan) switches from plan/report headings in the segment."""
+    _, guards = rules()
+    out: list[tuple[int, bool]] = [(start, False)]
+    pos = start
+    for line in text[start:end].split("\n"):
+        s = _HEADING_END.split(line.strip(), maxsplit=1)[0]  # 四、下半年工作打算。力争… → the heading part
+        if 0 < len(s) <= 40:
+            if any_match(guards["plan_heading"], s):
+                out.append((pos, True))
+            elif out[-1][1] and any_match(guards["report_heading"], s):
+                out.append((pos, False))
+        pos += len(line) + 1
+    return out
+
+
+def in_plan(plan: list[tuple[int, bool]], pos: int) -> bool:
+    """Whether offset `pos` lies in a plan section (`plan`: the switches of `plan_zones`)."""
+    state = False
+    for off, flag in plan:
+        if off <= pos:
+            state = flag
+        else:
+            break
+    return state

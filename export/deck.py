@@ -69,8 +69,8 @@ class DeckContext:
         The cover names the configured federation (`federation` overrides its name, as the setting does);
         a deck of chosen regions is named after them. No set-up and no regions chosen: DirectoryError.
         """
-        from etl.directory import DirectoryError, named
-        from etl.regions import directory_rules
+        from etl.directory import DirectoryError
+        from etl.federation import directory_rules, named
 
         regions = queries.regions(path)
         fed = named(queries.federation(path), federation)

@@ -32,9 +32,9 @@ RECEIVED = dt.date(2026, 1, 20)
 
 def set_up(path: Path | str) -> None:
     """Only the federation and its directory (what the first-run set-up does)."""
-    from etl import directory
+    from etl import directory, directory_sources
 
-    entries = directory.read_csv(DIRECTORY.read_bytes())
+    entries = directory_sources.read_csv(DIRECTORY.read_bytes())
     directory.setup(path, name=FEDERATION, area="青禾区", entries=entries, since=SINCE, user=USER)
 
 

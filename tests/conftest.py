@@ -51,13 +51,32 @@ def tmp_db(empty_db: Path) -> Path:
 
 
 @pytest.fixture
+def book(tmp_db: Path) -> Path:
+    """tmp_db with three accounts (password people.BOOK_PASSWORD): 王主任 (管理), 李红 (填报: 城关街道, which has
+    a community 城关社区 below it, so a scope's "and below" has something to find), 赵六 (查看)."""
+    from people import BOOK_PASSWORD
+
+    from etl import accounts, db
+    from etl.audit import Actor
+
+    cli = Actor("测试", "cli")
+    with db.transaction(tmp_db) as con:
+        street = con.execute("SELECT id FROM regions WHERE name = '城关街道'").fetchone()[0]
+        con.execute("INSERT INTO regions (name, level, parent_id) VALUES ('城关社区', '村社区', ?)", [street])
+        accounts.add_user(con, cli, "王主任", "管理", BOOK_PASSWORD)
+        accounts.add_user(con, cli, "李红", "填报", BOOK_PASSWORD, ["城关街道"])
+        accounts.add_user(con, cli, "赵六", "view", BOOK_PASSWORD)
+    return tmp_db
+
+
+@pytest.fixture
 def renamed_db(empty_db: Path) -> Path:
     """The sample federation with a directory that records renames and merges (tests/fixtures/
     directory_renamed_towns.csv: 柳塘镇 + 桃源镇 → 桃塘镇 after 2021, 云溪乡 → 云溪镇 after 2022), no data yet."""
-    from etl import directory
+    from etl import directory, directory_sources
     from scripts.sample_db import FEDERATION, SINCE
 
-    entries = directory.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
+    entries = directory_sources.read_csv((ROOT / "tests" / "fixtures" / "directory_renamed_towns.csv").read_bytes())
     directory.setup(empty_db, name=FEDERATION, area="青禾区", entries=entries, since=SINCE, user="测试")
     return empty_db
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl import accounts, db
+from etl import accounts, db, sessions
 from etl.audit import Actor
 
 PASSWORD = "测试密码-2024"
+BOOK_PASSWORD = "正确的密码-123"  # the accounts of the `book` fixture (tests/conftest.py)
 FIRST_ADMIN = "管理员"
 # name → (role, regions): the people the tests speak of
 STAFF = {
@@ -40,7 +41,7 @@ def ensure(path: Path | str, name: str, role: str | None = None, regions: tuple[
 def token(path: Path | str, name: str, **kwargs) -> str:
     """A signed-in session's token for `name` (made first if missing)."""
     ensure(path, name, **kwargs)
-    return accounts.sign_in(path, name, PASSWORD)
+    return sessions.sign_in(path, name, PASSWORD)
 
 
 def sign_in(at, path: Path | str, name: str = FIRST_ADMIN, **kwargs):

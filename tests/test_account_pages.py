@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db
-from etl import accounts
+from etl import sessions
 from etl.accounts import AccountError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -55,7 +55,7 @@ def test_an_administrator_adds_a_scoped_clerk(office_db):
     assert (row["角色"], row["地区范围"], row["状态"]) == ("填报", "白沙镇", "正常")
     assert q(office_db, "SELECT user_name, via, summary FROM audit_log WHERE action = 'account' AND target = '李红'") \
         == [(people.FIRST_ADMIN, "web", "新建账号“李红”：角色 填报，范围 白沙镇")]
-    accounts.sign_in(office_db, "李红", "李红的初始密码-1")  # the password works
+    sessions.sign_in(office_db, "李红", "李红的初始密码-1")  # the password works
 
 
 def test_a_clerk_without_regions_is_refused_with_the_reason(office_db):
@@ -78,7 +78,7 @@ def test_a_role_change_ends_the_accounts_sessions(office_db):
     assert at.success[0].value == "已保存账号“城关填报”。"
     assert q(office_db, "SELECT role FROM users WHERE id = ?", [uid]) == [("view",)]
     with duckdb.connect(str(office_db), read_only=True) as con:
-        assert accounts.check_session(con, token).account is None  # their open session ended
+        assert sessions.check_session(con, token).account is None  # their open session ended
 
 
 def test_the_audit_page_lists_the_trail_without_none(office_db):
@@ -105,9 +105,9 @@ def test_a_person_changes_their_own_password(office_db):
     at.text_input(key="own_pw_again").input("领导的新密码-2")
     button(at, "修改密码").click().run()
     assert at.success[0].value.startswith("密码已修改")
-    accounts.sign_in(office_db, "领导", "领导的新密码-2")
+    sessions.sign_in(office_db, "领导", "领导的新密码-2")
     with pytest.raises(AccountError):
-        accounts.sign_in(office_db, "领导", people.PASSWORD)
+        sessions.sign_in(office_db, "领导", people.PASSWORD)
 
 
 @pytest.fixture

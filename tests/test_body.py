@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.body import body_candidates, rank, subunit
+from etl.body import body_candidates, plausible_unit, rank, subunit
 from etl.classifier import shipped_model
 from etl.normalize import normalize
 
@@ -95,3 +95,38 @@ def test_a_name_written_before_its_union_word_fills_the_bare_level() -> None:
     text = ("镇总工会2022年工作总结\n今年镇总工会在镇党委领导下，新建工会9家。青岚镇工委会组织职工开展技能竞赛，"
             "镇总工会全年慰问困难职工40户。")
     assert _ranked(text, "镇总工会2022年工作总结") == "青岚镇"
+
+
+def test_no_name_starts_inside_a_place_or_a_kept_word() -> None:
+    cands = _cands("澧阳发电分公司工会今年为困难职工发放慰问金12万元。呼和浩特市总工会来公司调研。")
+    assert "澧阳发电分公司" in cands and "电分公司" not in cands
+    assert "浩特市" not in cands
+
+
+def test_an_organisation_in_the_title_is_a_candidate_without_a_union_word() -> None:
+    title = "云岭矿业公司为困难职工排忧解难"
+    cands = _cands(title + "\n近年来，公司共为120户困难职工建立了帮扶档案。", title)
+    assert "src=org_text" in cands["云岭矿业公司"]
+
+
+def test_a_unit_written_with_its_parent_is_marked() -> None:
+    cands = _cands("滇南矿业公司白石岭煤矿工会今年发放助学金8万元。")
+    assert "parent_org" in cands["滇南矿业公司白石岭煤矿"]
+    assert "parent_org" not in cands["白石岭煤矿"]
+
+
+def test_a_bare_stem_inside_running_text_does_not_fill_the_level() -> None:
+    text = "县总工会坚持凝聚思想同心、目标同向，全年新建工会组织31家。县总工会慰问困难职工60户。"
+    assert "同心县" not in _cands(text)
+
+
+def test_a_body_only_ever_named_under_a_superior_loses_to_the_bare_level() -> None:
+    text = ("区工会2023年工作总结\n2023年，全区各级工会在区委和临江新区总工会的领导下，新建工会组织45家，"
+            "区工会全年帮扶困难职工210户。")
+    assert _ranked(text, "区工会2023年工作总结") == "区"
+
+
+@pytest.mark.parametrize(("name", "ok"), [("白沙镇", True), ("城关街道", True), ("为全区", False),
+                                          ("全市已建立乡", False), ("区率先试点社区", False), ("出席镇", False)])
+def test_a_sub_unit_must_be_a_name(name: str, ok: bool) -> None:
+    assert plausible_unit(name) is ok

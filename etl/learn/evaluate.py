@@ -111,7 +111,10 @@ class Tally:
             self.charted_exact += charted and ex
             if g.get("region") is not None:
                 self.region_n += 1
-                self.region_ok += same_region(f.region, g["region"])
+                ok = same_region(f.region, g["region"])
+                self.region_ok += ok
+                if not ok:
+                    self.misses.append(f"  region   {name} {f.metric}={f.value} gold={g['region']} got={f.region}")
         for i, g in enumerate(gold):
             if i not in used:
                 self.misses.append(f"  missed   {name} {g['metric']}={g['value']} «{g.get('evidence', '')}»")

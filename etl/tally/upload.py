@@ -22,11 +22,12 @@ from etl.catalog import load_catalog
 from etl.errors import UnionError
 from etl.limits import Inspection, Refused, inspect
 from etl.model import Fact, Problem
-from etl.regions import Choice, Unknown, find_unknown
+from etl.regions import Choice
 from etl.tally import Analysis
 from etl.tally.layout import Table
 from etl.tally.rules import by_position, messages, problem
 from etl.tally.validate import Conflict, UnknownRegion, check_db, unknown_regions
+from etl.unknown_regions import Unknown, find_unknown
 from etl.vocab import PERIOD_ZH, SEVERITY_ZH
 
 ROLE_ZH = {"region": "地区", "year": "年份", "period": "期间", "metric": "指标名称（长表）", "value": "数值（长表）",

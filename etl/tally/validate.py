@@ -20,8 +20,10 @@ import numpy as np
 
 from etl.catalog import load_catalog
 from etl.model import Problem
-from etl.regions import RegionResolver, canonical_name, names_a_place, spellings, suggestions
+from etl.region_names import canonical_name, names_a_place
+from etl.regions import RegionResolver
 from etl.tally.rules import fmt, is_stock_count, jump_hits, problem
+from etl.unknown_regions import spellings, suggestions
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class UnknownRegion:
 def unknown_regions(con: duckdb.DuckDBPyConnection, facts: list[Any], region_cells: dict[str, str] | None = None,
                     known: dict[str, str] | None = None) -> list[UnknownRegion]:
     """The file's region names the directory does not know (the resolver's rule: names, aliases, codes, county
-    prefixes), in file order, each with its place and the directory's near names (etl.regions.suggestions).
+    prefixes), in file order, each with its place and the directory's near names (etl.unknown_regions.suggestions).
 
     Placeholders (xx镇) and relative words (本镇) name no region: flagged on the fact, never asked about.
     """
