@@ -81,13 +81,17 @@ def _merged_flags(cols: pa.Table, raw_enc: pa.DictionaryArray, docs: dict[str, D
                   resolver: BatchResolver) -> pa.Array:
     """Each fact's flags, then placeholder region, template document, duplicate document (each once)."""
     names = raw_enc.dictionary.to_pylist()
-    fl_enc = _encode(pc.binary_join(cols["flags"], "\x1f"))
+    if pc.max(pc.list_value_length(cols["flags"])).as_py():
+        fl_enc = _encode(pc.binary_join(cols["flags"], "\x1f"))
+        fl_codes, fl_names = _codes(fl_enc), fl_enc.dictionary.to_pylist()
+    else:  # no fact has a flag of its own (a tally): one code for all, as an empty list would get
+        fl_codes, fl_names = np.zeros(len(cols), dtype=np.int64), []
     doc_enc = _encode(cols["doc_id"])
-    codes = (_codes(fl_enc) * (len(names) + 1) + _codes(raw_enc)) * (len(doc_enc.dictionary) + 1) + _codes(doc_enc)
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    fl_names, doc_names = fl_enc.dictionary.to_pylist(), doc_enc.dictionary.to_pylist()
+    codes = (fl_codes * (len(names) + 1) + _codes(raw_enc)) * (len(doc_enc.dictionary) + 1) + _codes(doc_enc)
+    distinct = pa.array(codes).dictionary_encode()  # hashing, not sorting: a million codes, a few thousand distinct
+    doc_names = doc_enc.dictionary.to_pylist()
     merged = []
-    for code in uniq.tolist():
+    for code in distinct.dictionary.to_pylist():
         rest, d = divmod(code, len(doc_names) + 1)
         fcode, r = divmod(rest, len(names) + 1)
         own = fl_names[fcode - 1].split("\x1f") if fcode and fl_names[fcode - 1] else []
@@ -101,7 +105,7 @@ def _merged_flags(cols: pa.Table, raw_enc: pa.DictionaryArray, docs: dict[str, D
         if d and doc_names[d - 1] in duplicate_docs:
             extra.append(FLAG_DUPLICATE_DOC)
         merged.append(_merge_flags(own, extra))
-    return pc.take(pa.array(merged, pa.list_(pa.string())), pa.array(inverse.reshape(-1)))
+    return pc.take(pa.array(merged, pa.list_(pa.string())), distinct.indices)
 
 
 def _encode(arr: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
