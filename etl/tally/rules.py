@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.catalog import load_catalog
 from etl.model import Problem
 from etl.tally.config import lexicon
+from etl.tally.keys import KeyIndex, first_copies
 from etl.tally.read import col_letter
 
 MESSAGES = Path(__file__).resolve().parent.parent / "lexicon" / "tally_checks.toml"
@@ -188,9 +188,9 @@ class FactFrame:
     row_key: np.ndarray | None = None  # region × period code of each fact, when the caller knows it cheaper
 
     @cached_property
-    def kept_keys(self) -> pd.Index:
+    def kept_keys(self) -> KeyIndex:
         """The kept facts' region × period × year × metric keys, to look keys up (pairs, the year before)."""
-        return pd.Index(self.group[1][self.kept])
+        return KeyIndex(self.group[1][self.kept])
 
     @cached_property
     def group(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -254,7 +254,7 @@ def _title_year(frame: FactFrame, kept: np.ndarray) -> Iterator[Hit]:
 
 def duplicates(frame: FactFrame) -> np.ndarray:
     """Which facts are a later copy of the same region, year, period and metric (the first is kept)."""
-    return pd.Index(frame.group[1]).duplicated(keep="first")
+    return first_copies(frame.group[1])
 
 
 def _copies(frame: FactFrame, kept: np.ndarray) -> Iterator[tuple[int, int]]:
@@ -268,7 +268,8 @@ def _copies(frame: FactFrame, kept: np.ndarray) -> Iterator[tuple[int, int]]:
         return
     kept_idx = np.flatnonzero(kept)
     key = frame.group[1]
-    first = kept_idx[pd.Index(key[kept_idx]).get_indexer(key[later])]
+    index = frame.kept_keys if kept is frame.kept else KeyIndex(key[kept_idx])
+    first = kept_idx[index.get_indexer(key[later])]
     other_row = (frame.sheet[later] != frame.sheet[first]) | (frame.row[later] != frame.row[first])
     yield from zip(later[other_row].tolist(), first[other_row].tolist(), strict=True)
 

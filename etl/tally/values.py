@@ -180,6 +180,26 @@ def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
     return pc.take(pieces, pa.array(place))
 
 
+def _sources(m: Melted, at: np.ndarray) -> pa.Array:
+    """'Sheet!D7' of the cells `at`: 'Sheet!D' made once per table and column, then the row number."""
+    c = m.cells
+    width = int(c.col.max(initial=0)) + 1
+    heads = pa.array([f"{t.grid.name}!{col_letter(x)}" for t in m.tables for x in range(width)], pa.string())
+    return pc.binary_join_element_wise(pc.take(heads, pa.array(c.table[at] * width + c.col[at])),
+                                       pc.cast(pa.array(c.row[at] + 1), pa.string()), "")
+
+
+def _evidence_heads(m: Melted, regions: pa.DictionaryArray, line: np.ndarray, spec: np.ndarray) -> pa.Array:
+    """'region｜header：' of each fact, made once per distinct region and header (a town's row repeats the
+    headers, a column repeats the towns); null where the region is (as joining a null gives)."""
+    code = pc.fill_null(pc.take(regions.indices, pa.array(line)), -1).to_numpy().astype(np.int64)
+    pair, distinct = pd.factorize(code * len(m.specs) + spec)
+    names, labels = regions.dictionary.to_pylist(), [s.label for s in m.specs]
+    heads = [None if r < 0 else f"{names[r]}｜{labels[k]}：" for r, k in (divmod(int(x), len(m.specs))
+                                                                          for x in distinct.tolist())]
+    return pc.take(pa.array(heads, pa.string()), pa.array(pair))
+
+
 def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str, sha: str) -> pa.Table:
     """The facts (cells `at`) as a FACT_SCHEMA table: evidence 'region｜header：cell', source 'Sheet!D7'."""
     c, lines, cat = m.cells, m.lines, load_catalog()
@@ -191,13 +211,7 @@ def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str
     enc = region_of.dictionary_encode()
     marks = pa.array([[FLAG_PLACEHOLDER_REGION] if r and is_placeholder(r) else [] for r in enc.dictionary.to_pylist()],
                      pa.list_(pa.string()))
-    sheet_name = pc.take(pa.array([t.grid.name for t in m.tables], pa.string()), pa.array(tables))
-    letters = pa.array([col_letter(x) for x in range(int(c.col.max(initial=0)) + 1)], pa.string())
-    source = pc.binary_join_element_wise(sheet_name, pa.scalar("!"), pc.take(letters, pa.array(c.col[at])),
-                                         pc.cast(pa.array(c.row[at] + 1), pa.string()), "")
-    label = pc.take(pa.array([s.label for s in m.specs], pa.string()), spec)
-    evidence = pc.binary_join_element_wise(region, pa.scalar("｜"), label, pa.scalar("："),
-                                           _shown(c.raw, p, at), "")
+    evidence = pc.binary_join_element_wise(_evidence_heads(m, enc, line, c.spec[at]), _shown(c.raw, p, at), "")
     seg = np.array([t.grid.index for t in m.tables], dtype=np.int32)
     columns = {  # every other field keeps its default (approx, as_of, offsets, confidence 1, needs_review no)
         "doc": pa.repeat(pa.scalar(doc, pa.string()), len(at)),
@@ -210,7 +224,7 @@ def fact_table(m: Melted, p: Parsed, value: np.ndarray, at: np.ndarray, doc: str
         "year": pa.array(lines.year[line].astype(np.int32)),
         "period": pc.take(pa.array(lines.period, pa.string()), pa.array(line)),
         "region": region,
-        "source": source,
+        "source": _sources(m, at),
         "flags": pc.take(marks, pc.take(enc.indices, pa.array(line))),
     }
     return pa.table({f.name: columns[f.name] if f.name in columns else default_column(f, len(at))
