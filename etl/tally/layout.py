@@ -27,7 +27,7 @@ import pandas as pd
 from etl.tally.config import lexicon, norm
 from etl.tally.mapping import Column, columns, find_year_period, guess_header, header_key, parse_number
 from etl.tally.read import Grid, col_letter
-from etl.tally.sheet import SheetColumns
+from etl.tally.sheet import EMPTY, SheetColumns
 
 MAX_HEADER_ROWS = 3
 
@@ -267,8 +267,8 @@ def _plain_rows(sheet: SheetColumns, region: int, figures: list[int]
     regions = np.array([s for _, s in named], dtype=object)[codes]
     has_figure = np.zeros(n, dtype=bool)
     for c in figures:
-        if c < len(sheet.types):
-            has_figure |= np.not_equal(sheet.types[c], type(None))
+        if c < len(sheet.kinds):
+            has_figure |= sheet.kinds[c] != EMPTY
     plain = sheet.has_number & (sheet.first_text == region) & np.not_equal(kinds, None)
     kinds[plain & ~has_figure & np.equal(kinds, "data")] = "blank"  # a name without figures carries nothing to load
     return kinds.tolist(), regions.tolist(), np.flatnonzero(~plain)

@@ -25,7 +25,7 @@ from etl.tally.config import Unit, lexicon, norm
 from etl.tally.layout import Table
 from etl.tally.mapping import Column, metric_of, parse_number, parse_period, parse_year, unit_of
 from etl.tally.rules import Problems, show
-from etl.tally.sheet import NONE, SheetColumns
+from etl.tally.sheet import EMPTY, NONE, SheetColumns
 from etl.vocab import PERIOD_FY
 
 
@@ -61,7 +61,7 @@ class Cells:
     line: np.ndarray  # int64: index into Lines
     spec: np.ndarray  # int64: index into the specs list
     raw: np.ndarray  # object: the value as read
-    types: np.ndarray  # object: its Python type
+    kind: np.ndarray  # int8: what it holds (etl/tally/sheet.py: EMPTY, NUMBER, TEXT, OTHER)
 
 
 class _Parts:
@@ -86,7 +86,7 @@ class _Parts:
                             for k, v in self.parts.items()})
 
 
-_OBJECTS = ("raw", "types", "region", "period")
+_OBJECTS = ("raw", "region", "period")
 
 
 @dataclass
@@ -210,7 +210,7 @@ def _has_figures(table: Table, data: np.ndarray, sheet: SheetColumns) -> np.ndar
     out = np.zeros(len(data), dtype=bool)
     for c in table.columns:
         if c.role in ("figure", "value"):
-            out |= np.not_equal(sheet.column(c.index, data)[1], NONE)
+            out |= sheet.kind(c.index, data) != EMPTY
     return out
 
 
@@ -238,9 +238,9 @@ def _region_cells(table: Table, lines: _Parts, found: dict[str, str]) -> None:
 
 
 def _add(cells: _Parts, t_index: int, rows: np.ndarray, col: np.ndarray, line: np.ndarray, spec: np.ndarray,
-         raw: np.ndarray, types: np.ndarray) -> None:
+         raw: np.ndarray, kind: np.ndarray) -> None:
     cells.add(table=np.full(len(rows), t_index, dtype=np.int64), row=rows, col=col, line=line, spec=spec, raw=raw,
-              types=types)
+              kind=kind)
 
 
 def _spec(spec: Spec, out: _Melting) -> int:
@@ -279,12 +279,12 @@ def _wide(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
     figures: list[Column] = [c for c in table.columns if c.role == "figure"]
     k, n = len(figures), len(data)
     raw = np.empty((n, k), dtype=object)
-    types = np.empty((n, k), dtype=object)
+    kind = np.empty((n, k), dtype=np.int8)
     for j, c in enumerate(figures):
-        raw[:, j], types[:, j] = sheet.column(c.index, data)
+        raw[:, j], kind[:, j] = sheet.column(c.index, data)[0], sheet.kind(c.index, data)
     specs = np.array([_spec(Spec(t_index, c.metric, c.header, c.unit, c.index), out) for c in figures])
     _add(out.cells, t_index, np.repeat(data, k), np.tile([c.index for c in figures], n), np.repeat(line, k),
-         np.tile(specs, n), raw.reshape(-1), types.reshape(-1))
+         np.tile(specs, n), raw.reshape(-1), kind.reshape(-1))
 
 
 def _has_numbers(values: np.ndarray, types: np.ndarray) -> bool:
@@ -320,6 +320,5 @@ def _long(table: Table, t_index: int, data: np.ndarray, line: np.ndarray, sheet:
         keep.append(i)
         specs.append(_spec(Spec(t_index, metric, norm(name), unit), out))
     at = np.array(keep, dtype=np.int64)
-    raw, types = sheet.column(vcol.index, data[at])
     _add(out.cells, t_index, data[at], np.full(len(at), vcol.index, dtype=np.int64), line[at],
-         np.array(specs, dtype=np.int64), raw, types)
+         np.array(specs, dtype=np.int64), sheet.column(vcol.index, data[at])[0], sheet.kind(vcol.index, data[at]))

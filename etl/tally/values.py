@@ -26,7 +26,7 @@ from etl.tally.mapping import parse_number
 from etl.tally.melt import Melted, Spec
 from etl.tally.read import col_letter
 from etl.tally.rules import FactFrame, Problems, fmt, messages, show
-from etl.tally.sheet import NONE
+from etl.tally.sheet import EMPTY, NUMBER
 from etl.vocab import FLAG_PLACEHOLDER_REGION, is_placeholder
 
 
@@ -41,16 +41,16 @@ class Parsed:
     plain: np.ndarray  # a number typed as a number: its value is exact, its text is the number
 
 
-def parse(raw: np.ndarray, types: np.ndarray) -> Parsed:
+def parse(raw: np.ndarray, kind: np.ndarray) -> Parsed:
     """Numbers as one column; only the other non-empty cells through parse_number."""
     n = len(raw)
-    plain = np.equal(types, float) | np.equal(types, int)
+    plain = kind == NUMBER
     value = np.full(n, np.nan)
     value[plain] = raw[plain].astype(np.float64)
     plain &= np.isfinite(value)  # nan and inf go to the parser, which names them
     value[~plain] = np.nan
     scale, percent_text, error = np.ones(n), np.zeros(n, dtype=bool), {}
-    for i in np.flatnonzero(~plain & np.not_equal(types, NONE)).tolist():
+    for i in np.flatnonzero(~plain & (kind != EMPTY)).tolist():
         p = parse_number(raw[i])
         if p.error:
             error[i] = p.error
@@ -144,9 +144,9 @@ def figures(m: Melted, doc: str, sha: str, problems: Problems) -> FactFrame:
     """Parse, scale and check every cell; the facts of the file in reading order."""
     c = m.cells
     table = c.table
-    p = parse(c.raw, c.types)
+    p = parse(c.raw, c.kind)
     percent = _marked(m, "percent", p.plain)
-    nocache = _marked(m, "formula_nocache", np.equal(c.types, NONE))
+    nocache = _marked(m, "formula_nocache", c.kind == EMPTY)
     fraction = _fractions(m, p, percent, problems)
     value, mismatch = scale(m, p, percent, fraction)
     ok = m.lines.ok[c.line]
