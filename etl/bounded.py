@@ -130,13 +130,14 @@ def analyze_tally(data: bytes, name: str, mapping: dict[str, dict[str, str]] | N
 def _analyze_light(data: bytes, name: str, mapping, engine, max_mb, regions):
     """In the child: analyze, then drop what the parent already has or never needs (bytes, cell grids)."""
     from etl.tally import analyze
+    from etl.tally.rows import Rows
 
     result = analyze(data, name, mapping=mapping, engine=engine, max_mb=max_mb, regions=regions)
     result.extracted.data = b""
     for g in result.book.grids if result.book else []:
         g.rows, g.cells, g.formulas = [], None, None  # formulas: a closure over the bytes (not picklable)
     for t in result.tables:
-        t.rows = []
+        t.rows = Rows()
     return result
 
 

@@ -27,16 +27,10 @@ import pandas as pd
 from etl.tally.config import lexicon, norm
 from etl.tally.mapping import Column, columns, find_year_period, guess_header, header_key, parse_number
 from etl.tally.read import Grid, col_letter
+from etl.tally.rows import Row, Rows
 from etl.tally.sheet import EMPTY, SheetColumns
 
 MAX_HEADER_ROWS = 3
-
-
-@dataclass(slots=True)  # a big sheet has one per row
-class Row:
-    index: int
-    kind: str  # 'data' | 'total' | 'subtotal' | 'note' | 'blank'
-    region: str | None = None
 
 
 @dataclass
@@ -44,7 +38,7 @@ class Table:
     grid: Grid
     number: int  # 0-based position among the tables of its sheet
     header_rows: list[int]
-    rows: list[Row]
+    rows: Rows
     columns: list[Column]
     title: str = ""
     year: int | None = None  # from the title or sheet name
@@ -169,7 +163,7 @@ def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None) ->
         year, period = find_year_period(title)
         s_year, s_period = find_year_period(grid.name)
         region = region_in(title) or region_in(grid.name)
-        table = Table(grid, len(tables), head, [], table_columns, title.strip(), year or s_year, period or s_period,
+        table = Table(grid, len(tables), head, Rows(), table_columns, title.strip(), year or s_year, period or s_period,
                       region)
         if region and region_in(title):
             table.region_cell = _cell_naming(rows, range(prev_end, head[0]), region)
@@ -178,8 +172,9 @@ def find_tables(grid: Grid, mapping: dict[str, dict[str, str]] | None = None) ->
             r = head[-1] + 1  # header words without numbers below (a legend, a metric list): not a table
             continue
         r = end
-        used = [row.index for row in table.rows if row.kind != "blank"]
-        prev_end = (used[-1] + 1) if used else head[-1] + 1
+        used = next((i for i, k in zip(reversed(table.rows.index), reversed(table.rows.kind), strict=True)
+                     if k != "blank"), None)
+        prev_end = used + 1 if used is not None else head[-1] + 1
         tables.append(table)
     return tables
 
@@ -296,7 +291,7 @@ def _collect_rows(table: Table, fill: list[list[Any]], start: int, sheet: SheetC
         if irregular is not None:  # a run of plain rows at once, up to the next row that is not plain
             i = int(np.searchsorted(irregular, r))
             end = int(irregular[i]) if i < len(irregular) else len(rows)
-            table.rows.extend(map(Row, range(r, end), kinds[r:end], regions[r:end]))
+            table.rows.extend_run(r, end, kinds, regions)
             r = end
             if r >= len(rows):
                 break

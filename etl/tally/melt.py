@@ -115,12 +115,12 @@ def melt_tables(tables: list[Table], problems: Problems) -> Melted:
     for t_index, table in enumerate(tables):
         if not _usable(table, problems):
             continue
-        data = np.array([r.index for r in table.rows if r.kind == "data"], dtype=np.int64)
+        data, regions = table.rows.data()
         sheet = SheetColumns.of(table.grid)
         if table.layout == "wide" and not _header_checks(table, data, sheet, problems):
             continue
         first_line = len(out.lines)
-        _lines(table, data, sheet, out.lines, problems)
+        _lines(table, data, regions, sheet, out.lines, problems)
         _region_cells(table, out.lines, out.region_cells)
         line = np.arange(first_line, first_line + len(data), dtype=np.int64)
         if table.layout == "wide":
@@ -142,12 +142,12 @@ def _usable(table: Table, problems: Problems) -> bool:
     return True
 
 
-def _lines(table: Table, data: np.ndarray, sheet: SheetColumns, lines: _Parts, problems: Problems) -> None:
+def _lines(table: Table, data: np.ndarray, regions: np.ndarray, sheet: SheetColumns, lines: _Parts,
+           problems: Problems) -> None:
     """Region, year and period of each data row; a row with a missing or unreadable one is not ok (one error)."""
     region_col, year_col, period_col = table.column("region"), table.column("year"), table.column("period")
     y0, y1 = lexicon().years
-    region = np.array([r.region if region_col is not None else table.region for r in table.rows if r.kind == "data"]
-                      + [None], dtype=object)[:-1]
+    region = regions if region_col is not None else np.full(len(data), table.region, dtype=object)
     named = np.array([bool(r) for r in region.tolist()], dtype=bool)
     year = np.full(len(data), table.year or 0, dtype=np.int64)
     bad_year = np.zeros(len(data), dtype=bool)

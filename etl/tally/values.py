@@ -235,7 +235,7 @@ def totals(m: Melted, value: np.ndarray, problems: Problems) -> None:
     """Each 合计/小计 row of a wide table against the sum of the figures above it (小计: since the last total)."""
     c = m.cells
     for t_index, t in enumerate(m.tables):
-        if t.layout != "wide" or not any(r.kind in ("total", "subtotal") for r in t.rows):
+        if t.layout != "wide" or not ("total" in t.rows.kind or "subtotal" in t.rows.kind):
             continue
         at = np.flatnonzero(c.table == t_index)
         if not len(at):
@@ -255,18 +255,18 @@ def _total_rows(t: Table, specs: list[Spec], pos: dict[int, int], grid: np.ndarr
     cat = load_catalog()
     running = np.cumsum(grid, axis=0)
     last = seen = 0
-    for row in t.rows:
-        if row.kind == "data":
-            seen = pos[row.index] + 1
+    for index, kind in zip(t.rows.index, t.rows.kind, strict=True):
+        if kind == "data":
+            seen = pos[index] + 1
             continue
-        if row.kind not in ("total", "subtotal"):
+        if kind not in ("total", "subtotal"):
             continue
-        if row.kind == "total":
+        if kind == "total":
             got = running[seen - 1] if seen else np.zeros(len(specs))
         else:
             got = np.cumsum(grid[last:seen], axis=0)[-1] if seen > last else np.zeros(len(specs))
         last = seen
-        raw = t.grid.rows[row.index]
+        raw = t.grid.rows[index]
         for j, s in enumerate(specs):
             v = raw[s.column] if s.column < len(raw) else None
             unit = cat[s.metric].unit
@@ -276,6 +276,6 @@ def _total_rows(t: Table, specs: list[Spec], pos: dict[int, int], grid: np.ndarr
             scale = s.unit.scale if s.unit and s.unit.to == unit else 1
             total = p.value * scale * (p.scale if scale == 1 else 1)
             if abs(total - got[j]) > 0.005 * scale + 1e-9 * abs(total):
-                word = messages()["total_mismatch"].extra["words"][row.kind]
-                problems.add("total_mismatch", t.grid.index, row.index, s.column, show(v), word=word, header=s.label,
+                word = messages()["total_mismatch"].extra["words"][kind]
+                problems.add("total_mismatch", t.grid.index, index, s.column, show(v), word=word, header=s.label,
                              total=fmt(total / scale), got=fmt(got[j] / scale), diff=fmt((total - got[j]) / scale))
