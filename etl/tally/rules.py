@@ -167,7 +167,8 @@ class FactFrame:
 
     @cached_property
     def metric(self) -> tuple[np.ndarray, list[str]]:
-        return codes(self.table["metric"])
+        """(metric code of each fact, 0 = none; the metric of each code from 1)."""
+        return self.metric_key if self.metric_key is not None else codes(self.table["metric"])
 
     def cell(self, i: int) -> str:
         return self.table["source"][i].as_py()
@@ -186,6 +187,7 @@ class FactFrame:
 
     kept: np.ndarray | None = None  # set by `check`: the facts that are no later copy of another
     row_key: np.ndarray | None = None  # region × period code of each fact, when the caller knows it cheaper
+    metric_key: tuple[np.ndarray, list[str]] | None = None  # `metric`, when the caller knows it cheaper
 
     @cached_property
     def kept_keys(self) -> KeyIndex:

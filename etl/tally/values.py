@@ -158,7 +158,9 @@ def figures(m: Melted, doc: str, sha: str, problems: Problems) -> FactFrame:
     region, _ = pd.factorize(m.lines.region)  # coded per data row: far fewer than facts
     period, periods = pd.factorize(m.lines.period)
     row_key = ((region + 1) * (len(periods) + 1) + period + 1)[c.line[at]]
-    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[at], c.col[at], row_key=row_key)
+    metric, metrics = pd.factorize(np.array([s.metric for s in m.specs], dtype=object))  # coded per spec
+    return FactFrame(fact_table(m, p, value, at, doc, sha), sheet, c.row[at], c.col[at], row_key=row_key,
+                     metric_key=((metric + 1)[c.spec[at]], metrics.tolist()))
 
 
 def _shown(raw: np.ndarray, p: Parsed, at: np.ndarray) -> pa.Array:
