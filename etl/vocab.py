@@ -10,7 +10,7 @@ shows, what the loader stores and what a chart counts cannot drift apart.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # ---- periods -----------------------------------------------------------------------------------------------------
 
@@ -83,6 +83,16 @@ def review_reasons(flags: list[str] | tuple[str, ...] | None, confidence: float 
 # ---- placeholder region names --------------------------------------------------------------------------------------
 
 
+@cache
+def placeholder_hints() -> frozenset[str]:
+    """The characters a name must hold one of to be a placeholder: the placeholder characters and the
+    full-width forms that normalising turns into them (tests/test_vocab.py tries every character)."""
+    from etl.region_names import rules
+
+    chars = rules().placeholder_chars
+    return frozenset(chars) | {chr(ord(c) + 0xFEE0) for c in chars if "!" <= c <= "~"}
+
+
 @lru_cache(maxsize=65536)
 def is_placeholder(name: str | None) -> bool:
     """True for a template stand-in instead of a place: xx镇, X街道, **街道, ○○镇, 某某公司, 青禾区xx镇.
@@ -98,6 +108,8 @@ def is_placeholder(name: str | None) -> bool:
     """
     from etl.region_names import canonical_name, rules, split_level
 
+    if not name or placeholder_hints().isdisjoint(name):  # most names: no normalising needed to say no
+        return False
     name = canonical_name(name)
     stem, _ = split_level(name)
     if not stem:
