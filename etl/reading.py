@@ -69,23 +69,33 @@ def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) ->
     classes = model.classes
     out: list[RuleHit] = []
     none = classes.index(NONE)
+    # Probabilities are float32 and numpy compares them with a threshold rounded to float32: so do the floats below.
+    emit, emit_alone = float(np.float32(model.emit)), float(np.float32(model.emit_alone))
     ranked = np.argsort(-probs, axis=1, kind="stable")
+    # A number the rules do not read becomes a fact only if some metric reaches emit_alone.
+    others = np.ones(len(classes), dtype=bool)
+    others[none] = False
+    alone = (probs[:, others] >= emit_alone).any(axis=1).tolist() if len(probs) else []
+    rows = probs.tolist()  # the float32 values exactly, as floats (indexing a numpy row costs more)
     for i, c in enumerate(reading.cands):
-        p = probs[i]
         rule = reading.hits.get(c.q.start, [])
+        if not rule and not alone[i]:
+            continue
+        p = rows[i]
         ruled = {h.metric for h in rule}
         order = [k for k in ranked[i].tolist() if k != none]
-        chosen = [k for k in order if (p[k] >= model.emit and classes[k] in ruled)
-                  or (p[k] >= model.emit_alone and not _refused(text, c, classes[k]))]
+        chosen = [k for k in order if (p[k] >= emit and classes[k] in ruled)
+                  or (p[k] >= emit_alone and not _refused(text, c, classes[k]))]
         if not chosen:
             continue
         best = chosen[0]
-        second = p[order[1]] if len(order) > 1 else 0.0
+        # The margin in float32, as the model computes probabilities.
+        margin = float(probs[i, best] - probs[i, order[1]]) if len(order) > 1 else float(probs[i, best])
         keep = [best] + [k for k in chosen[1:] if classes[k] in ruled and classes[best] in ruled]
         for k in keep:
             m = classes[k]
             same = next((h for h in rule if h.metric == m), None)
-            out.append(_reading(text, c, i, m, float(p[k]), float(p[best] - second), same))
+            out.append(_reading(text, c, i, m, p[k], margin, same))
     return document_passes(text, out)
 
 
