@@ -17,7 +17,7 @@ from etl.candidates import Candidate, find_candidates
 from etl.classifier import NONE, Model
 from etl.features import FamilyIndex, candidate_features, hash_features
 from etl.passes import document_passes
-from etl.rules import RuleHit, _family, metric_for_label, rule_hits, vetoed
+from etl.rules import RuleHit, _family, metric_for_label, plan_zones, rule_hits, vetoed
 
 EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
 
@@ -31,9 +31,11 @@ class SegmentReading:
 
 def read_segment(text: str, start: int, end: int, doc_period: str | None) -> SegmentReading:
     """Candidates of text[start:end] with their features."""
-    cands = find_candidates(text, start, end)
-    quantities = [c.q for c in cands if c.table_label is None]
-    raw = rule_hits(text, start, end, quantities)
+    plan = plan_zones(text, start, end)
+    cands = find_candidates(text, start, end, plan)
+    prose = [c for c in cands if c.table_label is None]
+    raw = rule_hits(text, start, end, [c.q for c in prose],
+                    [(c.sent_start, c.sent_end, c.clause_start, c.clause_end) for c in prose], plan)
     kept = {(h.q.start, h.metric) for h in document_passes(text, list(raw))}
     hits: dict[int, list[RuleHit]] = {}
     for h in raw:
