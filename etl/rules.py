@@ -105,7 +105,6 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     clause_left = text[clause_start:q.start]
     sentence_left = text[sent_start:q.start]
     right = text[q.end:right_end]
-    para_left = text[max(seg_start, q.start - 300):q.start]
 
     if any_match(guards["plan_veto"], clause_left) or any_match(guards["right_veto"], right) \
             or any_match(guards["plan_sentence_veto"], sentence_left):
@@ -132,7 +131,10 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                 or any_match(rule.right_veto, right) or any_match(rule.sentence_veto, sentence_left)):
             continue
         if rule.topic:
-            scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
+            if rule.topic_scope == "paragraph":
+                scope = text[max(seg_start, q.start - 300):q.start]
+            else:
+                scope = clause_left if rule.topic_scope == "clause" else sentence_left
             rest = "" if rule.topic_scope == "clause" else text[q.end:sent_end]
             if not (any_match(rule.topic, scope) or any_match(rule.topic, rest)):
                 continue
