@@ -24,6 +24,7 @@ import re
 import tomllib
 import zlib
 from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -273,7 +274,7 @@ def _index(name: str) -> int:
     return i
 
 
-def hash_features(names: list[str]) -> np.ndarray:
+def hash_features(names: Collection[str]) -> np.ndarray:
     """Stable indexes of feature names (crc32: the same in every process, unlike hash())."""
     try:
         return np.fromiter(map(_INDEX.__getitem__, names), dtype=np.int32, count=len(names))

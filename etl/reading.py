@@ -55,7 +55,7 @@ def read_segment(text: str, start: int, end: int, doc_period: str | None) -> Seg
             read = tuple(h.metric for h in hits.get(c.q.start, ()))
             kept_m = tuple(m for m in read if (c.q.start, m) in kept)
         names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
-        rows.append(hash_features(list(dict.fromkeys(names))))
+        rows.append(hash_features(dict.fromkeys(names)))  # each name once, in order
         prev = c if c.table_label is None else prev
     return SegmentReading(cands, rows, hits)
 
