@@ -402,6 +402,32 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
     return None
 
 
+# A paragraph opening with a union as its subject (8月28日，石城县总工会举行…).
+_OPENER = re.compile(r"\s*(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?[,，、\s]*"
+                     r"(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
+
+
+def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """Paragraphs of a round-up, each opened by its own union: (start, end, name).
+
+    A news round-up (赣州各地总工会近日陆续开展…) gives one paragraph per union, each opening
+    with that union as its subject; their figures are theirs, not the writer's.  Only when at
+    least two paragraphs open with different named unions is the text read that way.
+    """
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        m = _OPENER.match(text, pos, stop)
+        if m:
+            name = m.group("name")
+            if plausible_unit(name) and _ending(name) not in (None, name) and name not in spec().not_names:
+                out.append((pos, stop, name))
+        pos = stop + 1
+    return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
+
+
 def plausible_unit(name: str) -> bool:
     """Can `name`, read before a figure as its sub-unit, be a unit's name at all?
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.body import body_candidates, plausible_unit, rank, subunit
+from etl.body import body_candidates, paragraph_openers, plausible_unit, rank, subunit
 from etl.classifier import shipped_model
 from etl.normalize import normalize
 
@@ -130,3 +130,16 @@ def test_a_body_only_ever_named_under_a_superior_loses_to_the_bare_level() -> No
                                           ("全市已建立乡", False), ("区率先试点社区", False), ("出席镇", False)])
 def test_a_sub_unit_must_be_a_name(name: str, ok: bool) -> None:
     assert plausible_unit(name) is ok
+
+
+def test_a_round_up_gives_each_paragraph_its_union() -> None:
+    text = ("各地工会近日陆续开展金秋助学活动。\n9月2日，青川县总工会举行助学金发放仪式，为12名困难职工子女发放助学金3.6万元。\n"
+            "9月3日，白河区总工会为8名学生发放助学金2万元。\n各地还组织了座谈。")
+    openers = paragraph_openers(text, 0, len(text))
+    assert [n for _, _, n in openers] == ["青川县", "白河区"]
+    assert text[openers[1][0]:openers[1][1]].startswith("9月3日")
+
+
+def test_one_union_opening_paragraphs_is_no_round_up() -> None:
+    text = "9月2日，青川县总工会举行助学金发放仪式。\n9月3日，青川县总工会又走访困难职工40户。"
+    assert paragraph_openers(text, 0, len(text)) == ()
