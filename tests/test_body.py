@@ -143,3 +143,11 @@ def test_a_round_up_gives_each_paragraph_its_union() -> None:
 def test_one_union_opening_paragraphs_is_no_round_up() -> None:
     text = "9月2日，青川县总工会举行助学金发放仪式。\n9月3日，青川县总工会又走访困难职工40户。"
     assert paragraph_openers(text, 0, len(text)) == ()
+
+
+def test_a_county_stem_inside_a_phrase_is_no_place_but_a_mine_by_its_short_name_is_a_candidate() -> None:
+    title = "公司工会抓好三项帮扶"
+    text = "公司工会今年集中力量抓好帮扶。黔矿已有六十年开采历史，资源日渐枯竭，困难职工较多。"
+    cands = _cands(text, title)
+    assert "资源" not in cands and "资源县" not in cands
+    assert "src=org_text" in cands["黔矿"]
