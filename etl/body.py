@@ -366,6 +366,12 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     if not clean:
         return None, 0.0  # better 地区不明 on 审核 than a phrase as a region
     best = cands[clean[0]]
+    # The title calls the body by its level (区总工会2014年工作总结): a name of another level that is
+    # not in the title does not overrule it.
+    titled = [cands[i] for i in clean if "bare" in cands[i].feats and "in_title" in cands[i].feats
+              and cands[i].led < cands[i].mentions]
+    if titled and "bare" not in best.feats and "in_title" not in best.feats and _level(best.name) != titled[0].name:
+        best = titled[0]
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
                  and not cands[i].feats & _JUNK and _fills(cands[i])]

@@ -151,3 +151,10 @@ def test_a_county_stem_inside_a_phrase_is_no_place_but_a_mine_by_its_short_name_
     cands = _cands(text, title)
     assert "资源" not in cands and "资源县" not in cands
     assert "src=org_text" in cands["黔矿"]
+
+
+def test_a_body_the_title_names_by_level_is_not_overruled_by_a_town_named_in_passing() -> None:
+    title = "上半年，区总工会主要围绕创模和节能减排开展工作"
+    text = (title + "。5月份，区总工会会同文明办在白沙镇开展送温暖活动，慰问困难职工30户。区总工会全年新建工会12家。"
+            "白沙镇党委书记出席。")
+    assert _ranked(text, title) == "区"
