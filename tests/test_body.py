@@ -133,7 +133,8 @@ def test_a_sub_unit_must_be_a_name(name: str, ok: bool) -> None:
 
 
 def test_a_round_up_gives_each_paragraph_its_union() -> None:
-    text = ("各地工会近日陆续开展金秋助学活动。\n9月2日，青川县总工会举行助学金发放仪式，为12名困难职工子女发放助学金3.6万元。\n"
+    text = ("各地工会近日陆续开展金秋助学活动。\n"
+            "9月2日，青川县总工会举行助学金发放仪式，为12名困难职工子女发放助学金3.6万元。\n"
             "9月3日，白河区总工会为8名学生发放助学金2万元。\n各地还组织了座谈。")
     openers = paragraph_openers(text, 0, len(text))
     assert [n for _, _, n in openers] == ["青川县", "白河区"]
