@@ -55,6 +55,7 @@ class BodySpec:
     not_names: frozenset[str]
     keep_words: tuple[str, ...]
     stem_followers: tuple[str, ...]
+    union_names: tuple[str, ...]
 
 
 @cache
@@ -71,7 +72,7 @@ def spec() -> BodySpec:
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
                     frozenset(s["not_names"]), tuple(s["keep_words"]),
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
-                    + tuple(s["org_words"]))
+                    + tuple(s["org_words"]), tuple(s["union_words"]))
 
 
 @dataclass
@@ -227,6 +228,9 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
+    for c in cands.values():
+        if c.mentions == 0 and len(c.name) > 1 and any(text.find(c.name + w) >= 0 for w in sp.union_names):
+            c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
 
 
@@ -375,6 +379,7 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
                  and not cands[i].feats & _JUNK and _fills(cands[i])]
+        named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
     return best.name, margin

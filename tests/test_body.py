@@ -159,3 +159,13 @@ def test_a_body_the_title_names_by_level_is_not_overruled_by_a_town_named_in_pas
     text = (title + "。5月份，区总工会会同文明办在白沙镇开展送温暖活动，慰问困难职工30户。区总工会全年新建工会12家。"
             "白沙镇党委书记出席。")
     assert _ranked(text, title) == "区"
+
+
+def test_a_name_written_as_a_union_far_down_fills_the_bare_level_first() -> None:
+    filler = "区总工会深入开展职工素质提升活动，组织技能培训和劳动竞赛。" * 80
+    title = "上半年，区总工会主要围绕中心工作开展活动"
+    text = (title + "。区总工会会同区文明办在西区北溪镇开展送温暖活动。" + filler
+            + "9月份，召开西区工会第三次代表大会，进行换届选举。")
+    cands = {c.name: c for c in body_candidates(normalize(text).text, title)}
+    assert "union_later" in cands["西区"].feats
+    assert _ranked(text, title) == "西区"
