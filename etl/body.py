@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from etl.context import place_names
-from etl.divisions import places_in
+from etl.divisions import Place, places_in
 
 LEXICON = Path(__file__).parent / "lexicon"
 N_BODY_FEATURES = 1 << 14
@@ -54,6 +54,8 @@ class BodySpec:
     not_after_stem: tuple[str, ...]
     not_names: frozenset[str]
     keep_words: tuple[str, ...]
+    stem_followers: tuple[str, ...]
+    union_names: tuple[str, ...]
 
 
 @cache
@@ -68,7 +70,9 @@ def spec() -> BodySpec:
                     s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
                     frozenset(s["generic_places"]),
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
-                    frozenset(s["not_names"]), tuple(s["keep_words"]))
+                    frozenset(s["not_names"]), tuple(s["keep_words"]),
+                    tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
+                    + tuple(s["org_words"]), tuple(s["union_words"]))
 
 
 @dataclass
@@ -188,6 +192,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for s, why in _starts(run).items():
             if len(run) - s > len(m.group()):
                 add(run[s:], max(0, m.end() - len(title) - 1), ["src=org_text", f"start={why}"], False)
+    for m in _SHORT_ORG.finditer(lead):  # 萍矿已有百年历史: a mine or works by its short name, as a word
+        add(m.group("name"), max(0, m.start() - len(title) - 1), ["src=org_text", "start=word"], False)
     for w in sp.self_words:
         k = head.find(w)
         if k >= 0:
@@ -200,9 +206,11 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     for name, union, pos in place_names(head[:400] + "\n" + title):
         if not union and len(name) > 1:
             add(name, pos, ["src=place"], False)
-    for ps, pe, _places in places_in(title):
-        if not title.startswith(sp.not_after_stem, pe):  # 江苏统计年鉴 → 江苏, as written
-            add(title[ps:pe], 0, ["src=place"], False)
+    title_places = places_in(title)
+    title_ends = {e for _, e, _ in title_places}
+    for ps, pe, places in title_places:
+        if not title.startswith(sp.not_after_stem, pe) and _names_place(title, ps, pe, places[0], title_ends):
+            add(title[ps:pe], 0, ["src=place"], False)  # 江苏统计年鉴 → 江苏, as written
     # A body named by its level alone (县总工会) takes a name of that level the text gives (秀山…县).
     named = place_names(head) if bare_levels else []
     gazetteer = places_in(head[:1500]) if bare_levels else ()
@@ -214,17 +222,40 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for s, e, places in gazetteer:
             if head.startswith(sp.not_after_stem, e):
                 continue  # 温泉度假区 names a resort, not 温泉县
-            # A bare stem inside running text is too easily a word (思想同心 is no 同心县, 创新和 no 新和县):
-            # it counts where a word starts (after punctuation, a line's start or a stop character such as 在/从)
-            # or after a wider place.
-            stem_ok = s == 0 or not _CJK.match(head[s - 1]) or head[s - 1] in sp.stop_chars or s in ends
             for p in places:
-                if p.form == "stem" and (not stem_ok or any(ch in sp.function_chars for ch in p.surface)):
+                if not _names_place(head, s, e, p, ends):
                     continue
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
+    for c in cands.values():
+        if c.mentions == 0 and len(c.name) > 1 and any(text.find(c.name + w) >= 0 for w in sp.union_names):
+            c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
+
+
+_SHORT_ORG = re.compile(r"(?:^|(?<=[\s,.;:!?，。、；：！？“”\"《》()（）]))(?P<name>[\u4e00-\u9fff]{1,5}[矿厂])"
+                        r"(?![区山井务业长里部上下内外工职属级])")
+
+
+def _names_place(text: str, s: int, e: int, p: Place, ends: set[int]) -> bool:
+    """Does this place of the divisions table, found at text[s:e], name the place?
+
+    A full name (兰州市) does.  A bare stem is too easily a word (思想同心 is no 同心县, 创新和
+    no 新和县, 资源日渐枯竭 no 资源县): it counts where a word starts (a line's start, after
+    punctuation, a stop character such as 在/从, or a wider place) and, for a county or a
+    township, where a word ends too (before punctuation, a level, a union or a news word: 秀山网讯).
+    """
+    sp = spec()
+    if p.form != "stem":
+        return True
+    if any(ch in sp.function_chars for ch in p.surface):
+        return False
+    if not (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in sp.stop_chars or s in ends):
+        return False
+    if p.division.level in ("province", "city"):
+        return True
+    return e >= len(text) or not _CJK.match(text[e]) or text.startswith(sp.stem_followers, e)
 
 
 @cache
@@ -339,9 +370,16 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     if not clean:
         return None, 0.0  # better 地区不明 on 审核 than a phrase as a region
     best = cands[clean[0]]
+    # The title calls the body by its level (区总工会2014年工作总结): a name of another level that is
+    # not in the title does not overrule it.
+    titled = [cands[i] for i in clean if "bare" in cands[i].feats and "in_title" in cands[i].feats
+              and cands[i].led < cands[i].mentions]
+    if titled and "bare" not in best.feats and "in_title" not in best.feats and _level(best.name) != titled[0].name:
+        best = titled[0]
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
                  and not cands[i].feats & _JUNK and _fills(cands[i])]
+        named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
     return best.name, margin
@@ -400,6 +438,32 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
     if m and body and not _same_body(m.group("name"), body) and _below(m.group("name"), body):
         return m.group("name")
     return None
+
+
+# A paragraph opening with a union as its subject (8月28日，石城县总工会举行…).
+_OPENER = re.compile(r"\s*(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?[,，、\s]*"
+                     r"(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
+
+
+def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """Paragraphs of a round-up, each opened by its own union: (start, end, name).
+
+    A news round-up (赣州各地总工会近日陆续开展…) gives one paragraph per union, each opening
+    with that union as its subject; their figures are theirs, not the writer's.  Only when at
+    least two paragraphs open with different named unions is the text read that way.
+    """
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        m = _OPENER.match(text, pos, stop)
+        if m:
+            name = m.group("name")
+            if plausible_unit(name) and _ending(name) not in (None, name) and name not in spec().not_names:
+                out.append((pos, stop, name))
+        pos = stop + 1
+    return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
 
 
 def plausible_unit(name: str) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, plausible_unit, rank, subunit
+from etl.body import BodyCandidate, body_candidates, paragraph_openers, plausible_unit, rank, subunit
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -123,7 +123,7 @@ def split_report(text: str, name: str = "", sha256: str = "",
                                   is_template, fingerprint(t[start:end]),
                                   (FLAG_TEMPLATE,) if is_template else ()))
         segments.append(Segment(norm, ctx, name, doc_id, idx, is_template, start, end, bool(region), title,
-                                body_candidates(t[start:end], title)))
+                                body_candidates(t[start:end], title), 0.0, paragraph_openers(t, start, end)))
     return documents, segments
 
 
@@ -143,6 +143,7 @@ class Segment:
     title: str = ""
     bodies: tuple[BodyCandidate, ...] | list[BodyCandidate] = ()  # who may be reporting (etl/body.py)
     body_margin: float = 0.0  # how far the ranker's reporting body led the next name
+    openers: tuple[tuple[int, int, str], ...] = ()  # a round-up's paragraphs and their unions (etl/body.py)
 
 
 def with_body(seg: Segment, model: Model | None) -> Segment:
@@ -220,6 +221,8 @@ def _fact_fields(seg: Segment, c: RuleHit) -> tuple[dict, float, list[float]]:
     sub = c.region or (None if c.table_year is not None else subunit(c.head, _subject_clause(t, c), seg.ctx.region))
     if sub and not plausible_unit(sub):
         sub = None
+    if not sub and c.table_year is None:
+        sub = next((n for a, b, n in seg.openers if a <= c.q.start < b), None)
     region = sub or seg.ctx.region
     flags = []
     if seg.is_template:
