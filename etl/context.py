@@ -73,6 +73,11 @@ def document_context(text: str, title: str) -> DocContext:
         m = re.search(rf"(?:^|\n)\s*(?:\d+[.、]\s*)?({_YEAR})\s*年(?:上半年|度|,|，|以来|全年|\d{{1,2}}\s*月)", head)
         if m:
             year = int(m.group(1))
+    if year is None and not masked and dateline is None:
+        # A news item that writes one year only (2024年"金秋助学"… 8月28日…) is about that year.
+        years = {int(y) for y in re.findall(rf"(?<!\d)({_YEAR})\s*年(?!代)", text)}
+        if len(years) == 1:
+            year = years.pop()
     period = None
     where = title + "\n" + head[:200]
     if _rx("period.doc_h1").search(where):
