@@ -85,6 +85,7 @@ class BodyCandidate:
     under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
 
 
+@lru_cache(maxsize=16384)
 def _level(name: str) -> str | None:
     return next((lv for lv in spec().levels if name.endswith(lv)), None)
 
@@ -104,6 +105,7 @@ def _covered(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=16384)
 def _loose(name: str, chars: str, start: int = 0) -> bool:
     """Does `name` hold one of `chars` from `start` on, outside a covered word?"""
     covered = _covered(name)
@@ -272,6 +274,7 @@ def _endings() -> tuple[frozenset[str], tuple[int, ...]]:
     return words, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
+@lru_cache(maxsize=16384)
 def _ending(name: str) -> str | None:
     """The level or organisation word a name ends in (县, 公司, 段), longest first."""
     words, lengths = _endings()
@@ -285,69 +288,83 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
     clean = [c for c in cands if c.name not in bare and not _loose(c.name, sp.function_chars)]
     named_endings = {_ending(c.name) for c in clean} - {None}
     for c in cands:
-        end = _ending(c.name)
-        if c.name in bare and end in named_endings:
+        n = c.name
+        end = _ending(n)
+        if n in bare and end in named_endings:
             c.feats.add("has_named_version")
         elif end in bare and c in clean:
             c.feats.add("names_the_bare")
-        n = c.name
-        count = head.count(n)
-        lv = _level(n)
-        c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(count, 5)}", f"len={min(len(n), 8)}"}
-        c.feats.add(f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}")
+        c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(head.count(n), 5)}",
+                    f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}"}
         if n in title:
             c.feats.add("in_title")
         if c.mentions and c.led == c.mentions:
             c.feats.add("only_superior")
-        if lv:
-            c.feats.add(f"level={lv}")
-            if n == lv:
-                c.feats.add("bare")
-            if self_levels.get(lv):
-                c.feats.add("self_level")
-        elif any(n.endswith(w) for w in sp.org_words):
-            c.feats.add("org")
-        else:
-            c.feats.add("no_level")
-        end = _ending(n)
-        if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
-                       for w in sp.org_words if len(w) > 1):
-            c.feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
-        if re.search(r"[xX×*＊某]", n):
-            c.feats.add("masked")
-        if _loose(n, sp.function_chars):
-            c.feats.add("function_char")
-        if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
-            c.feats.add("starts_with_stop")
-        if _loose(n, sp.stop_chars, 1):
-            c.feats.add("inner_stop_char")
-        if any(w in n for w in sp.stop_words):
-            c.feats.add("has_stop_word")
-        if n in sp.generic_places:
-            c.feats.add("generic_place")
-        if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
-            c.feats.add("many_levels")
-        if n == "全国":
-            c.feats.add("national")
-        chain = places_in(n)
-        if chain:
-            c.feats.add(f"places={min(len(chain), 3)}")
-            c.feats.add(f"finest={chain[-1][2][0].division.level}")
-            if chain[-1][1] == len(n):
-                c.feats.add("ends_with_place")
-            if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
-                rest = n[chain[0][1]:]
-                c.feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
-        for f in list(c.feats):
-            if f.startswith(("src=", "start=")):
-                c.feats.add(f"{f}|{'bare' if 'bare' in c.feats else 'named'}")
+        lv = _level(n)
+        if lv and self_levels.get(lv):
+            c.feats.add("self_level")
+        own = _name_features(n)
+        c.feats |= own
+        tail = "|bare" if "bare" in own else "|named"
+        c.feats |= {f + tail for f in c.feats if f.startswith(("src=", "start="))}
     return cands
+
+
+@lru_cache(maxsize=16384)
+def _name_features(n: str) -> frozenset[str]:
+    """What a candidate name says by itself (its level, organisation words, places, stop words):
+    the same names recur in every report of a body, so this is worked out once per name."""
+    sp = spec()
+    feats = {f"len={min(len(n), 8)}"}
+    lv = _level(n)
+    if lv:
+        feats.add(f"level={lv}")
+        if n == lv:
+            feats.add("bare")
+    elif any(n.endswith(w) for w in sp.org_words):
+        feats.add("org")
+    else:
+        feats.add("no_level")
+    end = _ending(n)
+    if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
+                   for w in sp.org_words if len(w) > 1):
+        feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
+    if re.search(r"[xX×*＊某]", n):
+        feats.add("masked")
+    if _loose(n, sp.function_chars):
+        feats.add("function_char")
+    if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
+        feats.add("starts_with_stop")
+    if _loose(n, sp.stop_chars, 1):
+        feats.add("inner_stop_char")
+    if any(w in n for w in sp.stop_words):
+        feats.add("has_stop_word")
+    if n in sp.generic_places:
+        feats.add("generic_place")
+    if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
+        feats.add("many_levels")
+    if n == "全国":
+        feats.add("national")
+    chain = places_in(n)
+    if chain:
+        feats.add(f"places={min(len(chain), 3)}")
+        feats.add(f"finest={chain[-1][2][0].division.level}")
+        if chain[-1][1] == len(n):
+            feats.add("ends_with_place")
+        if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
+            rest = n[chain[0][1]:]
+            feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
+    return frozenset(feats)
 
 
 def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:
     """Hashed feature indexes per candidate (crc32, as etl/features.py)."""
-    return [np.fromiter((zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1) for f in sorted(c.feats)),
-                        dtype=np.int32) for c in cands]
+    return [np.fromiter(map(_body_index, sorted(c.feats)), dtype=np.int32) for c in cands]
+
+
+@lru_cache(maxsize=65536)
+def _body_index(f: str) -> int:
+    return zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1)
 
 
 _JUNK = {"function_char", "inner_stop_char", "has_stop_word", "many_levels", "generic_place", "starts_with_stop"}
