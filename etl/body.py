@@ -33,6 +33,7 @@ N_BODY_FEATURES = 1 << 14
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = 20  # characters before 工会 that may belong to the name
 _HEAD = 2000  # characters of the document read for names
+_LATER = 20000  # characters searched for a level-named body written as a union further on
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,9 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
+    later = text[:_LATER]
     for c in cands.values():
-        if c.mentions == 0 and len(c.name) > 1 and any(text.find(c.name + w) >= 0 for w in sp.union_names):
+        if c.mentions == 0 and len(c.name) > 1 and _level(c.name) and any(c.name + w in later for w in sp.union_names):
             c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
 
@@ -458,8 +460,11 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
 
 
 # A paragraph opening with a union as its subject (8月28日，石城县总工会举行…).
-_OPENER = re.compile(r"\s*(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?[,，、\s]*"
-                     r"(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
+_OPENER = re.compile(r"[ \t\u3000]{0,8}(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?"
+                     r"[,，、 ]{0,2}(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
+
+
+_OPENER_REACH = 48  # characters of a paragraph read for its opener: no scan of a long line or run of spaces
 
 
 def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
@@ -474,7 +479,7 @@ def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, 
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        m = _OPENER.match(text, pos, stop)
+        m = _OPENER.match(text, pos, min(stop, pos + _OPENER_REACH))
         if m:
             name = m.group("name")
             if plausible_unit(name) and _ending(name) not in (None, name) and name not in spec().not_names:
