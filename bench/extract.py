@@ -19,6 +19,7 @@ machine wall-clock time measures the neighbours as much as the code.
     .venv/bin/python bench/extract.py                  # 50 MB
     .venv/bin/python bench/extract.py --mb 5           # quick look
     .venv/bin/python bench/extract.py --before none    # skip the old extractor
+    .venv/bin/python bench/extract.py --mb 5 --stages  # … and where the time goes, stage by stage
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=50.0, help="corpus size in MB of UTF-8 text (default 50)")
     ap.add_argument("--before", default=BEFORE, help="git revision of the old extractor to time too, or 'none'")
+    ap.add_argument("--stages", action="store_true", help="also time the current extractor stage by stage")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the brief measures
@@ -163,6 +165,8 @@ def main() -> None:
             rows.insert(1, ("etl.extract (before)", secs, n, f1(DEV / "gold.jsonl", DEV / "docs", None, pkg),
                             f1(SAMPLES / "expected.jsonl", SAMPLES / "reports", None, pkg)))
     print_table(rows, mb)
+    if args.stages:
+        print_stages(corpus, mb)
 
 
 def run_methods(corpus: list[tuple[str, str]]) -> list[tuple[str, float, int, float | None, float | None]]:
@@ -194,6 +198,63 @@ def print_table(rows: list[tuple[str, float, int, float | None, float | None]], 
         print(f"{label:<22}{mb:>8.1f}{secs:>10.2f}{mb / secs:>9.2f}{n:>10}{mb / secs / base_speed:>8.2f}"
               f"{fmt(f_dev):>9}{fmt(f_samples):>12}")
     print("\nratio = MB/s relative to the naive baseline; F1 from ../shared/eval/score.py")
+
+
+# The stages of etl.extract.extract_report_text, as the names its modules call them by (none calls another).
+STAGES = [
+    ("normalise (noise, 繁→简)", "etl.extract", "normalize"),
+    ("split into documents", "etl.extract", "_segments"),
+    ("year, period, body guess", "etl.extract", "document_context"),
+    ("near-duplicate fingerprint", "etl.extract", "fingerprint"),
+    ("body: candidates (body.py)", "etl.extract", "body_candidates"),
+    ("body: ranking (body.py)", "etl.extract", "rank"),
+    ("candidates + numbers", "etl.reading", "find_candidates"),
+    ("cue rules", "etl.reading", "rule_hits"),
+    ("word families", "etl.reading", "FamilyIndex"),
+    ("features", "etl.reading", "candidate_features"),
+    ("feature hashing", "etl.reading", "hash_features"),
+    ("model scoring", "etl.classifier", "Model.predict"),
+    ("picking readings + passes", "etl.extract", "pick"),
+    ("facts: time, region, evidence", "etl.extract", "_fact_fields"),
+]
+
+
+def print_stages(corpus: list[tuple[str, str]], mb: float) -> None:
+    """CPU seconds of each stage of the current extractor over the corpus (one more pass, timed per call)."""
+    import importlib
+
+    from etl.extract import extract_report_text
+
+    spent = {label: 0.0 for label, _, _ in STAGES}
+    undo = []
+    for label, module, name in STAGES:
+        owner = importlib.import_module(module)
+        if "." in name:
+            cls_name, name = name.split(".")
+            owner = getattr(owner, cls_name)
+        fn = getattr(owner, name)
+
+        def timed(*a: object, _fn: Callable = fn, _label: str = label, **k: object) -> object:
+            t0 = time.process_time()
+            try:
+                return _fn(*a, **k)
+            finally:
+                spent[_label] += time.process_time() - t0
+
+        setattr(owner, name, timed)
+        undo.append((owner, name, fn))
+    try:
+        t0 = time.process_time()
+        for name, text in corpus:
+            extract_report_text(text, name=name)
+        total = time.process_time() - t0
+    finally:
+        for owner, name, fn in undo:
+            setattr(owner, name, fn)
+    print(f"\netl.extract stage by stage ({mb:.1f} MB, {total:.2f} CPU s with the timers, {mb / total:.2f} MB/s)")
+    print(f"{'stage':<32}{'seconds':>9}{'share':>8}")
+    for label, secs in [*spent.items(), ("rest (glue, Fact objects …)", total - sum(spent.values()))]:
+        print(f"{label:<32}{secs:>9.2f}{secs / total:>8.1%}")
 
 
 if __name__ == "__main__":

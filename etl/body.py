@@ -26,13 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from etl.context import place_names
-from etl.divisions import places_in
+from etl.divisions import Place, places_in
 
 LEXICON = Path(__file__).parent / "lexicon"
 N_BODY_FEATURES = 1 << 14
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = 20  # characters before 工会 that may belong to the name
 _HEAD = 2000  # characters of the document read for names
+_LATER = 20000  # characters searched for a level-named body written as a union further on
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class BodySpec:
     not_after_stem: tuple[str, ...]
     not_names: frozenset[str]
     keep_words: tuple[str, ...]
+    stem_followers: tuple[str, ...]
+    union_names: tuple[str, ...]
 
 
 @cache
@@ -68,7 +71,9 @@ def spec() -> BodySpec:
                     s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
                     frozenset(s["generic_places"]),
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
-                    frozenset(s["not_names"]), tuple(s["keep_words"]))
+                    frozenset(s["not_names"]), tuple(s["keep_words"]),
+                    tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
+                    + tuple(s["org_words"]), tuple(s["union_words"]))
 
 
 @dataclass
@@ -81,6 +86,7 @@ class BodyCandidate:
     under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
 
 
+@lru_cache(maxsize=16384)
 def _level(name: str) -> str | None:
     return next((lv for lv in spec().levels if name.endswith(lv)), None)
 
@@ -100,6 +106,7 @@ def _covered(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=16384)
 def _loose(name: str, chars: str, start: int = 0) -> bool:
     """Does `name` hold one of `chars` from `start` on, outside a covered word?"""
     covered = _covered(name)
@@ -188,6 +195,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for s, why in _starts(run).items():
             if len(run) - s > len(m.group()):
                 add(run[s:], max(0, m.end() - len(title) - 1), ["src=org_text", f"start={why}"], False)
+    for m in _SHORT_ORG.finditer(lead):  # 萍矿已有百年历史: a mine or works by its short name, as a word
+        add(m.group("name"), max(0, m.start() - len(title) - 1), ["src=org_text", "start=word"], False)
     for w in sp.self_words:
         k = head.find(w)
         if k >= 0:
@@ -200,9 +209,11 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     for name, union, pos in place_names(head[:400] + "\n" + title):
         if not union and len(name) > 1:
             add(name, pos, ["src=place"], False)
-    for ps, pe, _places in places_in(title):
-        if not title.startswith(sp.not_after_stem, pe):  # 江苏统计年鉴 → 江苏, as written
-            add(title[ps:pe], 0, ["src=place"], False)
+    title_places = places_in(title)
+    title_ends = {e for _, e, _ in title_places}
+    for ps, pe, places in title_places:
+        if not title.startswith(sp.not_after_stem, pe) and _names_place(title, ps, pe, places[0], title_ends):
+            add(title[ps:pe], 0, ["src=place"], False)  # 江苏统计年鉴 → 江苏, as written
     # A body named by its level alone (县总工会) takes a name of that level the text gives (秀山…县).
     named = place_names(head) if bare_levels else []
     gazetteer = places_in(head[:1500]) if bare_levels else ()
@@ -214,17 +225,41 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         for s, e, places in gazetteer:
             if head.startswith(sp.not_after_stem, e):
                 continue  # 温泉度假区 names a resort, not 温泉县
-            # A bare stem inside running text is too easily a word (思想同心 is no 同心县, 创新和 no 新和县):
-            # it counts where a word starts (after punctuation, a line's start or a stop character such as 在/从)
-            # or after a wider place.
-            stem_ok = s == 0 or not _CJK.match(head[s - 1]) or head[s - 1] in sp.stop_chars or s in ends
             for p in places:
-                if p.form == "stem" and (not stem_ok or any(ch in sp.function_chars for ch in p.surface)):
+                if not _names_place(head, s, e, p, ends):
                     continue
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
+    later = text[:_LATER]
+    for c in cands.values():
+        if c.mentions == 0 and len(c.name) > 1 and _level(c.name) and any(c.name + w in later for w in sp.union_names):
+            c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
+
+
+_SHORT_ORG = re.compile(r"(?:^|(?<=[\s,.;:!?，。、；：！？“”\"《》()（）]))(?P<name>[\u4e00-\u9fff]{1,5}[矿厂])"
+                        r"(?![区山井务业长里部上下内外工职属级])")
+
+
+def _names_place(text: str, s: int, e: int, p: Place, ends: set[int]) -> bool:
+    """Does this place of the divisions table, found at text[s:e], name the place?
+
+    A full name (兰州市) does.  A bare stem is too easily a word (思想同心 is no 同心县, 创新和
+    no 新和县, 资源日渐枯竭 no 资源县): it counts where a word starts (a line's start, after
+    punctuation, a stop character such as 在/从, or a wider place) and, for a county or a
+    township, where a word ends too (before punctuation, a level, a union or a news word: 秀山网讯).
+    """
+    sp = spec()
+    if p.form != "stem":
+        return True
+    if any(ch in sp.function_chars for ch in p.surface):
+        return False
+    if not (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in sp.stop_chars or s in ends):
+        return False
+    if p.division.level in ("province", "city"):
+        return True
+    return e >= len(text) or not _CJK.match(text[e]) or text.startswith(sp.stem_followers, e)
 
 
 @cache
@@ -241,6 +276,7 @@ def _endings() -> tuple[frozenset[str], tuple[int, ...]]:
     return words, tuple(sorted({len(w) for w in words}, reverse=True))
 
 
+@lru_cache(maxsize=16384)
 def _ending(name: str) -> str | None:
     """The level or organisation word a name ends in (县, 公司, 段), longest first."""
     words, lengths = _endings()
@@ -254,69 +290,83 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
     clean = [c for c in cands if c.name not in bare and not _loose(c.name, sp.function_chars)]
     named_endings = {_ending(c.name) for c in clean} - {None}
     for c in cands:
-        end = _ending(c.name)
-        if c.name in bare and end in named_endings:
+        n = c.name
+        end = _ending(n)
+        if n in bare and end in named_endings:
             c.feats.add("has_named_version")
         elif end in bare and c in clean:
             c.feats.add("names_the_bare")
-        n = c.name
-        count = head.count(n)
-        lv = _level(n)
-        c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(count, 5)}", f"len={min(len(n), 8)}"}
-        c.feats.add(f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}")
+        c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(head.count(n), 5)}",
+                    f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}"}
         if n in title:
             c.feats.add("in_title")
         if c.mentions and c.led == c.mentions:
             c.feats.add("only_superior")
-        if lv:
-            c.feats.add(f"level={lv}")
-            if n == lv:
-                c.feats.add("bare")
-            if self_levels.get(lv):
-                c.feats.add("self_level")
-        elif any(n.endswith(w) for w in sp.org_words):
-            c.feats.add("org")
-        else:
-            c.feats.add("no_level")
-        end = _ending(n)
-        if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
-                       for w in sp.org_words if len(w) > 1):
-            c.feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
-        if re.search(r"[xX×*＊某]", n):
-            c.feats.add("masked")
-        if _loose(n, sp.function_chars):
-            c.feats.add("function_char")
-        if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
-            c.feats.add("starts_with_stop")
-        if _loose(n, sp.stop_chars, 1):
-            c.feats.add("inner_stop_char")
-        if any(w in n for w in sp.stop_words):
-            c.feats.add("has_stop_word")
-        if n in sp.generic_places:
-            c.feats.add("generic_place")
-        if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
-            c.feats.add("many_levels")
-        if n == "全国":
-            c.feats.add("national")
-        chain = places_in(n)
-        if chain:
-            c.feats.add(f"places={min(len(chain), 3)}")
-            c.feats.add(f"finest={chain[-1][2][0].division.level}")
-            if chain[-1][1] == len(n):
-                c.feats.add("ends_with_place")
-            if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
-                rest = n[chain[0][1]:]
-                c.feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
-        for f in list(c.feats):
-            if f.startswith(("src=", "start=")):
-                c.feats.add(f"{f}|{'bare' if 'bare' in c.feats else 'named'}")
+        lv = _level(n)
+        if lv and self_levels.get(lv):
+            c.feats.add("self_level")
+        own = _name_features(n)
+        c.feats |= own
+        tail = "|bare" if "bare" in own else "|named"
+        c.feats |= {f + tail for f in c.feats if f.startswith(("src=", "start="))}
     return cands
+
+
+@lru_cache(maxsize=16384)
+def _name_features(n: str) -> frozenset[str]:
+    """What a candidate name says by itself (its level, organisation words, places, stop words):
+    the same names recur in every report of a body, so this is worked out once per name."""
+    sp = spec()
+    feats = {f"len={min(len(n), 8)}"}
+    lv = _level(n)
+    if lv:
+        feats.add(f"level={lv}")
+        if n == lv:
+            feats.add("bare")
+    elif any(n.endswith(w) for w in sp.org_words):
+        feats.add("org")
+    else:
+        feats.add("no_level")
+    end = _ending(n)
+    if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
+                   for w in sp.org_words if len(w) > 1):
+        feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
+    if re.search(r"[xX×*＊某]", n):
+        feats.add("masked")
+    if _loose(n, sp.function_chars):
+        feats.add("function_char")
+    if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
+        feats.add("starts_with_stop")
+    if _loose(n, sp.stop_chars, 1):
+        feats.add("inner_stop_char")
+    if any(w in n for w in sp.stop_words):
+        feats.add("has_stop_word")
+    if n in sp.generic_places:
+        feats.add("generic_place")
+    if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
+        feats.add("many_levels")
+    if n == "全国":
+        feats.add("national")
+    chain = places_in(n)
+    if chain:
+        feats.add(f"places={min(len(chain), 3)}")
+        feats.add(f"finest={chain[-1][2][0].division.level}")
+        if chain[-1][1] == len(n):
+            feats.add("ends_with_place")
+        if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
+            rest = n[chain[0][1]:]
+            feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
+    return frozenset(feats)
 
 
 def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:
     """Hashed feature indexes per candidate (crc32, as etl/features.py)."""
-    return [np.fromiter((zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1) for f in sorted(c.feats)),
-                        dtype=np.int32) for c in cands]
+    return [np.fromiter(map(_body_index, sorted(c.feats)), dtype=np.int32) for c in cands]
+
+
+@lru_cache(maxsize=65536)
+def _body_index(f: str) -> int:
+    return zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1)
 
 
 _JUNK = {"function_char", "inner_stop_char", "has_stop_word", "many_levels", "generic_place", "starts_with_stop"}
@@ -339,9 +389,16 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     if not clean:
         return None, 0.0  # better 地区不明 on 审核 than a phrase as a region
     best = cands[clean[0]]
+    # The title calls the body by its level (区总工会2014年工作总结): a name of another level that is
+    # not in the title does not overrule it.
+    titled = [cands[i] for i in clean if "bare" in cands[i].feats and "in_title" in cands[i].feats
+              and cands[i].led < cands[i].mentions]
+    if titled and "bare" not in best.feats and "in_title" not in best.feats and _level(best.name) != titled[0].name:
+        best = titled[0]
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
                  and not cands[i].feats & _JUNK and _fills(cands[i])]
+        named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
     return best.name, margin
@@ -400,6 +457,35 @@ def subunit(head: str, clause_left: str, body: str | None) -> str | None:
     if m and body and not _same_body(m.group("name"), body) and _below(m.group("name"), body):
         return m.group("name")
     return None
+
+
+# A paragraph opening with a union as its subject (8月28日，石城县总工会举行…).
+_OPENER = re.compile(r"[ \t\u3000]{0,8}(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?"
+                     r"[,，、 ]{0,2}(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
+
+
+_OPENER_REACH = 48  # characters of a paragraph read for its opener: no scan of a long line or run of spaces
+
+
+def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """Paragraphs of a round-up, each opened by its own union: (start, end, name).
+
+    A news round-up (赣州各地总工会近日陆续开展…) gives one paragraph per union, each opening
+    with that union as its subject; their figures are theirs, not the writer's.  Only when at
+    least two paragraphs open with different named unions is the text read that way.
+    """
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        m = _OPENER.match(text, pos, min(stop, pos + _OPENER_REACH))
+        if m:
+            name = m.group("name")
+            if plausible_unit(name) and _ending(name) not in (None, name) and name not in spec().not_names:
+                out.append((pos, stop, name))
+        pos = stop + 1
+    return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
 
 
 def plausible_unit(name: str) -> bool:

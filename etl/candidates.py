@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from etl.numbers import Quantity, UnitSpec, find_quantities
 from etl.rules import METRIC_CLASSES, in_plan, plan_zones
 from etl.tables import LABEL_UNITS, year_column_cells
-from etl.zones import CLAUSE_END, last_index, zones
+from etl.zones import label_zones, last_index
 
 HEAD_REACH = 30  # cue words sit this close to their number
 # A section heading: 一、… (二) 1. 第三… or a short line without sentence punctuation.
@@ -63,9 +63,13 @@ def headings(text: str, start: int, end: int) -> tuple[list[int], list[str]]:
     return offs, texts
 
 
-def find_candidates(text: str, start: int, end: int) -> list[Candidate]:
-    """The candidates of one document segment, in text order (prose quantities, then table cells)."""
-    plan = plan_zones(text, start, end)
+def find_candidates(text: str, start: int, end: int, plan: list[tuple[int, bool]] | None = None) -> list[Candidate]:
+    """The candidates of one document segment, in text order (prose quantities, then table cells).
+
+    `plan`: the segment's `plan_zones`, when the caller has them already.
+    """
+    if plan is None:
+        plan = plan_zones(text, start, end)
     h_offs, h_texts = headings(text, start, end)
     out: list[Candidate] = []
     prev_end = start
@@ -75,10 +79,8 @@ def find_candidates(text: str, start: int, end: int) -> list[Candidate]:
         if cls not in METRIC_CLASSES and cls != "bare":
             prev_end = q.end
             continue
-        sent_start, sent_end, clause_start, clause_end = zones(text, q, start, end)
-        if clause_start > sent_start and text[clause_start - 1] in ":：" and not text[clause_start:q.start].strip():
-            # 工会会员总数:8.9万人 — a label and its figure: the label is the cue zone.
-            clause_start = last_index(text, CLAUSE_END, sent_start, clause_start - 1)
+        # 工会会员总数:8.9万人 — a label and its figure: the label is the cue zone.
+        sent_start, sent_end, clause_start, clause_end = label_zones(text, q, start, end)
         head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start, q.start - HEAD_REACH)
         para = last_index(text, "\n", start, sent_start)
         prev_sent = last_index(text, "。!！？", max(para, sent_start - 120), max(para, sent_start - 1))

@@ -73,6 +73,11 @@ def document_context(text: str, title: str) -> DocContext:
         m = re.search(rf"(?:^|\n)\s*(?:\d+[.、]\s*)?({_YEAR})\s*年(?:上半年|度|,|，|以来|全年|\d{{1,2}}\s*月)", head)
         if m:
             year = int(m.group(1))
+    if year is None and not masked and dateline is None:
+        # A news item that writes one year only (2024年"金秋助学"… 8月28日…) is about that year.
+        years = {int(y) for y in re.findall(rf"(?<!\d)({_YEAR})\s*年(?!代)", text)}
+        if len(years) == 1:
+            year = years.pop()
     period = None
     where = title + "\n" + head[:200]
     if _rx("period.doc_h1").search(where):
@@ -89,9 +94,10 @@ def document_context(text: str, title: str) -> DocContext:
 
 
 @cache
-def _place_rx() -> re.Pattern[str]:
+def _level_rx() -> re.Pattern[str]:
+    """A level word (longest first) and the union word after it."""
     levels = "|".join(sorted(_spec()["region"]["levels"], key=len, reverse=True))
-    return re.compile(rf"(?P<pre>[\u4e00-\u9fffxX*]{{0,4}}?)(?P<lvl>{levels})(?P<union>总工会|工会|工委会)?")
+    return re.compile(rf"(?P<lvl>{levels})(?P<union>总工会|工会|工委会)?")
 
 
 @lru_cache(maxsize=4096)
@@ -102,32 +108,67 @@ def clean_region(name: str) -> str:
     return canonical_name(name.strip(" :：,，\"“”《》【】"))
 
 
-def place_names(text: str) -> list[tuple[str, bool, int]]:
-    """Place names in text: (name, followed by 工会, offset)."""
+@dataclass(frozen=True)
+class _RegionWords:
+    stop: frozenset[str]
+    stop_words: tuple[str, ...]
+    any_stop_word: re.Pattern[str]
+    provinces: tuple[str, ...]
+    shortest_province: int
+
+
+@cache
+def _region_words() -> _RegionWords:
     spec = _spec()["region"]
-    stop = set(spec["stop"])
-    stop_words = spec["stop_words"]
+    return _RegionWords(frozenset(spec["stop"]), tuple(spec["stop_words"]),
+                        re.compile("|".join(re.escape(w) for w in spec["stop_words"])), tuple(spec["provinces"]),
+                        min(len(p) for p in spec["provinces"]))
+
+
+def _name_char(ch: str) -> bool:
+    """May `ch` belong to a place name before its level word (a Chinese character, or x/X/* of a masked one)?"""
+    return "\u4e00" <= ch <= "\u9fff" or ch in "xX*"
+
+
+def place_names(text: str) -> list[tuple[str, bool, int]]:
+    """Place names in text: (name, followed by 工会, offset).
+
+    A name is up to four characters before a level word (镇, 街道, 自治区), cut at a
+    stop character or word.  The level words are searched for and the characters
+    before each read backwards: the names one regex with a lazy prefix (up to four Chinese
+    characters or x/X/*, then a level word) finds, without trying the prefix at every character.
+    """
+    words = _region_words()
+    search = _level_rx().search
     out = []
-    for m in _place_rx().finditer(text):
-        pre = m.group("pre")
-        cut = m.start() == 0 or not ("\u4e00" <= text[m.start() - 1] <= "\u9fff")
-        for w in stop_words:
-            k = pre.rfind(w)
-            if k >= 0:
-                pre, cut = pre[k + len(w):], True
-        k = max((i for i, ch in enumerate(pre) if ch in stop), default=-1)
+    pos = 0
+    while (m := search(text, pos)) is not None:
+        lvl = m.start()
+        start = lvl
+        while start > pos and lvl - start < 4 and _name_char(text[start - 1]):
+            start -= 1
+        pre = text[start:lvl]
+        pos = m.end()
+        cut = start == 0 or not ("\u4e00" <= text[start - 1] <= "\u9fff")
+        if pre and words.any_stop_word.search(pre):
+            for w in words.stop_words:
+                k = pre.rfind(w)
+                if k >= 0:
+                    pre, cut = pre[k + len(w):], True
+        k = max((i for i, ch in enumerate(pre) if ch in words.stop), default=-1)
         if k >= 0:
             pre, cut = pre[k + 1:], True
         if not cut:
             pre = pre[-2:]  # not at a phrase boundary: most place names have two characters
-        for prov in spec["provinces"]:
-            if pre.startswith(prov) and len(pre) > len(prov) + 1:
-                pre = pre[len(prov):]
-                break
-        name = pre + m.group("lvl")
-        if len(pre) == 0 and not m.group("union"):
+        if len(pre) > words.shortest_province + 1:
+            for prov in words.provinces:
+                if pre.startswith(prov) and len(pre) > len(prov) + 1:
+                    pre = pre[len(prov):]
+                    break
+        union = m.group("union")
+        if len(pre) == 0 and not union:
             continue
-        out.append((name, bool(m.group("union")), m.start("lvl") - len(pre)))
+        out.append((pre + m.group("lvl"), bool(union), lvl - len(pre)))
     return out
 
 

@@ -133,9 +133,13 @@ def surfaces() -> dict[str, tuple[Place, ...]]:
 
 
 @cache
-def _prefixes() -> frozenset[str]:
-    """The first two characters of every surface: most positions of a text fail this one lookup."""
-    return frozenset(s[:2] for s in surfaces())
+def _prefixes() -> dict[str, int]:
+    """The first two characters of every surface → the length of the longest surface they start:
+    most positions of a text fail this one lookup, and the others try only lengths that exist."""
+    out: dict[str, int] = {}
+    for s in surfaces():
+        out[s[:2]] = max(out.get(s[:2], 0), len(s))
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -146,8 +150,9 @@ def places_in(text: str, max_len: int = 12) -> tuple[tuple[int, int, tuple[Place
     i = 0
     while i < len(text) - 1:
         hit = None
-        if text[i:i + 2] in prefixes:
-            for n in range(min(max_len, len(text) - i), 1, -1):
+        longest = prefixes.get(text[i:i + 2])
+        if longest:
+            for n in range(min(max_len, longest, len(text) - i), 1, -1):
                 p = table.get(text[i:i + n])
                 if p:
                     hit = (i, i + n, p)

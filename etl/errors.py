@@ -2,7 +2,7 @@
 
 Each subclass lives beside the code that raises it (etl.read.ReadError,
 etl.tally.read.TallyReadError, etl.archive.ArchiveError, etl.db.DatabaseBusy,
-etl.load.LoadError, etl.schema's SchemaError here, etl.settings.SettingsError,
+etl.batches.LoadError, etl.schema's SchemaError here, etl.settings.SettingsError,
 etl.tally.upload.UploadRefused, dashboard.actions.ReviewError,
 export.render.ExportUnavailable). The message is Chinese, for the person in
 front of the screen, and names the item: the file, the batch, the fact, the

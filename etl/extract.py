@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, plausible_unit, rank, subunit
+from etl.body import BodyCandidate, body_candidates, paragraph_openers, plausible_unit, rank, subunit
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -123,7 +123,7 @@ def split_report(text: str, name: str = "", sha256: str = "",
                                   is_template, fingerprint(t[start:end]),
                                   (FLAG_TEMPLATE,) if is_template else ()))
         segments.append(Segment(norm, ctx, name, doc_id, idx, is_template, start, end, bool(region), title,
-                                body_candidates(t[start:end], title)))
+                                body_candidates(t[start:end], title), 0.0, paragraph_openers(t, start, end)))
     return documents, segments
 
 
@@ -143,6 +143,7 @@ class Segment:
     title: str = ""
     bodies: tuple[BodyCandidate, ...] | list[BodyCandidate] = ()  # who may be reporting (etl/body.py)
     body_margin: float = 0.0  # how far the ranker's reporting body led the next name
+    openers: tuple[tuple[int, int, str], ...] = ()  # a round-up's paragraphs and their unions (etl/body.py)
 
 
 def with_body(seg: Segment, model: Model | None) -> Segment:
@@ -174,12 +175,14 @@ def model_facts_of(seg: Segment, reading: SegmentReading, model: Model) -> list[
 def model_facts(seg: Segment, reading: SegmentReading, model: Model) -> list[tuple[Fact, list[float]]]:
     """The model's facts of one segment, each with its calibration row (training reads both)."""
     picks = pick(seg.norm.text, reading, model.predict(reading.rows), model)
-    pairs = [_to_fact(seg, c, model) for c in picks]
-    if pairs:  # the calibrated confidence of all facts at once
-        conf = model.confidence(np.array([r for _, r in pairs]))
-        pairs = [(replace(f, confidence=round(max(float(p), 0.01), 2),
-                          needs_review=bool(f.flags) or float(p) < model.review), r)
-                 for (f, r), p in zip(pairs, conf, strict=True)]
+    parts = [_fact_fields(seg, c) for c in picks]
+    if parts:  # the calibrated confidence of all facts at once
+        conf = model.confidence(np.array([r for _, _, r in parts])).tolist()
+        review = model.review
+        pairs = [(Fact(**fields, confidence=round(max(p, 0.01), 2), needs_review=bool(fields["flags"]) or p < review),
+                  r) for (fields, _, r), p in zip(parts, conf, strict=True)]
+    else:
+        pairs = []
     kept = dedupe([f for f, _ in pairs], [c.sent_start for c in picks])
     rows = {id(f): r for f, r in pairs}
     return [(f, rows[id(f)]) for f in kept]
@@ -195,6 +198,14 @@ def _subject_clause(t: str, c: RuleHit) -> str:
 
 
 def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[float]]:
+    """The fact of one reading with the rules' own confidence, and its calibration row."""
+    fields, conf, row = _fact_fields(seg, c)
+    return Fact(**fields, confidence=conf, needs_review=bool(fields["flags"])), row
+
+
+def _fact_fields(seg: Segment, c: RuleHit) -> tuple[dict, float, list[float]]:
+    """The fields of a reading's fact but its confidence, the rules' own confidence, and the calibration
+    row (with a model, `model_facts` computes the calibrated confidence of all facts at once)."""
     t = seg.norm.text
     metric = load_catalog()[c.metric]
     # Time context: explicit dates carry over within the paragraph.
@@ -210,6 +221,8 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     sub = c.region or (None if c.table_year is not None else subunit(c.head, _subject_clause(t, c), seg.ctx.region))
     if sub and not plausible_unit(sub):
         sub = None
+    if not sub and c.table_year is None:
+        sub = next((n for a, b, n in seg.openers if a <= c.q.start < b), None)
     region = sub or seg.ctx.region
     flags = []
     if seg.is_template:
@@ -221,14 +234,13 @@ def _to_fact(seg: Segment, c: RuleHit, model: Model | None) -> tuple[Fact, list[
     if c.q.redacted:
         flags.append(FLAG_REDACTED)
     row = calibration_row(c, when, region_kind(region, bool(sub), seg.region_given), flags, seg.body_margin)
-    # The rules' own confidence; with a model, model_facts replaces it by the calibrated one.
     conf = c.confidence - (0.1 if c.q.approx else 0) - (0.1 if when.year is None else 0)
-    return Fact(
-        doc=seg.name, metric=c.metric, value=c.q.value, unit=metric.unit, evidence=evidence, doc_id=seg.doc_id,
-        segment=seg.index, approx=c.q.approx, year=when.year, period=when.period, as_of=when.as_of,
-        region=clean_region(region) if region else None, start=s, end=e, confidence=round(max(conf, 0.01), 2),
-        flags=tuple(flags), needs_review=bool(flags),
-    ), row
+    return {
+        "doc": seg.name, "metric": c.metric, "value": c.q.value, "unit": metric.unit, "evidence": evidence,
+        "doc_id": seg.doc_id, "segment": seg.index, "approx": c.q.approx, "year": when.year, "period": when.period,
+        "as_of": when.as_of, "region": clean_region(region) if region else None, "start": s, "end": e,
+        "flags": tuple(flags),
+    }, round(max(conf, 0.01), 2), row
 
 
 def extract_report_file(path: str | Path, data: bytes | None = None, region: str | None = None) -> ExtractedFile:

@@ -24,6 +24,7 @@ import re
 import tomllib
 import zlib
 from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -88,23 +89,18 @@ class FamilyIndex:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         fam = families()
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.fams: list[tuple[str, ...]] = []
-        for m in fam.pattern.finditer(text, start, end):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-            self.fams.append(fam.of_word[m.group()])
+        of_word = fam.of_word
+        found = [(m.start(), m.end(), m.group()) for m in fam.pattern.finditer(text, start, end)]
+        self.starts: list[int] = [s for s, _, _ in found]
+        self.ends: list[int] = [e for _, e, _ in found]
+        self.fams: list[tuple[str, ...]] = [of_word[w] for _, _, w in found]
 
     def within(self, lo: int, hi: int) -> list[int]:
         """Indexes of the matches lying wholly inside [lo, hi)."""
-        i = bisect_left(self.starts, lo)
-        out = []
-        while i < len(self.starts) and self.starts[i] < hi:
-            if self.ends[i] <= hi:
-                out.append(i)
-            i += 1
-        return out
+        starts, ends = self.starts, self.ends
+        i = bisect_left(starts, lo)
+        j = bisect_left(starts, hi, i)
+        return [k for k in range(i, j) if ends[k] <= hi]
 
 
 def _magnitude(v: float | None) -> str:
@@ -115,9 +111,11 @@ def _magnitude(v: float | None) -> str:
     return str(min(int(math.log10(v)), 9))
 
 
-def _guard_names() -> tuple[tuple[str, re.Pattern[str]], ...]:
+@cache
+def _guard_names() -> tuple[tuple[str, str, re.Pattern[str], str, str], ...]:
+    """(guard, zone it reads, pattern, its two feature names), compiled once."""
     _, guards = rules()
-    return tuple((k, v[0]) for k, v in guards.items() if v and k in _GUARD_ZONES)
+    return tuple((k, _GUARD_ZONES[k], v[0], f"g={k}", f"g={k}|") for k, v in guards.items() if v and k in _GUARD_ZONES)
 
 
 # Guard → the zone it reads: the tail of the cue zone, the clause, the sentence, or the right side.
@@ -129,32 +127,18 @@ def candidate_features(text: str, c: Candidate, fam: FamilyIndex, prev: Candidat
                        rule_read: tuple[str, ...], rule_kept: tuple[str, ...], doc_period: str | None) -> list[str]:
     """The feature names of one candidate (see the module docstring for the kinds)."""
     q, cls = c.q, c.cls
-    f = [f"u={cls}", f"mag={cls}:{_magnitude(q.value)}", f"dp={doc_period}", f"dp={doc_period}|{cls}"]
-    if q.unit is not None:
-        f.append(f"uw={q.unit.word}")
-        if q.unit.times:
-            f.append("times")
-    if q.approx:
-        f += [f"apx={q.approx}", f"apx|{cls}"]
-    if q.redacted:
-        f.append("redacted")
-    if "万" in q.raw or "亿" in q.raw:
-        f.append("scaled")
-    if _CN_NUMERAL.search(q.raw[:2]):
-        f.append("cn_numeral")
-    if q.value is not None and cls == "percent" and q.value > 100:
-        f.append("pct>100")
-    if q.value is not None and not float(q.value).is_integer():
-        f.append(f"fraction|{cls}")
+    unit = q.unit
+    f = list(_number_names(cls, q.value, unit.word if unit is not None else None, unit is not None and unit.times,
+                           q.approx, q.redacted, q.raw, doc_period))
     if c.table_label is not None:
         f += ["table", f"table|{cls}"]
         for i in fam.within(c.sent_start, c.sent_start + len(c.table_label)):
             f += [f"F:{x}@l" for x in fam.fams[i]] + [f"{cls}|F:{x}@l" for x in fam.fams[i]]
     else:
-        f += _zone_features(text, c, fam, cls)
+        _zone_features(text, c, fam, cls, f)
     if c.in_plan:
         f += ["plan_zone", f"plan_zone|{cls}"]
-    f.append(f"idx={min(c.index, 3)}")
+    f.append(_IDX[min(c.index, 3)])
     if prev is not None and prev.sent_start == c.sent_start:
         f.append(f"prev_cls={prev.cls}|{cls}")
         between = text[prev.q.end:q.start]
@@ -177,47 +161,85 @@ def candidate_features(text: str, c: Candidate, fam: FamilyIndex, prev: Candidat
     return f
 
 
+_IDX = tuple(f"idx={i}" for i in range(4))
+
+
+@lru_cache(maxsize=65536)
+def _number_names(cls: str, value: float | None, unit_word: str | None, times: bool, approx: str | None,
+                  redacted: bool, raw: str, doc_period: str | None) -> tuple[str, ...]:
+    """What the number itself says (class, magnitude, measure word, approximation, 万, numerals):
+    the same few hundred numbers recur, so their names are made once."""
+    f = [f"u={cls}", f"mag={cls}:{_magnitude(value)}", f"dp={doc_period}", f"dp={doc_period}|{cls}"]
+    if unit_word is not None:
+        f.append(f"uw={unit_word}")
+        if times:
+            f.append("times")
+    if approx:
+        f += [f"apx={approx}", f"apx|{cls}"]
+    if redacted:
+        f.append("redacted")
+    if "万" in raw or "亿" in raw:
+        f.append("scaled")
+    if _CN_NUMERAL.search(raw[:2]):
+        f.append("cn_numeral")
+    if value is not None and cls == "percent" and value > 100:
+        f.append("pct>100")
+    if value is not None and not float(value).is_integer():
+        f.append(f"fraction|{cls}")
+    return tuple(f)
+
+
 def _in_parens(text: str, c: Candidate) -> bool:
     """Inside an open bracket of its sentence (企业工会99家, 村联合工会10家) — a breakdown, usually."""
     left = text[c.sent_start:c.q.start]
     return max(left.rfind("("), left.rfind("（")) > max(left.rfind(")"), left.rfind("）"))
 
 
-def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str) -> list[str]:
+def _zone_features(text: str, c: Candidate, fam: FamilyIndex, cls: str, f: list[str]) -> None:
+    """Appends the features of the words around a prose number to `f`."""
     q = c.q
-    right_end = min(c.clause_end, q.end + RIGHT_REACH)
-    zones_ = (("h", c.head_start, q.start), ("c", c.clause_start, c.head_start), ("s", c.sent_start, c.clause_start),
-              ("r", q.end, right_end), ("t", right_end, c.sent_end), ("p", c.prev_sent_start, c.sent_start))
-    f: list[str] = []
+    qs, qe = q.start, q.end
+    right_end = min(c.clause_end, qe + RIGHT_REACH)
+    fams, starts, ends = fam.fams, fam.starts, fam.ends
     nearest: tuple[str, ...] = ()
+    zones_ = (("h", c.head_start, qs), ("c", c.clause_start, c.head_start), ("s", c.sent_start, c.clause_start),
+              ("r", qe, right_end), ("t", right_end, c.sent_end), ("p", c.prev_sent_start, c.sent_start))
     for zone, lo, hi in zones_:
         if hi <= lo:
             continue
-        idx = fam.within(lo, hi)
-        if idx:
-            f += _zone_names(zone, cls, frozenset(x for i in idx for x in fam.fams[i]))
-        if zone == "h" and idx:
-            nearest = fam.fams[idx[-1]]
-            if q.start - fam.ends[idx[-1]] <= 2:
+        i = bisect_left(starts, lo)
+        j = bisect_left(starts, hi, i)
+        idx = [k for k in range(i, j) if ends[k] <= hi]  # FamilyIndex.within, inline: this runs six times a number
+        if not idx:
+            continue
+        f += _zone_names(zone, cls, frozenset(fams[idx[0]]) if len(idx) == 1
+                         else frozenset(x for i in idx for x in fams[i]))
+        if zone == "h":
+            nearest = fams[idx[-1]]
+            if qs - ends[idx[-1]] <= 2:
                 f += [f"{cls}|adj={x}" for x in nearest]
-        if zone == "r" and idx and fam.starts[idx[0]] - q.end <= 1:
-            f += [f"{cls}|radj={x}" for x in fam.fams[idx[0]]]
+        elif zone == "r" and starts[idx[0]] - qe <= 1:
+            f += [f"{cls}|radj={x}" for x in fams[idx[0]]]
     f += [f"{cls}|near={x}" for x in nearest]
     if c.heading:
         f += _heading_features(c.heading)
-    left = text[max(c.sent_start, q.start - 2):q.start]
-    right = text[q.end:min(c.sent_end, q.end + 2)]
-    f += [f"l2={left}", f"r2={right}", f"{cls}|l2={left}", f"{cls}|r2={right}", f"l1={left[-1:]}",
-          f"r1={right[:1]}", f"{cls}|r1={right[:1]}"]
-    head = text[c.head_start:q.start]
+    sent_start = c.sent_start
+    f += _touch_names(cls, text[max(sent_start, qs - 2):qs], text[qe:min(c.sent_end, qe + 2)])
+    head = text[c.head_start:qs]
     f += _bigrams("hb", head[-8:])
-    f += _bigrams("rb", text[q.end:min(right_end, q.end + 8)])
-    where = {"tail": head[-6:], "clause": text[c.clause_start:q.start], "sentence": text[c.sent_start:q.start],
-             "right": text[q.end:c.clause_end]}
-    for name, pat in _guard_names():
-        if pat.search(where[_GUARD_ZONES[name]]):
-            f += [f"g={name}", f"g={name}|{cls}"]
-    return f
+    f += _bigrams("rb", text[qe:min(right_end, qe + 8)])
+    where = {"tail": head[-6:], "clause": text[c.clause_start:qs], "sentence": text[sent_start:qs],
+             "right": text[qe:c.clause_end]}
+    for _, zone, pat, name, name_cls in _guard_names():
+        if pat.search(where[zone]):
+            f += [name, name_cls + cls]
+
+
+@lru_cache(maxsize=65536)
+def _touch_names(cls: str, left: str, right: str) -> tuple[str, ...]:
+    """The characters touching the number (two each side), alone and crossed with the class."""
+    return (f"l2={left}", f"r2={right}", f"{cls}|l2={left}", f"{cls}|r2={right}", f"l1={left[-1:]}",
+            f"r1={right[:1]}", f"{cls}|r1={right[:1]}")
 
 
 @lru_cache(maxsize=65536)
@@ -252,6 +274,9 @@ def _index(name: str) -> int:
     return i
 
 
-def hash_features(names: list[str]) -> np.ndarray:
+def hash_features(names: Collection[str]) -> np.ndarray:
     """Stable indexes of feature names (crc32: the same in every process, unlike hash())."""
-    return np.fromiter(map(_index, names), dtype=np.int32, count=len(names))
+    try:
+        return np.fromiter(map(_INDEX.__getitem__, names), dtype=np.int32, count=len(names))
+    except KeyError:  # a name not seen yet: index it, then look them all up again
+        return np.fromiter(map(_index, names), dtype=np.int32, count=len(names))

@@ -70,6 +70,11 @@ def units() -> dict[str, UnitSpec]:
 
 
 @cache
+def _not_one() -> tuple[str, ...]:
+    return tuple(_spec()["not_one"]["before"])
+
+
+@cache
 def _approx_words() -> dict[str, dict[str, str]]:
     a = _spec()["approx"]
     return {"prefix": a["prefix"], "infix": a["infix"], "tail": a["tail"]}
@@ -209,6 +214,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             out.append(Quantity(m.start(), m.end(), None, unit, approx, True, m.start("red"), m.group()))
             continue
         num_start = m.start("body")
+        if body == "一" and text.endswith(_not_one(), max(0, num_start - 2), num_start):
+            continue  # 每一名, 不漏一人: a way of saying "every", not a count of one
         try:
             value = parse_number(body)
         except ValueError:

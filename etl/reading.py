@@ -17,7 +17,7 @@ from etl.candidates import Candidate, find_candidates
 from etl.classifier import NONE, Model
 from etl.features import FamilyIndex, candidate_features, hash_features
 from etl.passes import document_passes
-from etl.rules import RuleHit, _family, metric_for_label, rule_hits, vetoed
+from etl.rules import RuleHit, _family, metric_for_label, plan_zones, rule_hits, vetoed
 
 EVIDENCE_REACH = 24  # characters of cue kept before a number when the rules did not mark the span
 
@@ -31,9 +31,11 @@ class SegmentReading:
 
 def read_segment(text: str, start: int, end: int, doc_period: str | None) -> SegmentReading:
     """Candidates of text[start:end] with their features."""
-    cands = find_candidates(text, start, end)
-    quantities = [c.q for c in cands if c.table_label is None]
-    raw = rule_hits(text, start, end, quantities)
+    plan = plan_zones(text, start, end)
+    cands = find_candidates(text, start, end, plan)
+    prose = [c for c in cands if c.table_label is None]
+    raw = rule_hits(text, start, end, [c.q for c in prose],
+                    [(c.sent_start, c.sent_end, c.clause_start, c.clause_end) for c in prose], plan)
     kept = {(h.q.start, h.metric) for h in document_passes(text, list(raw))}
     hits: dict[int, list[RuleHit]] = {}
     for h in raw:
@@ -53,7 +55,7 @@ def read_segment(text: str, start: int, end: int, doc_period: str | None) -> Seg
             read = tuple(h.metric for h in hits.get(c.q.start, ()))
             kept_m = tuple(m for m in read if (c.q.start, m) in kept)
         names = candidate_features(text, c, fam, prev, read, kept_m, doc_period)
-        rows.append(hash_features(list(dict.fromkeys(names))))
+        rows.append(hash_features(dict.fromkeys(names)))  # each name once, in order
         prev = c if c.table_label is None else prev
     return SegmentReading(cands, rows, hits)
 
@@ -69,23 +71,33 @@ def pick(text: str, reading: SegmentReading, probs: np.ndarray, model: Model) ->
     classes = model.classes
     out: list[RuleHit] = []
     none = classes.index(NONE)
+    # Probabilities are float32 and numpy compares them with a threshold rounded to float32: so do the floats below.
+    emit, emit_alone = float(np.float32(model.emit)), float(np.float32(model.emit_alone))
     ranked = np.argsort(-probs, axis=1, kind="stable")
+    # A number the rules do not read becomes a fact only if some metric reaches emit_alone.
+    others = np.ones(len(classes), dtype=bool)
+    others[none] = False
+    alone = (probs[:, others] >= emit_alone).any(axis=1).tolist() if len(probs) else []
+    rows = probs.tolist()  # the float32 values exactly, as floats (indexing a numpy row costs more)
     for i, c in enumerate(reading.cands):
-        p = probs[i]
         rule = reading.hits.get(c.q.start, [])
+        if not rule and not alone[i]:
+            continue
+        p = rows[i]
         ruled = {h.metric for h in rule}
         order = [k for k in ranked[i].tolist() if k != none]
-        chosen = [k for k in order if (p[k] >= model.emit and classes[k] in ruled)
-                  or (p[k] >= model.emit_alone and not _refused(text, c, classes[k]))]
+        chosen = [k for k in order if (p[k] >= emit and classes[k] in ruled)
+                  or (p[k] >= emit_alone and not _refused(text, c, classes[k]))]
         if not chosen:
             continue
         best = chosen[0]
-        second = p[order[1]] if len(order) > 1 else 0.0
+        # The margin in float32, as the model computes probabilities.
+        margin = float(probs[i, best] - probs[i, order[1]]) if len(order) > 1 else float(probs[i, best])
         keep = [best] + [k for k in chosen[1:] if classes[k] in ruled and classes[best] in ruled]
         for k in keep:
             m = classes[k]
             same = next((h for h in rule if h.metric == m), None)
-            out.append(_reading(text, c, i, m, float(p[k]), float(p[best] - second), same))
+            out.append(_reading(text, c, i, m, p[k], margin, same))
     return document_passes(text, out)
 
 

@@ -27,7 +27,7 @@ from etl.catalog import load_catalog
 from etl.context import place_names
 from etl.cues import METRIC_CLASSES, any_match, head_match, rules, rules_for
 from etl.numbers import Quantity, find_quantities
-from etl.zones import CLAUSE_END, SENT_END, in_plan, last_index, plan_zones, zones
+from etl.zones import SENT_END, in_plan, label_zones, last_index, plan_zones
 
 # etl/candidates.py and etl/features.py import METRIC_CLASSES, rules, in_plan and plan_zones from here.
 
@@ -89,23 +89,22 @@ _THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
 
 
 def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
-          plan_z: list[tuple[int, bool]]) -> list[RuleHit]:
-    """Metric candidates for one quantity (usually 0 or 1; several for shared rates)."""
+          plan_z: list[tuple[int, bool]], span: tuple[int, int, int, int] | None = None) -> list[RuleHit]:
+    """Metric candidates for one quantity (usually 0 or 1; several for shared rates).
+
+    `span`: its `label_zones` when the caller has them already (etl/candidates.py).
+    """
     rule_list, guards = rules()
     cls = q.cls if q.unit is not None else "bare"
     if cls not in METRIC_CLASSES and cls != "bare":
         return []
-    sent_start, sent_end, clause_start, right_end = zones(text, q, seg_start, seg_end)
-    if clause_start > sent_start and text[clause_start - 1] in ":：" and not text[clause_start:q.start].strip():
-        # 工会会员总数:8.9万人 — a label and its figure; the label is the cue.
-        clause_start = last_index(text, CLAUSE_END, sent_start, clause_start - 1)
+    sent_start, sent_end, clause_start, right_end = span or label_zones(text, q, seg_start, seg_end)
     head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
     head_start = max(head_start, q.start - 80)  # cues sit close to their number
     head = text[head_start:q.start]
     clause_left = text[clause_start:q.start]
     sentence_left = text[sent_start:q.start]
     right = text[q.end:right_end]
-    para_left = text[max(seg_start, q.start - 300):q.start]
 
     if any_match(guards["plan_veto"], clause_left) or any_match(guards["right_veto"], right) \
             or any_match(guards["plan_sentence_veto"], sentence_left):
@@ -132,7 +131,10 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                 or any_match(rule.right_veto, right) or any_match(rule.sentence_veto, sentence_left)):
             continue
         if rule.topic:
-            scope = {"paragraph": para_left, "clause": clause_left}.get(rule.topic_scope, sentence_left)
+            if rule.topic_scope == "paragraph":
+                scope = text[max(seg_start, q.start - 300):q.start]
+            else:
+                scope = clause_left if rule.topic_scope == "clause" else sentence_left
             rest = "" if rule.topic_scope == "clause" else text[q.end:sent_end]
             if not (any_match(rule.topic, scope) or any_match(rule.topic, rest)):
                 continue
@@ -245,14 +247,22 @@ def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
     return None
 
 
-def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None) -> list[RuleHit]:
-    """The rules' reading of one segment, number by number (before the document passes)."""
-    plan = plan_zones(text, start, end)
+def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None,
+              spans: list[tuple[int, int, int, int]] | None = None,
+              plan: list[tuple[int, bool]] | None = None) -> list[RuleHit]:
+    """The rules' reading of one segment, number by number (before the document passes).
+
+    The learned extractor passes what it found already: the quantities, their `label_zones`
+    (`spans`, one per quantity) and the segment's `plan_zones`.
+    """
+    if plan is None:
+        plan = plan_zones(text, start, end)
     hits: list[RuleHit] = []
     prev_end = start
     prev: RuleHit | None = None
-    for q in find_quantities(text, start, end) if quantities is None else quantities:
-        got = _bind(text, q, prev_end, start, end, plan)
+    qs = find_quantities(text, start, end) if quantities is None else quantities
+    for i, q in enumerate(qs):
+        got = _bind(text, q, prev_end, start, end, plan, spans[i] if spans is not None else None)
         if got and prev is not None:
             got = _inherit_verb(text, got, prev)
         if not got:

@@ -19,9 +19,8 @@ import duckdb
 
 from etl.accounts import Account
 from etl.model import ExtractedFile, Fact
-from etl.region_names import is_relative
+from etl.region_names import names_a_place
 from etl.regions import RegionResolver
-from etl.vocab import is_placeholder
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,6 @@ class Refusal:
 
     def message(self, account: Account, action: str = "upload") -> str:
         return account.refusal(action, self.region, self.known)
-
-
-def _named(raw: str | None) -> bool:
-    return bool(raw and raw.strip()) and not is_placeholder(raw) and not is_relative(raw)
 
 
 def region_of(f: ExtractedFile) -> dict[int, str | None]:
@@ -58,7 +53,7 @@ def split(con: duckdb.DuckDBPyConnection, account: Account, facts: Iterable[Fact
     refused: list[Refusal] = []
     for f in facts:
         raw = names.get(id(f)) if names is not None else f.region
-        if not _named(raw):
+        if not names_a_place(raw):
             allowed.append(f)
             continue
         if raw not in ids:

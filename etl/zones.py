@@ -67,6 +67,15 @@ def zones(text: str, q: Quantity, seg_start: int, seg_end: int) -> tuple[int, in
     return sent_start, sent_end, clause_start, right_end
 
 
+def label_zones(text: str, q: Quantity, seg_start: int, seg_end: int) -> tuple[int, int, int, int]:
+    """`zones` of a quantity, where a label ending in a colon right before the number belongs to its clause."""
+    sent_start, sent_end, clause_start, right_end = zones(text, q, seg_start, seg_end)
+    if clause_start > sent_start and text[clause_start - 1] in ":：" and not text[clause_start:q.start].strip():
+        # 工会会员总数:8.9万人 — a label and its figure; the label is the cue.
+        clause_start = last_index(text, CLAUSE_END, sent_start, clause_start - 1)
+    return sent_start, sent_end, clause_start, right_end
+
+
 _HEADING_END = re.compile(r"[。:：]")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.body import body_candidates, plausible_unit, rank, subunit
+from etl.body import body_candidates, paragraph_openers, plausible_unit, rank, subunit
 from etl.classifier import shipped_model
 from etl.normalize import normalize
 
@@ -130,3 +130,42 @@ def test_a_body_only_ever_named_under_a_superior_loses_to_the_bare_level() -> No
                                           ("全市已建立乡", False), ("区率先试点社区", False), ("出席镇", False)])
 def test_a_sub_unit_must_be_a_name(name: str, ok: bool) -> None:
     assert plausible_unit(name) is ok
+
+
+def test_a_round_up_gives_each_paragraph_its_union() -> None:
+    text = ("各地工会近日陆续开展金秋助学活动。\n"
+            "9月2日，青川县总工会举行助学金发放仪式，为12名困难职工子女发放助学金3.6万元。\n"
+            "9月3日，白河区总工会为8名学生发放助学金2万元。\n各地还组织了座谈。")
+    openers = paragraph_openers(text, 0, len(text))
+    assert [n for _, _, n in openers] == ["青川县", "白河区"]
+    assert text[openers[1][0]:openers[1][1]].startswith("9月3日")
+
+
+def test_one_union_opening_paragraphs_is_no_round_up() -> None:
+    text = "9月2日，青川县总工会举行助学金发放仪式。\n9月3日，青川县总工会又走访困难职工40户。"
+    assert paragraph_openers(text, 0, len(text)) == ()
+
+
+def test_a_county_stem_inside_a_phrase_is_no_place_but_a_mine_by_its_short_name_is_a_candidate() -> None:
+    title = "公司工会抓好三项帮扶"
+    text = "公司工会今年集中力量抓好帮扶。黔矿已有六十年开采历史，资源日渐枯竭，困难职工较多。"
+    cands = _cands(text, title)
+    assert "资源" not in cands and "资源县" not in cands
+    assert "src=org_text" in cands["黔矿"]
+
+
+def test_a_body_the_title_names_by_level_is_not_overruled_by_a_town_named_in_passing() -> None:
+    title = "上半年，区总工会主要围绕创模和节能减排开展工作"
+    text = (title + "。5月份，区总工会会同文明办在白沙镇开展送温暖活动，慰问困难职工30户。区总工会全年新建工会12家。"
+            "白沙镇党委书记出席。")
+    assert _ranked(text, title) == "区"
+
+
+def test_a_name_written_as_a_union_far_down_fills_the_bare_level_first() -> None:
+    filler = "区总工会深入开展职工素质提升活动，组织技能培训和劳动竞赛。" * 80
+    title = "上半年，区总工会主要围绕中心工作开展活动"
+    text = (title + "。区总工会会同区文明办在西区北溪镇开展送温暖活动。" + filler
+            + "9月份，召开西区工会第三次代表大会，进行换届选举。")
+    cands = {c.name: c for c in body_candidates(normalize(text).text, title)}
+    assert "union_later" in cands["西区"].feats
+    assert _ranked(text, title) == "西区"

@@ -151,3 +151,10 @@ def test_news_dateline_resolves_this_year_and_last_year() -> None:
     text = f"{NEWS}\n{NEWS_BODY}\n今年以来,全县新建工会组织15家。截至去年底,全县共有工会组织312家。\n"
     got = {m: (y, p, a) for m, _, y, p, a, _ in _facts(text)}
     assert got == {"union_orgs_new": (2016, None, None), "union_orgs_total": (2015, "FY", "2015-12-31")}
+
+
+def test_a_news_item_that_writes_one_year_only_is_about_that_year() -> None:
+    body = "为帮助困难职工子女圆梦，各地启动2025年金秋助学活动。\n9月2日，青川县总工会为12名学生发放助学金3.6万元。"
+    assert document_context(body, "").year == 2025
+    two = body + "\n该活动自2019年起已连续开展。"
+    assert document_context(two, "").year is None

@@ -245,3 +245,12 @@ def test_more_ways_of_writing_a_number(text: str, raw: str, value: float, approx
 
 def test_百人以上_is_no_quantity() -> None:
     assert find_quantities("百人以上企业建会率") == []
+
+
+@pytest.mark.parametrize("text", ["帮扶困难职工不漏一人", "对每一名会员负责", "让每一位职工都能入会"])
+def test_a_lone_一_that_means_every_is_no_figure(text: str) -> None:
+    assert find_quantities(text) == []
+
+
+def test_one_of_something_is_still_a_figure() -> None:
+    assert [q.value for q in find_quantities("今年新建一家工会，慰问一名劳模")] == [1.0, 1.0]

@@ -109,6 +109,9 @@ class Tally:
             self.exact += ex
             self.charted_tp += charted
             self.charted_exact += charted and ex
+            if not ex and same_region(f.region, g.get("region")):
+                self.misses.append(f"  time     {name} {f.metric}={f.value} gold={g.get('year')}/{g.get('period')}"
+                                   f"/{g.get('as_of')} got={f.year}/{f.period}/{f.as_of} «{f.evidence}»")
             if g.get("region") is not None:
                 self.region_n += 1
                 ok = same_region(f.region, g["region"])
