@@ -17,63 +17,21 @@ guess of etl/context.py stands.
 from __future__ import annotations
 
 import re
-import tomllib
 import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from etl.body_names import covered_spans, loose_chars, name_ending, name_features, name_level, spec
 from etl.context import place_names
 from etl.divisions import Place, places_in
 
-LEXICON = Path(__file__).parent / "lexicon"
 N_BODY_FEATURES = 1 << 14
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RUN = 20  # characters before 工会 that may belong to the name
 _HEAD = 2000  # characters of the document read for names
 _LATER = 20000  # characters searched for a level-named body written as a union further on
-
-
-@dataclass(frozen=True)
-class BodySpec:
-    union: re.Pattern[str]
-    boundary: re.Pattern[str]
-    stop_chars: str
-    stop_words: tuple[str, ...]
-    levels: tuple[str, ...]
-    org_words: tuple[str, ...]
-    superior_before: re.Pattern[str]
-    superior_after: re.Pattern[str]
-    self_words: tuple[str, ...]
-    self_chars: str
-    national: tuple[str, ...]
-    function_chars: str
-    sector_words: tuple[str, ...]
-    generic_places: frozenset[str]
-    not_after_stem: tuple[str, ...]
-    not_names: frozenset[str]
-    keep_words: tuple[str, ...]
-    stem_followers: tuple[str, ...]
-    union_names: tuple[str, ...]
-
-
-@cache
-def spec() -> BodySpec:
-    with open(LEXICON / "body.toml", "rb") as f:
-        s = tomllib.load(f)
-    alt = "|".join(sorted(s["union_words"], key=len, reverse=True))
-    return BodySpec(re.compile(alt), re.compile(s["boundary"]), s["stop_chars"], tuple(s["stop_words"]),
-                    tuple(sorted(s["levels"], key=len, reverse=True)), tuple(s["org_words"]),
-                    re.compile("(?:" + "|".join(s["superior_before"]) + ")$"),
-                    re.compile("^.{0,10}?(?:" + "|".join(s["superior_after"]) + ")"), tuple(s["self_words"]),
-                    s["self_chars"], tuple(s["national"]), s["function_chars"], tuple(s["sector_words"]),
-                    frozenset(s["generic_places"]),
-                    tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
-                    frozenset(s["not_names"]), tuple(s["keep_words"]),
-                    tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
-                    + tuple(s["org_words"]), tuple(s["union_words"]))
 
 
 @dataclass
@@ -86,39 +44,12 @@ class BodyCandidate:
     under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
 
 
-@lru_cache(maxsize=16384)
-def _level(name: str) -> str | None:
-    return next((lv for lv in spec().levels if name.endswith(lv)), None)
-
-
-@lru_cache(maxsize=8192)
-def _covered(text: str) -> frozenset[int]:
-    """Positions inside a place of the divisions table or a word that holds a stop character
-    (呼和浩特, 开发区, 发电): a stop character there does not end or break a name."""
-    out: set[int] = set()
-    for s, e, _ in places_in(text):
-        out.update(range(s, e))
-    for w in spec().keep_words:
-        k = text.find(w)
-        while k >= 0:
-            out.update(range(k, k + len(w)))
-            k = text.find(w, k + 1)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=16384)
-def _loose(name: str, chars: str, start: int = 0) -> bool:
-    """Does `name` hold one of `chars` from `start` on, outside a covered word?"""
-    covered = _covered(name)
-    return any(ch in chars and i not in covered for i, ch in enumerate(name) if i >= start)
-
-
 @lru_cache(maxsize=4096)
 def _starts(run: str) -> dict[int, str]:
     """Plausible starts of a name inside the run before 工会, with why each is plausible."""
     sp = spec()
     out = {0: "run_start"}
-    covered = _covered(run)
+    covered = covered_spans(run)
     for i, ch in enumerate(run):
         if ch in sp.stop_chars and i + 1 < len(run) and i not in covered:
             out.setdefault(i + 1, "after_stop")
@@ -175,7 +106,7 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
             if sp.superior_before.search(head[max(0, run_at + s - 6):run_at + s]):
                 here.append("superior_before")  # 在市总工会的领导下: the words before this reading of the name
             add(name, run_at + s, here, True)
-            lv = _level(name)
+            lv = name_level(name)
             if lv and name == lv:
                 bare_levels.add(lv)
             for ps, pe, places in places_in(name):
@@ -233,7 +164,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                     add(short, s, ["src=fill_gazetteer"], False)
     later = text[:_LATER]
     for c in cands.values():
-        if c.mentions == 0 and len(c.name) > 1 and _level(c.name) and any(c.name + w in later for w in sp.union_names):
+        if c.mentions == 0 and len(c.name) > 1 and name_level(c.name) \
+                and any(c.name + w in later for w in sp.union_names):
             c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
 
@@ -269,29 +201,15 @@ def _org_end() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(words) + ")(?!工会|总工会|分公司|集团)")
 
 
-@cache
-def _endings() -> tuple[frozenset[str], tuple[int, ...]]:
-    sp = spec()
-    words = frozenset(sp.levels) | frozenset(sp.org_words)
-    return words, tuple(sorted({len(w) for w in words}, reverse=True))
-
-
-@lru_cache(maxsize=16384)
-def _ending(name: str) -> str | None:
-    """The level or organisation word a name ends in (县, 公司, 段), longest first."""
-    words, lengths = _endings()
-    return next((name[-n:] for n in lengths if len(name) >= n and name[-n:] in words), None)
-
-
 def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCandidate]:
     sp = spec()
     self_levels = {w[1:]: head.count(w) for w in sp.self_words if w in head}
-    bare = {c.name for c in cands if c.name == _ending(c.name)}
-    clean = [c for c in cands if c.name not in bare and not _loose(c.name, sp.function_chars)]
-    named_endings = {_ending(c.name) for c in clean} - {None}
+    bare = {c.name for c in cands if c.name == name_ending(c.name)}
+    clean = [c for c in cands if c.name not in bare and not loose_chars(c.name, sp.function_chars)]
+    named_endings = {name_ending(c.name) for c in clean} - {None}
     for c in cands:
         n = c.name
-        end = _ending(n)
+        end = name_ending(n)
         if n in bare and end in named_endings:
             c.feats.add("has_named_version")
         elif end in bare and c in clean:
@@ -302,61 +220,14 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
             c.feats.add("in_title")
         if c.mentions and c.led == c.mentions:
             c.feats.add("only_superior")
-        lv = _level(n)
+        lv = name_level(n)
         if lv and self_levels.get(lv):
             c.feats.add("self_level")
-        own = _name_features(n)
+        own = name_features(n)
         c.feats |= own
         tail = "|bare" if "bare" in own else "|named"
         c.feats |= {f + tail for f in c.feats if f.startswith(("src=", "start="))}
     return cands
-
-
-@lru_cache(maxsize=16384)
-def _name_features(n: str) -> frozenset[str]:
-    """What a candidate name says by itself (its level, organisation words, places, stop words):
-    the same names recur in every report of a body, so this is worked out once per name."""
-    sp = spec()
-    feats = {f"len={min(len(n), 8)}"}
-    lv = _level(n)
-    if lv:
-        feats.add(f"level={lv}")
-        if n == lv:
-            feats.add("bare")
-    elif any(n.endswith(w) for w in sp.org_words):
-        feats.add("org")
-    else:
-        feats.add("no_level")
-    end = _ending(n)
-    if end and any(n.find(w, 1) + len(w) < len(n) - len(end) + 1 and n.find(w, 1) > 0
-                   for w in sp.org_words if len(w) > 1):
-        feats.add("parent_org")  # 铜川矿业公司下石节煤矿: a unit written with its parent
-    if re.search(r"[xX×*＊某]", n):
-        feats.add("masked")
-    if _loose(n, sp.function_chars):
-        feats.add("function_char")
-    if n[0] in sp.stop_chars and 0 not in _covered(n) and n != "全国":
-        feats.add("starts_with_stop")
-    if _loose(n, sp.stop_chars, 1):
-        feats.add("inner_stop_char")
-    if any(w in n for w in sp.stop_words):
-        feats.add("has_stop_word")
-    if n in sp.generic_places:
-        feats.add("generic_place")
-    if len({_ending(n[:k]) for k in range(2, len(n) + 1)} - {None}) > 2:
-        feats.add("many_levels")
-    if n == "全国":
-        feats.add("national")
-    chain = places_in(n)
-    if chain:
-        feats.add(f"places={min(len(chain), 3)}")
-        feats.add(f"finest={chain[-1][2][0].division.level}")
-        if chain[-1][1] == len(n):
-            feats.add("ends_with_place")
-        if chain[0][0] == 0 and (len(chain) > 1 or chain[0][1] < len(n)):
-            rest = n[chain[0][1]:]
-            feats.add("prefixed_sector" if any(w in rest for w in sp.sector_words) else "prefixed")
-    return frozenset(feats)
 
 
 def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:
@@ -393,11 +264,11 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     # not in the title does not overrule it.
     titled = [cands[i] for i in clean if "bare" in cands[i].feats and "in_title" in cands[i].feats
               and cands[i].led < cands[i].mentions]
-    if titled and "bare" not in best.feats and "in_title" not in best.feats and _level(best.name) != titled[0].name:
+    if titled and "bare" not in best.feats and "in_title" not in best.feats and name_level(best.name) != titled[0].name:
         best = titled[0]
     if "bare" in best.feats:
-        named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats and _ending(cands[i].name) == best.name
-                 and not cands[i].feats & _JUNK and _fills(cands[i])]
+        named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats
+                 and name_ending(cands[i].name) == best.name and not cands[i].feats & _JUNK and _fills(cands[i])]
         named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
@@ -415,9 +286,9 @@ def _junk(c: BodyCandidate) -> bool:
     if c.mentions and c.under == c.mentions and "in_title" not in c.feats:
         return True  # only ever 在…总工会的领导下: ANNOTATION.md, a superior is never the region
     rest = c.name
-    while rest and (end := _ending(rest)) and end != rest:
+    while rest and (end := name_ending(rest)) and end != rest:
         rest = rest[:-len(end)]
-    return "bare" not in c.feats and rest == _ending(rest) and "org" in c.feats  # 集团公司, 分公司
+    return "bare" not in c.feats and rest == name_ending(rest) and "org" in c.feats  # 集团公司, 分公司
 
 
 def _fills(c: BodyCandidate) -> bool:
@@ -429,89 +300,3 @@ def _fills(c: BodyCandidate) -> bool:
     if c.feats & _SUPERIOR and "in_title" not in c.feats:
         return False
     return "places=1" in c.feats or ("src=mention" in c.feats and len(c.name) >= 3)
-
-
-_LIST_PLACE = re.compile(r"(?:^|[,，、;；:：]|其中)\s*(?P<name>[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区|村))"
-                         r"\s*(?:共|有|达|为|计)?\s*$")
-
-
-# A place opening the figure's clause as its subject: 其中，白沙镇新建工会30家 / 城关街道建会率最高，为96.75%.
-_SUBJECT_PLACE = re.compile(r"^\s*(?:其中|另外|此外|而|,|，)*\s*(?P<name>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡|县|市|区))"
-                            r"(?:总?工会)?(?=[\u4e00-\u9fff])")
-_RANK = {"省": 0, "自治区": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2, "镇": 3, "乡": 3, "街道": 3}
-
-
-def subunit(head: str, clause_left: str, body: str | None) -> str | None:
-    """A named sub-unit whose own figure this is, else None (the reporting body's).
-
-    Two forms: a place right before the figure in a list (其中兴田街道9家、黄陂镇7家), and a place
-    of a lower level than the body opening the figure's clause as its subject (其中，白沙镇新建
-    工会30家 in a district's report).  Tried on the corpus, handing a whole paragraph to a union
-    named as its subject moved more figures away from their body than onto the right sub-unit,
-    so the reach stays within the clause.
-    """
-    m = _LIST_PLACE.search(head)
-    if m and not _same_body(m.group("name"), body):
-        return m.group("name")
-    m = _SUBJECT_PLACE.match(clause_left)
-    if m and body and not _same_body(m.group("name"), body) and _below(m.group("name"), body):
-        return m.group("name")
-    return None
-
-
-# A paragraph opening with a union as its subject (8月28日，石城县总工会举行…).
-_OPENER = re.compile(r"[ \t\u3000]{0,8}(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|近日|日前|近期|今年以来)?"
-                     r"[,，、 ]{0,2}(?P<name>[\u4e00-\u9fff]{2,14}?)(?:总工会|工会委员会|工会)")
-
-
-_OPENER_REACH = 48  # characters of a paragraph read for its opener: no scan of a long line or run of spaces
-
-
-def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
-    """Paragraphs of a round-up, each opened by its own union: (start, end, name).
-
-    A news round-up (赣州各地总工会近日陆续开展…) gives one paragraph per union, each opening
-    with that union as its subject; their figures are theirs, not the writer's.  Only when at
-    least two paragraphs open with different named unions is the text read that way.
-    """
-    out = []
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        m = _OPENER.match(text, pos, min(stop, pos + _OPENER_REACH))
-        if m:
-            name = m.group("name")
-            if plausible_unit(name) and _ending(name) not in (None, name) and name not in spec().not_names:
-                out.append((pos, stop, name))
-        pos = stop + 1
-    return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
-
-
-def plausible_unit(name: str) -> bool:
-    """Can `name`, read before a figure as its sub-unit, be a unit's name at all?
-
-    The sub-unit patterns reach back over a few characters, and on new wording they catch a
-    phrase (为全区, 全市已建立乡, 区率先试点社区): a name holds no self word, stop word or loose
-    grammar character, and is not a collective word.
-    """
-    sp = spec()
-    if name in sp.not_names or name in sp.generic_places:
-        return False
-    if any(w in name for w in sp.self_words) or any(w in name for w in sp.stop_words):
-        return False
-    return not (_loose(name, sp.function_chars) or _loose(name, sp.stop_chars))
-
-
-def _below(name: str, body: str) -> bool:
-    """Is `name` a place of a lower level than `body` (白沙镇 under 青禾区)?"""
-    a = next((_RANK[k] for k in sorted(_RANK, key=len, reverse=True) if name.endswith(k)), None)
-    b = next((_RANK[k] for k in sorted(_RANK, key=len, reverse=True) if body.endswith(k)), None)
-    return a is not None and b is not None and a > b
-
-
-def _same_body(name: str, body: str | None) -> bool:
-    if not body:
-        return False
-    a, b = name.rstrip("总"), body
-    return a == b or a.endswith(b) or b.endswith(a)

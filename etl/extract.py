@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.body import BodyCandidate, body_candidates, paragraph_openers, plausible_unit, rank, subunit
+from etl.body import BodyCandidate, body_candidates, rank
 from etl.calibration import calibration_row, region_kind
 from etl.catalog import load_catalog
 from etl.classifier import Model, shipped_model
@@ -43,6 +43,7 @@ from etl.normalize import NormText, normalize
 from etl.passes import dedupe, document_passes
 from etl.reading import SegmentReading, pick, read_segment
 from etl.rules import RuleHit, metric_for_label, rule_hits
+from etl.subunits import paragraph_openers, plausible_unit, subunit
 from etl.vocab import is_placeholder
 from etl.zones import CLAUSE_END, last_index
 
