@@ -42,6 +42,7 @@ class BodyCandidate:
     first: int = 1 << 30
     led: int = 0  # mentions as a superior or a visitor (在市总工会的领导下, 市总工会下拨)
     under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
+    visits: int = 0  # mentions as a visitor (万源市总工会一行来我县考察)
 
 
 @lru_cache(maxsize=4096)
@@ -86,6 +87,7 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         c.mentions += mention
         c.led += mention and any(f.startswith("superior") for f in feats)
         c.under += mention and "superior_before" in feats and "superior_after" in feats
+        c.visits += mention and "visiting" in feats
         c.first = min(c.first, pos)
 
     bare_levels: set[str] = set()
@@ -100,6 +102,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
         ctx = [f"union={m.group()}"]
         if sp.superior_after.search(after):
             ctx.append("superior_after")
+        if sp.visit_after.search(after):
+            ctx.append("visiting")  # 万源市总工会一行来我县考察
         for s, why in _starts(run).items():
             name = run[s:]
             here = [*ctx, f"start={why}", "src=mention"]
@@ -285,6 +289,8 @@ def _junk(c: BodyCandidate) -> bool:
         return True
     if c.mentions and c.under == c.mentions and "in_title" not in c.feats:
         return True  # only ever 在…总工会的领导下: ANNOTATION.md, a superior is never the region
+    if c.mentions and c.visits == c.mentions:
+        return True  # only ever visiting (一行来我县考察): the host reports, not the visitor
     rest = c.name
     while rest and (end := name_ending(rest)) and end != rest:
         rest = rest[:-len(end)]

@@ -40,6 +40,7 @@ class BodySpec:
     keep_words: tuple[str, ...]
     stem_followers: tuple[str, ...]
     union_names: tuple[str, ...]
+    visit_after: re.Pattern[str]
 
 
 @cache
@@ -56,7 +57,8 @@ def spec() -> BodySpec:
                     tuple(s["levels"]) + tuple(s["org_words"]) + tuple(s["generic_places"]) + tuple(s["place_words"]),
                     frozenset(s["not_names"]), tuple(s["keep_words"]),
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
-                    + tuple(s["org_words"]), tuple(s["union_words"]))
+                    + tuple(s["org_words"]), tuple(s["union_words"]),
+                    re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"))
 
 
 @lru_cache(maxsize=16384)

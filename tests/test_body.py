@@ -135,3 +135,18 @@ def test_a_name_written_as_a_union_far_down_fills_the_bare_level_first() -> None
     cands = {c.name: c for c in body_candidates(normalize(text).text, title)}
     assert "union_later" in cands["西区"].feats
     assert _ranked(text, title) == "西区"
+
+
+def test_a_union_only_ever_visiting_is_the_guest_not_the_body() -> None:
+    title = "万源市总工会来我县考察职工服务中心建设"
+    text = title + "\n5月27日，万源市总工会一行来我县考察。县总工会今年为困难职工发放慰问金18万元。"
+    cands = {c.name: c for c in body_candidates(normalize(text).text, title)}
+    assert cands["万源市"].visits == cands["万源市"].mentions > 0
+    assert _ranked(text, title) == "县"
+
+
+def test_a_union_out_on_its_own_visit_is_no_guest() -> None:
+    text = "1月5日，岳西县总工会一行登门看望两名出险职工，送去慰问金6000元。"
+    cands = {c.name: c for c in body_candidates(normalize(text).text, "")}
+    assert cands["岳西县"].visits == 0
+    assert _ranked(text) == "岳西县"
