@@ -151,7 +151,9 @@ def with_body(seg: Segment, model: Model | None) -> Segment:
     """The segment with the trained ranker's reporting body, unless the uploader named it."""
     if model is None or model.body is None or seg.region_given or not seg.bodies:
         return seg
-    name, margin = rank(list(seg.bodies), model.body)
+    # A round-up's paragraph unions own their paragraphs' figures; the writer is someone else (青禾区各镇街工会…).
+    subs = {n for _, _, n in seg.openers}
+    name, margin = rank([c for c in seg.bodies if c.name not in subs], model.body)
     return replace(seg, ctx=replace(seg.ctx, region=name), body_margin=margin)
 
 

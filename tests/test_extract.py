@@ -508,3 +508,14 @@ def test_label_colon_figure_lists() -> None:
     body = "基层工会组织数：1,268个；工会会员总数：8.9万人；职工入会率：92.6%；新建工会组织：86家。"
     assert pairs(body) == [("union_orgs_total", 1268), ("members_total", 89000), ("membership_rate", 92.6),
                            ("union_orgs_new", 86)]
+
+
+def test_a_round_up_gives_each_paragraph_to_its_union_and_the_writer_is_none_of_them() -> None:
+    text = ("临江区各镇街工会开展2025年金秋助学活动\n\n"
+            "为帮助困难职工子女入学，临江区各镇街工会近日陆续开展金秋助学活动。\n\n"
+            "8月26日，北岭镇总工会举行助学金发放仪式，为9名考上大学的困难职工子女发放助学金2.7万元。\n\n"
+            "8月27日，南湖街道总工会开展金秋助学活动，为14名受助学生发放助学金4.2万元。")
+    docs, facts = extract_report_text(text, "roundup.txt")
+    assert docs[0].region not in {"北岭镇", "南湖街道"}
+    by_value = {f.value: (f.region, f.year) for f in facts}
+    assert by_value[27000] == ("北岭镇", 2025) and by_value[42000] == ("南湖街道", 2025)
