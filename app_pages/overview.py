@@ -46,6 +46,9 @@ else:
 st.subheader(f"变化最大的地区（{year or f.year_to}年，与上年同期相比）")
 moved = cache.get("changes", KPI, f.region_ids, year or f.year_to, period)
 changes = summary.changes_table(moved)
-changes["地区"] = changes["地区"].map(safe.md)  # st.table renders markdown: names shown as written
-st.table(changes.set_index("地区"))
+if changes.empty:  # st.table of no rows would say "empty" in English
+    st.info("所选年份和地区暂无可与上年同期比较的数据。")
+else:
+    changes["地区"] = changes["地区"].map(safe.md)  # st.table renders markdown: names shown as written
+    st.table(changes.set_index("地区"))
 views.excluded_note(KPI, f)

@@ -286,3 +286,11 @@ def test_directory_page_lists_the_tree_with_codes(app_db):
     assert tree["名称"].iloc[0] == "青禾区" and "339901101000" in set(tree["行政区划代码"])
     assert list(tree["名称"].str.strip()[1:4]) == ["城关街道", "东湖街道", "白沙镇"]  # siblings by code
     assert any("修改地区名录需要管理角色" in c.value for c in at.caption)  # viewing needs no account; changing does
+
+
+def test_overview_with_nothing_to_compare_says_so_in_chinese(app_db):
+    first = q(app_db, "SELECT min(year) FROM facts WHERE status = 'active'")[0][0]
+    at = run("overview", years=f"{first}-{first}")
+    assert not at.exception
+    assert any("暂无可与上年同期比较的数据" in i.value for i in at.info)
+    assert not at.table
