@@ -64,7 +64,7 @@ def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, 
         m = _OPENER.match(text, pos, min(stop, pos + _OPENER_REACH))
         if m:
             name = m.group("name")
-            if plausible_unit(name) and name_ending(name) not in (None, name) and name not in spec().not_names:
+            if plausible_unit(name) and name_ending(name) not in (None, name):  # plausible_unit refuses not_names
                 out.append((pos, stop, name))
         pos = stop + 1
     return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
