@@ -83,7 +83,11 @@ _SHARED = re.compile(r"都|均|分别")
 _JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
 _FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
-_STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今")
+_STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今|截至|截止|为止")
+# Pseudo-metrics decided by the sentence's time frame: (flow metric, stock metric).
+_RUNNING = {"@formation_running": ("union_orgs_new", "union_orgs_total"),
+            "@membership_running": ("members_new", "members_total")}
+_MEMBER_STOCK = re.compile(r"已(?:发展|吸纳|吸收)")
 _SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
 _THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
 
@@ -156,9 +160,12 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                 metric = "wage_cc_enterprises" if fam == "wage" else "cc_enterprises"
                 tags.add("contract_count")
             conf -= 0.1
-        elif metric == "@formation_running":
+        elif metric in _RUNNING:
             flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
-            metric = "union_orgs_new" if flow else "union_orgs_total"
+            new, total = _RUNNING[metric]
+            if metric == "@membership_running":  # 发展会员 is new members unless the sentence states a stock
+                flow = not (_STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
+            metric = new if flow else total
             conf -= 0.1
         ev_start = head_start + hm.start() if hm is not None else q.start
         ev_end = q.end + rm.end() if rm is not None else q.end
@@ -277,7 +284,8 @@ def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None
 
 # The pseudo-metrics of cues.toml whose rules also speak for these metrics.
 _PSEUDO = {"cc_enterprises": "@cc_family_", "wage_cc_enterprises": "@cc_family_", "cc_workers_covered": "@cc_family_",
-           "union_orgs_new": "@formation_running", "union_orgs_total": "@formation_running"}
+           "union_orgs_new": "@formation_running", "union_orgs_total": "@formation_running",
+           "members_new": "@membership_running", "members_total": "@membership_running"}
 
 
 def vetoed(text: str, head: str, clause_left: str, sentence_left: str, right: str, raw: str, metric: str,

@@ -25,6 +25,7 @@ PSEUDO = {
     "@cc_family_workers": {"cc_workers_covered"},
     "@cc_family_contracts": {"cc_enterprises", "wage_cc_enterprises"},
     "@formation_running": {"union_orgs_new", "union_orgs_total"},
+    "@membership_running": {"members_new", "members_total"},
 }
 # Measure-word classes a rule may accept for each catalog unit ("bare": 万/亿 with no word).
 UNIT_CLASSES = {
