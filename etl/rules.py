@@ -88,6 +88,8 @@ _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已�
 _RUNNING = {"@formation_running": ("union_orgs_new", "union_orgs_total"),
             "@membership_running": ("members_new", "members_total")}
 _MEMBER_STOCK = re.compile(r"已(?:发展|吸纳|吸收)")
+# 今年/本期/新建… in the sentence: its 发展会员 is a flow even under 截至目前 (截至目前,共新建工会75家,发展会员1835人).
+_MEMBER_FLOW = re.compile(r"新(?:建|增|组建|成立|发展|吸收|吸纳)|今年|本年|上半年|下半年|全年|年内|本期|当年|季度")
 _SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
 _THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
 
@@ -164,7 +166,8 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
             flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
             new, total = _RUNNING[metric]
             if metric == "@membership_running":  # 发展会员 is new members unless the sentence states a stock
-                flow = not (_STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
+                flow = bool(_MEMBER_FLOW.search(sentence_left)) or not (
+                    _STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
             metric = new if flow else total
             conf -= 0.1
         ev_start = head_start + hm.start() if hm is not None else q.start

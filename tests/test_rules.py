@@ -37,3 +37,24 @@ def test_members_running_total_or_new(passage: str, expected: list) -> None:
 ])
 def test_formation_after_the_noun_follows_the_time_frame(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Money: the word for aid money, then the verb of handing it out, then the amount.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("春节前走访困难会员,慰问金合计发放38400元。", [("38400元", "aid_amount")]),
+    ("全年为患病职工拨付扶助资金1.6万元。", [("1.6万元", "aid_amount")]),
+    ("对困难职工的资助金额发放了4.2万元。", [("4.2万元", "aid_amount")]),
+    ("区总工会筹措帮扶专项资金87万元用于解困。", [("87万元", "aid_amount")]),
+])
+def test_aid_money_with_a_verb_between_cue_and_amount(passage: str, expected: list) -> None:
+    assert read(passage) == expected
+
+
+# In a sentence about student aid, its total and its 资助款 are student aid; a named aid fund stays aid.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("今秋为考上大学的职工子女发放助学金,共计3.9万元。", [("3.9万元", "student_aid_amount")]),
+    ("开展“金秋助学”,困难家庭学子领到资助款15600元。", [("15600元", "student_aid_amount")]),
+    ("发放帮扶救助资金合计6万元,另开展助学活动。", [("6万元", "aid_amount")]),
+])
+def test_student_aid_totals(passage: str, expected: list) -> None:
+    assert read(passage) == expected
