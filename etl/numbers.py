@@ -88,7 +88,10 @@ def _alt(words: list[str]) -> str:
 _CN_LEAD = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _CN_NUM = f"(?:[{_CN_LEAD}][{_CN_LEAD}百千万亿佰仟]*|[百千](?=[余多]))"
 _FORMAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
-_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+|。\d+(?=万|亿|元))?"
+# Thousands grouped by commas (3,887) or, in scanned yearbooks, by spaces (3 556个): a space group
+# only right before a measure word or 万, so columns of a table (95 100 98) stay apart.
+_AR_NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?=[万亿]?[ \t]?[\u4e00-\u9fff])"
+           r"|\d+(?:\.\d+|。\d+(?=万|亿|元))?")
 # A mixed body: an Arabic or Chinese run optionally followed by more
 # Chinese numerals or Arabic pieces joined by multipliers (2万2千, 1亿2000万).
 _BODY = rf"(?:{_AR_NUM}|{_CN_NUM})(?:[万亿千](?:{_AR_NUM}|[零〇一二两三四五六七八九])?[千百]?)*"
@@ -153,7 +156,7 @@ _PLAIN_CN = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
 
 def parse_number(body: str) -> float:
     """Value of a number body: 1,234.5 / 三十二 / 2万2千 / 28291.1万 / 11922。80 / 壹仟."""
-    body = body.replace(",", "").translate(_FORMAL)
+    body = body.replace(",", "").replace(" ", "").translate(_FORMAL)
     if _PLAIN_ARABIC.fullmatch(body):
         return float(body.replace("。", "."))
     if _PLAIN_CN.fullmatch(body):

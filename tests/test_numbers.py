@@ -237,10 +237,19 @@ def test_spans_slice_back_to_raw_and_values_are_found(case: tuple[str, list[int]
     ("发放壹仟元助学金", "壹仟元", 1000, None),
     ("帮助百余名贫困学子", "百余名", 100, "at_least"),
     ("千余人参加", "千余人", 1000, "at_least"),
-], ids=["space before the measure word", "formal numerals", "百余", "千余"])
+    ("全区已有 2 418家企业建会", "2 418家", 2418, None),
+    ("会员达 1 204 560人", "1 204 560人", 1204560, None),
+    ("筹集 12 500余元", "12 500余元", 12500, "at_least"),
+], ids=["space before the measure word", "formal numerals", "百余", "千余", "space-grouped thousands",
+        "two space groups", "space group before 余"])
 def test_more_ways_of_writing_a_number(text: str, raw: str, value: float, approx: str | None) -> None:
     (q,) = find_quantities(text)
     assert (q.raw, q.value, q.approx) == (raw, value, approx)
+
+
+def test_space_separated_table_columns_stay_apart() -> None:
+    """A space groups thousands only right before a measure word: a row of figures is not one number."""
+    assert [q.value for q in find_quantities("建会率(%) 95 100 98;会员 12 34万人")] == [340000]
 
 
 def test_百人以上_is_no_quantity() -> None:

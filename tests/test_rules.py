@@ -58,3 +58,26 @@ def test_aid_money_with_a_verb_between_cue_and_amount(passage: str, expected: li
 ])
 def test_student_aid_totals(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# The verb after the count: people joining, places founding their unions.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("国庆前,320名网约车司机、95名代驾司机加入了工会。", [("320名", "members_new"), ("95名", "members_new")]),
+    ("向210名刚加入工会的家政服务员赠送了礼包。", [("210名", "members_new")]),
+    ("截至目前,46名护工已集体入会。", [("46名", "members_total")]),
+    ("全区38个商务楼宇中,已有29个建立了楼宇工会。", [("29个", "union_orgs_total")]),
+    ("今年以来,又有7家物业公司成立了工会。", [("7家", "union_orgs_new")]),
+    ("4个乡和2个街道都已成立总工会。", []),
+])
+def test_count_before_its_verb(passage: str, expected: list) -> None:
+    assert read(passage) == expected
+
+
+# Democratic management, in the ways reports write it.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全县推行校(院)务公开的企事业单位有318家。", [("318家", "congress_orgs")]),
+    ("实行厂务公开的企、事业单位有97家。", [("97家", "congress_orgs")]),
+    ("截至年底,全市职代会建制数1240家。", [("1240家", "congress_orgs")]),
+])
+def test_congress_wordings(passage: str, expected: list) -> None:
+    assert read(passage) == expected
