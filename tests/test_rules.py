@@ -81,3 +81,15 @@ def test_count_before_its_verb(passage: str, expected: list) -> None:
 ])
 def test_congress_wordings(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Vetoes are words, not characters: 新 of 新就业形态 and 村 of 村级工会 do not refuse a union count.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("目前全区已建立新业态行业工会组织14个。", [("14个", "union_orgs_total")]),
+    ("截至年底,全县已组建村级工会组织206个。", [("206个", "union_orgs_total")]),
+    ("全县共有新就业形态工会37家。", [("37家", "union_orgs_total")]),
+    ("今年新建工会组织12个。", [("12个", "union_orgs_new")]),
+    ("全镇共有村(社区)工会31个。", []),  # village and community unions are still not the body's union count
+])
+def test_vetoes_do_not_collide_with_longer_words(passage: str, expected: list) -> None:
+    assert read(passage) == expected
