@@ -93,3 +93,12 @@ def test_congress_wordings(passage: str, expected: list) -> None:
 ])
 def test_vetoes_do_not_collide_with_longer_words(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# 送清凉 is hardship aid like 送温暖: its people and its money count.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("入伏以来,市总工会为3200名户外作业人员送去清凉饮品。", [("3200名", "aid_recipients")]),
+    ("高温期间开展夏送清凉,送出防暑物品价值6.5万元。", [("6.5万元", "aid_amount")]),
+])
+def test_summer_cooling_aid(passage: str, expected: list) -> None:
+    assert read(passage) == expected
