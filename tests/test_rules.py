@@ -102,3 +102,19 @@ def test_vetoes_do_not_collide_with_longer_words(passage: str, expected: list) -
 ])
 def test_summer_cooling_aid(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# More ways of naming the people of hardship and student aid, and a place's workforce.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全年受资助学子64名,人均2000元。", [("64名", "student_aid_recipients")]),
+    ("经评审,本年度金秋助学确定资助对象42人。", [("42人", "student_aid_recipients")]),
+    ("“金秋助学”圆梦行动帮扶17名寒门学子。", [("17名", "student_aid_recipients")]),
+    ("春节前共有268名困难会员领取了帮扶金。", [("268名", "aid_recipients")]),
+    ("工会把56名残疾职工列为重点帮扶对象。", [("56名", "aid_recipients")]),
+    ("区总工会为430名快递小哥送上年货,让他们感受到温暖。", [("430名", "aid_recipients")]),
+    ("到2019年底,全市职工(不含离退休人员)增至8.7万人。", [("8.7万人", "workers_total")]),
+    ("开发区内企业职工合计2.3万人。", []),  # no place-wide subject: not the body's workforce
+    ("截至年底共发生理赔案件,获赔金额合计38.6万元,涉及互助保障。", [("38.6万元", "mutual_aid_payout")]),
+])
+def test_more_ways_of_naming_aid_and_workers(passage: str, expected: list) -> None:
+    assert read(passage) == expected
