@@ -19,9 +19,9 @@ from pathlib import Path
 
 LEXICON = Path(__file__).parent / "lexicon"
 METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
-# Between a cue and its number only filler may stand (共, 达到, 为, 已, a unit in brackets).
+# Between a cue and its number only filler may stand (共, 达到, 为, 已, 目前, a unit in brackets).
 FILLER = re.compile(
-    r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|动态|保持|稳定|提高|提升|人民币|\([^)]{0,5}\))*")
+    r"(?:[\s共计总达到为是有已经了的约合分别各均都在|:]|目前|动态|保持|稳定|提高|提升|人民币|\([^)]{0,5}\))*")
 
 
 @dataclass(frozen=True)

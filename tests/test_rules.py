@@ -118,3 +118,12 @@ def test_summer_cooling_aid(passage: str, expected: list) -> None:
 ])
 def test_more_ways_of_naming_aid_and_workers(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全县工会会员总数目前为4.6万人。", [("4.6万人", "members_total")]),  # 目前 between cue and figure
+    ("园区快递行业工会会员数2175人。", [("2175人", "members_total")]),
+    ("全街道企业工会组建率保持在92%以上。", [("92%以上", "union_coverage_rate")]),
+])
+def test_stock_wordings(passage: str, expected: list) -> None:
+    assert read(passage) == expected
