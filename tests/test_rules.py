@@ -127,3 +127,14 @@ def test_more_ways_of_naming_aid_and_workers(passage: str, expected: list) -> No
 ])
 def test_stock_wordings(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("目前全市86个乡镇、23个街道均已建立工会。", []),  # places that have a union, not unions counted
+    ("今年又有12个社区成立了工会。", []),
+    ("春节前,镇工会为一户因病致贫的职工家庭送去慰问金。", []),  # 一户 is an article in a story
+    ("走访看望了一名患重病的一线职工。", []),
+    ("今年走访慰问困难职工家庭126户。", [("126户", "aid_households")]),
+])
+def test_places_and_articles_are_not_counts(passage: str, expected: list) -> None:
+    assert read(passage) == expected
