@@ -32,7 +32,10 @@ from etl.learn.align import IGNORE, PreparedDoc
 from etl.learn.evaluate import match_doc, same_region
 from etl.model import Fact
 
-EMIT_TOLERANCE = 0.01
+# Thresholds whose inner F1 lies this close to the best count as tied (the highest wins).  At 0.01 a flat
+# curve, now that the cue rules read most facts, pushed the model-alone threshold to 0.5–0.75 and cost
+# recall for no precision (corpus CV: R 0.754 → 0.774, P 0.773 → 0.776 at 0.005).
+EMIT_TOLERANCE = 0.005
 EMIT_FLOOR = 0.05  # inner predictions keep every reading at least this likely; thresholds are chosen above it
 
 
