@@ -168,12 +168,3 @@ def sync_catalog(con: duckdb.DuckDBPyConnection) -> None:
         "kind = excluded.kind, meaning = excluded.meaning",
         rows,
     )
-
-
-def db_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """A cheap value that changes whenever data changes (for dashboard caches)."""
-    row = con.execute(
-        "SELECT coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone') FROM batches"
-    ).fetchone()
-    facts = con.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()
-    return (int(row[0]) * 1_000_003 + int(row[1]), int(facts[0]))

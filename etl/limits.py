@@ -244,6 +244,3 @@ def _csv_cells(data: bytes) -> int:
     delims = max(data.count(b","), data.count(b"\t"), data.count(b";"), data.count("，".encode()))
     return rows + delims
 
-
-__all__ = ["REFUSED_CODES", "Inspection", "Limits", "Refused", "check_size", "configure", "count_zh", "inspect",
-           "kind_of", "limits", "reset"]

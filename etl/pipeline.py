@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 SKIP_SUFFIXES = (".md", ".py", ".jsonl", ".pyc", ".toml", ".json")
 SKIP_PREFIXES = ("README", "readme", "~$", ".")
 
-IngestSummary = LoadSummary  # what `ingest_paths` returns and the CLI prints
-
 
 def _skipped_in_folder(path: Path, root: Path) -> bool:
     rel = path.relative_to(root)
@@ -144,7 +142,7 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
                  user: str | Actor | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
                  confirmed_by: str | None = None, region_choices: Mapping[str, Choice] | None = None,
-                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> IngestSummary:
+                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> LoadSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
 
     `region` names the reporting body of every report (the sender's word beats the text's guess);
@@ -174,5 +172,3 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary
 
-
-__all__ = ["FileOutcome", "IngestSummary", "expand_paths", "extract_path", "ingest_paths", "read_and_archive"]

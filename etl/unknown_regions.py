@@ -99,11 +99,6 @@ def spellings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return out
 
 
-def suggest(con: duckdb.DuckDBPyConnection, raw: str | None, n: int = 3) -> list[str]:
-    """Up to `n` registered region names close to `raw` (for '是否为…' in messages)."""
-    return suggestions(raw or "", spellings(con), n)
-
-
 def elsewhere(name: str, area_code: str | None) -> list[str]:
     """Places of the national table named `name` that lie outside the area with code `area_code`.
 

@@ -66,13 +66,6 @@ def test_renamed_and_merged_regions_give_way_to_their_successor_by_year(renamed_
     assert got.to_pylist() == [yunxi_xiang, yunxi_zhen, None, liutang]
 
 
-def test_current_region_follows_successors(renamed_db) -> None:
-    with connect(renamed_db, read_only=True) as con:
-        old, new = regions.resolve(con, "柳塘镇"), regions.resolve(con, "桃塘镇")
-        assert regions.current_region(con, old) == new
-        assert regions.current_region(con, new) == new
-
-
 def test_regions_added_by_a_choice_roll_back_with_the_transaction(tmp_db) -> None:
     with pytest.raises(RuntimeError), transaction(tmp_db) as con:
         r = regions.BatchResolver(con)
