@@ -15,21 +15,20 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).parent / "lexicon" / "divisions_2023.csv.gz"
+from etl.catalog import LEXICON, read_lexicon
+
+DATA = LEXICON / "divisions_2023.csv.gz"
 LEVELS = ("province", "city", "county", "township")
 
 
 @cache
-def _names() -> dict:
-    with open(Path(__file__).parent / "lexicon" / "divisions.toml", "rb") as f:
-        spec = tomllib.load(f)
-    spec["ethnic"] = re.compile("(?:(?:" + "|".join(sorted(spec["minorities"], key=len, reverse=True)) + ")族)+$")
-    return spec
+def _ethnic() -> re.Pattern[str]:
+    """The ethnic qualifiers of an autonomous unit's name (回族土族), from lexicon/divisions.toml."""
+    minorities = sorted(read_lexicon("divisions.toml")["minorities"], key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(minorities) + ")族)+$")
 
 
 @dataclass(frozen=True)
@@ -77,12 +76,11 @@ def townships_named(name: str) -> tuple[Division, ...]:
 
 def stem(name: str) -> str:
     """The name without its level word and ethnic qualifiers: 大通回族土族自治县 → 大通, 黄家埠镇 → 黄家埠."""
-    spec = _names()
-    for suf in spec["suffixes"]:
+    for suf in read_lexicon("divisions.toml")["suffixes"]:
         if name.endswith(suf) and len(name) > len(suf):
             s = name[: -len(suf)]
             if suf.startswith("自治") or suf == "民族乡":
-                s = spec["ethnic"].sub("", s) or s
+                s = _ethnic().sub("", s) or s
             return s
     return name
 
@@ -114,7 +112,7 @@ def surfaces() -> dict[str, tuple[Place, ...]]:
     (their bare stems are too often ordinary words); higher levels also by stem (宁波, 余姚)."""
     out: dict[str, list[Place]] = {}
     for d in divisions():
-        if d.name in _names()["not_names"]:
+        if d.name in read_lexicon("divisions.toml")["not_names"]:
             continue
         forms = {d.name: "full", short_name(d): "short"}
         if d.level != "township":

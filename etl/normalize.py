@@ -11,16 +11,15 @@ one integer per character: normalising 50 MB stays cheap.
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from opencc import OpenCC
 
-LEXICON = Path(__file__).parent / "lexicon"
+from etl.catalog import read_lexicon
+
 
 def _to_halfwidth(text: str) -> str:
     """The full-width ASCII block, the ideographic space and NBSP to ASCII, one for one, on code point
@@ -39,9 +38,7 @@ def _t2s() -> OpenCC:
 @cache
 def _removal_pattern() -> re.Pattern[str]:
     """One alternation of every noise pattern in lexicon/noise.toml."""
-    with open(LEXICON / "noise.toml", "rb") as f:
-        spec = tomllib.load(f)
-    parts = [f"(?:{p})" for p in spec["remove"]["patterns"]]
+    parts = [f"(?:{p})" for p in read_lexicon("noise.toml")["remove"]["patterns"]]
     return re.compile("|".join(parts), re.MULTILINE)
 
 

@@ -14,13 +14,11 @@ The callers: dashboard/auth.py (navigation, a page's URL), dashboard/actions.py
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.errors import UnionError
 
-ROLES_FILE = Path(__file__).parent / "lexicon" / "roles.toml"
 VISITOR_ROLE = "view"  # what a person who has not signed in may do, where viewing without sign-in is allowed
 
 
@@ -52,14 +50,15 @@ class Rules:
 
 
 @functools.cache
-def rules(path: Path = ROLES_FILE) -> Rules:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+def rules() -> Rules:
+    """The roles, actions and messages of lexicon/roles.toml, checked once."""
+    raw = read_lexicon("roles.toml")
     actions = {k: Action(k, v["zh"], bool(v.get("scoped", False))) for k, v in raw["actions"].items()}
     roles = {k: Role(k, v["zh"], frozenset(v["may"]), bool(v["scoped"]), v.get("about", ""))
              for k, v in raw["roles"].items()}
     unknown = {a for r in roles.values() for a in r.may} - set(actions)
     if unknown:
-        raise ValueError(f"{path}: roles name actions that are not defined: {sorted(unknown)}")
+        raise ValueError(f"roles.toml: roles name actions that are not defined: {sorted(unknown)}")
     return Rules(actions, roles, dict(raw["messages"]))
 
 

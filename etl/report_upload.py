@@ -11,10 +11,8 @@ lost even when the file cannot be read.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +22,7 @@ import pyarrow.compute as pc
 
 from etl import db, scope
 from etl.accounts import Account
-from etl.catalog import load_catalog
+from etl.catalog import load_catalog, read_lexicon
 from etl.load_rows import raw_regions
 from etl.model import ExtractedFile, Fact
 from etl.regions import Choice
@@ -32,14 +30,11 @@ from etl.unknown_regions import Unknown, find_unknown
 from etl.vocab import APPROX_ZH, FLAG_UNKNOWN_YEAR, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
-RULES = Path(__file__).resolve().parent / "lexicon" / "report_rows.toml"
 
 
-
-@functools.cache
 def rules() -> dict[str, Any]:
     """The choices and messages of lexicon/report_rows.toml."""
-    return tomllib.loads(RULES.read_text(encoding="utf-8"))
+    return read_lexicon("report_rows.toml")
 
 
 def action_labels(may_review: bool = True) -> dict[str, str]:
