@@ -69,6 +69,19 @@ def _townships_by_name() -> dict[str, tuple[Division, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def full_name(d: Division) -> str:
+    """The name with the units above it, as an address writes it: 北京市东城区东华门街道, 湖北省宜昌市远安县.
+
+    The statistics table's stand-in levels (市辖区, 县, 省直辖县级行政区划 …) name no place and are left out.
+    """
+    chain, code = [d.name], d.parent
+    while code and (up := by_code().get(code)) is not None:
+        if up.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            chain.insert(0, up.name)
+        code = up.parent
+    return "".join(chain)
+
+
 def townships_named(name: str) -> tuple[Division, ...]:
     """Every township-level unit of that full name (东城街道 exists in many counties)."""
     return _townships_by_name().get(name, ())

@@ -31,7 +31,8 @@ def _to_halfwidth(text: str) -> str:
 
 
 @cache
-def _t2s() -> OpenCC:
+def t2s() -> OpenCC:
+    """The Traditional → Simplified converter, built once (it loads its dictionaries)."""
     return OpenCC("t2s")
 
 
@@ -75,7 +76,7 @@ class NormText:
 
 def _to_simplified(text: str) -> str:
     """Traditional → Simplified, one character for one (falls back per line)."""
-    cc = _t2s()
+    cc = t2s()
     out = cc.convert(text)
     if len(out) == len(text):
         return out

@@ -11,7 +11,6 @@ lost even when the file cannot be read.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -72,16 +71,14 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
     With `account`, figures for regions outside its scope are set aside in `refused` (etl/scope.py).
     """
     from etl.archive import archive_preview, expire_previews
-    from etl.bounded import extract
+    from etl.bounded import extract, failed
     from etl.limits import Refused, inspect
-    from etl.model import Problem
     from etl.tally.upload import already_loaded
 
     try:
         insp = inspect(data, name)
     except Refused as exc:
-        return ReportPlan(ExtractedFile(name, name, hashlib.sha256(data).hexdigest(), data, "report",
-                                        problems=[Problem("error", exc.message, name, code=exc.code)]))
+        return ReportPlan(failed(Path(name), exc.message, data, exc.code))
     archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
     expire_previews(archive_dir)
     plan = ReportPlan(extract(Path(name), data, insp))
