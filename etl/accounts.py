@@ -106,10 +106,9 @@ def scope_of(con: duckdb.DuckDBPyConnection, user_id: int) -> Scope:
 
 
 def account(con: duckdb.DuckDBPyConnection, name: str) -> Account:
-    row = con.execute("SELECT id, name, role FROM users WHERE name = ?", [name]).fetchone()
-    if row is None:
-        raise AccountError(f"没有名为“{name}”的账号。", item=name, code="no_such_user")
-    return Account(int(row[0]), row[1], row[2], scope_of(con, int(row[0])))
+    uid = _uid(con, name)
+    role = con.execute("SELECT role FROM users WHERE id = ?", [uid]).fetchone()[0]
+    return Account(uid, name, role, scope_of(con, uid))
 
 
 def users(con: duckdb.DuckDBPyConnection) -> list[dict]:

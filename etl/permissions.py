@@ -100,22 +100,19 @@ def may(role: str | None, action: str) -> bool:
     return found is not None and action in found.may
 
 
+def _scoped(role: str | None, action: str) -> bool:
+    """Does it depend on the region whether `role` may do `action` (a scoped role, a scoped action)?"""
+    return rules().actions[action].scoped and rules().roles[role or VISITOR_ROLE].scoped
+
+
 def may_for(role: str | None, action: str, scope: Scope, region_id: int | None) -> bool:
     """May `role` with `scope` do `action` for the region `region_id` (None: not in the directory)?"""
-    if not may(role, action):
-        return False
-    found = rules().roles[role or VISITOR_ROLE]
-    if not (rules().actions[action].scoped and found.scoped):
-        return True
-    return scope.covers(region_id)
+    return may(role, action) and (not _scoped(role, action) or scope.covers(region_id))
 
 
 def may_open(role: str | None, action: str, scope: Scope) -> bool:
     """May the page for `action` open? A scoped role needs at least one region for a scoped action."""
-    if not may(role, action):
-        return False
-    found = rules().roles[role or VISITOR_ROLE]
-    return not (rules().actions[action].scoped and found.scoped and not scope.ids)
+    return may(role, action) and not (_scoped(role, action) and not scope.ids)
 
 
 def may_undo(role: str | None, user: str | None, owner: str | None) -> bool:

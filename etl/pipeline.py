@@ -117,19 +117,12 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
     if not Path(db_path).exists():
         return {}
     try:
-        with db.connect(db_path, read_only=True, wait=0.2) as con:
-            return _loaded_shas(con)
+        with db.connect(db_path, read_only=True, wait=0.2) as con:  # an older release's file is upgraded first
+            return dict(con.execute(
+                "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
+                "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
     except db.DatabaseBusy:  # archive and extract anyway; the write phase waits for the lock
         return {}
-
-
-def _loaded_shas(con) -> dict[str, int]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if not {"files", "batches"} <= tables:
-        return {}
-    return dict(con.execute(
-        "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
-        "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
 
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,

@@ -195,8 +195,3 @@ class BatchResolver(RegionResolver):
         self.con.execute("INSERT INTO region_aliases (alias, region_id, batch_id) VALUES (?, ?, ?) "
                          "ON CONFLICT DO NOTHING", [alias, region_id, batch_id])
         self.by_name[alias] = region_id
-
-
-def resolve(con: duckdb.DuckDBPyConnection, raw: str | None) -> int | None:
-    """Region id by name, alias or official code; None for unknown names and for placeholders (xx镇, 某镇)."""
-    return RegionResolver(con).resolve(raw)

@@ -105,11 +105,10 @@ def _unknown(con, file: ExtractedFile) -> list[Unknown]:
 
 def body_options(db_path: Path | str) -> list[str]:
     """Names a reporting body can be chosen from: the federation's directory (etl/directory.py)."""
-    names: list[str] = []
-    if Path(db_path).exists():
-        with db.connect(db_path, read_only=True) as con:
-            names += [n for (n,) in con.execute("SELECT name FROM regions ORDER BY id").fetchall()]
-    return list(dict.fromkeys(names))
+    if not Path(db_path).exists():
+        return []
+    with db.connect(db_path, read_only=True) as con:  # region names are unique (regions.name UNIQUE)
+        return [n for (n,) in con.execute("SELECT name FROM regions ORDER BY id").fetchall()]
 
 
 def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | str | None = None,
@@ -174,9 +173,7 @@ def fact_rows(plan: ReportPlan, facts: list | None = None) -> list[dict[str, obj
 
 def year_options(years: Sequence[int] = ()) -> list[str]:
     """Years a row can be given (2000 to next year, and any the report names), as the table shows them."""
-    import datetime
-
-    span = set(range(2000, datetime.date.today().year + 2)) | set(years)
+    span = set(range(2000, dt.date.today().year + 2)) | set(years)
     return [rules()["problems"]["cell"], *(str(y) for y in sorted(span, reverse=True))]
 
 
