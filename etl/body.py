@@ -314,6 +314,11 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
                       and cands[i].feats & {"start=word", "src=fill_org"}]  # a short name as a word (萍矿)
         if titled_org:
             return titled_org[0].name, margin
+        # …and a company the text writes as a union, ending in those words (沁阳发电分公司工会, then 该公司工会)
+        named = [cands[i] for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
+                 and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK and cands[i].mentions]
+        if named:
+            return named[0].name, margin
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats
                  and cands[i].name.endswith(best.name) and not cands[i].feats & _JUNK and _fills(cands[i])]

@@ -184,3 +184,10 @@ def test_company_words_give_way_to_the_short_name_the_title_gives() -> None:
 def test_a_hospital_union_is_named_as_written_not_by_its_level() -> None:
     text = "工会工作报告\n我代表医院工会向大会报告工作。一年来，全院职工团结奋进，医院工会新发展会员46人。"
     assert _ranked(text, text.split("\n", 1)[0]) == "医院"
+
+
+def test_company_words_take_the_company_written_as_a_union() -> None:
+    # 该公司工会 after 青川水电分公司工会: the company by its name, not the words 公司
+    text = ("会员代表大会传出消息\n在刚刚闭幕的青川水电分公司工会会员代表大会上获悉，该公司工会三年来累计投入"
+            "180余万元服务职工。该公司工会每年入户摸底，公司工会共救助大病职工41人。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "青川水电分公司"
