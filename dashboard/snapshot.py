@@ -152,24 +152,17 @@ def was_stale() -> bool:
 
 def _attach(con: duckdb.DuckDBPyConnection, path: Path, wait: float) -> None:
     """ATTACH read-only, retrying while another process writes the file (as etl.db.open_db does)."""
-    from etl.db import DatabaseBusy, _is_busy
+    from etl.db import DatabaseBusy, _is_busy, retry_while_busy
 
     if not path.exists():
         raise FileNotFoundError(f"数据库文件不存在：{path}。请先运行 python -m etl ingest 或 make sample-db。")
-    deadline = time.monotonic() + wait
-    delay = 0.02
-    while True:
-        try:
-            con.execute("ATTACH ? AS src (READ_ONLY)", [str(path)])
-            return
-        except duckdb.Error as exc:
-            if not _is_busy(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"数据库 {path} 正在被另一个程序写入，等待 {wait:.0f} 秒后仍未完成。请稍后刷新页面。"
-                                   ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    try:
+        retry_while_busy(lambda: con.execute("ATTACH ? AS src (READ_ONLY)", [str(path)]), wait)
+    except duckdb.Error as exc:
+        if not _is_busy(exc):
+            raise
+        raise DatabaseBusy(f"数据库 {path} 正在被另一个程序写入，等待 {wait:.0f} 秒后仍未完成。请稍后刷新页面。"
+                           ) from exc
 
 
 def build(path: Path | str, wait: float | None = None) -> duckdb.DuckDBPyConnection:

@@ -29,6 +29,7 @@ from etl.settings import Settings
 from etl.settings import load as load_settings
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE = 0, 1, 2
+ARCHIVE_HELP = "原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ def db_path(args: argparse.Namespace) -> Path:
     return settings(args).db
 
 
+def _archive_of(args: argparse.Namespace) -> Path:
+    """--archive when given, else the settings' archive (UNION_ARCHIVE, or archive/ beside the database)."""
+    return args.archive or settings(args).archive_dir
+
+
 def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -66,8 +72,7 @@ def _print_json(obj: Any) -> None:
 
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="报告或统计表文件，或包含它们的文件夹（递归）")
-    p.add_argument("--archive", type=Path, default=None,
-                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
+    p.add_argument("--archive", type=Path, default=None, help=ARCHIVE_HELP)
     p.add_argument("--user", default=None, help="导入人（记录在批次和操作记录中；默认：操作系统用户名）")
     p.add_argument("--note", default=None, help="批次备注")
     p.add_argument("--region", default=None, metavar="NAME",
@@ -112,7 +117,7 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from etl.audit import Actor
 
-    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=args.archive or cfg.archive_dir,
+    summary = ingest_paths(args.paths, db_path=cfg.db, archive_dir=_archive_of(args),
                            user=Actor.cli(args.user),
                            note=args.note, wait=cfg.lock_wait, max_mb=cfg.tally_max_mb, region=args.region,
                            confirmed_by=args.user if args.confirmed else None,
@@ -263,16 +268,11 @@ def _export_directory(args: argparse.Namespace) -> int:
 
 # ---- backup / restore ---------------------------------------------------------------------------------------------
 
-def _archive_of(args: argparse.Namespace) -> Path:
-    return args.archive or settings(args).archive_dir
-
-
 def _backup_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="备份目录（默认：设置 backups 或环境变量 UNION_BACKUPS 下，否则数据库旁的 backups/，"
                         "再加 union-时间/）")
-    p.add_argument("--archive", type=Path, default=None,
-                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
+    p.add_argument("--archive", type=Path, default=None, help=ARCHIVE_HELP)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
@@ -290,8 +290,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("backup", type=Path, metavar="DIR", help="备份目录（python -m etl backup 生成的）")
-    p.add_argument("--archive", type=Path, default=None,
-                   help="原文件归档目录（默认：环境变量 UNION_ARCHIVE，或数据库所在目录下的 archive/）")
+    p.add_argument("--archive", type=Path, default=None, help=ARCHIVE_HELP)
     p.add_argument("--yes", action="store_true", help="确认恢复（不加则只检查备份并说明将做什么）")
 
 

@@ -84,11 +84,15 @@ def count_users(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT count(*) FROM users").fetchone()[0])
 
 
+def _regions_of(con: duckdb.DuckDBPyConnection, user_id: int) -> list[tuple[int, str]]:
+    """The regions chosen for the account (id, name), in directory order."""
+    return [(int(i), n) for i, n in con.execute(
+        "SELECT r.id, r.name FROM user_regions u JOIN regions r ON r.id = u.region_id WHERE u.user_id = ? "
+        "ORDER BY r.id", [user_id]).fetchall()]
+
+
 def scope_of(con: duckdb.DuckDBPyConnection, user_id: int) -> Scope:
     """The account's regions and every region below them (regions.parent_id, cycles stop)."""
-    roots = [r[0] for r in con.execute(
-        "SELECT r.name FROM user_regions u JOIN regions r ON r.id = u.region_id WHERE u.user_id = ? ORDER BY r.id",
-        [user_id]).fetchall()]
     ids = con.execute(
         """
         WITH RECURSIVE below(id) AS (
@@ -98,14 +102,13 @@ def scope_of(con: duckdb.DuckDBPyConnection, user_id: int) -> Scope:
         )
         SELECT id FROM below
         """, [user_id]).fetchall()
-    return Scope(tuple(roots), frozenset(int(i) for (i,) in ids))
+    return Scope(tuple(n for _, n in _regions_of(con, user_id)), frozenset(int(i) for (i,) in ids))
 
 
 def account(con: duckdb.DuckDBPyConnection, name: str) -> Account:
-    row = con.execute("SELECT id, name, role FROM users WHERE name = ?", [name]).fetchone()
-    if row is None:
-        raise AccountError(f"没有名为“{name}”的账号。", item=name, code="no_such_user")
-    return Account(int(row[0]), row[1], row[2], scope_of(con, int(row[0])))
+    uid = _uid(con, name)
+    role = con.execute("SELECT role FROM users WHERE id = ?", [uid]).fetchone()[0]
+    return Account(uid, name, role, scope_of(con, uid))
 
 
 def users(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -216,9 +219,7 @@ def _describe(state: dict) -> str:
 
 def _state(con: duckdb.DuckDBPyConnection, uid: int) -> dict:
     role, active = con.execute("SELECT role, active FROM users WHERE id = ?", [uid]).fetchone()
-    regions = [r[0] for r in con.execute("SELECT r.name FROM user_regions u JOIN regions r ON r.id = u.region_id "
-                                         "WHERE u.user_id = ? ORDER BY r.id", [uid]).fetchall()]
-    return {"role": permissions.role_zh(role), "regions": regions, "active": bool(active)}
+    return {"role": permissions.role_zh(role), "regions": [n for _, n in _regions_of(con, uid)], "active": bool(active)}
 
 
 def _uid(con: duckdb.DuckDBPyConnection, name: str) -> int:
@@ -245,9 +246,7 @@ def update_user(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, *, role
     if regions is not None:
         found = _region_ids(con, list(regions))
     elif permissions.rules().roles[new_role].scoped:
-        found = [(int(i), n) for i, n in con.execute(
-            "SELECT r.id, r.name FROM user_regions u JOIN regions r ON r.id = u.region_id WHERE u.user_id = ?",
-            [uid]).fetchall()]
+        found = _regions_of(con, uid)
     else:
         found = []
     _scope_rule(new_role, found, name)

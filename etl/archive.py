@@ -77,13 +77,6 @@ def archive_bytes(data: bytes, name: str | None, archive_dir: Path | str, sha256
     return target
 
 
-def archive_file(path: Path | str, archive_dir: Path | str) -> tuple[bytes, str, Path]:
-    """Read a file and archive it: (bytes, sha256, archive path)."""
-    data = Path(path).read_bytes()
-    sha = sha256_of(data)
-    return data, sha, archive_bytes(data, Path(path).name, archive_dir, sha256=sha)
-
-
 def read_archived(sha256: str, archive_dir: Path | str) -> bytes:
     """The original bytes, checked against their hash."""
     path = find_archived(sha256, archive_dir)

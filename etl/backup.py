@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,23 +63,15 @@ class BackupInfo:
                 f"原文件 {self.archive_files} 个（{self.archive_bytes / 1048576:.1f} MB）{lost}。")
 
 
-def default_folder(db_path: Path | str, backups: Path | str | None = None) -> Path:
-    """Where backups go unless told: settings.backups (union.toml, UNION_BACKUPS), else backups/ beside the database."""
-    return Path(backups) if backups is not None else Path(db_path).parent / "backups"
-
-
 def _sha_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    """Rows of the main tables (every release has them: etl/schema.py's first migration)."""
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # fixed table names
-            for t in ("batches", "facts", "files", "documents") if t in tables}
+            for t in ("batches", "facts", "files", "documents")}
 
 
 def _archive_files(archive_dir: Path) -> list[Path]:
@@ -93,20 +84,23 @@ def _archive_files(archive_dir: Path) -> list[Path]:
 
 def backup(db_path: Path | str, archive_dir: Path | str, out: Path | str | None = None,
            wait: float | None = None, backups: Path | str | None = None) -> BackupInfo:
-    """Copy the database (one consistent state) and the archive into a new folder; returns what was written."""
+    """Copy the database (one consistent state) and the archive into a new folder; returns what was written.
+
+    The folder: `out`, else a new union-<time>/ in `backups` (settings.backups_dir), else in backups/ beside
+    the database.
+    """
     db_path, archive_dir = Path(db_path), Path(archive_dir)
     if not db_path.exists():
         raise BackupError(f"数据库文件不存在：{db_path}，没有可备份的内容。")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = Path(out) if out else default_folder(db_path, backups) / f"union-{stamp}"
+    folder = Path(out) if out else Path(backups or db_path.parent / "backups") / f"union-{stamp}"
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"备份目录 {folder} 已存在且不是空的，请换一个目录。")
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / (DB_NAME + ".part")
     with db.connect(db_path, read_only=True, wait=wait) as con:  # no process can write while this is open
         counts = _counts(con)
-        named = [r[0] for r in con.execute("SELECT DISTINCT sha256 FROM files").fetchall()] if "files" in counts \
-            else []
+        named = [r[0] for r in con.execute("SELECT DISTINCT sha256 FROM files").fetchall()]
         shutil.copyfile(db_path, part)
         wal = Path(str(db_path) + ".wal")
         if wal.exists():
@@ -119,7 +113,7 @@ def backup(db_path: Path | str, archive_dir: Path | str, out: Path | str | None 
     os.replace(part, folder / DB_NAME)
     with contextlib.suppress(FileNotFoundError):
         Path(str(part) + ".wal").unlink()
-    files, size = _copy_archive(archive_dir, folder / "archive")
+    _, files, size = _copy_archive(archive_dir, folder / "archive")
     have = {p.name.split(".", 1)[0] for p in _archive_files(folder / "archive")}
     missing = sorted(s for s in named if s not in have)
     info = BackupInfo(folder, dt.datetime.now().isoformat(timespec="seconds"), counts.get("batches", 0),
@@ -131,9 +125,12 @@ def backup(db_path: Path | str, archive_dir: Path | str, out: Path | str | None 
     return info
 
 
-def _copy_archive(src: Path, dst: Path) -> tuple[int, int]:
-    """Copy archived originals not yet in `dst` (checked against their name); returns (files, bytes) in dst."""
-    files = size = 0
+def _copy_archive(src: Path, dst: Path) -> tuple[int, int, int]:
+    """Copy archived originals not yet in `dst` (checked against their name; nothing there is overwritten).
+
+    Returns (files added, files of `src` now in `dst`, their bytes).
+    """
+    added = files = size = 0
     for p in _archive_files(src):
         target = dst / p.parent.name / p.name
         if not target.exists():
@@ -141,9 +138,10 @@ def _copy_archive(src: Path, dst: Path) -> tuple[int, int]:
             tmp = target.with_name(".tmp-" + target.name)
             shutil.copyfile(p, tmp)
             os.replace(tmp, target)
+            added += 1
         files += 1
         size += target.stat().st_size
-    return files, size
+    return added, files, size
 
 
 def read_manifest(folder: Path | str) -> BackupInfo:
@@ -208,7 +206,7 @@ def restore(folder: Path | str, db_path: Path | str, archive_dir: Path | str, wa
     if counts.get("facts", 0) != info.facts:
         tmp.unlink()
         raise BackupError("备份中的数据库与清单记录的条数不符，不能用来恢复。")
-    added, _ = _add_archive(folder / "archive", archive_dir)  # originals first: the database names them
+    added, _, _ = _copy_archive(folder / "archive", archive_dir)  # originals first: the database names them
     kept = None
     with db.gated(db_path, read_only=False, wait=wait, what="从备份恢复"):  # this process: nobody reads or writes
         con = _lock(db_path, wait)  # other processes: none holds the file while this connection is open
@@ -232,30 +230,8 @@ def _lock(db_path: Path, wait: float | None) -> duckdb.DuckDBPyConnection | None
     if not db_path.exists():
         return None
     wait = db.LOCK_WAIT if wait is None else wait
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(str(db_path))
-        except duckdb.Error as exc:
-            if not db._is_busy(exc) or time.monotonic() >= deadline:
-                raise BackupError(f"数据库 {db_path} 正被其他程序使用，等待 {wait:.0f} 秒后仍未释放，未恢复。"
-                                  "请先停止导入等写入操作后重试。") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-
-
-def _add_archive(src: Path, dst: Path) -> tuple[int, int]:
-    """Copy originals from a backup into the archive when missing; returns (added, already there)."""
-    added = there = 0
-    for p in _archive_files(src):
-        target = dst / p.parent.name / p.name
-        if target.exists():
-            there += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(".tmp-" + target.name)
-        shutil.copyfile(p, tmp)
-        os.replace(tmp, target)
-        added += 1
-    return added, there
+    try:
+        return db.retry_while_busy(lambda: duckdb.connect(str(db_path)), wait)
+    except duckdb.Error as exc:
+        raise BackupError(f"数据库 {db_path} 正被其他程序使用，等待 {wait:.0f} 秒后仍未释放，未恢复。"
+                          "请先停止导入等写入操作后重试。") from exc

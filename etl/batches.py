@@ -160,20 +160,12 @@ class UndoPlan:
     def correction_batches(self) -> list[int]:
         return sorted({b for _, b in self.corrections})
 
-    def withdrawn_text(self) -> str:
-        parts = []
-        if self.corrections:
-            parts.append(f"{len(self.corrections):,} 条更正")
-        if self.reviews:
-            parts.append(f"{self.reviews:,} 条审核确认或驳回")
-        return "和".join(parts)
-
     def to_text(self) -> str:
         """将撤销批次 12（统计表，张三导入）：1,889 条数据、8 篇文档、1 个文件；同时撤回 ……"""
         who = f"，{self.owner}导入" if self.owner else ""
         text = (f"将撤销批次 {self.batch_id}（{KIND_ZH.get(self.kind, self.kind)}{who}）：{self.facts:,} 条数据、"
                 f"{self.documents:,} 篇文档、{self.files:,} 个文件")
-        withdrawn = self.withdrawn_text()
+        withdrawn = _withdrawn(len(self.corrections), self.reviews)
         if withdrawn:
             text += f"；同时撤回在这些数据上做的{withdrawn}"
         return text + "。原文件仍保存在归档中，可以重新导入。"
@@ -194,11 +186,16 @@ class UndoSummary:
         added = f"、它新增的地区 {self.regions} 个" if self.regions else ""
         text = (f"已撤销批次 {self.batch_id}：删除数据 {self.facts:,} 条、文档 {self.documents:,} 篇、"
                 f"文件记录 {self.files:,} 个{added}，恢复被替换的数据 {self.restored:,} 条。")
-        withdrawn = [f"{self.corrections:,} 条更正"] * bool(self.corrections) + \
-            [f"{self.reviews:,} 条审核确认或驳回"] * bool(self.reviews)
+        withdrawn = _withdrawn(self.corrections, self.reviews)
         if withdrawn:
-            text += f"在这些数据上做的{'和'.join(withdrawn)}已一并撤回。"
+            text += f"在这些数据上做的{withdrawn}已一并撤回。"
         return text + "原文件仍保存在归档中。"
+
+
+def _withdrawn(corrections: int, reviews: int) -> str:
+    """What an undo withdraws with the batch: 2 条更正和 1 条审核确认或驳回 ('' when nothing)."""
+    parts = [f"{corrections:,} 条更正"] * bool(corrections) + [f"{reviews:,} 条审核确认或驳回"] * bool(reviews)
+    return "和".join(parts)
 
 
 def plan_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoPlan:

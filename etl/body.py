@@ -166,12 +166,49 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
+    for lv in bare_levels - _PLACE_LEVELS:  # 处工会 / 该处: the unit's full name, written twice (铜川矿务局供应处)
+        name = _repeated_org_name(head, lv)
+        if name:
+            add(name, head.find(name), ["src=fill_org"], False)
     later = text[:_LATER]
     for c in cands.values():
         if c.mentions == 0 and len(c.name) > 1 and name_level(c.name) \
                 and any(c.name + w in later for w in sp.union_names):
             c.feats.add("union_later")  # 召开东区工会代表大会 further on than the head reaches
     return _describe(list(cands.values()), head, title)
+
+
+# Levels that are places; the others (处, 段, 院, 厂, 矿, 局 …) are units of an organisation.
+_PLACE_LEVELS = frozenset({"街道", "镇", "乡", "县", "区", "市", "省", "州", "盟", "旗", "自治区", "社区", "村"})
+
+
+def _repeated_org_name(head: str, lv: str) -> str | None:
+    """The longest name ending in the unit level `lv` that the head writes at least twice.
+
+    A unit that calls itself by its level (段工会, 该处) names itself in full in the lead and again
+    further on (铜川矿务局供应处有39户… 铜川矿务局供应处历来…); a name written once is as likely a
+    place visited or a word that happens to end in the level (一段, 处理 are cut by the follower check).
+    """
+    sp = spec()
+    best = None
+    k = head.find(lv)
+    while k >= 0:
+        e = k + len(lv)
+        if e < len(head) and head[e] in sp.org_words_next:
+            k = head.find(lv, e)
+            continue
+        run = head[max(0, k - 12):e]
+        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
+        if b:
+            run = run[max(x.end() for x in b):]
+        for s in sorted(_starts(run)):
+            name = run[s:]
+            if len(name) >= 3 and head.count(name) >= 2 and not name_features(name) & _JUNK_NAME:
+                if best is None or len(name) > len(best):
+                    best = name
+                break
+        k = head.find(lv, e)
+    return best
 
 
 _SHORT_ORG = re.compile(r"(?:^|(?<=[\s,.;:!?，。、；：！？“”\"《》()（）]))(?P<name>[\u4e00-\u9fff]{1,5}[矿厂])"
@@ -216,7 +253,8 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
         end = name_ending(n)
         if n in bare and end in named_endings:
             c.feats.add("has_named_version")
-        elif end in bare and c in clean:
+        # 大光镇 for 镇; 医院 for 全院's 院 (an organisation word ending in a level, not a level itself as 社区)
+        if (c in clean and end in bare) or (name_level(n) != n and any(n.endswith(b) and n != b for b in bare)):
             c.feats.add("names_the_bare")
         c.feats |= {f"mentions={min(c.mentions, 4)}", f"count={min(head.count(n), 5)}",
                     f"first={'0' if c.first < 60 else '1' if c.first < 300 else '2' if c.first < 1200 else '3'}"}
@@ -244,6 +282,7 @@ def _body_index(f: str) -> int:
     return zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1)
 
 
+_JUNK_NAME = frozenset({"function_char", "inner_stop_char", "has_stop_word", "starts_with_stop", "masked"})
 _JUNK = {"function_char", "inner_stop_char", "has_stop_word", "many_levels", "generic_place", "starts_with_stop"}
 
 
@@ -270,9 +309,19 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
               and cands[i].led < cands[i].mentions]
     if titled and "bare" not in best.feats and "in_title" not in best.feats and name_level(best.name) != titled[0].name:
         best = titled[0]
+    if _org_words_only(best):  # 集团公司工会 in a report titled 萍矿…: the organisation the title names
+        titled_org = [cands[i] for i in clean if "in_title" in cands[i].feats and not _org_words_only(cands[i])
+                      and cands[i].feats & {"start=word", "src=fill_org"}]  # a short name as a word (萍矿)
+        if titled_org:
+            return titled_org[0].name, margin
+        # …and a company the text writes as a union, ending in those words (沁阳发电分公司工会, then 该公司工会)
+        named = [cands[i] for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
+                 and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK and cands[i].mentions]
+        if named:
+            return named[0].name, margin
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats
-                 and name_ending(cands[i].name) == best.name and not cands[i].feats & _JUNK and _fills(cands[i])]
+                 and cands[i].name.endswith(best.name) and not cands[i].feats & _JUNK and _fills(cands[i])]
         named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
@@ -291,10 +340,16 @@ def _junk(c: BodyCandidate) -> bool:
         return True  # only ever 在…总工会的领导下: ANNOTATION.md, a superior is never the region
     if c.mentions and c.visits == c.mentions:
         return True  # only ever visiting (一行来我县考察): the host reports, not the visitor
+    # 集团公司, 分公司 as words, unless written as the union itself (公司工会部署…: the body by its level)
+    return _org_words_only(c) and c.mentions <= c.under
+
+
+def _org_words_only(c: BodyCandidate) -> bool:
+    """Is the name organisation words alone (公司, 集团公司, 分公司), no name of its own?"""
     rest = c.name
     while rest and (end := name_ending(rest)) and end != rest:
         rest = rest[:-len(end)]
-    return "bare" not in c.feats and rest == name_ending(rest) and "org" in c.feats  # 集团公司, 分公司
+    return "bare" not in c.feats and rest == name_ending(rest) and "org" in c.feats
 
 
 def _fills(c: BodyCandidate) -> bool:
@@ -305,4 +360,7 @@ def _fills(c: BodyCandidate) -> bool:
     """
     if c.feats & _SUPERIOR and "in_title" not in c.feats:
         return False
-    return "places=1" in c.feats or ("src=mention" in c.feats and len(c.name) >= 3)
+    if "places=1" in c.feats or "src=fill_org" in c.feats:
+        return True
+    # written as a union: 大光镇工委会; two characters only when they are an organisation word (医院, 学校)
+    return "src=mention" in c.feats and (len(c.name) >= 3 or name_ending(c.name) == c.name)

@@ -41,6 +41,7 @@ class BodySpec:
     stem_followers: tuple[str, ...]
     union_names: tuple[str, ...]
     visit_after: re.Pattern[str]
+    org_words_next: str
 
 
 @cache
@@ -58,7 +59,7 @@ def spec() -> BodySpec:
                     frozenset(s["not_names"]), tuple(s["keep_words"]),
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
                     + tuple(s["org_words"]), tuple(s["union_words"]),
-                    re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"))
+                    re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"])
 
 
 @lru_cache(maxsize=16384)

@@ -85,6 +85,13 @@ def _numbers_cut(text: str, cap: int) -> tuple[int | None, int]:
     return cut, total
 
 
+def failed(path: Path, message: str, data: bytes = b"", code: str = "read_error", kind: str = "report"
+           ) -> ExtractedFile:
+    """A file that could not be read or extracted: no facts, one error problem saying why (in Chinese)."""
+    return ExtractedFile(path=str(path), name=path.name, sha256=hashlib.sha256(data).hexdigest(), data=data,
+                         kind=kind, problems=[Problem("error", message, path.name, code=code)])
+
+
 def extract_report(path: str | Path, data: bytes, region: str | None = None) -> ExtractedFile:
     """Read a report from its bytes and extract it with bounded work; read errors become a Chinese problem."""
     from etl.extract import extract_report_text
@@ -94,8 +101,7 @@ def extract_report(path: str | Path, data: bytes, region: str | None = None) -> 
     try:
         rt = read_report(path, data=data)
     except ReadError as exc:
-        return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data, "report",
-                             problems=[Problem("error", str(exc), where=path.name, code="unreadable")])
+        return failed(path, str(exc), data, "unreadable")
     text, problems = bound_text(rt.text, rt.name)
     docs, facts = extract_report_text(text, rt.name, rt.sha256, region=region)
     return ExtractedFile(str(path), rt.name, rt.sha256, rt.data, "report", rt.encoding, rt.text, docs, facts,
@@ -158,9 +164,7 @@ def extract(path: str | Path, data: bytes, inspection: Inspection | None = None,
         ef.data = data
         return ef
     except Refused as exc:
-        return ExtractedFile(str(path), path.name, hashlib.sha256(data).hexdigest(), data,
-                             "tally" if kind == "tally" else "report",
-                             problems=[Problem("error", exc.message, path.name, code=exc.code)])
+        return failed(path, exc.message, data, exc.code, "tally" if kind == "tally" else "report")
 
 
 def _extract_here(path: str, data: bytes, kind: str, max_mb: float | None, region: str | None) -> ExtractedFile:

@@ -1,16 +1,26 @@
-"""The metric catalog: codes, units and meanings (etl/lexicon/metrics.csv).
+"""The shipped data: the metric catalog (codes, units and meanings) and the TOML rule files.
 
-The file keeps the shared catalog's codes; rows may be added, never renamed.
+etl/lexicon/metrics.csv keeps the shared catalog's codes; rows may be added,
+never renamed. `read_lexicon` reads a rules file of etl/lexicon/ (or of
+another package's lexicon folder) once per process.
 """
 
 from __future__ import annotations
 
 import csv
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 LEXICON = Path(__file__).parent / "lexicon"
+
+
+@cache
+def read_lexicon(name: str, folder: Path = LEXICON) -> dict:
+    """`folder`/`name` (a TOML file), read once: every caller shares the dict, so none may change it."""
+    with open(folder / name, "rb") as f:
+        return tomllib.load(f)
 
 
 @dataclass(frozen=True)

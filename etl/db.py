@@ -13,8 +13,9 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -22,6 +23,7 @@ from etl import schema
 from etl.errors import UnionError
 
 LOCK_WAIT = 10.0  # seconds; the command line and the app pass etl.settings' lock_wait
+T = TypeVar("T")
 
 
 class DatabaseBusy(UnionError):
@@ -89,22 +91,28 @@ def open_db(path: Path | str, read_only: bool = False,
     return con
 
 
-def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def retry_while_busy(attempt: Callable[[], T], wait: float) -> T:
+    """`attempt()`, tried again with a growing pause while the file is busy; after `wait` seconds its error stands."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
+            return attempt()
         except duckdb.Error as exc:
-            if not _is_busy(exc):
+            if not _is_busy(exc) or time.monotonic() >= deadline:
                 raise
-            if time.monotonic() >= deadline:
-                holder = _holder(str(exc)) if _is_lock_error(exc) else f"本程序（进程 {os.getpid()}）中的另一个连接"
-                raise DatabaseBusy(_busy_message(path, holder, wait)) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-    return con
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    try:
+        return retry_while_busy(lambda: duckdb.connect(str(path), read_only=read_only), wait)
+    except duckdb.Error as exc:
+        if not _is_busy(exc):
+            raise
+        holder = _holder(str(exc)) if _is_lock_error(exc) else f"本程序（进程 {os.getpid()}）中的另一个连接"
+        raise DatabaseBusy(_busy_message(path, holder, wait)) from exc
 
 
 @contextlib.contextmanager
@@ -168,12 +176,3 @@ def sync_catalog(con: duckdb.DuckDBPyConnection) -> None:
         "kind = excluded.kind, meaning = excluded.meaning",
         rows,
     )
-
-
-def db_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """A cheap value that changes whenever data changes (for dashboard caches)."""
-    row = con.execute(
-        "SELECT coalesce(max(id), 0), count(*) FILTER (WHERE status = 'undone') FROM batches"
-    ).fetchone()
-    facts = con.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()
-    return (int(row[0]) * 1_000_003 + int(row[1]), int(facts[0]))

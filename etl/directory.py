@@ -241,8 +241,7 @@ def _apply(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, user: st
         for a in c.new_aliases:
             con.execute("INSERT INTO region_aliases (alias, region_id, batch_id) VALUES (?, ?, ?)",
                         [a, ids[e.name], batch])
-    done = ApplySummary(batch if batch is not None else 0, sum(c.kind == "add" for c in todo),
-                        sum(c.kind == "change" for c in todo))
+    done = ApplySummary(batch if batch is not None else 0, p.added, p.changed)
     if batch is not None:  # the set-up records itself as a whole (see `setup`)
         record(con, actor_of(user), "directory", done.text, batch_id=batch,
                after={c.entry.name: c.text for c in todo})

@@ -46,17 +46,9 @@ def find_areas(text: str, limit: int = 20) -> list:
 
 def area_label(d) -> str:
     """'湖北省宜昌市远安县（420525）': a national-table unit with the units above it."""
-    from etl.divisions import by_code
+    from etl.divisions import full_name
 
-    chain, code = [d.name], d.parent
-    while code:
-        up = by_code().get(code)
-        if up is None:
-            break
-        if up.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-            chain.insert(0, up.name)
-        code = up.parent
-    return f"{''.join(chain)}（{d.code}）"
+    return f"{full_name(d)}（{d.code}）"
 
 
 def from_divisions(area: str) -> list[Entry]:

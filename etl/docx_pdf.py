@@ -44,18 +44,11 @@ def docx_text(p: Path, name: str, data: bytes) -> str:
 
 
 def _table_lines(table) -> list[str]:
-    """One line per row; merged cells (repeated by python-docx) appear once."""
+    """One line per row; merged cells (repeated by python-docx, with the same XML element) appear once."""
     out = []
     for row in table.rows:
-        seen: set[int] = set()
-        cells = []
-        for cell in row.cells:
-            key = id(cell._tc)
-            if key in seen:
-                continue
-            seen.add(key)
-            cells.append(" ".join(cell.text.split("\n")).strip())
-        out.append(" | ".join(cells))
+        cells = {id(cell._tc): " ".join(cell.text.split("\n")).strip() for cell in row.cells}
+        out.append(" | ".join(cells.values()))
     return out
 
 

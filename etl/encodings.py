@@ -11,7 +11,6 @@ the one tricky part of reading a report, with its own tests.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from etl.read import ReadError
@@ -115,16 +114,11 @@ def _pick_codec(data: bytes, decoded: dict[str, str]) -> str:
     return best
 
 
-@cache
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
 def _commonness(text: str) -> float:
     """Share of CJK characters that are among the 3,755 most common (GB2312 level 1)."""
-    sample = _t2s().convert(text[:4000])
+    from etl.normalize import t2s
+
+    sample = t2s().convert(text[:4000])
     cjk = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
     if not cjk:
         return 0.0

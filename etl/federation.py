@@ -16,23 +16,18 @@ calendar can ask "who are we?" without importing how the directory changes.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from etl import db
+from etl.catalog import read_lexicon
 
-LEXICON = Path(__file__).parent / "lexicon"
 
-
-@cache
 def directory_rules() -> dict:
     """etl/lexicon/directory.toml: who reports to whom, count words, deadlines, messages."""
-    with open(LEXICON / "directory.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("directory.toml")
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.errors import UnionError
+from etl.read import MAX_BYTES, REPORT_EXTS, TALLY_EXTS
 
 if TYPE_CHECKING:
     from etl.settings import Settings
 
-REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
-TALLY_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -57,7 +56,6 @@ class Limits:
 
 def from_settings(settings: Settings) -> Limits:
     """The limits the settings give (etl/settings.py: defaults < union.toml [limits] < UNION_* variables)."""
-    from etl.read import MAX_BYTES
     from etl.tally.config import lexicon
 
     tally = lexicon().limits
@@ -136,7 +134,7 @@ class Inspection:
 
 def kind_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
-    return "tally" if suffix in TALLY_SUFFIXES else "report" if suffix in REPORT_SUFFIXES else "other"
+    return "tally" if suffix in TALLY_EXTS else "report" if suffix in REPORT_EXTS else "other"
 
 
 def count_zh(n: float) -> str:
@@ -244,6 +242,3 @@ def _csv_cells(data: bytes) -> int:
     delims = max(data.count(b","), data.count(b"\t"), data.count(b";"), data.count("，".encode()))
     return rows + delims
 
-
-__all__ = ["REFUSED_CODES", "Inspection", "Limits", "Refused", "check_size", "configure", "count_zh", "inspect",
-           "kind_of", "limits", "reset"]

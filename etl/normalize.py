@@ -11,26 +11,19 @@ one integer per character: normalising 50 MB stays cheap.
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from opencc import OpenCC
 
-LEXICON = Path(__file__).parent / "lexicon"
-
-# Full-width ASCII block and the ideographic space map to ASCII one for one.
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-_FULLWIDTH[0x00A0] = 0x20
+from etl.catalog import read_lexicon
 
 
 def _to_halfwidth(text: str) -> str:
-    """`text.translate(_FULLWIDTH)`, on code point arrays: str.translate looks every
-    character up in a dict, which was a tenth of normalising."""
+    """The full-width ASCII block, the ideographic space and NBSP to ASCII, one for one, on code point
+    arrays: str.translate looks every character up in a dict, which was a tenth of normalising."""
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     cps[(cps >= 0xFF01) & (cps <= 0xFF5E)] -= 0xFEE0
     cps[(cps == 0x3000) | (cps == 0x00A0)] = 0x20
@@ -38,23 +31,16 @@ def _to_halfwidth(text: str) -> str:
 
 
 @cache
-def _t2s() -> OpenCC:
+def t2s() -> OpenCC:
+    """The Traditional → Simplified converter, built once (it loads its dictionaries)."""
     return OpenCC("t2s")
 
 
 @cache
 def _removal_pattern() -> re.Pattern[str]:
     """One alternation of every noise pattern in lexicon/noise.toml."""
-    with open(LEXICON / "noise.toml", "rb") as f:
-        spec = tomllib.load(f)
-    parts = [f"(?:{p})" for p in spec["remove"]["patterns"]]
+    parts = [f"(?:{p})" for p in read_lexicon("noise.toml")["remove"]["patterns"]]
     return re.compile("|".join(parts), re.MULTILINE)
-
-
-@cache
-def _removal_scanner() -> re.Pattern[str]:
-    """The noise pattern tried only where noise can start (a bracket, 上一篇, 相关…), not at every character."""
-    return _removal_pattern()
 
 
 @dataclass(frozen=True)
@@ -90,9 +76,7 @@ class NormText:
 
 def _to_simplified(text: str) -> str:
     """Traditional → Simplified, one character for one (falls back per line)."""
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in text[:20000]) and not text:
-        return text
-    cc = _t2s()
+    cc = t2s()
     out = cc.convert(text)
     if len(out) == len(text):
         return out
@@ -114,7 +98,7 @@ def normalize(original: str) -> NormText:
     pos = 0  # in original
     out_len = 0
     removed = 0
-    for m in _removal_scanner().finditer(original):
+    for m in _removal_pattern().finditer(original):
         s, e = m.span()
         if e <= s:
             continue

@@ -14,13 +14,11 @@ The callers: dashboard/auth.py (navigation, a page's URL), dashboard/actions.py
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.errors import UnionError
 
-ROLES_FILE = Path(__file__).parent / "lexicon" / "roles.toml"
 VISITOR_ROLE = "view"  # what a person who has not signed in may do, where viewing without sign-in is allowed
 
 
@@ -52,14 +50,15 @@ class Rules:
 
 
 @functools.cache
-def rules(path: Path = ROLES_FILE) -> Rules:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+def rules() -> Rules:
+    """The roles, actions and messages of lexicon/roles.toml, checked once."""
+    raw = read_lexicon("roles.toml")
     actions = {k: Action(k, v["zh"], bool(v.get("scoped", False))) for k, v in raw["actions"].items()}
     roles = {k: Role(k, v["zh"], frozenset(v["may"]), bool(v["scoped"]), v.get("about", ""))
              for k, v in raw["roles"].items()}
     unknown = {a for r in roles.values() for a in r.may} - set(actions)
     if unknown:
-        raise ValueError(f"{path}: roles name actions that are not defined: {sorted(unknown)}")
+        raise ValueError(f"roles.toml: roles name actions that are not defined: {sorted(unknown)}")
     return Rules(actions, roles, dict(raw["messages"]))
 
 
@@ -101,22 +100,19 @@ def may(role: str | None, action: str) -> bool:
     return found is not None and action in found.may
 
 
+def _scoped(role: str | None, action: str) -> bool:
+    """Does it depend on the region whether `role` may do `action` (a scoped role, a scoped action)?"""
+    return rules().actions[action].scoped and rules().roles[role or VISITOR_ROLE].scoped
+
+
 def may_for(role: str | None, action: str, scope: Scope, region_id: int | None) -> bool:
     """May `role` with `scope` do `action` for the region `region_id` (None: not in the directory)?"""
-    if not may(role, action):
-        return False
-    found = rules().roles[role or VISITOR_ROLE]
-    if not (rules().actions[action].scoped and found.scoped):
-        return True
-    return scope.covers(region_id)
+    return may(role, action) and (not _scoped(role, action) or scope.covers(region_id))
 
 
 def may_open(role: str | None, action: str, scope: Scope) -> bool:
     """May the page for `action` open? A scoped role needs at least one region for a scoped action."""
-    if not may(role, action):
-        return False
-    found = rules().roles[role or VISITOR_ROLE]
-    return not (rules().actions[action].scoped and found.scoped and not scope.ids)
+    return may(role, action) and not (_scoped(role, action) and not scope.ids)
 
 
 def may_undo(role: str | None, user: str | None, owner: str | None) -> bool:

@@ -18,11 +18,11 @@ from etl import db
 from etl.archive import ArchiveError, archive_bytes, sha256_of
 from etl.audit import Actor
 from etl.batches import FileOutcome, LoadSummary
-from etl.bounded import extract
+from etl.bounded import extract, failed
 from etl.errors import UnionError
 from etl.limits import Inspection, Refused, check_size, inspect
 from etl.load import load_files
-from etl.model import ExtractedFile, Problem
+from etl.model import ExtractedFile
 from etl.read import is_tally
 from etl.regions import Choice
 
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 # Files a folder may hold that are not inputs: notes, code, gold annotations.
 SKIP_SUFFIXES = (".md", ".py", ".jsonl", ".pyc", ".toml", ".json")
 SKIP_PREFIXES = ("README", "readme", "~$", ".")
-
-IngestSummary = LoadSummary  # what `ingest_paths` returns and the CLI prints
 
 
 def _skipped_in_folder(path: Path, root: Path) -> bool:
@@ -55,12 +53,6 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def _failed(path: Path, message: str, data: bytes = b"", code: str = "read_error", kind: str = "report"
-            ) -> ExtractedFile:
-    return ExtractedFile(path=str(path), name=path.name, sha256=sha256_of(data), data=data, kind=kind,
-                         problems=[Problem("error", message, path.name, None, code)])
-
-
 def extract_path(path: Path | str, data: bytes | None = None, inspection: Inspection | None = None, *,
                  max_mb: float | None = None, region: str | None = None) -> ExtractedFile:
     """Dispatch one file to its extractor with bounded work; any failure becomes an error Problem (never raises).
@@ -80,24 +72,24 @@ def extract_path(path: Path | str, data: bytes | None = None, inspection: Inspec
     try:
         return extract(path, data, inspection, max_mb=max_mb, region=region)
     except UnionError as exc:  # ours (ReadError, TallyReadError …): a Chinese message that names the file
-        return _failed(path, str(exc), data, "read_error", kind)
+        return failed(path, str(exc), data, "read_error", kind)
     except Exception as exc:  # a bug: one bad file must not stop the batch
         log.debug("extractor failed on %s:\n%s", path, traceback.format_exc())
         message = f"读取或解析时出错（{type(exc).__name__}: {exc}）。原文件已存档，请把它发给管理员检查。"
-        return _failed(path, message, data, "extract_crash", kind)
+        return failed(path, message, data, "extract_crash", kind)
 
 
 def _read(path: Path) -> bytes | ExtractedFile:
     """The file's bytes after its size passed the limit (checked before reading), or a failed ExtractedFile."""
     if not path.exists():
-        return _failed(path, f"找不到文件或文件夹：{path}。请检查路径。", code="not_found")
+        return failed(path, f"找不到文件或文件夹：{path}。请检查路径。", code="not_found")
     try:
         check_size(path.name, path.stat().st_size)
         return path.read_bytes()
     except Refused as exc:
-        return _failed(path, exc.message, code=exc.code)  # not read, not archived (etl.load skips the code)
+        return failed(path, exc.message, code=exc.code)  # not read, not archived (etl.load skips the code)
     except OSError as exc:
-        return _failed(path, f"无法读取文件 {path}：{exc.strerror or exc}。", code="unreadable")
+        return failed(path, f"无法读取文件 {path}：{exc.strerror or exc}。", code="unreadable")
 
 
 def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str, Inspection] | ExtractedFile:
@@ -111,12 +103,12 @@ def read_and_archive(path: Path, archive_dir: Path | str) -> tuple[bytes, str, I
     try:
         insp = inspect(data, path.name)
     except Refused as exc:
-        return _failed(path, exc.message, data, code=exc.code)  # kept out of the archive
+        return failed(path, exc.message, data, code=exc.code)  # kept out of the archive
     sha = sha256_of(data)
     try:
         archive_bytes(data, path.name, archive_dir, sha256=sha)
     except ArchiveError as exc:
-        return _failed(path, str(exc), data, code="archive_failed")
+        return failed(path, str(exc), data, code="archive_failed")
     return data, sha, insp
 
 
@@ -125,26 +117,19 @@ def _held_shas(db_path: Path | str) -> dict[str, int]:
     if not Path(db_path).exists():
         return {}
     try:
-        with db.connect(db_path, read_only=True, wait=0.2) as con:
-            return _loaded_shas(con)
+        with db.connect(db_path, read_only=True, wait=0.2) as con:  # an older release's file is upgraded first
+            return dict(con.execute(
+                "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
+                "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
     except db.DatabaseBusy:  # archive and extract anyway; the write phase waits for the lock
         return {}
-
-
-def _loaded_shas(con) -> dict[str, int]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if not {"files", "batches"} <= tables:
-        return {}
-    return dict(con.execute(
-        "SELECT f.sha256, min(f.batch_id) FROM files f JOIN batches b ON b.id = f.batch_id "
-        "WHERE b.status = 'loaded' GROUP BY f.sha256").fetchall())
 
 
 def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_dir: Path | str,
                  user: str | Actor | None = None, note: str | None = None, wait: float | None = None,
                  max_mb: float | None = None, region: str | None = None,
                  confirmed_by: str | None = None, region_choices: Mapping[str, Choice] | None = None,
-                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> IngestSummary:
+                 new_regions_under: str | None = None, received_on: dt.date | None = None) -> LoadSummary:
     """Load files and folders as one batch: archive first, extract outside the lock, write in one transaction.
 
     `region` names the reporting body of every report (the sender's word beats the text's guess);
@@ -174,5 +159,3 @@ def ingest_paths(paths: Iterable[Path | str], *, db_path: Path | str, archive_di
     summary.files = [o if isinstance(o, FileOutcome) else next(by_input) for o in order]
     return summary
 
-
-__all__ = ["FileOutcome", "IngestSummary", "expand_paths", "extract_path", "ingest_paths", "read_and_archive"]

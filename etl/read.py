@@ -34,11 +34,9 @@ REFUSED: dict[str, str] = {
     ".rtf": "是 RTF 格式，无法直接读取。请在 Word/WPS 中另存为 .docx 或 .txt 后重新上传。",
     ".odt": "是 OpenDocument 格式，无法直接读取。请另存为 .docx 或 .txt 后重新上传。",
     ".pages": "是 Pages 格式，无法直接读取。请导出为 .docx 或 .txt 后重新上传。",
-    ".ppt": "是演示文稿，不是工作报告。请把报告正文另存为 .docx 或 .txt 后上传。",
-    ".pptx": "是演示文稿，不是工作报告。请把报告正文另存为 .docx 或 .txt 后上传。",
-    ".zip": "是压缩包。请解压后逐个上传其中的报告（.txt/.docx/.pdf）或统计表（.xlsx）。",
-    ".rar": "是压缩包。请解压后逐个上传其中的报告（.txt/.docx/.pdf）或统计表（.xlsx）。",
-    ".7z": "是压缩包。请解压后逐个上传其中的报告（.txt/.docx/.pdf）或统计表（.xlsx）。",
+    **dict.fromkeys((".ppt", ".pptx"), "是演示文稿，不是工作报告。请把报告正文另存为 .docx 或 .txt 后上传。"),
+    **dict.fromkeys((".zip", ".rar", ".7z"),
+                    "是压缩包。请解压后逐个上传其中的报告（.txt/.docx/.pdf）或统计表（.xlsx）。"),
 }
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic")
 OCR_ADVICE = "请上传报告的文字版本（.docx 或 .txt）；只有纸质件的，请先做文字识别（OCR）并核对。"

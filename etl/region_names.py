@@ -12,15 +12,13 @@ tally reader can normalise a name without importing the resolver.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.normalize import normalize
 from etl.vocab import is_placeholder
 
-LEXICON = Path(__file__).parent / "lexicon"
 LEVELS = ("地市", "区县", "乡镇街道", "村社区", "企业", "行业", "其他")
 DEFAULT_LEVEL = "其他"
 
@@ -37,8 +35,7 @@ class Rules:
 @cache
 def rules() -> Rules:
     """The naming rules from lexicon/region_rules.toml, read once."""
-    with open(LEXICON / "region_rules.toml", "rb") as f:
-        spec = tomllib.load(f)
+    spec = read_lexicon("region_rules.toml")
     levels = spec["level_suffixes"]
     bad = {lv for lv in levels.values() if lv not in LEVELS}
     if bad:

@@ -195,19 +195,3 @@ class BatchResolver(RegionResolver):
         self.con.execute("INSERT INTO region_aliases (alias, region_id, batch_id) VALUES (?, ?, ?) "
                          "ON CONFLICT DO NOTHING", [alias, region_id, batch_id])
         self.by_name[alias] = region_id
-
-
-def resolve(con: duckdb.DuckDBPyConnection, raw: str | None) -> int | None:
-    """Region id by name, alias or official code; None for unknown names and for placeholders (xx镇, 某镇)."""
-    return RegionResolver(con).resolve(raw)
-
-
-def current_region(con: duckdb.DuckDBPyConnection, region_id: int) -> int:
-    """Follow successor_id (renames, merges) to the region that exists today."""
-    seen = {region_id}
-    while True:
-        row = con.execute("SELECT successor_id FROM regions WHERE id = ?", [region_id]).fetchone()
-        if row is None or row[0] is None or row[0] in seen:
-            return region_id
-        region_id = row[0]
-        seen.add(region_id)

@@ -11,10 +11,7 @@ lost even when the file cannot be read.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +21,7 @@ import pyarrow.compute as pc
 
 from etl import db, scope
 from etl.accounts import Account
-from etl.catalog import load_catalog
+from etl.catalog import load_catalog, read_lexicon
 from etl.load_rows import raw_regions
 from etl.model import ExtractedFile, Fact
 from etl.regions import Choice
@@ -32,14 +29,11 @@ from etl.unknown_regions import Unknown, find_unknown
 from etl.vocab import APPROX_ZH, FLAG_UNKNOWN_YEAR, FLAG_ZH, NEEDS_REVIEW_ZH, PERIOD_ZH
 
 REPORT_TYPES = ["txt", "docx", "pdf"]
-RULES = Path(__file__).resolve().parent / "lexicon" / "report_rows.toml"
 
 
-
-@functools.cache
 def rules() -> dict[str, Any]:
     """The choices and messages of lexicon/report_rows.toml."""
-    return tomllib.loads(RULES.read_text(encoding="utf-8"))
+    return read_lexicon("report_rows.toml")
 
 
 def action_labels(may_review: bool = True) -> dict[str, str]:
@@ -77,16 +71,14 @@ def prepare_report(data: bytes, name: str, *, db_path: Path | str, archive_dir: 
     With `account`, figures for regions outside its scope are set aside in `refused` (etl/scope.py).
     """
     from etl.archive import archive_preview, expire_previews
-    from etl.bounded import extract
+    from etl.bounded import extract, failed
     from etl.limits import Refused, inspect
-    from etl.model import Problem
     from etl.tally.upload import already_loaded
 
     try:
         insp = inspect(data, name)
     except Refused as exc:
-        return ReportPlan(ExtractedFile(name, name, hashlib.sha256(data).hexdigest(), data, "report",
-                                        problems=[Problem("error", exc.message, name, code=exc.code)]))
+        return ReportPlan(failed(Path(name), exc.message, data, exc.code))
     archive_preview(data, name, archive_dir)  # before parsing: nothing a staff member sends is lost
     expire_previews(archive_dir)
     plan = ReportPlan(extract(Path(name), data, insp))
@@ -113,11 +105,10 @@ def _unknown(con, file: ExtractedFile) -> list[Unknown]:
 
 def body_options(db_path: Path | str) -> list[str]:
     """Names a reporting body can be chosen from: the federation's directory (etl/directory.py)."""
-    names: list[str] = []
-    if Path(db_path).exists():
-        with db.connect(db_path, read_only=True) as con:
-            names += [n for (n,) in con.execute("SELECT name FROM regions ORDER BY id").fetchall()]
-    return list(dict.fromkeys(names))
+    if not Path(db_path).exists():
+        return []
+    with db.connect(db_path, read_only=True) as con:  # region names are unique (regions.name UNIQUE)
+        return [n for (n,) in con.execute("SELECT name FROM regions ORDER BY id").fetchall()]
 
 
 def with_bodies(plan: ReportPlan, bodies: Mapping[str, str], *, db_path: Path | str | None = None,
@@ -182,9 +173,7 @@ def fact_rows(plan: ReportPlan, facts: list | None = None) -> list[dict[str, obj
 
 def year_options(years: Sequence[int] = ()) -> list[str]:
     """Years a row can be given (2000 to next year, and any the report names), as the table shows them."""
-    import datetime
-
-    span = set(range(2000, datetime.date.today().year + 2)) | set(years)
+    span = set(range(2000, dt.date.today().year + 2)) | set(years)
     return [rules()["problems"]["cell"], *(str(y) for y in sorted(span, reverse=True))]
 
 

@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +92,12 @@ def _child(conn, fn: Callable[..., Any], args: tuple, address_cap: int) -> None:
         conn.close()
 
 
+@dataclass
 class Outcome:
     """How a child run went: the peak memory seen and how long it took."""
 
-    def __init__(self) -> None:
-        self.peak_mb = 0.0
-        self.seconds = 0.0
+    peak_mb: float = 0.0
+    seconds: float = 0.0
 
 
 last: Outcome | None = None  # the latest run's outcome in this process (for benchmarks and logs)

@@ -29,12 +29,12 @@ TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen is written at most this ofte
 
 @dataclass(frozen=True)
 class Policy:
-    """Lock-out and session limits (etl/settings.py, [accounts])."""
+    """Lock-out and session limits (etl/settings.py, [accounts]; its defaults are these)."""
 
-    lockout_failures: int = 5
-    lockout_minutes: float = 15.0
-    idle: dt.timedelta = dt.timedelta(minutes=120)
-    longest: dt.timedelta = dt.timedelta(hours=12)
+    lockout_failures: int = Settings.lockout_failures
+    lockout_minutes: float = Settings.lockout_minutes
+    idle: dt.timedelta = dt.timedelta(minutes=Settings.session_idle_minutes)
+    longest: dt.timedelta = dt.timedelta(hours=Settings.session_max_hours)
 
     @staticmethod
     def of(s: Settings) -> Policy:

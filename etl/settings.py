@@ -82,53 +82,27 @@ class Settings:
         return self if db is None else replace(self, db=Path(db))
 
 
-# Environment variable → setting.
-ENV = {
-    "UNION_DB": "db",
-    "UNION_ARCHIVE": "archive",
-    "UNION_DB_LOCK_WAIT": "lock_wait",
-    "UNION_DB_READ_WAIT": "read_wait",
-    "UNION_TALLY_MAX_MB": "tally_max_mb",
-    "UNION_FEDERATION": "federation",
-    "UNION_SERVER_ADDRESS": "server_address",
-    "UNION_SERVER_PORT": "server_port",
-    "UNION_REPORT_MAX_MB": "report_max_mb",
-    "UNION_UNZIPPED_MAX_MB": "unzipped_max_mb",
-    "UNION_MAX_CELLS": "max_cells",
-    "UNION_MAX_NUMBERS": "max_numbers",
-    "UNION_MAX_SENTENCE": "max_sentence",
-    "UNION_CHILD_ABOVE_MB": "child_above_mb",
-    "UNION_CHILD_ABOVE_CELLS": "child_above_cells",
-    "UNION_PARSE_MEMORY_MB": "parse_memory_mb",
-    "UNION_PARSE_SECONDS": "parse_seconds",
-    "UNION_ANNOTATE_MAX_CELLS": "annotate_max_cells",
-    "UNION_ANNOTATE_MAX_XML_MB": "annotate_max_xml_mb",
-    "UNION_PROBLEMS_LISTED": "problems_listed",
-    "UNION_PREVIEW_TTL_HOURS": "preview_hours",
-    "UNION_CLI_NICE": "cli_nice",
-    "UNION_BACKUPS": "backups",
-    "UNION_SHOW_ERROR_DETAILS": "show_error_details",
-    "UNION_VIEW_WITHOUT_SIGN_IN": "view_without_sign_in",
-    "UNION_SESSION_IDLE_MINUTES": "session_idle_minutes",
-    "UNION_SESSION_MAX_HOURS": "session_max_hours",
-    "UNION_LOCKOUT_FAILURES": "lockout_failures",
-    "UNION_LOCKOUT_MINUTES": "lockout_minutes",
+# Where a setting sits in the config file: at the top level unless a section lists it (a [server] setting
+# without its "server_": server.address). Its environment variable: UNION_ and its name in capitals, unless
+# ENV_NAMES names another.
+SECTIONS = {
+    "server": ("server_address", "server_port", "show_error_details"),
+    "accounts": ("view_without_sign_in", "session_idle_minutes", "session_max_hours", "lockout_failures",
+                 "lockout_minutes"),
+    "limits": ("lock_wait", "read_wait", "tally_max_mb", "report_max_mb", "unzipped_max_mb", "max_cells",
+               "max_numbers", "max_sentence", "child_above_mb", "child_above_cells", "parse_memory_mb",
+               "parse_seconds", "annotate_max_cells", "annotate_max_xml_mb", "problems_listed", "preview_hours"),
 }
-# Config file key (section.key) → setting.
-CONFIG = {
-    "db": "db", "archive": "archive", "federation": "federation",
-    "limits.lock_wait": "lock_wait", "limits.read_wait": "read_wait", "limits.tally_max_mb": "tally_max_mb",
-    "server.address": "server_address", "server.port": "server_port",
-    "backups": "backups", "cli_nice": "cli_nice",
-    **{f"limits.{name}": name for name in (
-        "report_max_mb", "unzipped_max_mb", "max_cells", "max_numbers", "max_sentence", "child_above_mb",
-        "child_above_cells", "parse_memory_mb", "parse_seconds", "annotate_max_cells", "annotate_max_xml_mb",
-        "problems_listed", "preview_hours")},
-    "server.show_error_details": "show_error_details",
-    "accounts.view_without_sign_in": "view_without_sign_in",
-    "accounts.session_idle_minutes": "session_idle_minutes", "accounts.session_max_hours": "session_max_hours",
-    "accounts.lockout_failures": "lockout_failures", "accounts.lockout_minutes": "lockout_minutes",
-}
+ENV_NAMES = {"lock_wait": "UNION_DB_LOCK_WAIT", "read_wait": "UNION_DB_READ_WAIT",
+             "preview_hours": "UNION_PREVIEW_TTL_HOURS"}
+
+_NAMES = [f.name for f in fields(Settings)]
+_IN_SECTION = {name for names in SECTIONS.values() for name in names}
+# Config file key (section.key) → setting; environment variable → setting.
+CONFIG = {**{name: name for name in _NAMES if name not in _IN_SECTION},
+          **{f"{section}.{name.removeprefix(section + '_')}": name for section, names in SECTIONS.items()
+             for name in names}}
+ENV = {ENV_NAMES.get(name, f"UNION_{name.upper()}"): name for name in _NAMES}
 
 
 def _bool(value: Any) -> bool:
@@ -141,17 +115,6 @@ def _bool(value: Any) -> bool:
     if text in ("0", "false", "no", "off"):
         return False
     raise ValueError(value)
-
-
-_TYPES = {"db": Path, "archive": Path, "lock_wait": float, "read_wait": float, "tally_max_mb": float,
-          "federation": str, "server_address": str, "server_port": int, "view_without_sign_in": _bool,
-          "show_error_details": _bool,
-          "session_idle_minutes": float, "session_max_hours": float, "lockout_failures": int,
-          "lockout_minutes": float,
-          "report_max_mb": float, "unzipped_max_mb": float, "max_cells": int, "max_numbers": int,
-          "max_sentence": int, "child_above_mb": float, "child_above_cells": int, "parse_memory_mb": float,
-          "parse_seconds": float, "annotate_max_cells": int, "annotate_max_xml_mb": float, "problems_listed": int,
-          "preview_hours": float, "cli_nice": int, "backups": Path}
 
 
 def load(environ: Mapping[str, str] | None = None, config: Path | str | None = None) -> Settings:
@@ -183,6 +146,9 @@ def _from_file(path: Path) -> dict[str, Any]:
     return {CONFIG[k]: _typed(CONFIG[k], v, f"配置文件 {path} 的 {k}") for k, v in flat.items()}
 
 
+# A setting's type, from its annotation in Settings (Path | None → Path), and how a message names it.
+_TYPES = {f.name: {"Path": Path, "float": float, "int": int, "str": str, "bool": _bool}[f.type.split(" |")[0]]
+          for f in fields(Settings)}
 _KIND_ZH = {Path: "路径", float: "数字", int: "整数", str: "文字", _bool: "true 或 false"}
 
 
@@ -192,5 +158,3 @@ def _typed(name: str, value: Any, where: str) -> Any:
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{where} 的值“{value}”无法使用（应为{_KIND_ZH[_TYPES[name]]}）。", item=name) from exc
 
-
-assert set(_TYPES) == {f.name for f in fields(Settings)}, "every setting needs a type for the environment"

@@ -50,16 +50,12 @@ def _cells(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """Cells, stripped, with cleaned-text offsets."""
     out = []
     pos = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        piece = text[pos:m.start()]
+    for m in (*_BOUNDARY.finditer(text, start, end), None):
+        piece = text[pos:m.start() if m else end]
         stripped = piece.strip()
         lead = len(piece) - len(piece.lstrip())
         out.append((stripped, pos + lead, pos + lead + len(stripped)))
-        pos = m.end()
-    piece = text[pos:end]
-    stripped = piece.strip()
-    lead = len(piece) - len(piece.lstrip())
-    out.append((stripped, pos + lead, pos + lead + len(stripped)))
+        pos = m.end() if m else end
     return out
 
 
@@ -141,8 +137,6 @@ def _aligned_cells(text: str, start: int, end: int, table_unit: str | None) -> l
             years = [int(t[0][:4]) for t in tail]
             continue
         if not years or not tail or k == 0 or len(tail) > len(years):
-            if not tokens:
-                continue
             continue  # a heading inside the table (工会基本情况), a note, or prose
         label = "".join(t[0] for t in tokens[:k]).lstrip("#")
         unit = _unit_of(label, table_unit)

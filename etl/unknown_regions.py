@@ -99,36 +99,19 @@ def spellings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return out
 
 
-def suggest(con: duckdb.DuckDBPyConnection, raw: str | None, n: int = 3) -> list[str]:
-    """Up to `n` registered region names close to `raw` (for '是否为…' in messages)."""
-    return suggestions(raw or "", spellings(con), n)
-
-
 def elsewhere(name: str, area_code: str | None) -> list[str]:
     """Places of the national table named `name` that lie outside the area with code `area_code`.
 
     '北京市东城区东华门街道' style (province, city, county, township), so staff see a town of another
     county as such instead of adding it to their own.
     """
-    from etl.divisions import by_code, townships_named
+    from etl.divisions import full_name, townships_named
 
     prefix = (area_code or "").rstrip("0")
     if len(prefix) % 2:  # codes go in pairs of digits (province 2, city 4, county 6): keep whole levels
         prefix += "0"
-    out = []
-    for d in townships_named(canonical_name(name)):
-        if prefix and d.stat_code.startswith(prefix):
-            continue
-        chain, code = [d.name], d.parent
-        while code:
-            up = by_code().get(code)
-            if up is None:
-                break
-            if up.name not in ("市辖区", "县"):
-                chain.insert(0, up.name)
-            code = up.parent
-        out.append("".join(chain))
-    return out
+    return [full_name(d) for d in townships_named(canonical_name(name))
+            if not (prefix and d.stat_code.startswith(prefix))]
 
 
 def describe_unknown(con: duckdb.DuckDBPyConnection, raws: Mapping[str, tuple[int, str]],

@@ -137,7 +137,7 @@ def counted_sql(alias: str = "", batches: str = "batches", hold_unconfirmed: boo
     dashboard's snapshot, the year range, the deck's source lists and the draft checker use this rule.
     """
     a = f"{alias}." if alias else ""
-    held = f" AND NOT ({_unconfirmed(a)})" if hold_unconfirmed else ""
+    held = f" AND NOT ({unconfirmed_sql(alias)})" if hold_unconfirmed else ""
     return (f"{a}status = 'active' AND {a}batch_id IN (SELECT id FROM {batches} WHERE status = 'loaded') "
             f"AND {a}value IS NOT NULL AND {a}year IS NOT NULL AND {a}period IS NOT NULL "
             f"AND {a}region_id IS NOT NULL AND NOT {_has_any_flag(a, SKIP_FLAGS)}{held}")
@@ -145,10 +145,7 @@ def counted_sql(alias: str = "", batches: str = "batches", hold_unconfirmed: boo
 
 def unconfirmed_sql(alias: str = "") -> str:
     """SQL condition: the extractor asked a person to confirm the fact, and nobody has yet (审核 lists it)."""
-    return _unconfirmed(f"{alias}." if alias else "")
-
-
-def _unconfirmed(a: str) -> str:
+    a = f"{alias}." if alias else ""
     return f"coalesce({a}needs_review, false) AND {a}reviewed_by IS NULL"
 
 
@@ -168,7 +165,7 @@ def excluded_reason_sql(alias: str = "", hold_unconfirmed: bool = HOLD_UNCONFIRM
         (f"{a}year IS NULL OR {has(FLAG_UNKNOWN_YEAR)}", FLAG_ZH[FLAG_UNKNOWN_YEAR]),
         (f"{a}region_id IS NULL OR {has(FLAG_PLACEHOLDER_REGION)}", FLAG_ZH[FLAG_PLACEHOLDER_REGION]),
         (f"{a}period IS NULL", "期别不明"),
-        *([(_unconfirmed(a), NEEDS_REVIEW_ZH)] if hold_unconfirmed else []),
+        *([(unconfirmed_sql(alias), NEEDS_REVIEW_ZH)] if hold_unconfirmed else []),
     )
     return "CASE " + " ".join(f"WHEN {cond} THEN '{label}'" for cond, label in reasons) + " END"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.archive import ArchiveError, archive_bytes, archive_file, find_archived, read_archived, sha256_of
+from etl.archive import ArchiveError, archive_bytes, find_archived, read_archived, sha256_of
 
 REPORT = "城关街道总工会2015年上半年工作总结\n全街道共有基层工会组织120家。\n".encode()
 
@@ -42,13 +42,9 @@ def test_different_bytes_different_entries(tmp_path: Path) -> None:
     assert a != b and a.read_bytes() != b.read_bytes()
 
 
-def test_archive_file_and_read_back(tmp_path: Path) -> None:
-    src = tmp_path / "in" / "报告.txt"
-    src.parent.mkdir()
-    src.write_bytes(REPORT)
-    data, sha, _ = archive_file(src, tmp_path / "archive")
-    assert data == REPORT and sha == sha256_of(REPORT)
-    assert read_archived(sha, tmp_path / "archive") == REPORT
+def test_archive_and_read_back(tmp_path: Path) -> None:
+    archive_bytes(REPORT, "报告.txt", tmp_path / "archive")
+    assert read_archived(sha256_of(REPORT), tmp_path / "archive") == REPORT
 
 
 def test_tampered_archive_is_detected(tmp_path: Path) -> None:

@@ -150,3 +150,44 @@ def test_a_union_out_on_its_own_visit_is_no_guest() -> None:
     cands = {c.name: c for c in body_candidates(normalize(text).text, "")}
     assert cands["岳西县"].visits == 0
     assert _ranked(text) == "岳西县"
+
+
+def test_a_unit_named_by_its_level_takes_its_full_name_written_twice() -> None:
+    # 处工会 / 该处: the unit's name stands in the lead and again later (ANNOTATION.md: named elsewhere → that name)
+    text = ("简讯\n入冬以来，宏达化工机修处为12户困难职工家庭送去慰问金，共计8000元。"
+            "宏达化工机修处历来关心职工生活，处工会每年年初摸清困难职工底数，该处领导逐户走访。")
+    cands = _cands(text, "简讯")
+    assert "src=fill_org" in cands["宏达化工机修处"]
+    assert _ranked(text, text.split("\n", 1)[0]) == "宏达化工机修处"
+
+
+def test_a_level_inside_a_longer_word_is_no_unit_name() -> None:
+    # 处理 and 处长 continue the word: no unit ends there
+    text = "简讯\n段工会及时处理职工诉求，共处理来信来访15件，段工会主席和处长一起处理。"
+    assert not any("src=fill_org" in feats for feats in _cands(text, "简讯").values())
+
+
+def test_company_words_written_as_the_union_are_the_body_by_its_level() -> None:
+    # 公司工会 with no company name anywhere: the bare 公司, never the superior 省 named beside it
+    text = ("春节慰问\n今年春节前，公司工会部署送温暖活动。由省总工会与公司工会联合走访，"
+            "共看望困难职工86人，发放慰问金9.2万元。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "公司"
+
+
+def test_company_words_give_way_to_the_short_name_the_title_gives() -> None:
+    # 集团公司工会 in a report titled with the mine's short name: the mine, as people know it
+    text = ("金岭矿帮扶困难职工纪实\n集团公司工会今年筹措资金，为困难职工排忧解难。金岭矿开采已有六十年，"
+            "全公司发放困难补助120万元。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "金岭矿"
+
+
+def test_a_hospital_union_is_named_as_written_not_by_its_level() -> None:
+    text = "工会工作报告\n我代表医院工会向大会报告工作。一年来，全院职工团结奋进，医院工会新发展会员46人。"
+    assert _ranked(text, text.split("\n", 1)[0]) == "医院"
+
+
+def test_company_words_take_the_company_written_as_a_union() -> None:
+    # 该公司工会 after 青川水电分公司工会: the company by its name, not the words 公司
+    text = ("会员代表大会传出消息\n在刚刚闭幕的青川水电分公司工会会员代表大会上获悉，该公司工会三年来累计投入"
+            "180余万元服务职工。该公司工会每年入户摸底，公司工会共救助大病职工41人。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "青川水电分公司"

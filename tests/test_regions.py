@@ -26,7 +26,7 @@ from etl.db import connect, transaction
 )
 def test_resolve_against_the_directory(tmp_db, raw: str, expected: str) -> None:
     with connect(tmp_db, read_only=True) as con:
-        rid = regions.resolve(con, raw)
+        rid = regions.RegionResolver(con).resolve(raw)
         name = con.execute("SELECT name FROM regions WHERE id = ?", [rid]).fetchone()[0]
     assert name == expected
 
@@ -38,7 +38,7 @@ def test_resolve_against_the_directory(tmp_db, raw: str, expected: str) -> None:
 def test_resolve_never_creates_a_region(tmp_db, raw: str | None) -> None:
     with transaction(tmp_db) as con:
         before = con.execute("SELECT count(*) FROM regions").fetchone()[0]
-        assert regions.resolve(con, raw) is None
+        assert regions.RegionResolver(con).resolve(raw) is None
         assert con.execute("SELECT count(*) FROM regions").fetchone()[0] == before
 
 
@@ -66,19 +66,12 @@ def test_renamed_and_merged_regions_give_way_to_their_successor_by_year(renamed_
     assert got.to_pylist() == [yunxi_xiang, yunxi_zhen, None, liutang]
 
 
-def test_current_region_follows_successors(renamed_db) -> None:
-    with connect(renamed_db, read_only=True) as con:
-        old, new = regions.resolve(con, "柳塘镇"), regions.resolve(con, "桃塘镇")
-        assert regions.current_region(con, old) == new
-        assert regions.current_region(con, new) == new
-
-
 def test_regions_added_by_a_choice_roll_back_with_the_transaction(tmp_db) -> None:
     with pytest.raises(RuntimeError), transaction(tmp_db) as con:
         r = regions.BatchResolver(con)
         r.resolve_all(["临时镇"])
         r.apply({"临时镇": regions.Choice(regions.ADD, "青禾区")}, batch_id=99)
-        assert regions.resolve(con, "临时镇") is not None
+        assert regions.RegionResolver(con).resolve("临时镇") is not None
         raise RuntimeError("abort")
     with connect(tmp_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM regions WHERE name = '临时镇'").fetchone()[0] == 0

@@ -16,7 +16,7 @@ from etl.db import connect
 )
 def test_suggest(renamed_db, raw: str, first: str) -> None:
     with connect(renamed_db, read_only=True) as con:
-        got = unknown_regions.suggest(con, raw)
+        got = unknown_regions.suggestions(raw, unknown_regions.spellings(con))
     assert got and got[0] == first
     assert len(got) <= 3 and len(set(got)) == len(got)
 
@@ -29,7 +29,7 @@ def test_edit_distance(a: str, b: str, d: int) -> None:
 
 def test_suggest_nothing_for_unrelated(tmp_db) -> None:
     with connect(tmp_db, read_only=True) as con:
-        assert unknown_regions.suggest(con, "北京大学") == []
+        assert unknown_regions.suggestions("北京大学", unknown_regions.spellings(con)) == []
 
 
 def test_a_town_of_another_county_is_shown_as_such(tmp_db) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.normalize import normalize
 from etl.numbers import find_quantities, quantity_pattern
 
@@ -26,11 +26,9 @@ _ARABIC = re.compile(r"(\d+(?:\.\d+)?)(万亿|万|亿)?")
 _EPS = 1e-9
 
 
-@cache
 def draft_lexicon() -> dict:
     """lexicon/draft.toml, read once."""
-    with open(LEXICON / "draft.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("draft.toml", LEXICON)
 
 
 @cache

@@ -14,24 +14,20 @@ and the deck's speaker notes.
 from __future__ import annotations
 
 import string
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from dashboard import fmt
-from etl.catalog import load_catalog
+from etl.catalog import load_catalog, read_lexicon
 from writing.stored import Source, Store, Stored, is_complete
 
 LEXICON = Path(__file__).parent / "lexicon"
 PathLike = Path | str | None
 
 
-@cache
 def phrasings() -> dict:
     """lexicon/phrasings.toml, read once."""
-    with open(LEXICON / "phrasings.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("phrasings.toml", LEXICON)
 
 
 @dataclass(frozen=True)
