@@ -11,19 +11,16 @@ lexicon/context.toml so they can be extended without touching code.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-LEXICON = Path(__file__).parent / "lexicon"
+from etl.catalog import read_lexicon
+
 _YEAR = r"(?:19[2-9]\d|20[0-4]\d)"
 
 
-@cache
 def _spec() -> dict:
-    with open(LEXICON / "context.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("context.toml")
 
 
 @cache
