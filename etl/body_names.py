@@ -9,14 +9,11 @@ report, so these are cached per name.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.divisions import places_in
-
-LEXICON = Path(__file__).parent / "lexicon"
 
 
 @dataclass(frozen=True)
@@ -46,8 +43,7 @@ class BodySpec:
 
 @cache
 def spec() -> BodySpec:
-    with open(LEXICON / "body.toml", "rb") as f:
-        s = tomllib.load(f)
+    s = read_lexicon("body.toml")
     alt = "|".join(sorted(s["union_words"], key=len, reverse=True))
     return BodySpec(re.compile(alt), re.compile(s["boundary"]), s["stop_chars"], tuple(s["stop_words"]),
                     tuple(sorted(s["levels"], key=len, reverse=True)), tuple(s["org_words"]),

@@ -11,19 +11,16 @@ lexicon/context.toml so they can be extended without touching code.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-LEXICON = Path(__file__).parent / "lexicon"
-_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+from etl.catalog import read_lexicon
+
+_YEAR = r"(?:19[2-9]\d|20[0-4]\d)"
 
 
-@cache
 def _spec() -> dict:
-    with open(LEXICON / "context.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("context.toml")
 
 
 @cache
@@ -266,6 +263,9 @@ def _when_patterns() -> _WhenPatterns:
     return _WhenPatterns(*[_rx(n) for n in names])
 
 
+_SAME_YEAR = ("同年", "当年", "是年")
+
+
 def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool) -> When:
     """Year/period/as_of for a figure, from the words of its sentence before it."""
     base_year = None if doc.year_masked else (doc.year or doc.dateline_year)
@@ -286,7 +286,9 @@ def resolve_when(sentence_left: str, sentence: str, doc: DocContext, stock: bool
     rel = None
     for m in p.relative.finditer(text):
         rel = m
-    if last is not None and (rel is None or last.start() >= rel.start()):
+    # 同年/当年 after an explicit year (1950年2月…当年共发展会员150名) is that year, not the document's.
+    same = rel is not None and last is not None and rel.group(0).startswith(_SAME_YEAR)
+    if last is not None and (rel is None or last.start() >= rel.start() or same):
         y = int(last.group("y"))
         year, explicit = y, True
         tail = last.group(0)

@@ -15,6 +15,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
+from etl.normalize import wrapped
 from etl.read import OCR_ADVICE, REFUSED, ReadError
 
 
@@ -100,21 +101,13 @@ def _fix_radicals(text: str) -> str:
     return text.translate(_radical_table())
 
 
-_WRAP_END = tuple("。！？：；!?:;」』”）)")
-
-
 def _unwrap(page: str) -> str:
     """Undo the PDF's line wrapping: a full-width line not ending a sentence continues on the next."""
     lines = page.split("\n")
-    if len(lines) < 3:
-        return page
-    lengths = sorted(len(ln) for ln in lines)
-    full = lengths[int(0.9 * (len(lengths) - 1))]
     out = [lines[0]]
-    for ln in lines[1:]:
-        prev = out[-1]
-        if full >= 20 and len(prev) >= 0.85 * full and not prev.rstrip().endswith(_WRAP_END):
-            out[-1] = prev + ln
+    for ln, cont in zip(lines[1:], wrapped(lines)[:-1], strict=True):
+        if cont:
+            out[-1] += ln
         else:
             out.append(ln)
     return "\n".join(out)

@@ -90,6 +90,51 @@ def _to_simplified(text: str) -> str:
     return "\n".join(fixed)
 
 
+# A table row: cells between pipes or tabs, or set apart by runs of spaces (a yearbook table pasted as text).
+_TABLE_ROW = re.compile(r"[|\t]|[ \u3000]{2,}")
+WRAP_END = tuple("。！？：；!?:;」』”）)")
+
+
+def wrapped(lines: list[str], max_width: int | None = None, min_wraps: int = 1) -> list[bool]:
+    """Which lines continue on the next: hard-wrapped text (a PDF page, a gazetteer pasted at a fixed
+    width) breaks lines at the width, not at the end of a sentence, even inside a number (19\n49年).
+
+    A line as wide as the text's usual full line (its 90th percentile) that does not end a sentence
+    continues.  Plain text passes `max_width` (web paragraphs are single long lines: no fixed width) and
+    `min_wraps` (one long line without a full stop is no wrapping); table rows never continue.
+    """
+    if len(lines) < 3:
+        return [False] * len(lines)
+    lengths = sorted(len(ln) for ln in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    if full < 20 or (max_width is not None and full > max_width):
+        return [False] * len(lines)
+    out = [len(ln) >= 0.85 * full and not ln.rstrip().endswith(WRAP_END) and not _TABLE_ROW.search(ln.strip())
+           for ln in lines]
+    out[-1] = False
+    return out if sum(out) >= min_wraps else [False] * len(lines)
+
+
+def _wrap_spans(original: str) -> list[tuple[int, int]]:
+    """The line breaks of hard-wrapped plain text, as spans to delete (see `wrapped`)."""
+    lines = original.split("\n")
+    cont = wrapped([ln for ln in lines if ln.strip()], max_width=_WRAP_WIDTH, min_wraps=3)
+    if not any(cont):
+        return []
+    spans, pos, k = [], 0, 0
+    for i, ln in enumerate(lines):
+        end = pos + len(ln)
+        if ln.strip():
+            if cont[k] and i + 1 < len(lines) and lines[i + 1].strip():  # a blank line still ends the paragraph
+                spans.append((end, end + 1))
+            k += 1
+        pos = end + 1
+    return spans
+
+
+_WRAP_WIDTH = 120  # wider "full lines" are paragraphs of web text, not a fixed width
+
+
 def normalize(original: str) -> NormText:
     """Clean `original` for matching; see the module docstring."""
     pieces: list[str] = []
@@ -98,9 +143,12 @@ def normalize(original: str) -> NormText:
     pos = 0  # in original
     out_len = 0
     removed = 0
-    for m in _removal_pattern().finditer(original):
-        s, e = m.span()
-        if e <= s:
+    noise = [m.span() for m in _removal_pattern().finditer(original)]
+    wraps = _wrap_spans(original)
+    if wraps:  # a wrap inside a noise span goes with it
+        noise = sorted(noise + [w for w in wraps if not any(s <= w[0] < e for s, e in noise)])
+    for s, e in noise:
+        if e <= s or s < pos:
             continue
         pieces.append(original[pos:s])
         out_len += s - pos

@@ -27,15 +27,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from etl.catalog import read_lexicon
 from etl.normalize import NormText
-
-LEXICON = Path(__file__).parent / "lexicon" / "segment.toml"
 
 _SENTENCE_PUNCT = re.compile(r"[。!！?？;；]")
 _PLACEHOLDER_MARKS = re.compile("[xX×*＊○◯〇某]")  # every template pattern contains one of these
@@ -87,8 +84,7 @@ class _Rules:
 @cache
 def rules() -> _Rules:
     """Compile lexicon/segment.toml once."""
-    with open(LEXICON, "rb") as f:
-        spec = tomllib.load(f)
+    spec = read_lexicon("segment.toml")
     units = "|".join(sorted(map(re.escape, spec["template"]["units"]), key=len, reverse=True))
     placeholder = "|".join(f"(?:{p.replace('{units}', units)})" for p in spec["template"]["patterns"])
     t, o = spec["title"], spec["opening"]

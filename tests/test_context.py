@@ -61,6 +61,14 @@ def test_shi_yu_nian_lai_is_cumulative() -> None:
     assert resolve_when("十余年来,全镇累计发展会员", "", doc, False).period is None
 
 
+def test_the_same_year_after_an_explicit_one_is_that_year() -> None:
+    # 当年/同年 after 2019年底 / 1953年4月 in the paragraph: that year, not the report's
+    doc = document_context("龙溪区总工会2021年工作报告", "")
+    assert resolve_when("截至2019年底，全区工会组织共有860家，当年新建工会", "", doc, False).year == 2019
+    assert resolve_when("1953年4月，县工会筹委会成立；同年底发展会员", "", doc, False).year == 1953
+    assert resolve_when("当年新建工会", "", doc, False).year == 2021  # no year before it: the report's
+
+
 def test_explicit_year_is_marked_explicit() -> None:
     doc = document_context("", ANNUAL)
     assert resolve_when("截至2021年底,全镇会员", "", doc, True).explicit_year

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 
 from etl.extract import extract_report_file
-from etl.normalize import NormText, normalize
+from etl.normalize import NormText, _wrap_spans, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,7 +145,9 @@ def test_every_span_maps_back_consistently(pieces: list[str], data: st.DataObjec
         assert os_ == norm.to_original(s) and oe - 1 == norm.to_original(e - 1)
         # A span that does not start or end on a left-behind line break cleans,
         # on its own, to exactly the cleaned span.
-        if not _inserted(norm, s) and not _inserted(norm, e - 1):
+        # (Joining hard-wrapped lines depends on the whole text's line widths, so not across a joined break.)
+        joined = any(os_ <= w < oe for w, _ in _wrap_spans(original))
+        if not _inserted(norm, s) and not _inserted(norm, e - 1) and not joined:
             assert normalize(evidence).text == norm.text[s:e], (evidence, norm.text[s:e])
 
 
@@ -213,3 +215,47 @@ def test_halfwidth_keeps_lone_surrogates() -> None:
 
     text = "１２家\udcff，"
     assert _to_halfwidth(text) == text.translate(FULLWIDTH) == "12家\udcff,"
+
+
+# ------------------------------------------------------------------ hard-wrapped text
+
+_GAZETTEER = (
+    "一、组织沿革\n"
+    "1948年3月，青河县职工联合会在县城成立，先在搬运和榨油工人中发展会员，到年底有会员2\n"
+    "10名。1950年2月，县工会筹备委员会开始筹建，下辖搬运、榨油、缝纫三个基层工会，会员\n"
+    "460名。同年8月，县教育工会筹委会成立，和县工会合署办公，当年共发展会员150名。19\n"
+    "56年县工会改称青河县总工会。到1986年底，县总工会下辖98个基层工会，会员5120名。\n"
+    "\n"
+    "二、代表大会\n"
+)
+
+
+def test_hard_wrapped_lines_are_joined_and_map_back() -> None:
+    # a gazetteer pasted at a fixed width breaks lines inside numbers (2\n10名, 19\n56年)
+    norm = normalize(_GAZETTEER)
+    assert "有会员210名。" in norm.text and "1956年县工会" in norm.text
+    assert "一、组织沿革\n" in norm.text and "\n\n二、代表大会" in norm.text  # headings and blank lines stay
+    _assert_maps_back(norm)
+    k = norm.text.index("210名")
+    assert norm.evidence(k, k + 4)[0] == "2\n10名"
+
+
+def test_hard_wrapped_figures_take_the_year_of_their_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "青河县工会志.txt"
+    path.write_text(_GAZETTEER, encoding="utf-8")
+    facts = {(f.metric, f.value): f.year for f in extract_report_file(path).facts}
+    assert facts.get(("members_total", 210)) == 1948
+    assert facts.get(("members_total", 5120)) == 1986
+
+
+@pytest.mark.parametrize("text", [
+    # web text: each paragraph one long line, some without a full stop at the end
+    "全镇共有工会组织86家，会员12000人，建会率达到95%以上，各项工作稳步推进，全年发放帮扶资金36万元\n"
+    "下半年工作打算\n" "继续做好困难职工帮扶，力争新建工会10家，新发展会员800人，并进一步扩大工资集体协商覆盖面\n",
+    # a yearbook table set out with spaces: its rows are as wide as each other and end in figures
+    "指标　　　　　　　　　2004年　　　　2005年\n基层工会数(个)　　　　213686　　　224605\n"
+    "会员人数(万人)　　　　924.18　　　1002.25\n职工人数(万人)　　　　937.32　　　1017.65\n"
+    "女职工人数(万人)　　　402.11　　　436.50\n",
+])
+def test_text_that_is_not_hard_wrapped_keeps_its_lines(text: str) -> None:
+    assert normalize(text).text.count("\n") == text.count("\n")

@@ -7,14 +7,12 @@ can teach the reader a new way of writing a header without touching code.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
-LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "tally_headers.toml"
+from etl.catalog import load_catalog, read_lexicon
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,7 @@ def _norm(text: str) -> str:
 @cache
 def lexicon() -> Lexicon:
     """Parse the TOML once. (A server's own size limit is etl.settings' tally_max_mb, passed to analyze.)"""
-    from etl.catalog import load_catalog
-
-    raw = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    raw = read_lexicon("tally_headers.toml")
     limits = {k: float(v) for k, v in raw["limits"].items()}
     roles = {k: tuple(norm(s) for s in v) for k, v in raw["roles"].items()}
     metrics: dict[str, tuple[str, ...]] = {}

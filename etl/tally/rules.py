@@ -13,24 +13,20 @@ sheet, row, column order.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.catalog import load_catalog
+from etl.catalog import load_catalog, read_lexicon
 from etl.model import Problem
 from etl.tally.config import lexicon
 from etl.tally.keys import KeyIndex, first_copies
 from etl.tally.read import col_letter
-
-MESSAGES = Path(__file__).resolve().parent.parent / "lexicon" / "tally_checks.toml"
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,7 @@ class Message:
 
 @cache
 def messages() -> dict[str, Message]:
-    raw = tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
+    raw = read_lexicon("tally_checks.toml")
     return {k: Message(v["code"], v["severity"], v["message"],
                        {x: y for x, y in v.items() if x not in ("code", "severity", "message")})
             for k, v in raw.items()}

@@ -13,15 +13,12 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import tomllib
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from etl.catalog import CATEGORY_ZH, load_catalog
+from etl.catalog import CATEGORY_ZH, load_catalog, read_lexicon
 from etl.vocab import PERIOD_FY, PERIOD_H1, PERIOD_ZH
 
-LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "tally_template.toml"
 DATA_SHEET = "数据"
 YEAR_RANGE = (2000, 2035)
 EXAMPLE_REGION = "白沙镇"
@@ -43,10 +40,9 @@ INSTRUCTIONS = [
 ]
 
 
-@cache
 def wording() -> dict[str, Any]:
     """lexicon/tally_template.toml: the key columns' headers, each metric's header and meaning."""
-    return tomllib.loads(LEXICON.read_text(encoding="utf-8"))
+    return read_lexicon("tally_template.toml")
 
 
 def header_of(metric_code: str) -> str:
