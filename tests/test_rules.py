@@ -138,3 +138,17 @@ def test_stock_wordings(passage: str, expected: list) -> None:
 ])
 def test_places_and_articles_are_not_counts(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全县规上企业中,有212家开展了工资集体协商。", [("212家", "wage_cc_enterprises")]),
+    ("园区48家企业里,41家签订了集体合同,36家签了工资专项集体合同。",
+     [("41家", "cc_enterprises"), ("36家", "wage_cc_enterprises")]),
+    ("已有19家建立了平等协商机制。", []),  # a bargaining mechanism alone is no contract
+    ("辖区内实行集体协商制度的企业有305家。", [("305家", "cc_enterprises")]),
+    ("今年为1260名环卫职工办理了住院医疗互助保障。", [("1260名", "mutual_aid_participants")]),
+    ("全街道现有基层工会84个(其中今年新建9个)。", [("84个", "union_orgs_total"), ("9个", "union_orgs_new")]),
+    ("上半年吸纳快递员入会420人。", [("420人", "members_new")]),
+])
+def test_contracts_mutual_aid_and_formation_wordings(passage: str, expected: list) -> None:
+    assert read(passage) == expected
