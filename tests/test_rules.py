@@ -152,3 +152,14 @@ def test_places_and_articles_are_not_counts(passage: str, expected: list) -> Non
 ])
 def test_contracts_mutual_aid_and_formation_wordings(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# The workforce opening its own clause or list item, in a sentence that says where the body stands.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全旗现有基层工会312个、职工41560人。", [("312个", "union_orgs_total"), ("41560人", "workers_total")]),
+    ("截至目前,产业园入驻企业57家,从业职工3200余人。", [("3200余人", "workers_total")]),
+    ("目前全校共有班级48个,在职教职工236人。", [("236人", "workers_total")]),
+    ("春节前走访慰问困难党员12人、职工30人。", [("12人", "aid_recipients")]),  # aid, not the workforce
+])
+def test_workforce_in_its_own_clause(passage: str, expected: list) -> None:
+    assert read(passage) == expected
