@@ -54,6 +54,24 @@ def _head_pattern(cues: list[str]) -> tuple[re.Pattern[str], ...]:
     return (re.compile("(?:" + "|".join(f"(?:{h})" for h in cues) + f")(?={FILLER.pattern}$)"),) if cues else ()
 
 
+@dataclass(frozen=True)
+class Retarget:
+    """A sentence wholly about one kind of aid moves the rules' general readings to that sub-type."""
+
+    metrics: dict[str, str]  # metric the rule named → the sub-type
+    sentence: tuple[re.Pattern[str], ...]  # one of these in the sentence …
+    unless: tuple[re.Pattern[str], ...]  # … and none of these
+
+
+@cache
+def retargets() -> tuple[Retarget, ...]:
+    """The [[retarget]] tables of lexicon/cues.toml, compiled once."""
+    with open(LEXICON / "cues.toml", "rb") as f:
+        spec = tomllib.load(f)
+    return tuple(Retarget(dict(r["metrics"]), _compile(r["sentence"]), _compile(r.get("unless", [])))
+                 for r in spec.get("retarget", []))
+
+
 @cache
 def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
     """Rules and guards from lexicon/cues.toml, compiled once."""

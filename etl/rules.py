@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from etl.catalog import load_catalog
 from etl.context import place_names
-from etl.cues import METRIC_CLASSES, any_match, head_match, rules, rules_for
+from etl.cues import METRIC_CLASSES, any_match, head_match, retargets, rules, rules_for
 from etl.numbers import Quantity, find_quantities
 from etl.zones import SENT_END, in_plan, label_zones, last_index, plan_zones
 
@@ -170,6 +170,10 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                     _STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
             metric = new if flow else total
             conf -= 0.1
+        for rt in retargets():
+            if metric in rt.metrics and any_match(rt.sentence, text[sent_start:sent_end]) \
+                    and not any_match(rt.unless, text[sent_start:sent_end]):
+                metric = rt.metrics[metric]
         ev_start = head_start + hm.start() if hm is not None else q.start
         ev_end = q.end + rm.end() if rm is not None else q.end
         out.append(RuleHit(q, metric, sent_start, sent_end, head, conf, tags, None, ev_start, ev_end))

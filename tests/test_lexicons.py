@@ -109,6 +109,14 @@ def test_rules_name_catalog_metrics_or_known_pseudo_metrics() -> None:
         assert codes <= set(catalog)
 
 
+def test_retargets_move_catalog_metrics_to_catalog_metrics() -> None:
+    catalog = load_catalog()
+    for rt in _load("cues.toml").get("retarget", []):
+        assert set(rt) <= {"metrics", "sentence", "unless"}, rt
+        assert set(rt["metrics"]) <= set(catalog) and set(rt["metrics"].values()) <= set(catalog), rt["metrics"]
+        assert rt["sentence"], rt
+
+
 def test_rules_use_known_keys_and_unit_classes() -> None:
     known = _unit_classes() | {"bare"}
     catalog = load_catalog()

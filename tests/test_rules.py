@@ -163,3 +163,13 @@ def test_contracts_mutual_aid_and_formation_wordings(passage: str, expected: lis
 ])
 def test_workforce_in_its_own_clause(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# A sentence wholly about student aid makes its general aid readings student aid; a mixed one does not.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("开展“金秋助学”以来,公司工会走访困难职工家庭的新生63人,发放补助金12.6万元。",
+     [("63人", "student_aid_recipients"), ("12.6万元", "student_aid_amount")]),
+    ("春节慰问困难职工85人,金秋助学资助学子40名。", [("85人", "aid_recipients"), ("40名", "student_aid_recipients")]),
+])
+def test_student_aid_sentence_names_the_sub_type(passage: str, expected: list) -> None:
+    assert read(passage) == expected
