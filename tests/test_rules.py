@@ -173,3 +173,11 @@ def test_workforce_in_its_own_clause(passage: str, expected: list) -> None:
 ])
 def test_student_aid_sentence_names_the_sub_type(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("市职工互助保障会今年为住院会员发放补助金合计86.5万元。", [("86.5万元", "mutual_aid_payout")]),
+    ("两节期间慰问困难职工发放慰问金12万元,并宣传互助保障。", [("12万元", "aid_amount")]),
+])
+def test_mutual_aid_sentence_names_the_payout(passage: str, expected: list) -> None:
+    assert read(passage) == expected
