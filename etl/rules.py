@@ -87,6 +87,9 @@ _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已�
 # Pseudo-metrics decided by the sentence's time frame: (flow metric, stock metric).
 _RUNNING = {"@formation_running": ("union_orgs_new", "union_orgs_total"),
             "@membership_running": ("members_new", "members_total")}
+# A list's flow verb (before its first item) and the metric a later item's stock reading becomes.
+_LIST_FLOW = {"union_orgs_total": (re.compile(r"新(?:建立?|组建|成立)"), "union_orgs_new"),
+              "members_total": (re.compile(r"新(?:发展|增|吸收|吸纳)"), "members_new")}
 _MEMBER_STOCK = re.compile(r"已(?:发展|吸纳|吸收)")
 # 今年/本期/新建… in the sentence: its 发展会员 is a flow even under 截至目前 (截至目前,共新建工会75家,发展会员1835人).
 _MEMBER_FLOW = re.compile(r"新(?:建|增|组建|成立|发展|吸收|吸纳)|今年|本年|上半年|下半年|全年|年内|本期|当年|季度")
@@ -170,6 +173,10 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                     _STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
             metric = new if flow else total
             conf -= 0.1
+        if metric in _LIST_FLOW and head_start > clause_start and _LIST_FLOW[metric][0].search(
+                text[clause_start:head_start]):
+            # 已新建党组织9家、基层工会组织36家: the flow verb before the list governs its later items.
+            metric = _LIST_FLOW[metric][1]
         for rt in retargets():
             if metric in rt.metrics and any_match(rt.sentence, text[sent_start:sent_end]) \
                     and not any_match(rt.unless, text[sent_start:sent_end]):

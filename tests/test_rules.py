@@ -181,3 +181,11 @@ def test_student_aid_sentence_names_the_sub_type(passage: str, expected: list) -
 ])
 def test_mutual_aid_sentence_names_the_payout(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("活动开展以来,新组建团支部4个、基层工会组织17个。", [("17个", "union_orgs_new")]),
+    ("全年新建基层工会23家,会员总数达到1.2万人。", [("23家", "union_orgs_new"), ("1.2万人", "members_total")]),
+])
+def test_a_lists_flow_verb_governs_its_later_items(passage: str, expected: list) -> None:
+    assert read(passage) == expected
