@@ -70,9 +70,11 @@ def _unit_of(label: str, table_unit: str | None) -> tuple[str, float] | None:
     m = _UNIT_IN_LABEL.search(label)
     if m:
         return LABEL_UNITS[m.group(1)]
-    if table_unit and not _PERSON_LABEL.search(label):
+    # A row that counts units (建立职工代表大会制度的单位, 女职工工作委员会) counts them whatever people it names.
+    counts_units = _ORG_LABEL.search(label) is not None
+    if table_unit and (counts_units or not _PERSON_LABEL.search(label)):
         return LABEL_UNITS[table_unit]
-    if _PERSON_LABEL.search(label):
+    if _PERSON_LABEL.search(label) and not counts_units:
         return LABEL_UNITS["人"]
     if _ORG_LABEL.search(label):
         return LABEL_UNITS["个"]

@@ -30,3 +30,13 @@ def test_cells_each_on_their_own_line_between_bars() -> None:
 
 def test_prose_with_numbers_is_no_table() -> None:
     assert _cells("2022年和2023年，全县新建工会12家、28家，发展会员300人。") == []
+
+
+def test_a_row_counting_units_counts_them_whatever_people_it_names() -> None:
+    """建立职工代表大会制度的单位 names 职工 and 代表 but counts workplaces; 职工人数 still counts people."""
+    text = ("　　　　　　　　单位:个\n指标　　　　2019　　2021\n　建立职工代表大会制度的单位　812　904\n"
+            "　女职工委员会　330　371\n　职工人数(万人)　12.6　13.1\n")
+    cells = _cells(text)
+    assert ("建立职工代表大会制度的单位", 2021, 904, "org") in cells
+    assert ("女职工委员会", 2019, 330, "org") in cells
+    assert ("职工人数(万人)", 2019, 126000, "person") in cells
