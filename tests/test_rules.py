@@ -189,3 +189,12 @@ def test_mutual_aid_sentence_names_the_payout(passage: str, expected: list) -> N
 ])
 def test_a_lists_flow_verb_governs_its_later_items(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全年扶助伤病职工38人。", [("38人", "aid_recipients")]),
+    ("累计帮助困难职工家庭成员610人(次)。", [("610人", "aid_recipients")]),
+    ("帮助1200余名职工追回欠薪。", []),  # help in a dispute is no hardship aid
+])
+def test_helping_people_in_hardship(passage: str, expected: list) -> None:
+    assert read(passage) == expected
