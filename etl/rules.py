@@ -27,7 +27,7 @@ from etl.catalog import load_catalog
 from etl.context import place_names
 from etl.cues import METRIC_CLASSES, any_match, head_match, retargets, rules, rules_for
 from etl.numbers import Quantity, find_quantities
-from etl.zones import SENT_END, in_plan, label_zones, last_index, plan_zones
+from etl.zones import CLAUSE_END, SENT_END, in_plan, label_zones, last_index, plan_zones
 
 # etl/candidates.py and etl/features.py import METRIC_CLASSES, rules, in_plan and plan_zones from here.
 
@@ -79,6 +79,7 @@ def _family(sentence_left: str, right: str = "") -> str | None:
     return "wage" if wage_end > gen_end else "general"
 
 
+_TOTAL_ONLY = re.compile(r"\s*(?:共计|合计|总计|累计|共)\s*")
 _SHARED = re.compile(r"都|均|分别")
 _JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
@@ -111,6 +112,11 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     head_start = max(clause_start, prev_end if prev_end <= q.start else clause_start)
     head_start = max(head_start, q.start - 80)  # cues sit close to their number
     head = text[head_start:q.start]
+    if clause_start > sent_start and head_start == clause_start and _TOTAL_ONLY.fullmatch(head):
+        # 赔付互助保障金,共计7.28万元: a clause of only 共计 takes its cue from the clause before, read
+        # as one clause (the comma as a space, so offsets stay those of the text).
+        head_start = max(last_index(text, CLAUSE_END, sent_start, clause_start - 1), prev_end)
+        head = text[head_start:clause_start - 1] + " " + head
     clause_left = text[clause_start:q.start]
     sentence_left = text[sent_start:q.start]
     right = text[q.end:right_end]

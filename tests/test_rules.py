@@ -198,3 +198,12 @@ def test_a_lists_flow_verb_governs_its_later_items(passage: str, expected: list)
 ])
 def test_helping_people_in_hardship(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# A clause of only 共计 takes its cue from the clause before.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("今年为住院的27名会员理赔互助金,合计19.6万元。", [("19.6万元", "mutual_aid_payout")]),
+    ("组织在职职工开展健康体检,共计6万元。", []),  # no aid-money cue before it: nothing to borrow
+])
+def test_a_bare_total_borrows_the_cue_of_the_clause_before(passage: str, expected: list) -> None:
+    assert read(passage) == expected
