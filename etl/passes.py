@@ -17,6 +17,20 @@ _PART_OPENER = re.compile(r"^\s*(?:其中|这\S{0,8}中|在这\S{0,8}中)")
 _TOTAL_AFTER = re.compile(r"(?:合计|总计|共计|总共|一共)[^,;。]{0,4}$")
 
 
+_CLOSED_GROUP = re.compile(r"\([^()]*\)|（[^（）]*）")
+_PARTS_MARK = re.compile(r"其中|:")
+_ADDITIONAL = re.compile(r"另外|此外|另有|另还|另为|同时还")
+
+
+def _opens_parts(between: str) -> bool:
+    """Does the text between a total and a later figure make the figure one of its parts?  Not when the
+    其中 stands in brackets that close before it (共筹集170.5万元(其中…10万元),…), nor when 另外/此外
+    adds the figure after the parts (…;另外还为11名…发放4.7万元)."""
+    between = _CLOSED_GROUP.sub("", between)
+    marks = list(_PARTS_MARK.finditer(between))
+    return bool(marks) and not _ADDITIONAL.search(between, marks[-1].end())
+
+
 def drop_parts(text: str, cands: list[RuleHit]) -> list[RuleHit]:
     """Parts written after a stated total (共N…, 其中…, 这47家中…) are not facts."""
     keep = []
@@ -26,7 +40,7 @@ def drop_parts(text: str, cands: list[RuleHit]) -> list[RuleHit]:
         for t in cands[:i]:
             if t.metric != c.metric or t.region != c.region:
                 continue
-            if t.sent_start == c.sent_start and re.search(r"其中|:", text[t.q.end:c.q.start]):
+            if t.sent_start == c.sent_start and _opens_parts(text[t.q.end:c.q.start]):
                 part = True
                 break
             if opener and t.sent_start != c.sent_start and c.q.start - t.q.end < 400:
