@@ -12,12 +12,11 @@ finds how it is read in one short file.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-LEXICON = Path(__file__).parent / "lexicon"
+from etl.catalog import read_lexicon
+
 METRIC_CLASSES = {"org", "person", "household", "money", "percent", "case", "contract"}
 # Between a cue and its number only filler may stand (共, 达到, 为, 已, 目前, a unit in brackets).
 FILLER = re.compile(
@@ -66,8 +65,7 @@ class Retarget:
 @cache
 def retargets() -> tuple[Retarget, ...]:
     """The [[retarget]] tables of lexicon/cues.toml, compiled once."""
-    with open(LEXICON / "cues.toml", "rb") as f:
-        spec = tomllib.load(f)
+    spec = read_lexicon("cues.toml")
     return tuple(Retarget(dict(r["metrics"]), _compile(r["sentence"]), _compile(r.get("unless", [])))
                  for r in spec.get("retarget", []))
 
@@ -75,8 +73,7 @@ def retargets() -> tuple[Retarget, ...]:
 @cache
 def rules() -> tuple[tuple[Rule, ...], dict[str, tuple[re.Pattern[str], ...]]]:
     """Rules and guards from lexicon/cues.toml, compiled once."""
-    with open(LEXICON / "cues.toml", "rb") as f:
-        spec = tomllib.load(f)
+    spec = read_lexicon("cues.toml")
     out = []
     for r in spec["rule"]:
         out.append(Rule(

@@ -21,20 +21,18 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import zlib
 from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from etl.candidates import Candidate
+from etl.catalog import read_lexicon
 from etl.rules import rules
 
-LEXICON = Path(__file__).parent / "lexicon"
 N_FEATURES = 1 << 18
 RIGHT_REACH = 20
 _CN_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千]")
@@ -51,8 +49,7 @@ class Families:
 def families() -> Families:
     """Words of lexicon/families.toml, one longest-first alternation; a word also carries
     the families of the listed words inside it (慰问金 is aid money and aid)."""
-    with open(LEXICON / "families.toml", "rb") as f:
-        spec = tomllib.load(f)["family"]
+    spec = read_lexicon("families.toml")["family"]
     words: dict[str, set[str]] = {}
     for fam, ws in spec.items():
         for w in ws:

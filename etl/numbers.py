@@ -14,12 +14,10 @@ as 2万2千), an infix 余/多 (138余万元), a multiplier (万/亿), a suffix 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-LEXICON = Path(__file__).parent / "lexicon"
+from etl.catalog import read_lexicon
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -53,10 +51,8 @@ class Quantity:
         return self.unit.cls if self.unit else None
 
 
-@cache
 def _spec() -> dict:
-    with open(LEXICON / "units.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_lexicon("units.toml")
 
 
 @cache
