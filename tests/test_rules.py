@@ -207,3 +207,15 @@ def test_helping_people_in_hardship(passage: str, expected: list) -> None:
 ])
 def test_a_bare_total_borrows_the_cue_of_the_clause_before(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Future tense is a plan (ANNOTATION.md: plans are not facts): 还将/也将/将于 before the figure; 将 alone is often
+# the disposal 将…发放给, which still reads.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("入秋后，各街道工会还将资助困难职工子女260名。", []),
+    ("下月起区总工会也将慰问一线环卫工人1500名。", []),
+    ("区总工会将于年底前新建工会组织20家。", []),
+    ("区总工会将慰问金送到困难职工手中，共慰问困难职工86名。", [("86名", "aid_recipients")]),
+])
+def test_future_tense_is_a_plan(passage: str, expected: list) -> None:
+    assert read(passage) == expected
