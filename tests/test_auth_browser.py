@@ -181,7 +181,8 @@ def test_undo_asks_first_with_the_size_in_words(office, page):
     with connect(db, read_only=True) as con:
         own = con.execute("SELECT count(*) FROM batches WHERE user_name = '城关填报' AND status = 'loaded'"
                           ).fetchone()[0]
-    assert page.get_by_role("button", name="撤销", exact=True).count() == own  # their own batches only
+    # their own batches only (waited for: the list may still be drawing when the first button shows)
+    expect(page.get_by_role("button", name="撤销", exact=True)).to_have_count(own, timeout=30_000)
     undo.click()
     expect(page.get_by_text(f"将撤销批次 {batch}（统计表，城关填报导入）：{n:,} 条数据")).to_be_visible(timeout=30_000)
     assert facts() == n  # asked, nothing undone yet
