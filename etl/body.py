@@ -70,6 +70,13 @@ def _starts(run: str) -> dict[int, str]:
     return out
 
 
+def _name_run(run: str) -> str:
+    """The part of `run` after its last boundary or union word: where a name before 工会 may start."""
+    sp = spec()
+    b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
+    return run[max(x.end() for x in b):] if b else run
+
+
 def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     """Every name that may be the reporting union's, with its features."""
     sp = spec()
@@ -93,10 +100,7 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     bare_levels: set[str] = set()
     for m in sp.union.finditer(head):
         lo = max(0, m.start() - _RUN)
-        run = head[lo:m.start()]
-        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
-        if b:
-            run = run[max(x.end() for x in b):]
+        run = _name_run(head[lo:m.start()])
         run_at = m.start() - len(run)
         after = head[m.end():m.end() + 14]
         ctx = [f"union={m.group()}"]
@@ -123,10 +127,7 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
     lead = title + "\n" + head[:300]
     for m in _org_end().finditer(lead):
         lo = max(0, m.end() - _RUN)
-        run = lead[lo:m.end()]
-        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
-        if b:
-            run = run[max(x.end() for x in b):]
+        run = _name_run(lead[lo:m.end()])
         for s, why in _starts(run).items():
             if len(run) - s > len(m.group()):
                 add(run[s:], max(0, m.end() - len(title) - 1), ["src=org_text", f"start={why}"], False)
@@ -197,10 +198,7 @@ def _repeated_org_name(head: str, lv: str) -> str | None:
         if e < len(head) and head[e] in sp.org_words_next:
             k = head.find(lv, e)
             continue
-        run = head[max(0, k - 12):e]
-        b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
-        if b:
-            run = run[max(x.end() for x in b):]
+        run = _name_run(head[max(0, k - 12):e])
         for s in sorted(_starts(run)):
             name = run[s:]
             if len(name) >= 3 and head.count(name) >= 2 and not name_features(name) & _JUNK_NAME:
@@ -282,8 +280,10 @@ def _body_index(f: str) -> int:
     return zlib.crc32(f.encode("utf-8")) & (N_BODY_FEATURES - 1)
 
 
-_JUNK_NAME = frozenset({"function_char", "inner_stop_char", "has_stop_word", "starts_with_stop", "masked"})
-_JUNK = {"function_char", "inner_stop_char", "has_stop_word", "many_levels", "generic_place", "starts_with_stop"}
+# Features of a name that is a phrase or a collective word, not a body's name (rank, _junk).
+_NO_NAME = frozenset({"has_stop_word", "generic_place", "function_char", "starts_with_stop", "inner_stop_char"})
+_JUNK = _NO_NAME | {"many_levels"}  # …nor a name another name should be joined to
+_JUNK_NAME = _NO_NAME | {"masked"}  # …nor a unit's full name read for its level (_repeated_org_name)
 
 
 def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, float]:
@@ -328,7 +328,6 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
     return best.name, margin
 
 
-_NO_NAME = {"has_stop_word", "generic_place", "function_char", "starts_with_stop", "inner_stop_char"}
 _SUPERIOR = {"superior_before", "superior_after"}
 
 

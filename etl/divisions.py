@@ -124,8 +124,9 @@ def surfaces() -> dict[str, tuple[Place, ...]]:
     """Every surface form → the divisions it may name.  Townships only by their full name
     (their bare stems are too often ordinary words); higher levels also by stem (宁波, 余姚)."""
     out: dict[str, list[Place]] = {}
+    not_names = frozenset(read_lexicon("divisions.toml")["not_names"])  # looked up once, not per division
     for d in divisions():
-        if d.name in read_lexicon("divisions.toml")["not_names"]:
+        if d.name in not_names:
             continue
         forms = {d.name: "full", short_name(d): "short"}
         if d.level != "township":

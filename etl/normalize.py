@@ -115,6 +115,9 @@ def wrapped(lines: list[str], max_width: int | None = None, min_wraps: int = 1) 
     return out if sum(out) >= min_wraps else [False] * len(lines)
 
 
+_WRAP_WIDTH = 120  # wider "full lines" are paragraphs of web text, not a fixed width
+
+
 def _wrap_spans(original: str) -> list[tuple[int, int]]:
     """The line breaks of hard-wrapped plain text, as spans to delete (see `wrapped`)."""
     lines = original.split("\n")
@@ -131,8 +134,6 @@ def _wrap_spans(original: str) -> list[tuple[int, int]]:
         pos = end + 1
     return spans
 
-
-_WRAP_WIDTH = 120  # wider "full lines" are paragraphs of web text, not a fixed width
 
 
 def normalize(original: str) -> NormText:

@@ -85,15 +85,28 @@ _JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
 _FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
 _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今|截至|截止|为止")
-# Pseudo-metrics decided by the sentence's time frame: (flow metric, stock metric).
-_RUNNING = {"@formation_running": ("union_orgs_new", "union_orgs_total"),
-            "@membership_running": ("members_new", "members_total")}
 # A list's flow verb (before its first item) and the metric a later item's stock reading becomes.
 _LIST_FLOW = {"union_orgs_total": (re.compile(r"新(?:建立?|组建|成立)"), "union_orgs_new"),
               "members_total": (re.compile(r"新(?:发展|增|吸收|吸纳)"), "members_new")}
 _MEMBER_STOCK = re.compile(r"已(?:发展|吸纳|吸收)")
 # 今年/本期/新建… in the sentence: its 发展会员 is a flow even under 截至目前 (截至目前,共新建工会75家,发展会员1835人).
 _MEMBER_FLOW = re.compile(r"新(?:建|增|组建|成立|发展|吸收|吸纳)|今年|本年|上半年|下半年|全年|年内|本期|当年|季度")
+
+
+def _formation_flow(sentence_left: str) -> bool:
+    return bool(_FLOW_HINT.search(sentence_left)) and not _STOCK_HINT.search(sentence_left)
+
+
+def _membership_flow(sentence_left: str) -> bool:
+    """发展会员 is new members unless the sentence states a stock."""
+    return bool(_MEMBER_FLOW.search(sentence_left)) or not (
+        _STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
+
+
+# Pseudo-metrics decided by the sentence's time frame: (flow metric, stock metric, is it a flow?).
+_RUNNING = {"@formation_running": ("union_orgs_new", "union_orgs_total", _formation_flow),
+            "@membership_running": ("members_new", "members_total", _membership_flow)}
+
 _SUBUNIT = re.compile(r"其中(?P<name>[\u4e00-\u9fffA-Za-z]{1,6}?(?:街道|镇|乡|县|市|区))")
 _THIS_PLACE = re.compile(r"^(?:该|这个)(?:市|县|区|镇|街道|乡)")
 
@@ -172,12 +185,8 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
                 tags.add("contract_count")
             conf -= 0.1
         elif metric in _RUNNING:
-            flow = _FLOW_HINT.search(sentence_left) and not _STOCK_HINT.search(sentence_left)
-            new, total = _RUNNING[metric]
-            if metric == "@membership_running":  # 发展会员 is new members unless the sentence states a stock
-                flow = bool(_MEMBER_FLOW.search(sentence_left)) or not (
-                    _STOCK_HINT.search(sentence_left) or _MEMBER_STOCK.search(sentence_left))
-            metric = new if flow else total
+            new, total, is_flow = _RUNNING[metric]
+            metric = new if is_flow(sentence_left) else total
             conf -= 0.1
         if metric in _LIST_FLOW and head_start > clause_start and _LIST_FLOW[metric][0].search(
                 text[clause_start:head_start]):
