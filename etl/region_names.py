@@ -12,11 +12,12 @@ tally reader can normalise a name without importing the resolver.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from etl.catalog import read_lexicon
-from etl.normalize import normalize
+from etl.normalize import clean_names, normalize
 from etl.vocab import is_placeholder
 
 LEVELS = ("地市", "区县", "乡镇街道", "村社区", "企业", "行业", "其他")
@@ -49,7 +50,10 @@ def rules() -> Rules:
     )
 
 
-@lru_cache(maxsize=65536)
+_CANONICAL: dict[str, str] = {}  # raw → canonical name; a cache that canonical_names fills many at a time
+_CANONICAL_MAX = 65536
+
+
 def canonical_name(raw: str | None) -> str:
     """The place name without union-body suffixes, Simplified and half-width, no spaces.
 
@@ -58,7 +62,24 @@ def canonical_name(raw: str | None) -> str:
     """
     if not raw:
         return ""
-    name = "".join(normalize(raw).text.split())
+    name = _CANONICAL.get(raw)
+    if name is None:
+        name = _remember(raw, normalize(raw).text)
+    return name
+
+
+def canonical_names(raws: Iterable[str | None]) -> None:
+    """Work out the canonical names of many raw names at once (a load's 10,000 towns), so that the
+    `canonical_name` calls that follow are lookups: one Simplified conversion for all (normalize.clean_names)."""
+    todo = list({raw for raw in raws if raw and raw not in _CANONICAL})
+    for raw, cleaned in zip(todo, clean_names(todo), strict=True):
+        _remember(raw, cleaned)
+
+
+def _remember(raw: str, cleaned: str) -> str:
+    if len(_CANONICAL) >= _CANONICAL_MAX:
+        _CANONICAL.clear()
+    name = "".join(cleaned.split())
     changed = True
     while changed and name not in rules().body_suffixes:  # "总工会" alone stays as is
         changed = False
@@ -67,6 +88,7 @@ def canonical_name(raw: str | None) -> str:
                 name = name[: -len(suffix)]
                 changed = True
                 break
+    _CANONICAL[raw] = name
     return name
 
 

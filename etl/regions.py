@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.region_names import canonical_name, code_key, infer_level, names_a_place
+from etl.region_names import canonical_name, canonical_names, code_key, infer_level, names_a_place
 from etl.vocab import is_placeholder
 
 
@@ -138,6 +138,8 @@ class BatchResolver(RegionResolver):
 
     def resolve_all(self, raws: Iterable[str | None]) -> dict[str | None, int | None]:
         out: dict[str | None, int | None] = {}
+        raws = list(raws)
+        canonical_names(raws)
         for raw in raws:
             if raw in out:
                 continue

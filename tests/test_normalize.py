@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 
 from etl.extract import extract_report_file
-from etl.normalize import NormText, _wrap_spans, normalize
+from etl.normalize import NormText, _wrap_spans, clean_names, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -259,3 +259,19 @@ def test_hard_wrapped_figures_take_the_year_of_their_sentence(tmp_path: Path) ->
 ])
 def test_text_that_is_not_hard_wrapped_keeps_its_lines(text: str) -> None:
     assert normalize(text).text.count("\n") == text.count("\n")
+
+
+NAMES = ["城關街道總工會", "　白沙镇工会 ", "ＡＢＣ镇", "发展镇\u200b", "臺北市", "乾坤镇", "髮廊", "會(huì )員镇",
+         "东湖\n街道", "", "后街社区"]
+
+
+def test_clean_names_is_normalize_one_by_one() -> None:
+    """The batch conversion a load uses for its town names gives what normalising each name alone gives,
+    noise (pinyin ruby, zero-width) and line breaks included."""
+    assert clean_names(NAMES) == [normalize(t).text for t in NAMES]
+
+
+@given(st.lists(st.text(alphabet="城關街道總工會白沙镇ＡＢ臺北乾坤髮廊后xX○ \u3000()\n", max_size=8), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_clean_names_any_names(texts: list[str]) -> None:
+    assert clean_names(texts) == [normalize(t).text for t in texts]

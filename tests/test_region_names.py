@@ -82,3 +82,17 @@ def test_is_placeholder(raw: str, placeholder: bool) -> None:
                          ids=["ben", "wo", "quan", "bare-town", "bare-district"])
 def test_is_relative(raw: str) -> None:
     assert region_names.is_relative(raw) and not vocab.is_placeholder(raw)
+
+
+def test_canonical_names_fills_what_canonical_name_gives() -> None:
+    """A load works out its names many at once; each then reads as it would alone."""
+    raws = ["城關街道總工會", " 白沙镇 总工会 ", "ＸＸ镇", "青禾区总工会", "髮廊社区工会"]
+    alone = []
+    for raw in raws:
+        region_names._CANONICAL.clear()
+        alone.append(region_names.canonical_name(raw))
+    region_names._CANONICAL.clear()
+    region_names.canonical_names(raws)
+    assert set(region_names._CANONICAL) == set(raws)
+    assert alone == ["城关街道", "白沙镇", "XX镇", "青禾区", "发廊社区"]
+    assert [region_names.canonical_name(r) for r in raws] == alone
