@@ -167,11 +167,11 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path, wait: float) -> None:
 
 def build(path: Path | str, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory snapshot of the countable cells of the database at `path`."""
-    from etl.db import gated
+    from etl.db import damage_told, gated
 
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
-    with gated(path, read_only=True, wait=db.patience() if wait is None else wait) as left:
+    with gated(path, read_only=True, wait=db.patience() if wait is None else wait) as left, damage_told(path):
         _attach(con, Path(path), left)
         try:
             pairs = reporting_levels()

@@ -211,8 +211,9 @@ def restore(folder: Path | str, db_path: Path | str, archive_dir: Path | str, wa
     with db.gated(db_path, read_only=False, wait=wait, what="从备份恢复"):  # this process: nobody reads or writes
         con = _lock(db_path, wait)  # other processes: none holds the file while this connection is open
         try:
-            if con is not None:
-                con.execute("CHECKPOINT")  # the old file complete in itself; its WAL emptied
+            if db_path.exists():
+                if con is not None:
+                    _checkpoint(con)
                 kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
                 os.link(db_path, kept)  # the current database keeps a name of its own
                 wal = Path(str(db_path) + ".wal")
@@ -225,13 +226,26 @@ def restore(folder: Path | str, db_path: Path | str, archive_dir: Path | str, wa
     return RestoreSummary(info, kept, added)
 
 
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """The old file complete in itself, its WAL emptied; a damaged file is kept as it is, WAL and all."""
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        if not db.is_damage(exc):
+            raise
+
+
 def _lock(db_path: Path, wait: float | None) -> duckdb.DuckDBPyConnection | None:
-    """A read-write connection to the live file (waiting out other processes), or None when there is no file."""
+    """A read-write connection to the live file (waiting out other processes), or None when there is no file
+    or DuckDB cannot open it because it is damaged: that is what restoring is for, and the file is kept as is."""
     if not db_path.exists():
         return None
     wait = db.LOCK_WAIT if wait is None else wait
     try:
-        return db.retry_while_busy(lambda: duckdb.connect(str(db_path)), wait)
+        con = db.retry_while_busy(lambda: duckdb.connect(str(db_path)), wait)
     except duckdb.Error as exc:
+        if db.is_damage(exc):
+            return None
         raise BackupError(f"数据库 {db_path} 正被其他程序使用，等待 {wait:.0f} 秒后仍未释放，未恢复。"
                           "请先停止导入等写入操作后重试。") from exc
+    return con

@@ -30,6 +30,41 @@ class DatabaseBusy(UnionError):
     """Another process holds the database file; the message says which, in Chinese."""
 
 
+class DatabaseDamaged(UnionError):
+    """The file is no DuckDB database, or a block of it fails its checksum: only a backup brings it back."""
+
+
+# DuckDB's words for a file it cannot trust (a block whose checksum fails, a file that is not a database).
+_DAMAGED = re.compile(r"Corrupt database file|checksum .* does not match|not a valid DuckDB database file")
+
+
+@contextlib.contextmanager
+def damage_told(path: Path | str) -> Iterator[None]:
+    """DuckDB's error for a damaged file at `path` becomes DatabaseDamaged, in Chinese, with the way back.
+
+    Without it a person sees DuckDB's English (or a page's "something went wrong") and nothing about the
+    last backup (python -m etl restore) and the archive of every uploaded file.
+    """
+    try:
+        yield
+    except duckdb.Error as exc:
+        if not is_damage(exc):
+            raise
+        raise _damaged(path) from exc  # DuckDB's words stay on the cause, for the log
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when DuckDB says the file itself is bad (not busy, not a wrong query)."""
+    return isinstance(exc, duckdb.Error) and bool(_DAMAGED.search(str(exc)))
+
+
+def _damaged(path: Path | str) -> DatabaseDamaged:
+    return DatabaseDamaged(
+        f"数据库文件 {path} 已损坏，无法读取。请管理员从最近的备份恢复："
+        "python -m etl restore 备份文件夹 --yes（备份默认在数据库所在文件夹的 backups 下；原数据库文件会改名保留，"
+        "不删除任何文件）。上传过的原文件都在存档中，恢复后缺少的批次可以重新导入。", item=str(path), code="damaged")
+
+
 def _holder(message: str) -> str:
     """Describe the process named in DuckDB's lock error, from /proc when we can."""
     m = re.search(r"PID (\d+)", message)
@@ -139,7 +174,7 @@ def connect(path: Path | str, read_only: bool = False,
     Passes the process's gate first, so a write from one page never meets a
     read from another (`what` names the write in messages, e.g. 审核更正).
     """
-    with gated(path, read_only, wait, what) as left:
+    with gated(path, read_only, wait, what) as left, damage_told(path):  # a bad block may show in any query
         con = open_db(path, read_only=read_only, wait=left)
         try:
             yield con
