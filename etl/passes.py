@@ -59,6 +59,40 @@ def drop_parts(text: str, cands: list[RuleHit]) -> list[RuleHit]:
     return [c for i, c in enumerate(keep) if i not in drop]
 
 
+_SUM_REACH = 2000  # characters from a total to its last part
+
+
+def drop_summed_parts(cands: list[RuleHit]) -> list[RuleHit]:
+    """Figures that follow a figure of the same metric and add up to it exactly are its parts, stated
+    without 其中 (保靖…慰问74名困难教师 … 慰问特困教师15名；…困难教师27名，又…看望困难教师32名).
+
+    Two or more figures in a row among that metric's figures after the total, each smaller than it:
+    an exact sum over consecutive figures does not happen by chance often enough to matter.
+    """
+    drop: set[int] = set()
+    for i, t in enumerate(cands):
+        total = t.q.value
+        if not total or total <= 0 or i in drop:
+            continue
+        later = [j for j in range(i + 1, len(cands)) if cands[j].metric == t.metric and cands[j].region == t.region
+                 and cands[j].q.start - t.q.end <= _SUM_REACH and j not in drop]
+        for a in range(len(later)):
+            run = 0.0
+            for b in range(a, len(later)):
+                v = cands[later[b]].q.value
+                if not v or v <= 0 or v >= total:
+                    break
+                run += v
+                if b > a and abs(run - total) <= 1e-6 * total:
+                    drop.update(later[a:b + 1])
+                    break
+                if run > total:
+                    break
+            if drop.intersection(later):
+                break
+    return [c for k, c in enumerate(cands) if k not in drop]
+
+
 def document_passes(text: str, cands: list[RuleHit]) -> list[RuleHit]:
     """Contract families, parts of totals, and repeated headline figures."""
     # Worker coverage of wage contracts counts only when no general figure is given.
@@ -73,7 +107,7 @@ def document_passes(text: str, cands: list[RuleHit]) -> list[RuleHit]:
                 for e in ent):
             continue
         kept.append(c)
-    cands = drop_parts(text, kept)
+    cands = drop_summed_parts(drop_parts(text, kept))
     # Persons and person-times for the same enrolment: persons are taken.
     out: list[RuleHit] = []
     for c in cands:

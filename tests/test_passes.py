@@ -26,3 +26,18 @@ def kept(passage: str) -> list[tuple[str, str]]:
 ])
 def test_parts_of_a_total_and_figures_added_after_them(passage: str, expected: list) -> None:
     assert kept(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    # three groups that add up to the headline's figure are its parts, though no 其中 says so
+    ("东坪县总工会走访慰问困难环卫工人61名\n春节前,县总工会为特困环卫工人11名送去慰问金;"
+     "又为困难环卫工人20名、患病环卫工人30名送上米油。",
+     [("61名", "aid_recipients")]),
+    # figures that do not add up to it are facts of their own
+    ("东坪县总工会走访慰问困难环卫工人61名\n春节前,县总工会为特困环卫工人11名送去慰问金;"
+     "又为困难环卫工人20名、患病环卫工人31名送上米油。",
+     [("61名", "aid_recipients"), ("11名", "aid_recipients"), ("20名", "aid_recipients"),
+      ("31名", "aid_recipients")]),
+])
+def test_figures_that_add_up_to_an_earlier_one_are_its_parts(passage: str, expected: list) -> None:
+    assert kept(passage) == expected
