@@ -283,6 +283,27 @@ def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
     return None
 
 
+_PLACE = r"[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区)"
+# 其中，兴田街道9家、黄陂镇7家: after 其中 only places, each with its figure, up to this number's place.
+_BREAKDOWN = re.compile(rf"^\s*[,，;；]?\s*其中\s*[,:：，]?\s*(?:{_PLACE}\s*[^、,，;；。]{{1,10}}[、,，;；]\s*)*"
+                        rf"(?P<name>{_PLACE})\s*$")
+
+
+def _breakdown(text: str, q: Quantity, total: RuleHit | None, seg_start: int) -> RuleHit | None:
+    """A place listed with its figure after a total (…新建工会组织75家…。其中，兴田街道9家、黄陂镇7家) is that
+    place's own figure of the total's metric (ANNOTATION: a named sub-unit's figure is a fact)."""
+    if total is None or total.q.cls != q.cls:
+        return None
+    sent_start = last_index(text, SENT_END, seg_start, q.start)
+    if total.sent_start != sent_start and total.sent_end + 1 < sent_start:  # the total's sentence or the one before
+        return None
+    m = _BREAKDOWN.match(text[max(sent_start, total.q.end):q.start])
+    if m is None:
+        return None
+    return RuleHit(q, total.metric, sent_start, total.sent_end if total.sent_start == sent_start else q.end,
+                   m.group("name"), total.confidence - 0.1, {"breakdown"}, m.group("name"))
+
+
 def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None,
               spans: list[tuple[int, int, int, int]] | None = None,
               plan: list[tuple[int, bool]] | None = None) -> list[RuleHit]:
@@ -296,17 +317,20 @@ def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None
     hits: list[RuleHit] = []
     prev_end = start
     prev: RuleHit | None = None
+    last_of_cls: dict[str | None, RuleHit] = {}  # the latest reading of each measure class (a breakdown's total)
     qs = find_quantities(text, start, end) if quantities is None else quantities
     for i, q in enumerate(qs):
         got = _bind(text, q, prev_end, start, end, plan, spans[i] if spans is not None else None)
         if got and prev is not None:
             got = _inherit_verb(text, got, prev)
         if not got:
-            par = _parallel(text, q, prev)
+            par = _parallel(text, q, prev) or _breakdown(text, q, last_of_cls.get(q.cls), start)
             got = [par] if par else []
         hits.extend(got)
         if got:
             prev = got[-1]
+            if "breakdown" not in prev.tags:
+                last_of_cls[q.cls] = prev
         prev_end = q.end
     return hits
 

@@ -219,3 +219,26 @@ def test_a_bare_total_borrows_the_cue_of_the_clause_before(passage: str, expecte
 ])
 def test_future_tense_is_a_plan(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+def read_where(passage: str) -> list[tuple[str, str, str | None]]:
+    """(number as written, metric, sub-unit) for every reading of the rules."""
+    text = normalize(passage).text
+    return [(h.q.raw, h.metric, h.region) for h in rule_hits(text, 0, len(text))]
+
+
+# A total broken down by place: each place's figure is its own fact of the total's metric.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("今年全县新组建工会38家,发展会员960人。其中,桃源镇12家、河口乡11家、东城街道15家,均超额完成任务。",
+     [("38家", "union_orgs_new", None), ("960人", "members_new", None), ("12家", "union_orgs_new", "桃源镇"),
+      ("11家", "union_orgs_new", "河口乡"), ("15家", "union_orgs_new", "东城街道")]),
+    ("全年走访慰问困难职工420人,其中石门镇130人、南溪街道95人。",
+     [("420人", "aid_recipients", None), ("130人", "aid_recipients", "石门镇"), ("95人", "aid_recipients", "南溪街道")]),
+    # kinds, not places, after 其中: no place's figure (the passes decide whether they are facts)
+    ("今年全县新组建工会38家。其中非公企业工会20家、事业单位工会18家。",
+     [("38家", "union_orgs_new", None), ("20家", "union_orgs_total", None), ("18家", "union_orgs_total", None)]),
+    # another measure than the total's: not its breakdown
+    ("今年全县新组建工会38家。其中,桃源镇12人参加培训。", [("38家", "union_orgs_new", None)]),
+])
+def test_a_total_broken_down_by_place(passage: str, expected: list) -> None:
+    assert read_where(passage) == expected
