@@ -242,3 +242,16 @@ def read_where(passage: str) -> list[tuple[str, str, str | None]]:
 ])
 def test_a_total_broken_down_by_place(passage: str, expected: list) -> None:
     assert read_where(passage) == expected
+
+
+# The level a count has reached is a stock (增加到, 发展到, 减为); the change itself (增加800人) is no fact.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("到年底,全乡基层工会发展到47个,会员共发展到3120人。", [("47个", "union_orgs_total"), ("3120人", "members_total")]),
+    ("全县工会组织由前年的208个增加到现在的264个。", [("264个", "union_orgs_total")]),
+    ("企业改制后,全厂车间级工会减为23个。", [("23个", "union_orgs_total")]),
+    ("会员人数上升到5.4万人,比上年增加800人。", [("5.4万人", "members_total")]),
+    ("会员由年初的2600人增加到3350人。", [("3350人", "members_total")]),
+    ("力争年底工会组织发展到90个。", []),  # a target, not a level reached
+])
+def test_the_level_a_count_has_reached(passage: str, expected: list) -> None:
+    assert read(passage) == expected
