@@ -82,6 +82,11 @@ def _family(sentence_left: str, right: str = "") -> str | None:
 _TOTAL_ONLY = re.compile(r"\s*(?:共计|合计|总计|累计|共)\s*")
 _SHARED = re.compile(r"都|均|分别")
 _JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
+# 慰问困难职工183人、大病职工107人、劳动模范142人: list items, each its kind of people and its figure. Only for
+# people helped: elsewhere the noun names another population (会员2.3万人、职工3万人).
+_KINDS_LISTED = frozenset({"aid_recipients", "aid_households", "student_aid_recipients"})
+_NOUN_ITEM = re.compile(r"\s*、\s*(?P<noun>[\u4e00-\u9fff]{2,8})\s*")
+_NOT_A_KIND = re.compile(r"其中|合计|总计|共|占|比|达|为|有|是|发放|送|投入|筹集|签订|建立|组建|培训|开展|慰问")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
 _FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
 _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今|截至|截止|为止")
@@ -276,7 +281,9 @@ def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
     if prev is None or prev.q.cls != q.cls or prev.sent_end < q.start:
         return None
     between = text[prev.q.end:q.start]
-    if _JOINER.fullmatch(between):
+    m = _NOUN_ITEM.fullmatch(between) if prev.metric in _KINDS_LISTED else None
+    if _JOINER.fullmatch(between) or (m and not _NOT_A_KIND.search(m.group("noun"))
+                                       and not re.fullmatch(_PLACE, m.group("noun"))):  # a place: _breakdown's
         metric, pending = (prev.pending[0], prev.pending[1:]) if prev.pending else (prev.metric, ())
         return RuleHit(q, metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
                          set(prev.tags), prev.region, pending=pending)

@@ -159,7 +159,8 @@ def test_contracts_mutual_aid_and_formation_wordings(passage: str, expected: lis
     ("全旗现有基层工会312个、职工41560人。", [("312个", "union_orgs_total"), ("41560人", "workers_total")]),
     ("截至目前,产业园入驻企业57家,从业职工3200余人。", [("3200余人", "workers_total")]),
     ("目前全校共有班级48个,在职教职工236人。", [("236人", "workers_total")]),
-    ("春节前走访慰问困难党员12人、职工30人。", [("12人", "aid_recipients")]),  # aid, not the workforce
+    # aid, not the workforce: both listed kinds of people were visited
+    ("春节前走访慰问困难党员12人、职工30人。", [("12人", "aid_recipients"), ("30人", "aid_recipients")]),
 ])
 def test_workforce_in_its_own_clause(passage: str, expected: list) -> None:
     assert read(passage) == expected
@@ -233,7 +234,8 @@ def read_where(passage: str) -> list[tuple[str, str, str | None]]:
      [("38家", "union_orgs_new", None), ("960人", "members_new", None), ("12家", "union_orgs_new", "桃源镇"),
       ("11家", "union_orgs_new", "河口乡"), ("15家", "union_orgs_new", "东城街道")]),
     ("全年走访慰问困难职工420人,其中石门镇130人、南溪街道95人。",
-     [("420人", "aid_recipients", None), ("130人", "aid_recipients", "石门镇"), ("95人", "aid_recipients", "南溪街道")]),
+     [("420人", "aid_recipients", None), ("130人", "aid_recipients", "石门镇"),
+      ("95人", "aid_recipients", "南溪街道")]),
     # kinds, not places, after 其中: no place's figure (the passes decide whether they are facts)
     ("今年全县新组建工会38家。其中非公企业工会20家、事业单位工会18家。",
      [("38家", "union_orgs_new", None), ("20家", "union_orgs_total", None), ("18家", "union_orgs_total", None)]),
@@ -254,4 +256,16 @@ def test_a_total_broken_down_by_place(passage: str, expected: list) -> None:
     ("力争年底工会组织发展到90个。", []),  # a target, not a level reached
 ])
 def test_the_level_a_count_has_reached(passage: str, expected: list) -> None:
+    assert read(passage) == expected
+
+
+# Kinds of people helped, listed with 、 after the first: each item is a figure of the same kind of aid.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("春节前夕共走访慰问困难职工96人、重病职工41人、退休劳模17人。",
+     [("96人", "aid_recipients"), ("41人", "aid_recipients"), ("17人", "aid_recipients")]),
+    # elsewhere a listed noun is another population, not a kind of the first
+    ("全镇会员4800人、职工5200人。", [("4800人", "members_total")]),
+    ("慰问困难职工96人、发放慰问金4.8万元。", [("96人", "aid_recipients"), ("4.8万元", "aid_amount")]),
+])
+def test_kinds_of_people_helped_in_a_list(passage: str, expected: list) -> None:
     assert read(passage) == expected
