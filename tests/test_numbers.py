@@ -263,3 +263,9 @@ def test_a_lone_一_that_means_every_is_no_figure(text: str) -> None:
 
 def test_one_of_something_is_still_a_figure() -> None:
     assert [q.value for q in find_quantities("今年新建一家工会，慰问一名劳模")] == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("text", ["用三个月的时间完成工会组建", "在15个工作日内办结", "每天工作8个小时"])
+def test_spans_of_time_with_ge_count_no_organisations(text: str) -> None:
+    """个 before 月/小时/工作日 measures time: no organisation count (三个月的工会组建 is no 3 unions)."""
+    assert [q.cls for q in find_quantities(text, 0, len(text))] == ["other"]

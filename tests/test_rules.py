@@ -269,3 +269,11 @@ def test_the_level_a_count_has_reached(passage: str, expected: list) -> None:
 ])
 def test_kinds_of_people_helped_in_a_list(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("工会和企业一起调解劳动争议,全年共调处劳动争议27起。", [("27起", "disputes_handled")]),
+    ("街道工会与司法所一起化解了一起劳资纠纷。", []),  # 一起: together, or a single case
+])
+def test_yiqi_is_together_not_one_case(passage: str, expected: list) -> None:
+    assert read(passage) == expected
