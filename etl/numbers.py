@@ -71,6 +71,11 @@ def _not_one() -> tuple[str, ...]:
 
 
 @cache
+def _one_case_after() -> tuple[str, ...]:
+    return tuple(_spec()["one_case"]["after"])
+
+
+@cache
 def _approx_words() -> dict[str, dict[str, str]]:
     a = _spec()["approx"]
     return {"prefix": a["prefix"], "infix": a["infix"], "tail": a["tail"]}
@@ -215,6 +220,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         num_start = m.start("body")
         if body == "一" and text.endswith(_not_one(), max(0, num_start - 2), num_start):
             continue  # 每一名, 不漏一人: a way of saying "every", not a count of one
+        if m.group() == "一起" and m.end() < len(text) and not text.startswith(_one_case_after(), m.end()):
+            continue  # 一起调解: "together"
         try:
             value = parse_number(body)
         except ValueError:

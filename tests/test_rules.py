@@ -273,7 +273,8 @@ def test_kinds_of_people_helped_in_a_list(passage: str, expected: list) -> None:
 
 @pytest.mark.parametrize(("passage", "expected"), [
     ("工会和企业一起调解劳动争议,全年共调处劳动争议27起。", [("27起", "disputes_handled")]),
-    ("街道工会与司法所一起化解了一起劳资纠纷。", []),  # 一起: together, or a single case
+    ("街道工会与司法所一起化解劳资纠纷。", []),  # 一起: together
+    ("协调处理劳资纠纷一起。", [("一起", "disputes_handled")]),  # a single case, written after its noun
 ])
 def test_yiqi_is_together_not_one_case(passage: str, expected: list) -> None:
     assert read(passage) == expected
