@@ -50,7 +50,7 @@ def damage_told(path: Path | str) -> Iterator[None]:
     except duckdb.Error as exc:
         if not is_damage(exc):
             raise
-        raise _damaged(path) from exc  # DuckDB's words stay on the cause, for the log
+        raise _damaged(path, "not a valid DuckDB" in str(exc)) from exc  # DuckDB's words stay on the cause
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -58,11 +58,14 @@ def is_damage(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and bool(_DAMAGED.search(str(exc)))
 
 
-def _damaged(path: Path | str) -> DatabaseDamaged:
+def _damaged(path: Path | str, not_a_database: bool) -> DatabaseDamaged:
+    what = ("它不是本程序的数据库文件（可能指错了文件，或文件已损坏）。"
+            "请先检查数据库设置（--db、UNION_DB 或 union.toml）；若它确是本会的数据库，"
+            if not_a_database else "文件已损坏（有数据块校验不符）。")
     return DatabaseDamaged(
-        f"数据库文件 {path} 已损坏，无法读取。请管理员从最近的备份恢复："
-        "python -m etl restore 备份文件夹 --yes（备份默认在数据库所在文件夹的 backups 下；原数据库文件会改名保留，"
-        "不删除任何文件）。上传过的原文件都在存档中，恢复后缺少的批次可以重新导入。", item=str(path), code="damaged")
+        f"无法使用数据库 {path}：{what}请管理员从最近的备份恢复：python -m etl restore 备份文件夹 --yes"
+        "（备份默认在数据库所在文件夹的 backups 下；原数据库文件会改名保留，不删除任何文件）。"
+        "上传过的原文件都在存档中，恢复后缺少的批次可以重新导入。", item=str(path), code="damaged")
 
 
 def _holder(message: str) -> str:

@@ -49,7 +49,7 @@ def test_connect_says_the_file_is_damaged_and_how_to_restore(damaged: Path) -> N
 def test_a_file_that_is_no_database_is_told_the_same_way(tmp_path: Path) -> None:
     path = tmp_path / "union.duckdb"
     path.write_bytes(b"PK\x03\x04 a spreadsheet saved under the database's name" * 100)
-    with pytest.raises(db.DatabaseDamaged, match="已损坏"), db.connect(path) as con:
+    with pytest.raises(db.DatabaseDamaged, match="不是本程序的数据库文件（可能指错了文件"), db.connect(path) as con:
         con.execute("SELECT 1")
     assert path.read_bytes().startswith(b"PK\x03\x04")  # nothing written over it
 
@@ -64,7 +64,8 @@ def test_the_cli_says_it_in_chinese(damaged: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "etl", "--db", str(damaged), "status"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
-    assert out.stderr.startswith("错误：数据库文件") and "python -m etl restore" in out.stderr
+    assert out.stderr.startswith("错误：无法使用数据库") and "已损坏（有数据块校验不符）" in out.stderr
+    assert "python -m etl restore" in out.stderr
 
 
 def test_the_dashboard_says_it_in_chinese(damaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
