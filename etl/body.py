@@ -74,7 +74,11 @@ def _name_run(run: str) -> str:
     """The part of `run` after its last boundary or union word: where a name before 工会 may start."""
     sp = spec()
     b = list(sp.boundary.finditer(run)) + list(sp.union.finditer(run))
-    return run[max(x.end() for x in b):] if b else run
+    start = max(x.end() for x in b) if b else 0
+    if start and run[start - 1].isdigit():
+        while start < len(run) and run[start] in sp.number_tail:
+            start += 1
+    return run[start:]
 
 
 def body_candidates(text: str, title: str) -> list[BodyCandidate]:

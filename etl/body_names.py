@@ -39,6 +39,7 @@ class BodySpec:
     union_names: tuple[str, ...]
     visit_after: re.Pattern[str]
     org_words_next: str
+    number_tail: str
 
 
 @cache
@@ -55,7 +56,8 @@ def spec() -> BodySpec:
                     frozenset(s["not_names"]), tuple(s["keep_words"]),
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
                     + tuple(s["org_words"]), tuple(s["union_words"]),
-                    re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"])
+                    re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"],
+                    s["number_tail"])
 
 
 @lru_cache(maxsize=16384)

@@ -56,11 +56,20 @@ def _first_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A title opening with a bare year (2024乡镇工会年度工作总结, as pasted from the web): not a count (2000家企业…).
+_TITLE_YEAR = re.compile(rf"^\s*({_YEAR})(?=[\u4e00-\u9fff])(?![余多万亿个家人名位户元起件份次])")
+
+
+def _title_year(title: str) -> int | None:
+    m = _TITLE_YEAR.match(title)
+    return int(m.group(1)) if m else _first_year(title)
+
+
 def document_context(text: str, title: str) -> DocContext:
     """Year, period and reporting body of one document (segment)."""
     head = text[:400]
     masked = bool(_rx("year.masked").search(title)) or bool(_rx("year.masked").search(head[:150]))
-    year = None if masked else (_first_year(title) or None)
+    year = None if masked else (_title_year(title) or None)
     dateline = None
     m = _rx("year.dateline").search(text)
     if m:

@@ -191,3 +191,10 @@ def test_company_words_take_the_company_written_as_a_union() -> None:
     text = ("会员代表大会传出消息\n在刚刚闭幕的青川水电分公司工会会员代表大会上获悉，该公司工会三年来累计投入"
             "180余万元服务职工。该公司工会每年入户摸底，公司工会共救助大病职工41人。")
     assert _ranked(text, text.split("\n", 1)[0]) == "青川水电分公司"
+
+
+def test_the_rest_of_a_number_before_工会_names_nothing() -> None:
+    """2.8亿工会会员 / 300名农民工加入项目工会: 亿 and 名 end the number, they start no name."""
+    text = normalize("全国共有2.8亿工会会员。首批300名农民工加入项目工会。").text
+    names = {c.name for c in body_candidates(text, "")}
+    assert "亿" not in names and not any(n.startswith("名") for n in names)

@@ -85,8 +85,12 @@ def test_explicit_year_is_marked_explicit() -> None:
         ("xx镇总工会20xx年上半年工作总结", "", None, True, None, "H1"),
         ("工会工作总结", "XX年上半年,xx镇总工会在镇党委领导下", None, True, None, "H1"),
         ("工会工作总结", "上半年,我镇工会……上半年共新建工会", None, False, None, "H1"),
+        ("2023街道工会年度工作总结", "", 2023, False, None, "FY"),
+        ("3000家企业建立工会", "", None, False, None, None),
+        ("会员突破十万", "来源:区总工会  07.03.2019 09:41\n", None, False, 2019, None),
     ],
-    ids=["年度总结", "半年总结", "新闻发稿日", "中文发稿日", "模板标题", "导语遮挡年份", "正文两次上半年"],
+    ids=["年度总结", "半年总结", "新闻发稿日", "中文发稿日", "模板标题", "导语遮挡年份", "正文两次上半年",
+         "标题年份无年字", "标题数字非年份", "日在前的发稿日"],
 )
 def test_document_context(title: str, body: str, year: int | None, masked: bool, dateline: int | None,
                           period: str | None) -> None:
