@@ -278,3 +278,13 @@ def test_kinds_of_people_helped_in_a_list(passage: str, expected: list) -> None:
 ])
 def test_yiqi_is_together_not_one_case(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# 增加 with its noun is adding that many (a flow); 增加 right before the number is a change, no fact.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("今年全乡共增加工会组织14家。", [("14家", "union_orgs_new")]),
+    ("工会组织比上年增加14家。", []),
+    ("较上年增加工会组织14家。", []),
+])
+def test_adding_unions_is_new_formation_and_growth_is_not(passage: str, expected: list) -> None:
+    assert read(passage) == expected
