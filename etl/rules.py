@@ -88,7 +88,7 @@ _KINDS_LISTED = frozenset({"aid_recipients", "aid_households", "student_aid_reci
 _NOUN_ITEM = re.compile(r"\s*、\s*(?P<noun>[\u4e00-\u9fff]{2,8})\s*")
 _NOT_A_KIND = re.compile(r"其中|合计|总计|共|占|比|达|为|有|是|发放|送|投入|筹集|签订|建立|组建|培训|开展|慰问")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
-_FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|1\s*[-—至~]\s*6\s*月|新")
+_FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|先后|1\s*[-—至~]\s*6\s*月|新")
 _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今|截至|截止|为止")
 # A list's flow verb (before its first item) and the metric a later item's stock reading becomes.
 _LIST_FLOW = {"union_orgs_total": (re.compile(r"新(?:建立?|组建|成立)"), "union_orgs_new"),

@@ -288,3 +288,15 @@ def test_yiqi_is_together_not_one_case(passage: str, expected: list) -> None:
 ])
 def test_adding_unions_is_new_formation_and_growth_is_not(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# The founding verb before the count and the unions right after it; 先后 (one after another) narrates founding.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("开发区先后成立了9个基层工会。", [("9个", "union_orgs_new")]),
+    ("截至目前,全镇已建立了26个工会。", [("26个", "union_orgs_total")]),
+    ("今年建立了15个职工服务站。", []),  # no union after the count
+    ("全市工会组织累计达到3408个。", [("3408个", "union_orgs_total")]),
+    ("今年发展新业态网约配送员会员2400人。", [("2400人", "members_new")]),
+])
+def test_founding_verbs_and_running_totals_of_unions(passage: str, expected: list) -> None:
+    assert read(passage) == expected
