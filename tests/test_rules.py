@@ -300,3 +300,8 @@ def test_adding_unions_is_new_formation_and_growth_is_not(passage: str, expected
 ])
 def test_founding_verbs_and_running_totals_of_unions(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+def test_health_checks_and_rest_trips_are_not_aid() -> None:
+    """Outside the catalog (ANNOTATION): 为N名会员免费体检, 组织N名劳模疗休养; the aid beside them stays."""
+    assert read("工会为320名会员免费健康体检,为18名劳模安排疗休养,走访慰问困难会员45名。") == [("45名", "aid_recipients")]
