@@ -27,7 +27,7 @@ from etl.catalog import load_catalog
 from etl.context import place_names
 from etl.cues import METRIC_CLASSES, any_match, head_match, retargets, rules, rules_for
 from etl.numbers import Quantity, find_quantities
-from etl.zones import CLAUSE_END, SENT_END, in_plan, label_zones, last_index, plan_zones
+from etl.zones import CLAUSE_END, SENT_END, in_plan, label_zones, last_index, next_index, plan_zones
 
 # etl/candidates.py and etl/features.py import METRIC_CLASSES, rules, in_plan and plan_zones from here.
 
@@ -87,6 +87,11 @@ _JOINER = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*")
 _KINDS_LISTED = frozenset({"aid_recipients", "aid_households", "student_aid_recipients"})
 _NOUN_ITEM = re.compile(r"\s*、\s*(?P<noun>[\u4e00-\u9fff]{2,8})\s*")
 _NOT_A_KIND = re.compile(r"其中|合计|总计|共|占|比|达|为|有|是|发放|送|投入|筹集|签订|建立|组建|培训|开展|慰问")
+_PLACE = r"[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区)"
+_A_PLACE = re.compile(_PLACE)
+# 其中，兴田街道9家、黄陂镇7家: after 其中 only places, each with its figure, up to this number's place.
+_BREAKDOWN = re.compile(rf"^\s*[,，;；]?\s*其中\s*[,:：，]?\s*(?:{_PLACE}\s*[^、,，;；。]{{1,10}}[、,，;；]\s*)*"
+                        rf"(?P<name>{_PLACE})\s*$")
 _PERSONS_JOIN = re.compile(r"\s*[、,和]\s*")
 _FLOW_HINT = re.compile(r"上半年|今年|全年|本年|年内|完成|以来|月底|先后|1\s*[-—至~]\s*6\s*月|新")
 _STOCK_HINT = re.compile(r"目前|至今|现有|累计|至此|共有|已建|已有|迄今|截至|截止|为止")
@@ -283,20 +288,14 @@ def _parallel(text: str, q: Quantity, prev: RuleHit | None) -> RuleHit | None:
     between = text[prev.q.end:q.start]
     m = _NOUN_ITEM.fullmatch(between) if prev.metric in _KINDS_LISTED else None
     if _JOINER.fullmatch(between) or (m and not _NOT_A_KIND.search(m.group("noun"))
-                                       and not re.fullmatch(_PLACE, m.group("noun"))):  # a place: _breakdown's
+                                       and not _A_PLACE.fullmatch(m.group("noun"))):  # a place: _breakdown's
         metric, pending = (prev.pending[0], prev.pending[1:]) if prev.pending else (prev.metric, ())
         return RuleHit(q, metric, prev.sent_start, prev.sent_end, between, prev.confidence - 0.1,
                          set(prev.tags), prev.region, pending=pending)
     return None
 
 
-_PLACE = r"[\u4e00-\u9fff]{2,8}?(?:街道|社区|镇|乡|县|市|区)"
-# 其中，兴田街道9家、黄陂镇7家: after 其中 only places, each with its figure, up to this number's place.
-_BREAKDOWN = re.compile(rf"^\s*[,，;；]?\s*其中\s*[,:：，]?\s*(?:{_PLACE}\s*[^、,，;；。]{{1,10}}[、,，;；]\s*)*"
-                        rf"(?P<name>{_PLACE})\s*$")
-
-
-def _breakdown(text: str, q: Quantity, total: RuleHit | None, seg_start: int) -> RuleHit | None:
+def _breakdown(text: str, q: Quantity, total: RuleHit | None, seg_start: int, seg_end: int) -> RuleHit | None:
     """A place listed with its figure after a total (…新建工会组织75家…。其中，兴田街道9家、黄陂镇7家) is that
     place's own figure of the total's metric (ANNOTATION: a named sub-unit's figure is a fact)."""
     if total is None or total.q.cls != q.cls:
@@ -307,8 +306,8 @@ def _breakdown(text: str, q: Quantity, total: RuleHit | None, seg_start: int) ->
     m = _BREAKDOWN.match(text[max(sent_start, total.q.end):q.start])
     if m is None:
         return None
-    return RuleHit(q, total.metric, sent_start, total.sent_end if total.sent_start == sent_start else q.end,
-                   m.group("name"), total.confidence - 0.1, {"breakdown"}, m.group("name"))
+    return RuleHit(q, total.metric, sent_start, next_index(text, SENT_END, q.end, seg_end), m.group("name"),
+                   total.confidence - 0.1, {"breakdown"}, m.group("name"))
 
 
 def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None = None,
@@ -331,7 +330,7 @@ def rule_hits(text: str, start: int, end: int, quantities: list[Quantity] | None
         if got and prev is not None:
             got = _inherit_verb(text, got, prev)
         if not got:
-            par = _parallel(text, q, prev) or _breakdown(text, q, last_of_cls.get(q.cls), start)
+            par = _parallel(text, q, prev) or _breakdown(text, q, last_of_cls.get(q.cls), start, end)
             got = [par] if par else []
         hits.extend(got)
         if got:
