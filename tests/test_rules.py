@@ -304,4 +304,5 @@ def test_founding_verbs_and_running_totals_of_unions(passage: str, expected: lis
 
 def test_health_checks_and_rest_trips_are_not_aid() -> None:
     """Outside the catalog (ANNOTATION): 为N名会员免费体检, 组织N名劳模疗休养; the aid beside them stays."""
-    assert read("工会为320名会员免费健康体检,为18名劳模安排疗休养,走访慰问困难会员45名。") == [("45名", "aid_recipients")]
+    passage = "工会为320名会员免费健康体检,为18名劳模安排疗休养,走访慰问困难会员45名。"
+    assert read(passage) == [("45名", "aid_recipients")]
