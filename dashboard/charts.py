@@ -251,20 +251,6 @@ def trend(df: pd.DataFrame, series: str = "name_zh", title: str | None = None, h
 
 
 @_memo
-def sparkline(df: pd.DataFrame, height: int = 70) -> go.Figure:
-    """A tiny trend under a KPI card: FY values only, no axes."""
-    g = df[(df["period"] == "FY")].sort_values("year")
-    fig = go.Figure(go.Scatter(x=g["year"], y=g["value"], mode="lines+markers", connectgaps=False,
-                               line={"color": theme.PALETTE[0], "width": 2}, marker={"size": 4},
-                               hovertemplate="%{x}年：%{y:,.4~g}<extra></extra>"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, rangemode="normal")
-    fig = theme.apply(fig, height)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
-    return fig
-
-
-@_memo
 def ranking(df: pd.DataFrame, target: float | None = None, title: str | None = None, limit: int = 30) -> go.Figure:
     """Towns ranked, best at the top, each labelled with its value.
 

@@ -79,12 +79,6 @@ def kpis(trend: pd.DataFrame, metrics: list[str], period: str = "FY", complete_o
     return out
 
 
-def newer_partial(items: list[Kpi]) -> tuple[int, str] | None:
-    """The newest partial year the cards leave out, with its count (the 总览 toggle offers it)."""
-    found = [k.newer for k in items if k.newer]
-    return max(found) if found else None
-
-
 def latest_year(trend: pd.DataFrame, period: str = "FY", complete_only: bool = False) -> int | None:
     """Last year with any value for this period (the KPI cards' year); with `complete_only`, a complete one."""
     rows = (trend["period"] == period) & trend["value"].notna()
