@@ -22,11 +22,17 @@ _PARTS_MARK = re.compile(r"其中|:")
 _ADDITIONAL = re.compile(r"另外|此外|另有|另还|另为|同时还")
 
 
+_OPEN_BRACKET = re.compile(r"^\s*[(（]")
+
+
 def _opens_parts(between: str) -> bool:
     """Does the text between a total and a later figure make the figure one of its parts?  Not when the
     其中 stands in brackets that close before it (共筹集170.5万元(其中…10万元),…), nor when 另外/此外
-    adds the figure after the parts (…;另外还为11名…发放4.7万元)."""
+    adds the figure after the parts (…;另外还为11名…发放4.7万元).  A bracket opened right after the total
+    and still open at the figure lists its parts (已建有工会119家(企业工会99家,…机关工会1家))."""
     between = _CLOSED_GROUP.sub("", between)
+    if _OPEN_BRACKET.match(between) and not re.search(r"[)）]", between):
+        return True
     marks = list(_PARTS_MARK.finditer(between))
     return bool(marks) and not _ADDITIONAL.search(between, marks[-1].end())
 

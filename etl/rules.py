@@ -27,6 +27,7 @@ from etl.catalog import load_catalog
 from etl.context import place_names
 from etl.cues import METRIC_CLASSES, any_match, head_match, retargets, rules, rules_for
 from etl.numbers import Quantity, find_quantities
+from etl.subunits import plausible_unit
 from etl.zones import CLAUSE_END, SENT_END, in_plan, label_zones, last_index, next_index, plan_zones
 
 # etl/candidates.py and etl/features.py import METRIC_CLASSES, rules, in_plan and plan_zones from here.
@@ -229,7 +230,7 @@ def _bind(text: str, q: Quantity, prev_end: int, seg_start: int, seg_end: int,
     if out:
         ctx_left = text[sent_start:q.start]
         m = _SUBUNIT.search(clause_left)
-        if m:
+        if m and plausible_unit(m.group("name")):  # 其中乡镇总工会60个: a kind of union, not a place's figure
             for c in out:
                 c.region = m.group("name")
         elif _THIS_PLACE.search(ctx_left):
@@ -304,7 +305,7 @@ def _breakdown(text: str, q: Quantity, total: RuleHit | None, seg_start: int, se
     if total.sent_start != sent_start and total.sent_end + 1 < sent_start:  # the total's sentence or the one before
         return None
     m = _BREAKDOWN.match(text[max(sent_start, total.q.end):q.start])
-    if m is None:
+    if m is None or not plausible_unit(m.group("name")):
         return None
     return RuleHit(q, total.metric, sent_start, next_index(text, SENT_END, q.end, seg_end), m.group("name"),
                    total.confidence - 0.1, {"breakdown"}, m.group("name"))

@@ -41,3 +41,14 @@ def test_parts_of_a_total_and_figures_added_after_them(passage: str, expected: l
 ])
 def test_figures_that_add_up_to_an_earlier_one_are_its_parts(passage: str, expected: list) -> None:
     assert kept(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    # a bracket opened right after the total lists its parts
+    ("截至年底,全乡已建有工会组织64家(非公企业工会41家,村工会联合会15家,机关工会8家),会员5210人。",
+     [("64家", "union_orgs_total"), ("5210人", "members_total")]),
+    # 其中 + a collective word (乡镇) is a kind of union, not a place's own figure: a part
+    ("全县共建有各级工会组织980个,其中乡镇总工会18个,机关事业单位工会166个。", [("980个", "union_orgs_total")]),
+])
+def test_parts_in_brackets_and_kinds_after_qizhong(passage: str, expected: list) -> None:
+    assert kept(passage) == expected

@@ -306,3 +306,8 @@ def test_health_checks_and_rest_trips_are_not_aid() -> None:
     """Outside the catalog (ANNOTATION): 为N名会员免费体检, 组织N名劳模疗休养; the aid beside them stays."""
     passage = "工会为320名会员免费健康体检,为18名劳模安排疗休养,走访慰问困难会员45名。"
     assert read(passage) == [("45名", "aid_recipients")]
+
+
+def test_awarded_unions_are_not_a_count_of_unions() -> None:
+    """评出先进企业工会12个 counts an award (ANNOTATION: awards are outside the catalog)."""
+    assert read("今年评出先进企业工会12个、优秀基层工会7个。") == []
