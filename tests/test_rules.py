@@ -311,3 +311,11 @@ def test_health_checks_and_rest_trips_are_not_aid() -> None:
 def test_awarded_unions_are_not_a_count_of_unions() -> None:
     """评出先进企业工会12个 counts an award (ANNOTATION: awards are outside the catalog)."""
     assert read("今年评出先进企业工会12个、优秀基层工会7个。") == []
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("区总工会安排帮扶资金45万元,将慰问600名困难职工。", [("45万元", "aid_amount")]),  # will visit: a plan
+    ("县总工会将慰问金送到27名困难职工手中。", [("27名", "aid_recipients")]),  # 将 + the money: "put … into"
+])
+def test_jiang_before_a_verb_is_the_future(passage: str, expected: list) -> None:
+    assert read(passage) == expected
