@@ -35,7 +35,8 @@ class DatabaseDamaged(UnionError):
 
 
 # DuckDB's words for a file it cannot trust (a block whose checksum fails, a file that is not a database).
-_DAMAGED = re.compile(r"Corrupt database file|checksum .* does not match|not a valid DuckDB database file")
+_NOT_A_DATABASE = "not a valid DuckDB database file"
+_DAMAGED = re.compile(rf"Corrupt database file|checksum .* does not match|{_NOT_A_DATABASE}")
 
 
 @contextlib.contextmanager
@@ -50,7 +51,7 @@ def damage_told(path: Path | str) -> Iterator[None]:
     except duckdb.Error as exc:
         if not is_damage(exc):
             raise
-        raise _damaged(path, "not a valid DuckDB" in str(exc)) from exc  # DuckDB's words stay on the cause
+        raise _damaged(path, _NOT_A_DATABASE in str(exc)) from exc  # DuckDB's words stay on the cause
 
 
 def is_damage(exc: BaseException) -> bool:

@@ -82,21 +82,26 @@ def drop_summed_parts(cands: list[RuleHit]) -> list[RuleHit]:
             continue
         later = [j for j in range(i + 1, len(cands)) if cands[j].metric == t.metric and cands[j].region == t.region
                  and cands[j].q.start - t.q.end <= _SUM_REACH and j not in drop]
-        for a in range(len(later)):
-            run = 0.0
-            for b in range(a, len(later)):
-                v = cands[later[b]].q.value
-                if not v or v <= 0 or v >= total:
-                    break
-                run += v
-                if b > a and abs(run - total) <= 1e-6 * total:
-                    drop.update(later[a:b + 1])
-                    break
-                if run > total:
-                    break
-            if drop.intersection(later):
-                break
+        run = _summing_run([cands[j].q.value for j in later], total)
+        if run is not None:
+            drop.update(later[run[0]:run[1]])
     return [c for k, c in enumerate(cands) if k not in drop]
+
+
+def _summing_run(values: list[float | None], total: float) -> tuple[int, int] | None:
+    """The first [a, b) of two or more consecutive values, each positive and below `total`, adding up to it."""
+    for a in range(len(values)):
+        run = 0.0
+        for b in range(a, len(values)):
+            v = values[b]
+            if not v or v <= 0 or v >= total:
+                break
+            run += v
+            if b > a and abs(run - total) <= 1e-6 * total:
+                return a, b + 1
+            if run > total:
+                break
+    return None
 
 
 def document_passes(text: str, cands: list[RuleHit]) -> list[RuleHit]:

@@ -15,8 +15,13 @@ from etl.rules import rule_hits
 
 def read(passage: str) -> list[tuple[str, str]]:
     """(number as written, metric) for every reading of the rules, in text order."""
+    return [(raw, metric) for raw, metric, _ in read_where(passage)]
+
+
+def read_where(passage: str) -> list[tuple[str, str, str | None]]:
+    """(number as written, metric, sub-unit) for every reading of the rules."""
     text = normalize(passage).text
-    return [(h.q.raw, h.metric) for h in rule_hits(text, 0, len(text))]
+    return [(h.q.raw, h.metric, h.region) for h in rule_hits(text, 0, len(text))]
 
 
 # Sub-type by the sentence's time frame: 发展/吸纳会员 is a running total where the sentence states a stock.
@@ -220,12 +225,6 @@ def test_a_bare_total_borrows_the_cue_of_the_clause_before(passage: str, expecte
 ])
 def test_future_tense_is_a_plan(passage: str, expected: list) -> None:
     assert read(passage) == expected
-
-
-def read_where(passage: str) -> list[tuple[str, str, str | None]]:
-    """(number as written, metric, sub-unit) for every reading of the rules."""
-    text = normalize(passage).text
-    return [(h.q.raw, h.metric, h.region) for h in rule_hits(text, 0, len(text))]
 
 
 # A total broken down by place: each place's figure is its own fact of the total's metric.
