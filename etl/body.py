@@ -62,12 +62,28 @@ def _starts(run: str) -> dict[int, str]:
         out.setdefault(s, "place_start")
         if e < len(run):
             out.setdefault(e, "after_place")
+    inside = _inside_words(run)
     for w in sp.org_words:
         k = run.find(w)
         while k >= 0 and k + len(w) < len(run):
-            out.setdefault(k + len(w), "after_org")
+            if k + len(w) not in inside:
+                out.setdefault(k + len(w), "after_org")
             k = run.find(w, k + 1)
     return out
+
+
+@cache
+def _long_word() -> re.Pattern[str]:
+    """Any stop, level or organisation word of two characters or more, longest first, at every position."""
+    sp = spec()
+    words = sorted((w for w in {*sp.stop_words, *sp.levels, *sp.org_words} if len(w) > 1), key=len, reverse=True)
+    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
+
+
+def _inside_words(run: str) -> set[int]:
+    """Positions strictly inside a stop, level or organisation word of the run: an organisation word
+    there is part of the longer word (所 in 所属, 社 in 社区, 园 in 园区) and ends no name (属社区, 区)."""
+    return {i for m in _long_word().finditer(run) for i in range(m.start() + 1, m.start() + len(m.group(1)))}
 
 
 def _name_run(run: str) -> str:

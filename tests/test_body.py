@@ -198,3 +198,11 @@ def test_the_rest_of_a_number_before_工会_names_nothing() -> None:
     text = normalize("全国共有2.8亿工会会员。首批300名农民工加入项目工会。").text
     names = {c.name for c in body_candidates(text, "")}
     assert "亿" not in names and not any(n.startswith("名") for n in names)
+
+
+def test_an_organisation_word_inside_a_longer_word_starts_no_name() -> None:
+    """所属社区工会 / 物流园区工会: 所 and 社, 园 are part of 所属, 社区, 园区 there; 属社区, 区 are no names."""
+    text = normalize("二十人以下的门店就近并入所属社区工会。城东物流园区工会当天吸收会员230人。").text
+    names = {c.name for c in body_candidates(text, "")}
+    assert "属社区" not in names and "区" not in names
+    assert "城东物流园区" in names
