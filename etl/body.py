@@ -59,6 +59,8 @@ def _starts(run: str) -> dict[int, str]:
         if k >= 0 and k + len(w) < len(run) and k not in covered:
             out.setdefault(k + len(w), "after_stop")
     for s, e, _ in places_in(run):
+        if _joined_by_function_char(run, s):
+            continue
         out.setdefault(s, "place_start")
         if e < len(run):
             out.setdefault(e, "after_place")
@@ -242,15 +244,33 @@ def _names_place(text: str, s: int, e: int, p: Place, ends: set[int]) -> bool:
     township, where a word ends too (before punctuation, a level, a union or a news word: 秀山网讯).
     """
     sp = spec()
+    if s not in ends and _joined_by_function_char(text, s):
+        return False
     if p.form != "stem":
         return True
     if any(ch in sp.function_chars for ch in p.surface):
         return False
-    if not (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in sp.stop_chars or s in ends):
+    if not (s == 0 or not _CJK.match(text[s - 1]) or text[s - 1] in sp.stop_chars or s in ends
+            or _after_media_prefix(text, s)):
         return False
     if p.division.level in ("province", "city"):
         return True
     return e >= len(text) or not _CJK.match(text[e]) or text.startswith(sp.stem_followers, e)
+
+
+def _joined_by_function_char(text: str, s: int) -> bool:
+    """A place starting with a grammar character right after a word (大力支持和县总工会: 和 joins, 和县 is
+    not meant) is no place there; right after another place it is (天津市和平区, see the callers)."""
+    return s > 0 and text[s] in spec().function_chars and bool(_CJK.match(text[s - 1]))
+
+
+def _after_media_prefix(text: str, s: int) -> bool:
+    """A local outlet's brand ends right before s, at a word's start (来源：今日高邮, 云上通山报道)."""
+    for w in spec().media_prefixes:
+        k = s - len(w)
+        if k >= 0 and text.startswith(w, k) and (k == 0 or not _CJK.match(text[k - 1])):
+            return True
+    return False
 
 
 @cache

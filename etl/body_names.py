@@ -40,6 +40,7 @@ class BodySpec:
     visit_after: re.Pattern[str]
     org_words_next: str
     number_tail: str
+    media_prefixes: tuple[str, ...]
 
 
 @cache
@@ -57,7 +58,7 @@ def spec() -> BodySpec:
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
                     + tuple(s["org_words"]), tuple(s["union_words"]),
                     re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"],
-                    s["number_tail"])
+                    s["number_tail"], tuple(s["media_prefixes"]))
 
 
 @lru_cache(maxsize=16384)

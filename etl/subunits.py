@@ -57,17 +57,38 @@ def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, 
     least two paragraphs open with different named unions is the text read that way.
     """
     out = []
+    rest = []  # paragraphs opened by no union: (start, end)
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
         m = _OPENER.match(text, pos, min(stop, pos + _OPENER_REACH))
-        if m:
-            name = m.group("name")
-            if plausible_unit(name) and name_ending(name) not in (None, name):  # plausible_unit refuses not_names
-                out.append((pos, stop, name))
+        name = m.group("name") if m else ""
+        if name and plausible_unit(name) and name_ending(name) not in (None, name):  # refuses not_names
+            out.append((pos, stop, name))
+        elif text[pos:stop].strip():
+            rest.append((pos, stop))
         pos = stop + 1
-    return tuple(out) if len({n for _, _, n in out}) >= 2 else ()
+    if len({n for _, _, n in out}) < 2:
+        return ()
+    return tuple(sorted(out + _continued(text, out, rest)))
+
+
+def _continued(text: str, opened: list[tuple[int, int, str]],
+               rest: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Paragraphs that carry on about the union of the paragraph opened before them: they name it again and
+    no other union of the round-up (二公司自重组成立以来… after 二公司工会召开…).  A closing paragraph that
+    names none of them, or several, stays the writer's."""
+    names = {n for _, _, n in opened}
+    out = []
+    for a, b in rest:
+        before = [n for s, _, n in opened if s < a]
+        if not before:
+            continue
+        said = {n for n in names if n in text[a:b]}
+        if said == {before[-1]}:
+            out.append((a, b, before[-1]))
+    return out
 
 
 def plausible_unit(name: str) -> bool:

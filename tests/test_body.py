@@ -206,3 +206,16 @@ def test_an_organisation_word_inside_a_longer_word_starts_no_name() -> None:
     names = {c.name for c in body_candidates(text, "")}
     assert "属社区" not in names and "区" not in names
     assert "城东物流园区" in names
+
+
+def test_a_local_outlets_brand_names_its_place() -> None:
+    """来源：今日秀山 / 云上秀山报道: the county's stem after an outlet's brand word fills a body named 县."""
+    text = "云上秀山报道：近日，县总工会为全县困难职工送去慰问金。\n我县各级工会共走访慰问困难职工300余人。"
+    assert "秀山县" in _cands(text)
+    assert "秀山县" not in _cands(text.replace("云上秀山报道", "云上新闻报道"))
+
+
+def test_a_grammar_character_after_a_word_starts_no_place() -> None:
+    """大力支持和县总工会: 和 joins two phrases here, it is not 和县; 天津市和平区总工会 keeps 和平区."""
+    assert "和县" not in _cands("县委大力支持和县总工会开展工作，我县新建工会12家。")
+    assert "和平区" in _cands("天津市和平区总工会今年新建工会12家。")

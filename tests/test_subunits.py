@@ -39,3 +39,18 @@ def test_a_round_up_gives_each_paragraph_its_union() -> None:
 def test_one_union_opening_paragraphs_is_no_round_up() -> None:
     text = "9月2日，青川县总工会举行助学金发放仪式。\n9月3日，青川县总工会又走访困难职工40户。"
     assert paragraph_openers(text, 0, len(text)) == ()
+
+
+def test_a_paragraph_carrying_on_about_the_union_just_opened_is_still_its() -> None:
+    """After 三分厂工会… a paragraph that names 三分厂 again (and no other union of the round-up) is 三分厂's;
+    a closing paragraph naming several, or none, stays the writer's."""
+    text = ("8月5日，三分厂工会召开助学会议，确定资助对象6名。\n"
+            "三分厂多年来坚持帮扶，厂工会累计资助困难职工子女30余名。\n"
+            "8月9日，七分厂工会向12名学子发放助学金。\n"
+            "三分厂和七分厂都表示，将把助学活动长期坚持下去。\n"
+            "集团各单位今年共资助学生200名。")
+    openers = paragraph_openers(text, 0, len(text))
+    owner = {text[a:b][:6]: n for a, b, n in openers}
+    assert owner["三分厂多年来"] == "三分厂"
+    assert "三分厂和七分厂" not in owner and "集团各单位今" not in owner
+    assert [n for _, _, n in openers] == ["三分厂", "三分厂", "七分厂"]
