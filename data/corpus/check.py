@@ -10,7 +10,10 @@ What it checks, per batch (docs/<batch>NNN.txt, gold/<batch>.jsonl, sources/<bat
 - every document has one row in its sources file with a public URL, and every row a document;
 - every gold line has the fields of ../shared/eval/ANNOTATION.md, a catalog metric, a value in
   the catalog unit that the evidence can show, and an evidence that occurs exactly once;
-- no source URL and no document text is held out (../shared/eval/heldout.py).
+- no source URL and no document text is held out (../shared/eval/heldout.py);
+- no document is a copy of a development or seed document under another address: the held-out
+  check knows addresses and held-out texts, not the development set's own pages, so a document
+  sharing most of its distinctive figures with one of them is reported (copies()).
 Exit status 1 when anything is wrong; each problem is printed with its file and line.
 """
 
@@ -138,13 +141,41 @@ def heldout(batches: list[str]) -> list[str]:
     return out
 
 
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def figures(text: str) -> set[str]:
+    """A text's distinctive figures: three digits or more, not round (100, 3000: any text has them), not a year."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.translate(_DIGITS))  # 1,185 → 1185
+    return {x for x in _FIGURE.findall(text)
+            if len(x.replace(".", "")) >= 3 and not x.endswith("00")
+            and not (x.isdigit() and len(x) == 4 and 1949 <= int(x) <= 2035)}
+
+
+def copies(batches: list[str]) -> list[str]:
+    """Documents that share at least 4 distinctive figures, and half of the smaller set, with a development
+    or seed document: another address of a page the project is scored on (corpus README, second wave)."""
+    refs = [*sorted((SHARED / "dev" / "docs").glob("*.txt")), *sorted((SHARED.parent / "seeds").glob("*.txt"))]
+    evaluation = {p: figures(p.read_text(encoding="utf-8")) for p in refs}
+    out = []
+    for b in batches:
+        for doc in sorted((HERE / "docs").glob(f"{b}[0-9]*.txt")):
+            mine = figures(doc.read_text(encoding="utf-8"))
+            for ref, theirs in evaluation.items():
+                shared = mine & theirs
+                if len(shared) >= 4 and len(shared) >= 0.5 * min(len(mine), len(theirs)):
+                    out.append(f"copy of an evaluation document: {doc.name} shares {len(shared)} figures with "
+                               f"{ref.parent.name}/{ref.name} ({', '.join(sorted(shared)[:5])} …)")
+    return out
+
+
 def main(argv: list[str]) -> int:
     use_heldout = "--no-heldout" not in argv
     batches = [a for a in argv if not a.startswith("--")]
     if not batches:
         batches = sorted({p.stem for p in (HERE / "sources").glob("*.csv")})
     codes = catalog()
-    errors = [e for b in batches for e in check_batch(b, codes)]
+    errors = [e for b in batches for e in check_batch(b, codes)] + copies(batches)
     if use_heldout:
         errors += heldout(batches)
     for e in errors:
