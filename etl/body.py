@@ -327,6 +327,22 @@ _JUNK_NAME = _NO_NAME | {"masked"}  # …nor a unit's full name read for its lev
 
 
 def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, float]:
+    """The reporting body's name (_ranked), a place's education or health union as the place itself
+    (河西县教育工会 reports for 河西县: corpus README, as the development set's 江山市教育工会)."""
+    name, margin = _ranked(cands, weights)
+    return _place_of_sector(name) if name else name, margin
+
+
+def _place_of_sector(name: str) -> str:
+    sp = spec()
+    for w in sp.place_sectors:
+        rest = name[: -len(w)]
+        if name.endswith(w) and rest and name_level(rest) in _PLACE_LEVELS and name_level(rest) != rest:
+            return rest
+    return name
+
+
+def _ranked(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, float]:
     """The best-scoring candidate's name (ties: the one named first), and its lead over the next.
 
     A body named only by its level takes a name of that level the text gives

@@ -41,6 +41,7 @@ class BodySpec:
     org_words_next: str
     number_tail: str
     media_prefixes: tuple[str, ...]
+    place_sectors: tuple[str, ...]
 
 
 @cache
@@ -58,7 +59,8 @@ def spec() -> BodySpec:
                     tuple(s["stem_followers"]) + tuple(s["levels"]) + tuple(s["union_words"])
                     + tuple(s["org_words"]), tuple(s["union_words"]),
                     re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"],
-                    s["number_tail"], tuple(s["media_prefixes"]))
+                    s["number_tail"], tuple(s["media_prefixes"]),
+                    tuple(sorted(s["place_sectors"], key=len, reverse=True)))
 
 
 @lru_cache(maxsize=16384)

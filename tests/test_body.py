@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.body import body_candidates, rank
+from etl.body import _place_of_sector, body_candidates, rank
 from etl.classifier import shipped_model
 from etl.normalize import normalize
 
@@ -219,3 +219,16 @@ def test_a_grammar_character_after_a_word_starts_no_place() -> None:
     """大力支持和县总工会: 和 joins two phrases here, it is not 和县; 天津市和平区总工会 keeps 和平区."""
     assert "和县" not in _cands("县委大力支持和县总工会开展工作，我县新建工会12家。")
     assert "和平区" in _cands("天津市和平区总工会今年新建工会12家。")
+
+
+def test_a_branch_union_is_no_body_named_分() -> None:
+    """各分工会 / 分工会: branch unions in general, not a body called 分."""
+    text = "年初，各事业部、车间(班组)分工会纷纷响应，又组织各分工会走访困难员工。全年救助困难员工46人。"
+    assert _ranked(text) not in {"分", "各分"}
+
+
+def test_a_places_education_union_reports_for_the_place() -> None:
+    """河西县教育工会 → 河西县 (ANNOTATION as applied in the development set); 江西省邮政 stays a sector body."""
+    assert _ranked("河西县教育工会2022年工作总结\n全县教育系统共有基层工会45个，会员3862人。",
+                   "河西县教育工会2022年工作总结") == "河西县"
+    assert _place_of_sector("江西省邮政") == "江西省邮政" and _place_of_sector("教育") == "教育"

@@ -318,3 +318,31 @@ def test_awarded_unions_are_not_a_count_of_unions() -> None:
 ])
 def test_jiang_before_a_verb_is_the_future(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Cue words the first corpus did not use, found on fresh reports (second wave): the money named after the
+# figure, homes visited, the scheme bought, a share of the workers, and whose union the enterprises have.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("春节前夕,区工会走进15位困难职工家中,送去3.6万元慰问金。",
+     [("15位", "aid_recipients"), ("3.6万元", "aid_amount")]),
+    ("全年向9名重病职工发放救助基金11.4万元。", [("9名", "aid_recipients"), ("11.4万元", "aid_amount")]),
+    ("今年为2630人次职工购买了住院医疗互助保障。", [("2630人次", "mutual_aid_participants")]),
+    ("为全员办理职工互助保险的有842人。", [("842人", "mutual_aid_participants")]),
+    ("全年互助保障理赔支出38万元。", [("38万元", "mutual_aid_payout")]),
+    ("镇工会看望了困难职工老周,送去800元慰问金。", []),  # one family's money on one visit, not a total
+    ("全年共发放21900元慰问金。", [("21900元", "aid_amount")]),
+    ("已完成建会的企业12家。", []),  # a campaign's result, not the running total
+    ("全镇签订集体合同的企业有85家,惠及职工6400人。", [("85家", "cc_enterprises"), ("6400人", "cc_workers_covered")]),
+])
+def test_aid_and_coverage_named_after_the_figure(passage: str, expected: list) -> None:
+    assert read(passage) == expected
+
+
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("截至去年底,全区已建工会的企业达2044家。", [("2044家", "union_orgs_total")]),
+    ("全镇入会职工1.9万人。", [("1.9万人", "members_total")]),
+    ("公司工会现有会员930人,占全公司职工的97.5%。", [("930人", "members_total"), ("97.5%", "membership_rate")]),
+    ("女职工占全公司职工的41%。", []),  # a share of the workers that is no membership
+])
+def test_stocks_and_shares_in_other_words(passage: str, expected: list) -> None:
+    assert read(passage) == expected
