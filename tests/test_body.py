@@ -232,3 +232,10 @@ def test_a_places_education_union_reports_for_the_place() -> None:
     assert _ranked("河西县教育工会2022年工作总结\n全县教育系统共有基层工会45个，会员3862人。",
                    "河西县教育工会2022年工作总结") == "河西县"
     assert _place_of_sector("江西省邮政") == "江西省邮政" and _place_of_sector("教育") == "教育"
+
+
+def test_since_starts_no_name_but_places_holding_自_keep_it() -> None:
+    """自区总工会…以来: 自 is "since"; 自贡市 and 自治区 are names."""
+    assert "starts_with_stop" in _cands("自区总工会换届以来，全区新建工会组织38家。")["自区"]
+    assert "自贡市" in _cands("自贡市总工会今年新建工会12家。")
+    assert "广西壮族自治区" in _cands("广西壮族自治区总工会今年新建工会120家。")

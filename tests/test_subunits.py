@@ -54,3 +54,10 @@ def test_a_paragraph_carrying_on_about_the_union_just_opened_is_still_its() -> N
     assert owner["三分厂多年来"] == "三分厂"
     assert "三分厂和七分厂" not in owner and "集团各单位今" not in owner
     assert [n for _, _, n in openers] == ["三分厂", "三分厂", "七分厂"]
+
+
+def test_since_before_a_union_opens_no_paragraph_of_another_union() -> None:
+    """自区总工会上次全会以来…: 自 is "since", so 自区 is no second union and the text is no round-up."""
+    text = ("11月2日,青禾区总工会召开全委会。\n"
+            "自区总工会上次全会以来,全区新建工会组织38家,发展会员2100人。")
+    assert paragraph_openers(text, 0, len(text)) == ()
