@@ -13,7 +13,7 @@ from etl.classifier import MODEL_PATH, Model
 from etl.learn.align import IGNORE, prepare
 from etl.learn.corpus import load, load_corpus
 from etl.learn.evaluate import match_doc, same_region
-from etl.learn.fit import FitConfig, Scored, choose_emit, fit
+from etl.learn.fit import FitConfig, Scored, choose_emit, choose_review, fit, wilson_lower
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +101,21 @@ def test_model_alone_threshold_is_the_middle_of_those_that_score_alike() -> None
     # Against 300 gold facts the one fact more moves F1 by 0.0049 only: 0.1-0.8 tie, the middle wins.
     tied = [_scored(0.42, True)] + [_scored(0.83, True)] * 50
     assert choose_emit(tied, 300, 1.0, 0.0)[1] == 0.45
+
+
+def _judged(exact: bool) -> Scored:
+    return Scored(0.9, True, [], True, exact, False, True)
+
+
+def test_the_review_threshold_needs_a_set_that_holds_beyond_its_own_luck() -> None:
+    """A dozen right facts at the top reach 0.97 by chance: no threshold from them (every fact is reviewed).
+    200 facts of which 199 are right: the charted set starts where the lower bound still clears 0.97."""
+    lucky = [_judged(True)] * 12 + [_judged(False)] * 8
+    assert choose_review(np.linspace(0.99, 0.5, len(lucky)), lucky, 0.97) == 1.0
+    solid = [_judged(True)] * 199 + [_judged(False)] + [_judged(False)] * 50
+    conf = np.linspace(0.999, 0.3, len(solid))
+    threshold = choose_review(conf, solid, 0.97)
+    charted = [s for c, s in zip(conf, solid, strict=True) if c >= threshold]
+    assert 150 <= len(charted) <= 200 and sum(s.exact for s in charted) / len(charted) >= 0.97
+    assert wilson_lower(len(charted) - 1, len(charted)) < 1.0
+    assert wilson_lower(12, 12) < 0.97 < wilson_lower(199, 200)
