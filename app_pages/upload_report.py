@@ -97,6 +97,10 @@ if plan.refused:  # figures for regions outside this account's scope: named, and
     st.markdown(f"**可以导入的 {len(facts)} 条：**")
 
 acts = ru.action_labels(may_review)
+if all(f.needs_review or f.flags for f in facts):  # the shipped model certifies no report figure by itself
+    st.info("从报告中读出的数字，都要有人对照原文核对后才进入图表。"
+            + (f"核对无误的，在“处理”一列选“{acts['confirm']}”；" if may_review else "导入后由审核人员在“审核”页确认；")
+            + "识别有误的，直接在表中改正。", icon=":material/fact_check:")
 checked_note = ("改过的数据按已核对导入。" if may_review
                 else "改过的数据按您填写的导入，带标记的仍由审核人员确认。")
 st.caption(f"“处理”一列：{acts['load']}（按识别结果导入，带标记的到“审核”页再确认）"

@@ -80,6 +80,8 @@ def test_page_shows_figures_with_sentences_then_loads(page: AppTest, tmp_db: Pat
     table = page.dataframe[0].value
     row = table[table["指标"] == "入会率"].iloc[0]
     assert row["数值"] == 93.5 and "入会率达93.5%" in row["原文"]
+    # The shipped model certifies no report figure alone (review threshold 1.0): the page says a person checks them.
+    assert any("都要有人对照原文核对" in i.value for i in page.info)
     page.button(key="report_commit").click().run()
     assert not page.exception
     assert "已导入批次 1" in page.success[0].value
