@@ -346,3 +346,19 @@ def test_aid_and_coverage_named_after_the_figure(passage: str, expected: list) -
 ])
 def test_stocks_and_shares_in_other_words(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Student aid named after the figure, and more ways of saying who took part.
+@pytest.mark.parametrize(("passage", "expected"), [
+    # Money raised or invested is not aid paid out (development set: 筹集资金9.8亿元, 投入2000多万元).
+    ("镇工会投入6.5万元帮扶困难职工家庭31户。", [("31户", "aid_households")]),
+    ("金秋时节,区工会为考上大学的困难职工子女送去3000元助学金。", []),  # one student's grant
+    ("今年第一批8.6万元金秋助学金已发到困难学子手中。", [("8.6万元", "student_aid_amount")]),
+    ("金秋时节,区工会为考上大学的困难职工子女送去12万元助学金。", [("12万元", "student_aid_amount")]),
+    ("全市职工互助保障参保总人数达8350人。", [("8350人", "mutual_aid_participants")]),
+    ("开展厂务公开工作的企事业单位已有312家。", [("312家", "congress_orgs")]),
+    ("建立职代会制度的单位则达到287家。", [("287家", "congress_orgs")]),
+    ("已建会企业的集体合同签订率都在96%以上。", [("96%以上", "cc_coverage_rate")]),
+])
+def test_student_aid_after_the_figure_and_other_wordings_of_taking_part(passage: str, expected: list) -> None:
+    assert read(passage) == expected
