@@ -334,6 +334,7 @@ def rank(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None, f
 
 
 def _place_of_sector(name: str) -> str:
+    """河西县教育 → 河西县 for the sectors in body.toml place_sectors; any other name as it is."""
     sp = spec()
     for w in sp.place_sectors:
         rest = name[: -len(w)]

@@ -54,7 +54,8 @@ def paragraph_openers(text: str, start: int, end: int) -> tuple[tuple[int, int, 
 
     A news round-up (赣州各地总工会近日陆续开展…) gives one paragraph per union, each opening
     with that union as its subject; their figures are theirs, not the writer's.  Only when at
-    least two paragraphs open with different named unions is the text read that way.
+    least two paragraphs open with different named unions is the text read that way.  A paragraph
+    that carries on about the union opened before it is that union's too (_continued).
     """
     out = []
     rest = []  # paragraphs opened by no union: (start, end)
