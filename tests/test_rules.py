@@ -362,3 +362,12 @@ def test_stocks_and_shares_in_other_words(passage: str, expected: list) -> None:
 ])
 def test_student_aid_after_the_figure_and_other_wordings_of_taking_part(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# A women's special contract (女职工权益保护专项集体合同) is not the collective contract, nor what it covers.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全市签订女职工权益保护专项集体合同2150份,覆盖企业3020家。", []),
+    ("全市签订集体合同的企业3020家。", [("3020家", "cc_enterprises")]),
+])
+def test_womens_special_contracts_are_not_collective_contracts(passage: str, expected: list) -> None:
+    assert read(passage) == expected
