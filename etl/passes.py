@@ -22,7 +22,7 @@ _PARTS_MARK = re.compile(r"其中|:")
 _ADDITIONAL = re.compile(r"另外|此外|另有|另还|另为|同时还")
 
 
-_OPEN_BRACKET = re.compile(r"^\s*[(（]")
+_OPEN_BRACKET = re.compile(r"^\s*[(（][^)）]*$")  # a bracket opened and not closed again
 
 
 def _opens_parts(between: str) -> bool:
@@ -31,7 +31,7 @@ def _opens_parts(between: str) -> bool:
     adds the figure after the parts (…;另外还为11名…发放4.7万元).  A bracket opened right after the total
     and still open at the figure lists its parts (已建有工会119家(企业工会99家,…机关工会1家))."""
     between = _CLOSED_GROUP.sub("", between)
-    if _OPEN_BRACKET.match(between) and not re.search(r"[)）]", between):
+    if _OPEN_BRACKET.match(between):
         return True
     marks = list(_PARTS_MARK.finditer(between))
     return bool(marks) and not _ADDITIONAL.search(between, marks[-1].end())

@@ -103,16 +103,12 @@ def test_model_alone_threshold_is_the_middle_of_those_that_score_alike() -> None
     assert choose_emit(tied, 300, 1.0, 0.0)[1] == 0.45
 
 
-def _judged(exact: bool) -> Scored:
-    return Scored(0.9, True, [], True, exact, False, True)
-
-
 def test_the_review_threshold_needs_a_set_that_holds_beyond_its_own_luck() -> None:
     """A dozen right facts at the top reach 0.97 by chance: no threshold from them (every fact is reviewed).
     200 facts of which 199 are right: the charted set starts where the lower bound still clears 0.97."""
-    lucky = [_judged(True)] * 12 + [_judged(False)] * 8
+    lucky = [_scored(0.9, True)] * 12 + [_scored(0.9, False)] * 8
     assert choose_review(np.linspace(0.99, 0.5, len(lucky)), lucky, 0.97) == 1.0
-    solid = [_judged(True)] * 199 + [_judged(False)] + [_judged(False)] * 50
+    solid = [_scored(0.9, True)] * 199 + [_scored(0.9, False)] + [_scored(0.9, False)] * 50
     conf = np.linspace(0.999, 0.3, len(solid))
     threshold = choose_review(conf, solid, 0.97)
     charted = [s for c, s in zip(conf, solid, strict=True) if c >= threshold]
