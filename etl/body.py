@@ -187,6 +187,8 @@ def body_candidates(text: str, title: str) -> list[BodyCandidate]:
                 if not _names_place(head, s, e, p, ends):
                     continue
                 short = p.surface if p.surface.endswith(lv) else (p.surface + lv if p.form == "stem" else "")
+                if p.form == "stem" and p.division.name == p.surface + "地" + lv:
+                    short = p.division.name  # 大兴安岭 with 全区: the prefecture 大兴安岭地区, not a 大兴安岭区
                 if short and (p.division.name.endswith(lv) or p.division.name.endswith("自治" + lv)):
                     add(short, s, ["src=fill_gazetteer"], False)
     for lv in bare_levels - _PLACE_LEVELS:  # 处工会 / 该处: the unit's full name, written twice (铜川矿务局供应处)
@@ -206,14 +208,17 @@ _PLACE_LEVELS = frozenset({"街道", "镇", "乡", "县", "区", "市", "省", "
 
 
 def _repeated_org_name(head: str, lv: str) -> str | None:
-    """The longest name ending in the unit level `lv` that the head writes at least twice.
+    """The longest name ending in the unit level `lv` that the head writes at least twice, else the unit
+    named once right before its own officers (下石节煤矿党委副书记), by its own name after its parents'.
 
     A unit that calls itself by its level (段工会, 该处) names itself in full in the lead and again
     further on (铜川矿务局供应处有39户… 铜川矿务局供应处历来…); a name written once is as likely a
-    place visited or a word that happens to end in the level (一段, 处理 are cut by the follower check).
+    place visited or a word that happens to end in the level (一段, 处理 are cut by the follower check),
+    unless its officers follow it (陕煤集团铜川矿业公司下石节煤矿党委…: 下石节煤矿, as ANNOTATION.md's
+    name as people know it).
     """
     sp = spec()
-    best = None
+    best = officers = None
     k = head.find(lv)
     while k >= 0:
         e = k + len(lv)
@@ -221,14 +226,15 @@ def _repeated_org_name(head: str, lv: str) -> str | None:
             k = head.find(lv, e)
             continue
         run = _name_run(head[max(0, k - 12):e])
-        for s in sorted(_starts(run)):
-            name = run[s:]
-            if len(name) >= 3 and head.count(name) >= 2 and not name_features(name) & _JUNK_NAME:
-                if best is None or len(name) > len(best):
-                    best = name
-                break
+        names = [run[s:] for s in sorted(_starts(run))
+                 if len(run) - s >= 3 and not name_features(run[s:]) & _JUNK_NAME]
+        twice = [n for n in names if head.count(n) >= 2]
+        if twice and (best is None or len(twice[0]) > len(best)):
+            best = twice[0]
+        if names and officers is None and head.startswith(sp.officer_words, e):
+            officers = names[-1]
         k = head.find(lv, e)
-    return best
+    return best or officers
 
 
 _SHORT_ORG = re.compile(r"(?:^|(?<=[\s,.;:!?，。、；：！？“”\"《》()（）]))(?P<name>[\u4e00-\u9fff]{1,5}[矿厂])"
@@ -376,6 +382,13 @@ def _ranked(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None
                  and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK and cands[i].mentions]
         if named:
             return named[0].name, margin
+        # …or the one company the text names, ending in those words, though never as a union
+        # (集团工会 visits; 代表迎驾集团送上祝福): ANNOTATION.md, the name given anywhere joins the level.
+        written = {cands[i].name for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
+                   and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK
+                   and "names_the_bare" in cands[i].feats and not cands[i].feats & _SUPERIOR}
+        if len(written) == 1:
+            return written.pop(), margin
     if "bare" in best.feats:
         named = [cands[i] for i in clean if "names_the_bare" in cands[i].feats
                  and cands[i].name.endswith(best.name) and not cands[i].feats & _JUNK and _fills(cands[i])]

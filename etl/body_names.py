@@ -42,6 +42,7 @@ class BodySpec:
     number_tail: str
     media_prefixes: tuple[str, ...]
     place_sectors: tuple[str, ...]
+    officer_words: tuple[str, ...]
 
 
 @cache
@@ -60,7 +61,7 @@ def spec() -> BodySpec:
                     + tuple(s["org_words"]), tuple(s["union_words"]),
                     re.compile("^.{0,10}?(?:" + "|".join(s["visit_after"]) + ")"), s["level_word_next"],
                     s["number_tail"], tuple(s["media_prefixes"]),
-                    tuple(sorted(s["place_sectors"], key=len, reverse=True)))
+                    tuple(sorted(s["place_sectors"], key=len, reverse=True)), tuple(s["officer_words"]))
 
 
 @lru_cache(maxsize=16384)

@@ -193,6 +193,41 @@ def test_company_words_take_the_company_written_as_a_union() -> None:
     assert _ranked(text, text.split("\n", 1)[0]) == "青川水电分公司"
 
 
+def test_company_words_take_the_one_company_the_text_names_though_not_as_a_union() -> None:
+    # 集团工会 only, but the group is named once as the giver (代表鹤鸣集团送上…): ANNOTATION.md joins the name
+    text = ("新春走访\n腊月二十，集团工会启动一年一度的送温暖活动。工会主席带队走进纺织分公司、物流分公司，"
+            "代表鹤鸣集团送上新春问候，共慰问困难职工52名，送去慰问金8.4万元。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "鹤鸣集团"
+
+
+def test_a_verb_of_inclusion_starts_no_company_name() -> None:
+    # 纳入集团公司 (brought under the group's scheme) is no company, so the bare 集团公司 stays
+    text = ("助学简讯\n集团公司工会今年资助困难职工子女15人。受资助的家庭将被纳入集团公司帮扶档案，"
+            "集团公司工会每年回访。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "集团公司"
+
+
+def test_a_county_yearbook_title_names_the_district_a_bare_区_stands_for() -> None:
+    # a page of a district's yearbook: 区总工会 in the text, the district only as the yearbook's stem
+    text = ("Page 212 - 金牛年鉴2020\n群众团体\n区总工会全年调处劳动争议31件，新建工会组织46家，"
+            "区总工会为困难职工送去慰问金18万元。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "金牛区"
+
+
+def test_a_prefecture_stem_with_全区_is_the_prefecture_not_a_district() -> None:
+    # 大兴安岭 is a 地区: 全区 there is the prefecture, written 大兴安岭地区, never a 大兴安岭区
+    text = ("工会工作\n2012年，大兴安岭各级工会围绕全区中心工作，区总工会发展会员3100人，"
+            "区总工会全年帮扶困难职工640人。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "大兴安岭地区"
+
+
+def test_a_unit_named_once_before_its_officers_fills_its_bare_level() -> None:
+    # 矿工会 only, but 青岗集团白石矿业公司东坡煤矿党委书记 names the mine, by its own name after its parents'
+    text = ("【通讯】金秋助学暖人心\n近日，青岗集团白石矿业公司东坡煤矿党委书记、工会主席一行走访困难职工家庭。"
+            "今年矿工会共资助困难职工子女23名，发放助学金9.2万元。矿工会表示将持续做好帮扶。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "东坡煤矿"
+
+
 def test_the_rest_of_a_number_before_工会_names_nothing() -> None:
     """2.8亿工会会员 / 300名农民工加入项目工会: 亿 and 名 end the number, they start no name."""
     text = normalize("全国共有2.8亿工会会员。首批300名农民工加入项目工会。").text
