@@ -313,7 +313,23 @@ def _describe(cands: list[BodyCandidate], head: str, title: str) -> list[BodyCan
         c.feats |= own
         tail = "|bare" if "bare" in own else "|named"
         c.feats |= {f + tail for f in c.feats if f.startswith(("src=", "start="))}
+    _units_acting_more(cands, clean)
     return cands
+
+
+def _units_acting_more(cands: list[BodyCandidate], clean: list[BodyCandidate]) -> None:
+    """Marks a name and a unit written after it (银川市 and 银川市交通运输局工会) when the text writes the
+    unit's union acting at least as often as the name's own: a sector or bureau union's report
+    names its city as approver or host (经银川市总工会批准), and the ranker learns which one reports."""
+    acting = {c.name: c.mentions - c.led for c in cands}
+    for c in clean:
+        if not acting[c.name] or c.feats & _NO_NAME:
+            continue
+        for d in clean:
+            if d.name != c.name and d.name.startswith(c.name) and acting[d.name] >= acting[c.name] \
+                    and not d.feats & _NO_NAME:
+                c.feats.add("unit_acts_more")
+                d.feats.add("acts_more_than_its_parent")
 
 
 def body_rows(cands: list[BodyCandidate]) -> list[np.ndarray]:

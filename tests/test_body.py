@@ -228,6 +228,15 @@ def test_a_unit_named_once_before_its_officers_fills_its_bare_level() -> None:
     assert _ranked(text, text.split("\n", 1)[0]) == "东坡煤矿"
 
 
+def test_a_bureau_union_acting_more_than_its_city_is_marked() -> None:
+    # the city's union is the site's name and approves (经兰溪市总工会批准); the bureau's union acts more often
+    text = ("兰溪市水利局工会召开会员大会\n欢迎访问兰溪市总工会网站\n经兰溪市总工会批准，兰溪市水利局工会于日前召开会员大会。"
+            "兰溪市水利局工会现有会员236人，兰溪市水利局工会今年慰问困难职工14人。")
+    feats = _cands(text, text.split("\n", 1)[0])
+    assert "acts_more_than_its_parent" in feats["兰溪市水利局"]
+    assert "unit_acts_more" in feats["兰溪市"]
+
+
 def test_the_rest_of_a_number_before_工会_names_nothing() -> None:
     """2.8亿工会会员 / 300名农民工加入项目工会: 亿 and 名 end the number, they start no name."""
     text = normalize("全国共有2.8亿工会会员。首批300名农民工加入项目工会。").text

@@ -66,6 +66,10 @@ CASES = [
      ['apx=about', 'apx|person'], []),
     ('money in 万', '发放慰问金共计21.5万元。', '21.5万元',
      ['money|F:aid_money@h', 'scaled'], []),
+    ('the money a dispute involved', '调处欠薪纠纷6起,涉及资金近40万元。', '近40万元',
+     ['g=gap_veto', 'g=gap_veto|money'], []),
+    ('aid money is not what a dispute involved', '发放慰问金共计21.5万元。', '21.5万元',
+     [], ['g=gap_veto']),
 ]
 
 

@@ -387,3 +387,25 @@ def test_womens_special_contracts_are_not_collective_contracts(passage: str, exp
 ])
 def test_money_raised_for_aid(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# The people a condolence drive reached (惠及/受益) are its recipients; beneficiaries of mutual aid, legal
+# publicity or a wage rise are not.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("夏季送清凉活动走进12家企业,惠及职工3610人。", [("3610人", "aid_recipients")]),
+    ("此次慰问活动中,全市1.5万余名职工群众从中受益。", [("1.5万余名", "aid_recipients")]),
+    ("开展法治宣传活动2场,受益职工1000余人次。", []),
+    ("互助保障计划受益职工820人。", []),
+])
+def test_people_a_condolence_drive_reached(passage: str, expected: list) -> None:
+    assert read(passage) == expected
+
+
+# The money a dispute involved (涉及资金…) is no aid; the disputes are the figure. Workers a contract
+# involves (涉及职工…) are its coverage.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("镇工会参与调处劳资纠纷9起,涉及资金近80万元。", [("9起", "disputes_handled")]),
+    ("全镇签订集体合同的企业126家,涉及职工8400人。", [("126家", "cc_enterprises"), ("8400人", "cc_workers_covered")]),
+])
+def test_what_a_dispute_or_a_contract_involved(passage: str, expected: list) -> None:
+    assert read(passage) == expected
