@@ -230,8 +230,8 @@ def test_a_unit_named_once_before_its_officers_fills_its_bare_level() -> None:
 
 def test_a_bureau_union_acting_more_than_its_city_is_marked() -> None:
     # the city's union is the site's name and approves (经兰溪市总工会批准); the bureau's union acts more often
-    text = ("兰溪市水利局工会召开会员大会\n欢迎访问兰溪市总工会网站\n经兰溪市总工会批准，兰溪市水利局工会于日前召开会员大会。"
-            "兰溪市水利局工会现有会员236人，兰溪市水利局工会今年慰问困难职工14人。")
+    text = ("兰溪市水利局工会召开会员大会\n欢迎访问兰溪市总工会网站\n"
+            "经兰溪市总工会批准，兰溪市水利局工会于日前召开会员大会。兰溪市水利局工会现有会员236人，兰溪市水利局工会今年慰问困难职工14人。")
     feats = _cands(text, text.split("\n", 1)[0])
     assert "acts_more_than_its_parent" in feats["兰溪市水利局"]
     assert "unit_acts_more" in feats["兰溪市"]
