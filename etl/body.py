@@ -411,6 +411,14 @@ def _ranked(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None
         named.sort(key=lambda c: not (c.mentions or "union_later" in c.feats))  # written as a union first
         if named:
             return named[0].name, margin
+    # A place the text never writes as a union loses to the union of a unit named after it that acts
+    # (无锡 filled in from the gazetteer; 无锡金融工会 召开…): a sector or bureau union's own report.
+    if not best.mentions and "places=1" in best.feats:
+        acting = [cands[i] for i in clean if cands[i].name.startswith(best.name) and cands[i].name != best.name
+                  and cands[i].mentions > cands[i].led and not cands[i].feats & _JUNK
+                  and ("prefixed_sector" in cands[i].feats or name_level(cands[i].name) not in (None, *_PLACE_LEVELS))]
+        if acting:
+            return max(acting, key=lambda c: c.mentions - c.led).name, margin
     return best.name, margin
 
 

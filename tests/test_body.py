@@ -237,6 +237,13 @@ def test_a_bureau_union_acting_more_than_its_city_is_marked() -> None:
     assert "unit_acts_more" in feats["兰溪市"]
 
 
+def test_a_place_never_written_as_a_union_gives_way_to_its_bureau_union() -> None:
+    # 云和县 in the title and 全县, never as a union; 云和县交通运输局工会 acts: the bureau's union reports
+    text = ("云和县：养路职工过暖冬\n全县公路养护点多线长，职工常年在外。近日，云和县交通运输局工会开展送温暖活动，"
+            "全县14个养护站都走到了。云和县交通运输局工会共走访困难职工27人，送去慰问金5.4万元。")
+    assert _ranked(text, text.split("\n", 1)[0]) == "云和县交通运输局"
+
+
 def test_the_rest_of_a_number_before_工会_names_nothing() -> None:
     """2.8亿工会会员 / 300名农民工加入项目工会: 亿 and 名 end the number, they start no name."""
     text = normalize("全国共有2.8亿工会会员。首批300名农民工加入项目工会。").text

@@ -409,3 +409,12 @@ def test_people_a_condolence_drive_reached(passage: str, expected: list) -> None
 ])
 def test_what_a_dispute_or_a_contract_involved(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Mutual-aid money raised (筹集互助金) is the premiums coming in, not the payouts.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("今年职工医疗互助筹集互助金396万元。", []),
+    ("全年职工互助保障理赔金共计86万元。", [("86万元", "mutual_aid_payout")]),
+])
+def test_mutual_aid_money_raised_is_no_payout(passage: str, expected: list) -> None:
+    assert read(passage) == expected
