@@ -418,3 +418,16 @@ def test_what_a_dispute_or_a_contract_involved(passage: str, expected: list) -> 
 ])
 def test_mutual_aid_money_raised_is_no_payout(passage: str, expected: list) -> None:
     assert read(passage) == expected
+
+
+# Contracts counted by the enterprises that signed them with no 企业 after the contract (签订独立集体合同200家),
+# 集体协商合同 as a contract, and units that put 厂务公开 into practice named before the verb.
+@pytest.mark.parametrize(("passage", "expected"), [
+    ("全镇签订独立集体合同200家,签订区域性集体合同219家。", [("200家", "cc_enterprises"), ("219家", "cc_enterprises")]),
+    ("全市签订集体协商合同1646份。", [("1646份", "cc_enterprises")]),
+    ("全区260家企事业单位推行厂务公开。", [("260家", "congress_orgs")]),
+    ("有875家国有和集体企业不同程度地推行了厂务公开。", [("875家", "congress_orgs")]),
+    ("全镇签订女职工专项集体合同36家。", []),
+])
+def test_contracts_and_open_affairs_in_other_orders(passage: str, expected: list) -> None:
+    assert read(passage) == expected
