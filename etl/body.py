@@ -44,6 +44,11 @@ class BodyCandidate:
     under: int = 0  # mentions between a superior's words on both sides (在…市总工会的领导下)
     visits: int = 0  # mentions as a visitor (万源市总工会一行来我县考察)
 
+    @property
+    def acting(self) -> int:
+        """Mentions as the union doing something itself, not leading or visiting."""
+        return self.mentions - self.led
+
 
 @lru_cache(maxsize=4096)
 def _starts(run: str) -> dict[int, str]:
@@ -321,13 +326,11 @@ def _units_acting_more(cands: list[BodyCandidate], clean: list[BodyCandidate]) -
     """Marks a name and a unit written after it (银川市 and 银川市交通运输局工会) when the text writes the
     unit's union acting at least as often as the name's own: a sector or bureau union's report
     names its city as approver or host (经银川市总工会批准), and the ranker learns which one reports."""
-    acting = {c.name: c.mentions - c.led for c in cands}
     for c in clean:
-        if not acting[c.name] or c.feats & _NO_NAME:
+        if not c.acting or c.feats & _NO_NAME:
             continue
         for d in clean:
-            if d.name != c.name and d.name.startswith(c.name) and acting[d.name] >= acting[c.name] \
-                    and not d.feats & _NO_NAME:
+            if d.name != c.name and d.name.startswith(c.name) and d.acting >= c.acting and not d.feats & _NO_NAME:
                 c.feats.add("unit_acts_more")
                 d.feats.add("acts_more_than_its_parent")
 
@@ -393,16 +396,15 @@ def _ranked(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None
                       and cands[i].feats & {"start=word", "src=fill_org"}]  # a short name as a word (萍矿)
         if titled_org:
             return titled_org[0].name, margin
+        companies = [cands[i] for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
+                     and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK]
         # …and a company the text writes as a union, ending in those words (沁阳发电分公司工会, then 该公司工会)
-        named = [cands[i] for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
-                 and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK and cands[i].mentions]
+        named = [c for c in companies if c.mentions]
         if named:
             return named[0].name, margin
         # …or the one company the text names, ending in those words, though never as a union
         # (集团工会 visits; 代表迎驾集团送上祝福): ANNOTATION.md, the name given anywhere joins the level.
-        written = {cands[i].name for i in clean if cands[i].name.endswith(best.name) and cands[i].name != best.name
-                   and not _org_words_only(cands[i]) and not cands[i].feats & _JUNK
-                   and "names_the_bare" in cands[i].feats and not cands[i].feats & _SUPERIOR}
+        written = {c.name for c in companies if "names_the_bare" in c.feats and not c.feats & _SUPERIOR}
         if len(written) == 1:
             return written.pop(), margin
     if "bare" in best.feats:
@@ -415,10 +417,10 @@ def _ranked(cands: list[BodyCandidate], weights: np.ndarray) -> tuple[str | None
     # (无锡 filled in from the gazetteer; 无锡金融工会 召开…): a sector or bureau union's own report.
     if not best.mentions and "places=1" in best.feats:
         acting = [cands[i] for i in clean if cands[i].name.startswith(best.name) and cands[i].name != best.name
-                  and cands[i].mentions > cands[i].led and not cands[i].feats & _JUNK
+                  and cands[i].acting > 0 and not cands[i].feats & _JUNK
                   and ("prefixed_sector" in cands[i].feats or name_level(cands[i].name) not in (None, *_PLACE_LEVELS))]
         if acting:
-            return max(acting, key=lambda c: c.mentions - c.led).name, margin
+            return max(acting, key=lambda c: c.acting).name, margin
     return best.name, margin
 
 
